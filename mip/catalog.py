@@ -1,0 +1,230 @@
+"""Intake catalogs of inversion products, and opening a whole ensemble from one entry.
+
+A catalog (``catalogs/*.yaml``) is a classic intake YAML file whose entries use the
+driver :class:`ProductSource`.  An entry names the product ``family``, a ``urlpath``
+pattern with ``{data_root}``, ``{model}`` and ``{experiment}`` placeholders, the
+published ``models`` and ``experiments``, reader ``options`` and per-model
+``model_options``.  The data root comes from the ``data_root`` argument or the
+``MIP_DATA`` environment variable; ``{{ CATALOG_DIR }}`` also works.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import intake
+import xarray as xr
+from intake.source.base import DataSource, Schema
+
+from mip.ensemble import combine_members
+from mip.errors import InputError, MipError
+from mip.products import open_product
+
+__all__ = ["ProductSource", "open_catalog", "open_ensemble", "catalog_dirs", "list_catalogs", "entry_members"]
+
+
+def catalog_dirs() -> list[Path]:
+    """Folders searched for named catalogs: ``$MIP_CATALOG_PATH`` (``:``-separated), then
+    the project's ``catalogs/`` folder."""
+    dirs = [Path(p) for p in os.environ.get("MIP_CATALOG_PATH", "").split(os.pathsep) if p]
+    dirs.append(Path(__file__).resolve().parent.parent / "catalogs")
+    return [d for d in dirs if d.is_dir()]
+
+
+def list_catalogs() -> dict[str, Path]:
+    """Named catalogs found in :func:`catalog_dirs` (name = file stem).
+
+    Returns
+    -------
+    dict
+        Name → path.
+    """
+    out: dict[str, Path] = {}
+    for d in catalog_dirs():
+        for p in sorted(d.glob("*.y*ml")):
+            out.setdefault(p.stem, p)
+    return out
+
+
+def open_catalog(name_or_path: str | os.PathLike) -> Any:
+    """Open a catalog by name (see :func:`list_catalogs`) or path.
+
+    Parameters
+    ----------
+    name_or_path
+        ``"oco2mip-v10"`` or a path to a YAML file.
+
+    Returns
+    -------
+    intake catalog
+    """
+    p = Path(name_or_path)
+    if not p.suffix:
+        known = list_catalogs()
+        if str(name_or_path) not in known:
+            raise MipError(f"unknown catalog {str(name_or_path)!r}; known: {', '.join(known) or 'none'}")
+        p = known[str(name_or_path)]
+    if not p.exists():
+        raise InputError(p, None, "no such catalog file", "an intake YAML catalog")
+    try:
+        return intake.open_catalog(str(p))
+    except Exception as exc:
+        raise InputError(p, None, f"not a readable intake catalog ({exc})", "an intake YAML catalog") from exc
+
+
+class ProductSource(DataSource):
+    """Intake driver that opens every member of a product and combines them.
+
+    Parameters
+    ----------
+    family
+        Registered product family (see :func:`mip.products.families`).
+    urlpath
+        File pattern with ``{data_root}``, ``{model}``, ``{experiment}`` placeholders.
+    models, experiments
+        The published members; a pattern without ``{model}`` is one file for all.
+    options
+        Reader options for every member.
+    model_options
+        Extra reader options per model (e.g. ``{LoFI: {start: "2015-01"}}``).
+    data_root
+        Replaces ``{data_root}``; default ``$MIP_DATA``.
+    check_all_nan
+        Report and leave out members whose values are all NaN.
+    metadata
+        Intake metadata.
+    """
+
+    container = "xarray"
+    name = "mip_product"
+    version = "0.1.0"
+    partition_access = False
+
+    def __init__(self, family: str, urlpath: str, models: Sequence[str] | None = None,
+                 experiments: Sequence[str] | None = None, options: dict | None = None,
+                 model_options: dict | None = None, data_root: str | None = None,
+                 check_all_nan: bool = True, metadata: dict | None = None) -> None:
+        self._args = dict(family=family, urlpath=urlpath, models=models, experiments=experiments,
+                          options=options, model_options=model_options, data_root=data_root,
+                          check_all_nan=check_all_nan)
+        self.family = family
+        self.urlpath = urlpath
+        self.models = list(models) if models else None
+        self.experiments = list(experiments) if experiments else None
+        self.options = dict(options or {})
+        self.model_options = dict(model_options or {})
+        self.data_root = data_root
+        self.check_all_nan = check_all_nan
+        super().__init__(metadata=metadata)
+
+    def with_options(self, **overrides: Any) -> "ProductSource":
+        """A copy of this source with some arguments replaced (``data_root``, ``models``, ...)."""
+        args = {**self._args, **{k: v for k, v in overrides.items() if v is not None}}
+        src = ProductSource(**args, metadata=self.metadata)
+        src.name = self.name
+        return src
+
+    def _root(self) -> str:
+        root = self.data_root or os.environ.get("MIP_DATA")
+        if "{data_root}" in self.urlpath and not root:
+            raise MipError(f"catalog entry {self.name!r}: its paths start at {{data_root}}; "
+                           "set MIP_DATA or pass data_root=")
+        return str(root or "")
+
+    def members(self) -> list[tuple[str, str, Path, dict]]:
+        """Every (model, experiment, file, options) the entry lists.
+
+        Returns
+        -------
+        list of tuple
+        """
+        root = self._root()
+        models = self.models if "{model}" in self.urlpath else [None]
+        exps = self.experiments if "{experiment}" in self.urlpath else [None]
+        if models is None or exps is None:
+            raise MipError(f"catalog entry {self.name!r}: urlpath uses {{model}}/{{experiment}} "
+                           "but the entry lists no models/experiments")
+        out = []
+        for m in models:
+            for e in exps:
+                path = Path(self.urlpath.format(data_root=root, model=m, experiment=e))
+                opts = {**self.options, **self.model_options.get(m, {})}
+                if m is not None and self.family not in ("gcb", "reccap2"):
+                    opts.setdefault("model", m)
+                if e is not None and self.family in ("oco2mip", "cf", "gcp_ch4"):
+                    opts.setdefault("experiment", "prior" if e.lower() == "prior" else e)
+                out.append((m or "", e or "", path, opts))
+        return out
+
+    def _get_schema(self) -> Schema:
+        return Schema(datashape=None, dtype=None, shape=None, npartitions=1,
+                      extra_metadata={"family": self.family, "urlpath": self.urlpath})
+
+    def to_dask(self) -> xr.Dataset:
+        """The combined ensemble, lazily (dask-backed)."""
+        members = self.members()
+        if len(members) == 1 and not members[0][0]:
+            _, _, path, opts = members[0]
+            return open_product(self.family, path, **opts)
+        if self.family == "reccap2":
+            raise MipError(f"catalog entry {self.name!r}: reccap2 masks are one file, not per model")
+        return combine_members(
+            [(m, e or "default", (lambda p=p, o=o: open_product(self.family, p, **o))) for m, e, p, o in members],
+            check_all_nan=self.check_all_nan, source=f"catalog entry {self.name!r}")
+
+    def read(self) -> xr.Dataset:
+        """Same as :meth:`to_dask`: the data stay lazy until computed."""
+        return self.to_dask()
+
+
+def entry_members(catalog: Any, entry: str) -> list[tuple[str, str, Path, dict]]:
+    """The members a catalog entry lists (see :meth:`ProductSource.members`)."""
+    return _source(catalog, entry).members()
+
+
+def _source(catalog: Any, entry: str, **overrides: Any) -> ProductSource:
+    cat = open_catalog(catalog) if isinstance(catalog, (str, os.PathLike)) else catalog
+    if entry not in list(cat):
+        raise MipError(f"catalog has no entry {entry!r}; entries: {', '.join(list(cat))}")
+    src = cat[entry]
+    if not isinstance(src, ProductSource):
+        src = src.get() if hasattr(src, "get") else src
+    if not isinstance(src, ProductSource):
+        raise MipError(f"entry {entry!r} does not use the mip.catalog.ProductSource driver")
+    src.name = entry
+    return src.with_options(**overrides)
+
+
+def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | None = None,
+                  models: Sequence[str] | None = None, experiments: Sequence[str] | None = None,
+                  **options: Any) -> xr.Dataset:
+    """Open every member of a catalog entry as one Dataset with ``model`` and ``experiment`` dims.
+
+    Members that are missing, unreadable, all-NaN or on a different grid are named in
+    a :class:`~mip.errors.MemberWarning` and in ``ds.attrs['excluded_members']``.
+
+    Parameters
+    ----------
+    catalog
+        Catalog name, path, or an opened intake catalog.
+    entry
+        Entry name.
+    data_root
+        Root of the data tree (default ``$MIP_DATA``).
+    models, experiments
+        Subsets of the listed members.
+    **options
+        Extra reader options for every member.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    src = _source(catalog, entry, data_root=None if data_root is None else str(data_root),
+                  models=models, experiments=experiments)
+    if options:
+        src = src.with_options(options={**src.options, **options})
+    return src.read()

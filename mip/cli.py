@@ -1,0 +1,122 @@
+"""The ``mip`` command: ``mip demo``, ``mip catalog list|show``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from mip.errors import MemberWarning, MipError
+
+__all__ = ["main"]
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Write the sample, open it through its catalog, print global totals per model."""
+    from mip.budget import global_total
+    from mip.catalog import open_ensemble
+    from mip.products.gcp_ch4 import read_workbook
+    from mip.sample import write_oco2mip_sample
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"writing the synthetic OCO-2-MIP-format sample to {out} ...", flush=True)
+    cat = write_oco2mip_sample(out)
+    ds = open_ensemble(cat, "gridded_fluxes")
+    tot = global_total(ds, ["land", "ocean"]).compute()
+    df = tot.to_dataframe()[["land", "ocean"]].round(3)
+    print("\nGlobal annual fluxes, Pg C/yr (positive = to the atmosphere; SYNTHETIC sample, "
+          f"{str(ds.time.values[0])[:7]}..{str(ds.time.values[-1])[:7]}):")
+    for exp in ds.experiment.values:
+        sub = df.xs(exp, level="experiment")
+        print(f"\n  experiment {exp}")
+        print("    " + sub.to_string().replace("\n", "\n    "))
+    _write_atomic(out / "global_totals.csv", df.to_csv())
+    td = read_workbook()
+    g = td["total"].sel(region="GLOBAL")
+    print("\nGCP-CH4 2020 workbook (real data), top-down total sources, GLOBAL, Tg CH4/yr:")
+    for p in td.period.values:
+        v = g.sel(period=p).dropna("model")
+        print(f"  {p}: {v.size} runs, mean {float(v.mean()):.0f}, range {float(v.min()):.0f}-{float(v.max()):.0f}")
+    print(f"\ntable written to {out / 'global_totals.csv'}")
+    return 0
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """List the named catalogs or show one's entries."""
+    from mip.catalog import list_catalogs, open_catalog
+
+    if args.action == "list":
+        for name, path in list_catalogs().items():
+            cat = open_catalog(path)
+            title = (cat.metadata or {}).get("title", "")
+            print(f"{name:16s} {title}  [{', '.join(list(cat))}]")
+        return 0
+    if not args.name:
+        raise MipError("mip catalog show needs a catalog NAME (see 'mip catalog list')")
+    cat = open_catalog(args.name)
+    md = cat.metadata or {}
+    print(f"{args.name}: {md.get('title', '')} (version {md.get('product_version', '?')})")
+    for entry in cat:
+        d = cat[entry].describe()
+        a = d.get("args", {})
+        print(f"\n  {entry}: {d.get('description', '')}")
+        print(f"    family:      {a.get('family')}")
+        print(f"    files:       {a.get('urlpath')}")
+        if a.get("models"):
+            print(f"    models:      {', '.join(a['models'])}")
+        if a.get("experiments"):
+            print(f"    experiments: {', '.join(a['experiments'])}")
+        if a.get("options"):
+            print(f"    options:     {a['options']}")
+        if a.get("model_options"):
+            print(f"    per model:   {a['model_options']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``mip`` command."""
+    p = argparse.ArgumentParser(prog="mip", description="fluxmip: multi-inversion intercomparison toolkit")
+    sub = p.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("demo", help="run the main job on the bundled data")
+    d.add_argument("--out", default="mip-demo", help="output directory (default: ./mip-demo)")
+    d.set_defaults(func=cmd_demo)
+    c = sub.add_parser("catalog", help="list catalogs or show what one holds")
+    c.add_argument("action", choices=["list", "show"])
+    c.add_argument("name", nargs="?")
+    c.set_defaults(func=cmd_catalog)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``mip`` command.
+
+    Parameters
+    ----------
+    argv
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 2 when the command could not run.
+    """
+    args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", MemberWarning)
+        try:
+            return int(args.func(args) or 0)
+        except MipError as exc:
+            print(f"mip: error: {exc}", file=sys.stderr)
+            return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Combining members into one ensemble Dataset, reporting (never hiding) the misfits."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import xarray as xr
+
+from mip.errors import InputError, MemberWarning, MipError
+from mip.grid import grid_signature
+from mip.model import flux_variables
+
+__all__ = ["combine_members", "Member"]
+
+#: (model, experiment, opener) — the opener returns the member's canonical Dataset.
+Member = tuple[str, str, Callable[[], xr.Dataset]]
+
+
+def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
+                    source: str = "ensemble") -> xr.Dataset:
+    """Open every member and combine them along ``model`` and ``experiment``.
+
+    Members that are missing, unreadable, all-NaN, on a different grid or on a
+    different time axis than the first good member are left out, and every one of
+    them is named, with its reason, in a :class:`~mip.errors.MemberWarning` and in
+    ``ds.attrs['excluded_members']``.  Model × experiment pairs that were never
+    listed stay NaN, and are listed in ``ds.attrs['absent_pairs']``.
+
+    Parameters
+    ----------
+    members
+        ``(model, experiment, opener)`` triples.
+    check_all_nan
+        Scan each member for all-NaN fluxes (one pass over its data).
+    source
+        Name of the catalog entry, for messages.
+
+    Returns
+    -------
+    xarray.Dataset
+
+    Raises
+    ------
+    MipError
+        If no member could be opened.
+    """
+    good: list[xr.Dataset] = []
+    excluded: list[str] = []
+    ref_grid = ref_time = None
+    for model, exp, opener in members:
+        try:
+            ds = opener()
+        except InputError as exc:
+            excluded.append(f"{model}/{exp}: {exc}")
+            continue
+        sig = grid_signature(ds)
+        if ref_grid is None:
+            ref_grid = sig
+        elif sig != ref_grid:
+            excluded.append(f"{model}/{exp}: grid {sig[:2]} (first cell {sig[2]}, {sig[3]}) differs from "
+                            f"the ensemble's {ref_grid[:2]} (first cell {ref_grid[2]}, {ref_grid[3]}); regrid it first")
+            continue
+        if check_all_nan:
+            fv = flux_variables(ds)
+            nan = {v: bool(ds[v].isnull().all().compute()) for v in fv}
+            if fv and all(nan.values()):
+                excluded.append(f"{model}/{exp}: all values NaN in {', '.join(fv)}")
+                continue
+        good.append(ds)
+    if not good:
+        raise MipError(f"{source}: no member could be opened:\n  " + "\n  ".join(excluded))
+    times = [g["time"].values for g in good]
+    ref_time = max(times, key=len)
+    kept = []
+    for g, t in zip(good, times):
+        if len(t) != len(ref_time) or not np.array_equal(t, ref_time):
+            m, e = str(g["model"].values[0]), str(g["experiment"].values[0])
+            excluded.append(f"{m}/{e}: time axis {t[0]}..{t[-1]} ({len(t)} steps) differs from "
+                            f"the ensemble's {ref_time[0]}..{ref_time[-1]} ({len(ref_time)} steps)")
+            continue
+        kept.append(g)
+    out = xr.combine_by_coords(kept, combine_attrs="drop_conflicts", data_vars="all",
+                               coords="different", compat="no_conflicts", join="outer")
+    for keep in ("sign_convention", "earth_radius", "product", "product_version"):
+        if keep in kept[0].attrs:
+            out.attrs[keep] = kept[0].attrs[keep]
+    out.attrs.pop("source_file", None)
+    for v in flux_variables(out):
+        for key in ("source_file", "conversion_factor", "native_units"):
+            if key not in out[v].attrs:
+                vals = {str(g[v].attrs.get(key)) for g in kept if v in g}
+                out[v].attrs[key] = vals.pop() if len(vals) == 1 else \
+                    "differs between members: see " + ("coordinate 'source_file'" if key == "source_file"
+                                                       else "each member's file")
+    out.attrs["source_files"] = "; ".join(
+        sorted({str(g[v].attrs.get("source_file")) for g in kept for v in flux_variables(g)}))
+    listed = {(str(g["model"].values[0]), str(g["experiment"].values[0])) for g in kept}
+    absent = [f"{m}/{e}" for m in out["model"].values for e in out["experiment"].values if (m, e) not in listed]
+    if absent:
+        out.attrs["absent_pairs"] = "; ".join(absent)
+    if excluded:
+        out.attrs["excluded_members"] = "; ".join(excluded)
+        warnings.warn(f"{source}: {len(excluded)} member(s) left out:\n  " + "\n  ".join(excluded),
+                      MemberWarning, stacklevel=3)
+    return out

@@ -1,0 +1,57 @@
+"""Exceptions and warnings raised by fluxmip.
+
+Every error about input data names the file, the variable, what was found and what
+was expected, so that a modelling team can act on it without reading a traceback.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+
+__all__ = ["MipError", "InputError", "MemberWarning"]
+
+
+class MipError(Exception):
+    """Base class of every error fluxmip raises on purpose."""
+
+
+class InputError(MipError, ValueError):
+    """A file does not hold what its product family promises.
+
+    Parameters
+    ----------
+    file
+        The file (or catalog entry) the problem was found in.
+    variable
+        The variable, coordinate or column concerned (``None`` for the whole file).
+    found
+        What was found.
+    expected
+        What was expected instead.
+    hint
+        Optional advice on how to fix it.
+    """
+
+    def __init__(
+        self,
+        file: str | PathLike | None,
+        variable: str | None,
+        found: str,
+        expected: str,
+        hint: str | None = None,
+    ) -> None:
+        self.file = None if file is None else str(file)
+        self.variable = variable
+        self.found = found
+        self.expected = expected
+        self.hint = hint
+        where = self.file or "<input>"
+        what = f"variable '{variable}'" if variable else "file"
+        msg = f"{where}: {what}: found {found}; expected {expected}"
+        if hint:
+            msg += f" ({hint})"
+        super().__init__(msg)
+
+
+class MemberWarning(UserWarning):
+    """Some ensemble members were left out; the warning lists them by name and reason."""

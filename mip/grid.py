@@ -1,0 +1,174 @@
+"""Regular latitude-longitude grids: bounds, spherical cell areas and orientation.
+
+Cell areas are computed on a sphere of the authalic radius,
+``A = R² Δλ (sin φ₂ − sin φ₁)``, so that the whole grid sums to ``4πR²`` exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from mip.errors import InputError
+
+__all__ = ["AUTHALIC_RADIUS", "centre_bounds", "cell_area", "standardise_grid", "grid_signature"]
+
+#: Authalic (equal-area) Earth radius in metres.
+AUTHALIC_RADIUS: float = 6_371_007.2
+
+
+def centre_bounds(centres: np.ndarray, *, name: str, file: object = None,
+                  limits: tuple[float, float] | None = None) -> np.ndarray:
+    """Cell bounds (n, 2) of a regular axis from its (ascending) cell centres.
+
+    Parameters
+    ----------
+    centres
+        Ascending, evenly spaced cell centres.
+    name
+        Axis name, for messages.
+    file
+        Source file, for messages.
+    limits
+        Clip the outer bounds to these limits (``(-90, 90)`` for latitude).
+
+    Returns
+    -------
+    numpy.ndarray
+        Array of shape ``(n, 2)``.
+
+    Raises
+    ------
+    InputError
+        If the axis has fewer than two points or is not evenly spaced.
+    """
+    c = np.asarray(centres, dtype="f8")
+    if c.size < 2:
+        raise InputError(file, name, f"{c.size} point(s)", "a regular axis with at least 2 cells")
+    d = np.diff(c)
+    step = float(np.median(d))
+    if not np.allclose(d, step, rtol=1e-4, atol=1e-6):
+        raise InputError(file, name, f"uneven spacing (steps from {d.min():g} to {d.max():g})",
+                         "a regular grid with evenly spaced cell centres")
+    edges = np.concatenate([[c[0] - step / 2], c + step / 2])
+    if limits is not None:
+        edges = np.clip(edges, *limits)
+    return np.stack([edges[:-1], edges[1:]], axis=1)
+
+
+def cell_area(lat_bounds: np.ndarray, lon_bounds: np.ndarray,
+              radius: float = AUTHALIC_RADIUS) -> np.ndarray:
+    """Spherical areas (m²) of lat-lon cells, ``R² Δλ (sin φ₂ − sin φ₁)``.
+
+    Parameters
+    ----------
+    lat_bounds, lon_bounds
+        Bounds in degrees, shape ``(nlat, 2)`` and ``(nlon, 2)``.
+    radius
+        Sphere radius in metres.
+
+    Returns
+    -------
+    numpy.ndarray
+        Areas of shape ``(nlat, nlon)``.
+    """
+    lb = np.deg2rad(np.asarray(lat_bounds, dtype="f8"))
+    ob = np.deg2rad(np.asarray(lon_bounds, dtype="f8"))
+    band = np.sin(lb[:, 1]) - np.sin(lb[:, 0])
+    dlon = ob[:, 1] - ob[:, 0]
+    return radius**2 * np.outer(band, dlon)
+
+
+def standardise_grid(ds: xr.Dataset, *, lat: str, lon: str, file: object = None,
+                     area: str | None = None) -> xr.Dataset:
+    """Rename, orient and annotate the horizontal grid of a dataset.
+
+    Latitude becomes ascending, longitude moves to [−180, 180) ascending (rolled, not
+    interpolated), ``lat_bounds``/``lon_bounds`` and ``cell_area`` are added.  What
+    was changed is recorded in ``ds.attrs['grid_changes']``.
+
+    Parameters
+    ----------
+    ds
+        Dataset with 1-D latitude and longitude coordinates.
+    lat, lon
+        Their names in ``ds``.
+    file
+        Source file, for messages.
+    area
+        Name of a product's own cell-area variable (m²) to honour, if any.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    changes: list[str] = []
+    for name in (lat, lon):
+        if name not in ds.variables:
+            raise InputError(file, name, "no such coordinate", f"a 1-D {name} coordinate")
+    if lat != "lat" or lon != "lon":
+        ds = ds.rename({lat: "lat", lon: "lon"})
+    latv = np.asarray(ds["lat"].values, dtype="f8")
+    lonv = np.asarray(ds["lon"].values, dtype="f8")
+    if not np.all(np.isfinite(latv)) or not np.all(np.isfinite(lonv)):
+        raise InputError(file, "lat/lon", "non-finite coordinate values", "finite cell centres")
+    if np.any(np.abs(latv) > 90):
+        raise InputError(file, lat, f"values up to {np.abs(latv).max():g}", "latitudes within [-90, 90]")
+    if latv.size > 1 and latv[0] > latv[-1]:
+        ds = ds.isel(lat=slice(None, None, -1))
+        changes.append("latitude reversed to ascending")
+    wrapped = ((lonv + 180.0) % 360.0) - 180.0
+    if not np.array_equal(wrapped, lonv):
+        changes.append("longitude moved from [0, 360) to [-180, 180)")
+    order = np.argsort(wrapped, kind="stable")
+    if not np.array_equal(order, np.arange(order.size)):
+        ds = ds.isel(lon=order)
+        if "longitude moved" not in " ".join(changes):
+            changes.append("longitude sorted ascending")
+    ds = ds.assign_coords(lon=("lon", wrapped[order]))
+    latv = np.asarray(ds["lat"].values, dtype="f8")
+    lat_b = centre_bounds(latv, name=lat, file=file, limits=(-90.0, 90.0))
+    lon_b = centre_bounds(ds["lon"].values, name=lon, file=file)
+    ds = ds.assign_coords(
+        lat=("lat", latv, {"standard_name": "latitude", "units": "degrees_north", "bounds": "lat_bounds"}),
+        lon=("lon", ds["lon"].values.astype("f8"),
+             {"standard_name": "longitude", "units": "degrees_east", "bounds": "lon_bounds"}),
+    )
+    ds["lat_bounds"] = (("lat", "bnds"), lat_b)
+    ds["lon_bounds"] = (("lon", "bnds"), lon_b)
+    if area is not None and area in ds:
+        a = ds[area]
+        if set(a.dims) != {"lat", "lon"}:
+            raise InputError(file, area, f"dims {a.dims}", "cell areas on (lat, lon)")
+        ds = ds.drop_vars(area)
+        ds["cell_area"] = a.transpose("lat", "lon").astype("f8").assign_attrs(
+            units="m2", standard_name="cell_area", source="product's own cell area")
+    else:
+        ds["cell_area"] = (("lat", "lon"), cell_area(lat_b, lon_b),
+                           {"units": "m2", "standard_name": "cell_area",
+                            "earth_radius": AUTHALIC_RADIUS,
+                            "description": "R^2 dlon (sin lat2 - sin lat1), authalic R"})
+    ds = ds.set_coords(["lat_bounds", "lon_bounds", "cell_area"])
+    ds.attrs["earth_radius"] = AUTHALIC_RADIUS
+    if changes:
+        ds.attrs["grid_changes"] = "; ".join(changes)
+    return ds
+
+
+def grid_signature(ds: xr.Dataset) -> tuple:
+    """A hashable description of a dataset's grid, to compare members' grids.
+
+    Parameters
+    ----------
+    ds
+        A canonical dataset.
+
+    Returns
+    -------
+    tuple
+        ``(nlat, nlon, first lat, first lon, dlat, dlon)`` rounded to 1e-6 degrees.
+    """
+    la, lo = ds["lat"].values, ds["lon"].values
+    r = lambda v: round(float(v), 6)  # noqa: E731
+    return (la.size, lo.size, r(la[0]), r(lo[0]), r(la[1] - la[0]) if la.size > 1 else 0.0,
+            r(lo[1] - lo[0]) if lo.size > 1 else 0.0)

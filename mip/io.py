@@ -1,0 +1,56 @@
+"""Opening files safely: every failure becomes an :class:`~mip.errors.InputError`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xarray as xr
+
+from mip.errors import InputError
+
+__all__ = ["open_netcdf", "NETCDF_MAGIC"]
+
+#: Leading bytes of netCDF classic/64-bit/CDF5 files and of HDF5 (netCDF-4) files.
+NETCDF_MAGIC = (b"CDF\x01", b"CDF\x02", b"CDF\x05", b"\x89HDF\r\n\x1a\n")
+
+
+def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | None = None) -> xr.Dataset:
+    """Open a netCDF file lazily, turning every failure into a clear :class:`InputError`.
+
+    Parameters
+    ----------
+    path
+        File to open.
+    decode_times
+        Passed to xarray.
+    chunks
+        Dask chunks; ``{}`` (the default) gives one chunk per variable as on disk.
+
+    Returns
+    -------
+    xarray.Dataset
+
+    Raises
+    ------
+    InputError
+        If the file is missing, empty, not netCDF, truncated or otherwise unreadable.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, None, "no such file", "an existing netCDF file")
+    if p.is_dir():
+        raise InputError(p, None, "a directory", "a netCDF file")
+    size = p.stat().st_size
+    if size == 0:
+        raise InputError(p, None, "an empty file (0 bytes)", "a netCDF file")
+    with p.open("rb") as fh:
+        head = fh.read(8)
+    if not any(head.startswith(m) for m in NETCDF_MAGIC):
+        raise InputError(p, None, f"leading bytes {head[:8]!r}, not a netCDF/HDF5 signature",
+                         "a netCDF file (classic or netCDF-4)")
+    try:
+        return xr.open_dataset(p, engine="netcdf4", decode_times=decode_times,
+                               chunks={} if chunks is None else chunks)
+    except Exception as exc:  # netCDF4/HDF5 raise many types; each is a broken file here
+        raise InputError(p, None, f"unreadable ({type(exc).__name__}: {exc})",
+                         "a readable netCDF file (is it truncated?)") from exc

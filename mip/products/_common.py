@@ -1,0 +1,219 @@
+"""Helpers shared by the readers: unit conversion, sign, provenance, assembly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from mip.errors import InputError
+from mip.model import CANONICAL_UNITS, SIGN_CONVENTION
+from mip.units import BASIS_OF_GAS, factor_to, parse_native
+
+__all__ = ["as_paths", "sign_factor", "to_canonical_flux", "assemble", "require"]
+
+_UP = {"atmosphere", "up", "source", "positive_to_atmosphere", "positive up", "+1", "to_atmosphere"}
+_DOWN = {"surface", "down", "sink", "positive_to_surface", "positive down", "-1", "to_surface"}
+
+
+def as_paths(paths: str | PathLike | Iterable[str | PathLike]) -> list[Path]:
+    """Normalise one path or many to a list of :class:`~pathlib.Path`."""
+    if isinstance(paths, (str, PathLike)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def sign_factor(value: object, *, file: object = None, variable: str | None = None) -> int:
+    """+1 when a product already says positive = to the atmosphere, −1 when it must flip.
+
+    Parameters
+    ----------
+    value
+        A sign flag (``"atmosphere"``, ``"up"``, ``"surface"``, ``"down"``, ...).
+    file, variable
+        For messages.
+
+    Returns
+    -------
+    int
+    """
+    v = str(value).strip().lower()
+    if v in _UP:
+        return 1
+    if v in _DOWN:
+        return -1
+    raise InputError(file, variable, f"sign convention flag {value!r}",
+                     "'atmosphere' (positive = to the atmosphere, CF positive='up') or "
+                     "'surface' (positive = into the surface, CF positive='down')")
+
+
+def require(ds: xr.Dataset, names: Iterable[str], file: object) -> None:
+    """Raise an :class:`InputError` naming the first missing variable."""
+    for n in names:
+        if n not in ds.variables:
+            raise InputError(file, n, "no such variable", f"variable '{n}' (present: {', '.join(map(str, ds.variables))})")
+
+
+def to_canonical_flux(da: xr.DataArray, *, gas: str, file: object, native_name: str,
+                      product: str, version: str, sign: int = 1,
+                      units: str | None = None) -> xr.DataArray:
+    """Convert a native flux density to canonical units, sign and provenance.
+
+    Parameters
+    ----------
+    da
+        Native values (lazy is fine).
+    gas
+        ``"CO2"``, ``"CH4"`` or ``"N2O"``; fixes the reporting basis.
+    file, native_name
+        Provenance.
+    product, version
+        Product family and version, for provenance.
+    sign
+        +1 or −1 (see :func:`sign_factor`).
+    units
+        Native units; default ``da.attrs['units']``.
+
+    Returns
+    -------
+    xarray.DataArray
+    """
+    native_units = units if units is not None else da.attrs.get("units")
+    nu = parse_native(native_units, file=file, variable=native_name)
+    if not nu.per_area:
+        raise InputError(file, native_name, f"units {native_units!r} (a total)", "a flux per unit area")
+    basis = BASIS_OF_GAS[gas]
+    f = factor_to(nu, "kg / m**2 / s", basis, gas, file=file, variable=native_name) * sign
+    out = (da.astype("f8") * f) if f != 1 else da.astype("f8")
+    out.attrs = {
+        "units": CANONICAL_UNITS,
+        "reported_as": basis,
+        "long_name": f"{native_name} flux ({basis} basis), positive to the atmosphere",
+        "source_file": str(file),
+        "product": product,
+        "product_version": version,
+        "native_name": native_name,
+        "native_units": str(native_units),
+        "conversion_factor": f,
+    }
+    return out
+
+
+def assemble(fluxes: Mapping[str, xr.DataArray], grid: xr.Dataset, time: np.ndarray,
+             time_bounds: np.ndarray, *, model: str, experiment: str, system: str | None = None,
+             attrs: Mapping[str, object] | None = None) -> xr.Dataset:
+    """Build a canonical Dataset from per-variable (time, lat, lon) arrays.
+
+    Parameters
+    ----------
+    fluxes
+        Canonical flux arrays on dims (time, lat, lon).
+    grid
+        Dataset holding canonical ``lat``, ``lon`` and their bounds and ``cell_area``.
+    time, time_bounds
+        Time values and ``(n, 2)`` bounds.
+    model, experiment, system
+        Labels of the member; ``system`` defaults to ``model``.
+    attrs
+        Extra global attributes.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    data = {}
+    for k, v in fluxes.items():
+        v = v.transpose("time", "lat", "lon").drop_vars(
+            [c for c in v.coords if c not in ("lat", "lon")], errors="ignore")
+        v = v.assign_coords(time=time)
+        data[k] = v.expand_dims(model=[model], experiment=[experiment])
+    ds = xr.Dataset(data)
+    ds = ds.assign_coords(
+        lat=grid["lat"], lon=grid["lon"],
+        lat_bounds=grid["lat_bounds"], lon_bounds=grid["lon_bounds"], cell_area=grid["cell_area"],
+        time_bounds=(("time", "bnds"), time_bounds),
+        system=("model", [system or model]),
+        source_file=(("model", "experiment"), [[str(attrs.get("source_file", "")) if attrs else ""]]),
+    )
+    ds["time"].attrs.update({"bounds": "time_bounds", "standard_name": "time"})
+    ds.attrs.update({"sign_convention": SIGN_CONVENTION, "earth_radius": grid.attrs.get("earth_radius")})
+    if "grid_changes" in grid.attrs:
+        ds.attrs["grid_changes"] = grid.attrs["grid_changes"]
+    if attrs:
+        ds.attrs.update({k: v for k, v in attrs.items() if v is not None})
+    return ds
+
+
+def months_of(ds: xr.Dataset, tname: str, file: object) -> tuple[np.ndarray, np.ndarray]:
+    """Canonical monthly time and bounds from a decoded CF time coordinate.
+
+    Parameters
+    ----------
+    ds
+        Dataset opened with decoded times.
+    tname
+        Name of the time coordinate.
+    file
+        For messages.
+
+    Returns
+    -------
+    time, time_bounds
+    """
+    from mip.timeaxis import month_keys, monthly_axis
+
+    t = ds[tname]
+    if not (np.issubdtype(t.dtype, np.datetime64) or t.dtype == object):
+        raise InputError(file, tname, f"undecodable time values (dtype {t.dtype}, units "
+                         f"{t.attrs.get('units')!r})", "a CF time coordinate such as 'days since 2000-01-01'")
+    keys = month_keys(t)
+    cal = t.encoding.get("calendar", "standard")
+    return monthly_axis([k[0] for k in keys], [k[1] for k in keys], calendar=cal, file=file, variable=tname)
+
+
+def find_axis(ds: xr.Dataset, key: str, candidates: tuple[str, ...], file: object) -> str:
+    """Name of the latitude/longitude/time coordinate, by cf_xarray or common names."""
+    import cf_xarray  # noqa: F401
+
+    try:
+        names = ds.cf.coordinates.get(key, []) or ds.cf.axes.get({"latitude": "Y", "longitude": "X", "time": "T"}[key], [])
+    except Exception:  # cf_xarray is best effort on odd files
+        names = []
+    for n in list(names) + list(candidates):
+        if n in ds.variables and ds[n].ndim == 1:
+            return n
+    raise InputError(file, key, "no such coordinate", f"a 1-D {key} coordinate (one of {', '.join(candidates)})")
+
+
+def onto_grid(da: xr.DataArray, native: xr.Dataset, grid: xr.Dataset, *, lat: str, lon: str,
+              rename: Mapping[str, str] | None = None) -> xr.DataArray:
+    """Put a native array on the canonical grid's orientation (no interpolation).
+
+    Renames ``lat``/``lon`` (and any ``rename`` dims) to canonical names, drops native
+    coordinates and selects the canonical (ascending, [−180, 180)) cell order.
+
+    Parameters
+    ----------
+    da
+        Native array.
+    native
+        The dataset it came from (for the native coordinate values).
+    grid
+        Canonical grid from :func:`mip.grid.standardise_grid`.
+    lat, lon
+        Native coordinate names.
+    rename
+        Other dimensions to rename (e.g. ``{"n_months": "time"}``).
+
+    Returns
+    -------
+    xarray.DataArray
+    """
+    da = da.rename({lat: "lat", lon: "lon", **(rename or {})})
+    da = da.drop_vars(list(da.coords), errors="ignore")
+    da = da.assign_coords(lat=np.asarray(native[lat].values, "f8"),
+                          lon=((np.asarray(native[lon].values, "f8") + 180.0) % 360.0) - 180.0)
+    return da.sel(lat=grid["lat"].values, lon=grid["lon"].values)

@@ -1,0 +1,163 @@
+"""Synthetic sample data written in exactly the published layouts (clearly labelled).
+
+The OCO-2-MIP-like sample has a few models × experiments × 12 months on the 1° grid,
+with realistic global magnitudes (land ≈ −1.5 and ocean ≈ −2.5 Pg C/yr), a seasonal
+cycle and a spatial pattern.  Each model's annual global totals are prescribed
+exactly (:data:`SAMPLE_TOTALS`), which the tests use as known answers.  Every file
+says ``synthetic = "true"`` in its attributes.
+"""
+
+from __future__ import annotations
+
+import calendar
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+from global_land_mask import globe
+
+from mip.grid import cell_area, centre_bounds
+
+__all__ = ["SAMPLE_TOTALS", "SAMPLE_MODELS", "SAMPLE_EXPERIMENTS", "write_oco2mip_sample", "land_fraction_1deg"]
+
+SAMPLE_MODELS = ("Ames", "CAMS", "LoFI", "WOMBAT")
+SAMPLE_EXPERIMENTS = ("IS", "LNLG")
+#: (model, experiment) → (land, ocean) annual global totals in Pg C/yr, time-weighted by days.
+SAMPLE_TOTALS: dict[tuple[str, str], tuple[float, float]] = {
+    (m, e): (round(-1.5 + dl + (0.15 if e == "LNLG" else 0.0), 6), round(-2.5 + do, 6))
+    for m, dl, do in zip(SAMPLE_MODELS, (0.3, 0.0, -0.4, 0.1), (0.1, -0.1, 0.0, 0.2))
+    for e in SAMPLE_EXPERIMENTS
+}
+SYNTHETIC_NOTE = ("SYNTHETIC sample written by mip.sample in the OCO-2 v10 MIP file layout; "
+                  "not real inversion output")
+
+
+def land_fraction_1deg() -> np.ndarray:
+    """Land fraction of each 1° cell from a 5×5 sub-grid of ``global-land-mask`` points.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (180, 360), latitude ascending from −89.5, longitude from −179.5.
+    """
+    sub = (np.arange(5) + 0.5) / 5.0
+    lat = (np.arange(-90, 90)[:, None] + sub[None, :]).ravel()
+    lon = (np.arange(-180, 180)[:, None] + sub[None, :]).ravel()
+    lon2, lat2 = np.meshgrid(lon, lat)
+    land = globe.is_land(np.clip(lat2, -89.999, 89.999), np.clip(lon2, -179.999, 179.999))
+    return land.reshape(180, 5, 360, 5).mean(axis=(1, 3))
+
+
+def _fields(land_total: float, ocean_total: float, frac: np.ndarray, area: np.ndarray,
+            days: np.ndarray, lat: np.ndarray, lon: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Land and ocean fields (gC m-2 yr-1, per cell area) with prescribed annual totals."""
+    rng = np.random.default_rng(seed)
+    month = np.arange(12)[:, None, None]
+    phi = np.deg2rad(lat)[None, :, None]
+    lam = np.deg2rad(lon)[None, None, :]
+    land_frac = np.where(lat[:, None] < -60, 0.0, frac)[None]
+    ocean_frac = (1.0 - frac)[None]
+    # land: seasonal cycle, uptake in local summer, strongest in the northern extratropics
+    hemi = np.sign(phi) + (phi == 0)
+    amp = 150.0 * np.exp(-((np.rad2deg(phi) - 50.0) / 20.0) ** 2) + 40.0 * np.cos(phi) ** 2
+    season = -amp * hemi * np.cos(2 * np.pi * (month + 0.5 - 7.0) / 12.0)
+    pattern = (1.0 + 0.3 * np.cos(2 * lam + rng.uniform(0, 2 * np.pi))) * np.cos(phi)
+    ocean_pat = (0.8 * np.cos(phi) ** 2 - 0.6 + 0.1 * np.sin(3 * lam)) * np.ones_like(month)
+    w = days / days.sum()
+
+    def scaled(base: np.ndarray, shape: np.ndarray, cover: np.ndarray, target: float) -> np.ndarray:
+        # target Pg C/yr = sum_m w_m sum_cells (base + c*shape) * cover * area * 1e-15
+        tot = lambda f: float(np.einsum("m,mij,ij->", w, f * cover, area) * 1e-15)  # noqa: E731
+        c = (target - tot(base)) / tot(shape)
+        return (base + c * shape) * cover
+
+    land = scaled(season * np.ones((12,) + frac.shape), pattern * np.ones((12,) + frac.shape),
+                  land_frac, land_total)
+    ocean = scaled(np.zeros((12,) + frac.shape), -np.ones((12,) + frac.shape) + ocean_pat * 0.5,
+                   ocean_frac, ocean_total)
+    return land, ocean
+
+
+def write_oco2mip_sample(root: str | Path, *, models: tuple[str, ...] = SAMPLE_MODELS,
+                         experiments: tuple[str, ...] = SAMPLE_EXPERIMENTS, year: int = 2015) -> Path:
+    """Write an OCO-2-v10-MIP-format synthetic ensemble and a catalog describing it.
+
+    Layout: ``root/oco2mip-v10/<EXP>/<Model>_gridded_fluxes_<EXP>.nc4`` plus
+    ``root/sample-oco2mip.yaml`` (an intake catalog).  Quirks of the real files are
+    reproduced: ``LoFI`` has no ``start_date``, ``WOMBAT`` has mid-month dates, ``CAMS``
+    names its time dimension ``n_months``.
+
+    Parameters
+    ----------
+    root
+        Directory to write into (created).
+    models, experiments
+        Which members to write; totals come from :data:`SAMPLE_TOTALS`.
+    year
+        Calendar year of the 12 months.
+
+    Returns
+    -------
+    pathlib.Path
+        The catalog file.
+    """
+    root = Path(root)
+    lat = np.arange(-89.5, 90, 1.0)
+    lon = np.arange(-179.5, 180, 1.0)
+    area = cell_area(centre_bounds(lat, name="lat", limits=(-90, 90)), centre_bounds(lon, name="lon"))
+    frac = land_fraction_1deg()
+    days = np.array([calendar.monthrange(year, m)[1] for m in range(1, 13)], dtype="f8")
+    for i, model in enumerate(models):
+        for j, exp in enumerate(experiments):
+            land_t, ocean_t = SAMPLE_TOTALS.get((model, exp), (-1.5, -2.5))
+            land, ocean = _fields(land_t, ocean_t, frac, area, days, lat, lon, seed=10 * i + j)
+            tdim = "n_months" if model == "CAMS" else "time"
+            attrs = {"units": "gC per m2 per year"}
+            ds = xr.Dataset(
+                {
+                    "land": ((tdim, "latitude", "longitude"), land.astype("f4"), {**attrs, "long_name": "land flux"}),
+                    "ocean": ((tdim, "latitude", "longitude"), ocean.astype("f4"), {**attrs, "long_name": "ocean flux"}),
+                    "net": ((tdim, "latitude", "longitude"), (land + ocean).astype("f4"),
+                            {**attrs, "long_name": "net flux (land + ocean), fossil excluded"}),
+                },
+                coords={"latitude": ("latitude", lat, {"units": "degrees_north"}),
+                        "longitude": ("longitude", lon, {"units": "degrees_east"})},
+                attrs={"title": f"{model} {exp} gridded fluxes", "synthetic": "true",
+                       "comment": SYNTHETIC_NOTE, "positive": "flux to the atmosphere"},
+            )
+            if model != "LoFI":
+                day = 15 if model == "WOMBAT" else 1
+                sd = np.stack([np.full(12, year), np.arange(1, 13), np.full(12, day)], axis=1)
+                ds["start_date"] = ((tdim, "date_component"), sd.astype("i4"),
+                                    {"long_name": "start date of each month [year, month, day]"})
+            out = root / "oco2mip-v10" / exp / f"{model}_gridded_fluxes_{exp}.nc4"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            enc = {v: {"zlib": True, "complevel": 1} for v in ("land", "ocean", "net")}
+            tmp = out.with_suffix(".nc4.part")
+            ds.to_netcdf(tmp, format="NETCDF4", encoding=enc)
+            tmp.replace(out)
+    cat = root / "sample-oco2mip.yaml"
+    cat.write_text(_SAMPLE_CATALOG.format(models=", ".join(models), experiments=", ".join(experiments),
+                                          start=f"{year}-01", note=SYNTHETIC_NOTE))
+    return cat
+
+
+_SAMPLE_CATALOG = """\
+# Intake catalog of the synthetic OCO-2-MIP-format sample written by mip.sample.
+metadata:
+  title: Synthetic OCO-2 v10 MIP sample
+  version: 1
+  synthetic: true
+  note: "{note}"
+sources:
+  gridded_fluxes:
+    description: Gridded land/ocean/net fluxes per model and experiment (synthetic sample)
+    driver: mip.catalog.ProductSource
+    args:
+      family: oco2mip
+      urlpath: "{{{{ CATALOG_DIR }}}}/oco2mip-v10/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
+      models: [{models}]
+      experiments: [{experiments}]
+      options:
+        start: "{start}"
+"""

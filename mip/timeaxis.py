@@ -1,0 +1,118 @@
+"""Monthly time axes with bounds, and checks for duplicate or missing months."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cftime
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from mip.errors import InputError
+
+__all__ = ["monthly_axis", "month_keys", "check_monthly", "bounds_seconds"]
+
+
+def monthly_axis(years: Sequence[int], months: Sequence[int], *, calendar: str = "standard",
+                 file: object = None, variable: str = "time") -> tuple[np.ndarray, np.ndarray]:
+    """Month-start times and ``[start, next start)`` bounds for a list of (year, month).
+
+    Parameters
+    ----------
+    years, months
+        Calendar year and month (1–12) of each step.
+    calendar
+        CF calendar name; standard calendars give ``datetime64``, others cftime objects.
+    file, variable
+        For messages.
+
+    Returns
+    -------
+    time, bounds
+        Arrays of shape ``(n,)`` and ``(n, 2)``.
+    """
+    y = np.asarray(years, dtype=int)
+    m = np.asarray(months, dtype=int)
+    if y.size and (m.min() < 1 or m.max() > 12):
+        raise InputError(file, variable, f"month numbers {sorted(set(m.tolist()))}", "months 1..12")
+    check_monthly(list(zip(y.tolist(), m.tolist())), file=file, variable=variable)
+    ny, nm = np.where(m == 12, y + 1, y), np.where(m == 12, 1, m + 1)
+    if calendar in ("standard", "gregorian", "proleptic_gregorian"):
+        start = pd.to_datetime({"year": y, "month": m, "day": 1}).values if y.size else np.array([], "M8[ns]")
+        end = pd.to_datetime({"year": ny, "month": nm, "day": 1}).values if y.size else np.array([], "M8[ns]")
+        start = np.asarray(start, dtype="datetime64[ns]")
+        end = np.asarray(end, dtype="datetime64[ns]")
+    else:
+        start = np.array([cftime.datetime(a, b, 1, calendar=calendar) for a, b in zip(y, m)])
+        end = np.array([cftime.datetime(a, b, 1, calendar=calendar) for a, b in zip(ny, nm)])
+    return start, np.stack([start, end], axis=1)
+
+
+def month_keys(times: xr.DataArray | np.ndarray) -> list[tuple[int, int]]:
+    """(year, month) of every time value (datetime64 or cftime).
+
+    Parameters
+    ----------
+    times
+        Time values.
+
+    Returns
+    -------
+    list of (int, int)
+    """
+    da = times if isinstance(times, xr.DataArray) else xr.DataArray(np.asarray(times), dims="time")
+    return list(zip(da.dt.year.values.tolist(), da.dt.month.values.tolist()))
+
+
+def check_monthly(keys: Sequence[tuple[int, int]], *, file: object = None, variable: str = "time") -> None:
+    """Refuse duplicate, unsorted or missing months in a monthly series.
+
+    Parameters
+    ----------
+    keys
+        (year, month) of each step, in file order.
+    file, variable
+        For messages.
+
+    Raises
+    ------
+    InputError
+        Naming the duplicated or missing months.
+    """
+    if not keys:
+        raise InputError(file, variable, "no time steps", "at least one month")
+    seen: set[tuple[int, int]] = set()
+    dups = sorted({k for k in keys if k in seen or seen.add(k)})  # type: ignore[func-returns-value]
+    if dups:
+        raise InputError(file, variable, "duplicate month(s) " + ", ".join(f"{a}-{b:02d}" for a, b in dups),
+                         "each month exactly once")
+    idx = [a * 12 + (b - 1) for a, b in keys]
+    if idx != sorted(idx):
+        raise InputError(file, variable, "months out of order", "ascending monthly time steps")
+    full = set(range(idx[0], idx[-1] + 1))
+    missing = sorted(full - set(idx))
+    if missing:
+        raise InputError(file, variable,
+                         "missing month(s) " + ", ".join(f"{i // 12}-{i % 12 + 1:02d}" for i in missing),
+                         f"a continuous monthly series from {keys[0][0]}-{keys[0][1]:02d} "
+                         f"to {keys[-1][0]}-{keys[-1][1]:02d}")
+
+
+def bounds_seconds(time_bounds: xr.DataArray) -> xr.DataArray:
+    """Length of each time step in seconds, from its bounds (never 30-day months).
+
+    Parameters
+    ----------
+    time_bounds
+        Bounds with a trailing dimension of size 2.
+
+    Returns
+    -------
+    xarray.DataArray
+    """
+    bdim = time_bounds.dims[-1]
+    d = time_bounds.isel({bdim: 1}) - time_bounds.isel({bdim: 0})
+    if np.issubdtype(d.dtype, np.timedelta64):
+        return d / np.timedelta64(1, "s")
+    return xr.apply_ufunc(np.vectorize(lambda t: t.total_seconds()), d)

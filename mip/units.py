@@ -1,0 +1,226 @@
+"""Units: one pint registry and the explicit table of native unit strings.
+
+Inversion products spell their units in many ways ("gC per m2 per year",
+"PgC/m2/yr", "mol m-2 s-1", ...).  Parsing them with pint alone is unsafe: a string
+containing ``CO2`` parses with the digit as an exponent and ``g C m-2 yr-1`` parses
+as degrees Celsius.  So every native string is looked up in :data:`NATIVE_UNITS`,
+which gives a pint unit (a mass, or an amount of substance, of a named *species*)
+and whether it is per area; pint then converts the dimensional part and the molar
+masses below convert between species.  An unknown string is an error naming the
+file and variable.
+
+Canonical units are ``kg m-2 s-1`` of the reporting basis (``C`` for CO2 products,
+``CH4`` for methane, ``N`` for nitrous oxide) for gridded fluxes, and ``Pg yr-1`` /
+``Tg yr-1`` for totals.  pint's ``year`` is the Julian year, 365.25 days (udunits'
+``year`` is 365.24219878 days); every ``yr`` in this package is the Julian year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cf_xarray.units  # noqa: F401  (registers the CF-aware registry)
+import pint
+
+from mip.errors import InputError
+
+__all__ = [
+    "ureg",
+    "MOLAR_MASS",
+    "NativeUnit",
+    "NATIVE_UNITS",
+    "BASIS_OF_GAS",
+    "parse_native",
+    "species_factor",
+    "factor_to",
+    "SECONDS_PER_YEAR",
+]
+
+#: The package's single unit registry: cf_xarray's, with carbon and nitrogen masses.
+ureg: pint.UnitRegistry = cf_xarray.units.units
+if "gram_carbon" not in ureg:
+    ureg.define("gram_carbon = gram = gC")
+    ureg.define("gram_nitrogen = gram = gN")
+
+#: Molar masses in g/mol (DESIGN.md).
+MOLAR_MASS: dict[str, float] = {
+    "C": 12.011,
+    "CO2": 44.0095,
+    "CH4": 16.043,
+    "N": 14.0067,
+    "N2O": 44.013,
+}
+
+#: How many atoms (or molecules) of each reporting basis one molecule of a species holds.
+_CONTENT: dict[str, dict[str, int]] = {
+    "C": {"C": 1},
+    "CO2": {"C": 1},
+    "CH4": {"CH4": 1, "C": 1},
+    "N": {"N": 1},
+    "N2O": {"N": 2},
+}
+
+#: The reporting basis of each gas.
+BASIS_OF_GAS: dict[str, str] = {"CO2": "C", "CH4": "CH4", "N2O": "N"}
+
+#: Seconds in pint's (Julian) year.
+SECONDS_PER_YEAR: float = float(ureg.Quantity(1, "year").to("s").magnitude)
+
+
+@dataclass(frozen=True)
+class NativeUnit:
+    """A native unit string resolved to something computable.
+
+    Attributes
+    ----------
+    unit
+        pint expression of the dimensional part (``"g / m**2 / year"``).
+    species
+        What the mass or amount is of: ``"C"``, ``"CO2"``, ``"CH4"``, ``"N"``,
+        ``"N2O"``, or ``None`` when the product's own gas is meant (``"kg m-2 s-1"``).
+    per_area
+        True for flux densities, False for totals.
+    """
+
+    unit: str
+    species: str | None
+    per_area: bool
+
+
+def _entries() -> dict[str, NativeUnit]:
+    t: dict[str, NativeUnit] = {}
+
+    def add(names: list[str], unit: str, species: str | None, per_area: bool = True) -> None:
+        for n in names:
+            t[_normalise(n)] = NativeUnit(unit, species, per_area)
+
+    add(["gC per m2 per year", "gC/m2/yr", "gC/m2/year", "gC m-2 yr-1", "g C m-2 yr-1",
+         "gC m^-2 yr^-1", "g C/m2/yr", "gC/m^2/yr", "g C m-2 year-1"], "g / m**2 / year", "C")
+    add(["gC/m2/day", "gC m-2 d-1", "g C m-2 day-1", "gC/m2/d"], "g / m**2 / day", "C")
+    add(["gC/m2/month"], "g / m**2 / (year / 12)", "C")
+    add(["PgC/m2/yr", "PgC m-2 yr-1", "Pg C m-2 yr-1", "PgC/m2/year"], "Pg / m**2 / year", "C")
+    add(["kgC/m2/s", "kg C m-2 s-1", "kgC m-2 s-1", "kg C/m2/s"], "kg / m**2 / s", "C")
+    add(["gCO2/m2/yr", "g CO2 m-2 yr-1", "gCO2 m-2 yr-1", "gCO2/m2/year"], "g / m**2 / year", "CO2")
+    add(["kgCO2/m2/s", "kg CO2 m-2 s-1"], "kg / m**2 / s", "CO2")
+    add(["kg m-2 s-1", "kg/m2/s", "kg m**-2 s**-1", "kg/m^2/s"], "kg / m**2 / s", None)
+    add(["g m-2 yr-1", "g/m2/yr", "g/m2/year"], "g / m**2 / year", None)
+    add(["mol m-2 s-1", "mol/m2/s", "mol m**-2 s**-1"], "mol / m**2 / s", None)
+    add(["umol m-2 s-1", "umol/m2/s", "µmol m-2 s-1", "micromol m-2 s-1"], "umol / m**2 / s", None)
+    add(["kgCH4/m2/s", "kg CH4 m-2 s-1", "kgCH4 m-2 s-1"], "kg / m**2 / s", "CH4")
+    add(["gCH4/m2/yr", "g CH4 m-2 yr-1"], "g / m**2 / year", "CH4")
+    add(["kgN2O/m2/s", "kg N2O m-2 s-1", "kgN2O m-2 s-1"], "kg / m**2 / s", "N2O")
+    add(["kgN/m2/s", "kg N m-2 s-1", "kgN m-2 s-1"], "kg / m**2 / s", "N")
+    add(["gN/m2/yr", "g N m-2 yr-1", "gN m-2 yr-1", "gN/m2/year"], "g / m**2 / year", "N")
+    add(["TgN/m2/yr", "Tg N m-2 yr-1"], "Tg / m**2 / year", "N")
+    # totals
+    add(["PgC/yr", "Pg C yr-1", "PgC yr-1", "PgC/year"], "Pg / year", "C", False)
+    add(["TgC/yr", "Tg C yr-1", "TgC yr-1"], "Tg / year", "C", False)
+    add(["TgCO2", "TgCO2/yr", "Tg CO2 yr-1", "TgCO2 yr-1"], "Tg / year", "CO2", False)
+    add(["Tg CH4/yr", "TgCH4/yr", "Tg CH4 yr-1", "TgCH4 yr-1", "Tg CH4/year"], "Tg / year", "CH4", False)
+    add(["TgN/yr", "Tg N/yr", "Tg N yr-1", "TgN yr-1", "TgN/year"], "Tg / year", "N", False)
+    add(["TgN2O/yr", "Tg N2O yr-1", "Tg N2O/yr"], "Tg / year", "N2O", False)
+    add(["Tg yr-1", "Tg/yr"], "Tg / year", None, False)
+    add(["Pg yr-1", "Pg/yr"], "Pg / year", None, False)
+    return t
+
+
+def _normalise(s: str) -> str:
+    return re.sub(r"\s+", " ", s.strip()).lower()
+
+
+#: Native unit string (case- and space-insensitive) → :class:`NativeUnit`.
+NATIVE_UNITS: dict[str, NativeUnit] = _entries()
+
+
+def parse_native(units: str | None, *, file: object = None, variable: str | None = None) -> NativeUnit:
+    """Resolve a native unit string through :data:`NATIVE_UNITS`.
+
+    Parameters
+    ----------
+    units
+        The ``units`` attribute as written in the file.
+    file, variable
+        Where it came from, for the error message.
+
+    Returns
+    -------
+    NativeUnit
+
+    Raises
+    ------
+    InputError
+        If the string is missing or not in the table.
+    """
+    if units is None or not str(units).strip():
+        raise InputError(file, variable, "no 'units' attribute",
+                         "a units string such as 'gC per m2 per year' or 'kg m-2 s-1'")
+    key = _normalise(str(units))
+    if key not in NATIVE_UNITS:
+        raise InputError(file, variable, f"unknown unit string {units!r}",
+                         "one of the unit strings in mip.units.NATIVE_UNITS",
+                         "add it to the table if it is a legitimate spelling")
+    return NATIVE_UNITS[key]
+
+
+def species_factor(species: str, basis: str, *, amount: bool = False) -> float:
+    """Factor turning a mass (or, with ``amount``, moles) of ``species`` into grams of ``basis``.
+
+    Parameters
+    ----------
+    species
+        ``"C"``, ``"CO2"``, ``"CH4"``, ``"N"`` or ``"N2O"``.
+    basis
+        The reporting basis: ``"C"``, ``"CH4"`` or ``"N"``.
+    amount
+        If True the input is in moles, so the result is grams of basis per mole.
+
+    Returns
+    -------
+    float
+        Per gram (or per mole) of ``species``.
+    """
+    content = _CONTENT.get(species, {})
+    if basis not in content:
+        raise ValueError(f"cannot express {species} on a {basis} basis")
+    grams_basis_per_mol = content[basis] * MOLAR_MASS[basis]
+    if amount:
+        return grams_basis_per_mol
+    return grams_basis_per_mol / MOLAR_MASS[species]
+
+
+def factor_to(native: NativeUnit, target: str, basis: str, gas_species: str,
+              *, file: object = None, variable: str | None = None) -> float:
+    """Multiplicative factor from a native unit to ``target`` units of ``basis``.
+
+    Parameters
+    ----------
+    native
+        The resolved native unit.
+    target
+        pint expression of the target unit (``"kg / m**2 / s"`` or ``"Tg / year"``).
+    basis
+        Reporting basis of the result (``"C"``, ``"CH4"``, ``"N"``).
+    gas_species
+        The product's gas (``"CO2"``, ``"CH4"``, ``"N2O"``); used when the native unit
+        names no species (``"kg m-2 s-1"`` of the product's gas).
+    file, variable
+        For error messages.
+
+    Returns
+    -------
+    float
+    """
+    species = native.species or gas_species
+    q = ureg.Quantity(1.0, native.unit)
+    is_amount = q.check("[substance] / [length] ** 2 / [time]") or q.check("[substance] / [time]")
+    if is_amount:
+        per_mol = species_factor(species, basis, amount=True)  # g basis per mol
+        q = (q * ureg.Quantity(per_mol, "g / mol")).to_base_units()
+        return float(q.to(target).magnitude)
+    try:
+        dim = float(q.to(target).magnitude)
+    except pint.DimensionalityError as exc:
+        raise InputError(file, variable, f"units {native.unit!r}",
+                         f"units convertible to {target!r}") from exc
+    return dim * species_factor(species, basis)

@@ -72,7 +72,13 @@ def _read_one(path: Path, *, model: str | None, sign: str, version: str, system:
         parts.append(assemble(comps, grid, time, tb, model=name, experiment=exp, system=system,
                               attrs={"product": "GCP-N2O inversions", "product_version": version,
                                      "source_file": str(path)}))
-    return xr.concat(parts, dim="experiment", combine_attrs="drop_conflicts") if len(parts) > 1 else parts[0]
+    if len(parts) == 1:
+        return parts[0]
+    out = xr.concat(parts, dim="experiment", combine_attrs="override")
+    for v in out.data_vars:
+        names = [f"{str(q.experiment.values[0])}: {q[v].attrs['native_name']}" for q in parts if v in q]
+        out[v].attrs["native_name"] = "; ".join(names)
+    return out
 
 
 @register("gcp_n2o")

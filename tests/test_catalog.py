@@ -1,0 +1,128 @@
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from layouts import oco2mip_file
+from mip import global_total, open_catalog, open_ensemble, validate
+from mip.catalog import list_catalogs
+from mip.cli import main
+from mip.errors import MemberWarning, MipError
+from mip.sample import SAMPLE_TOTALS
+
+
+def test_sample_ensemble_totals(sample_root):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MemberWarning)
+        ds = open_ensemble(sample_root / "sample-oco2mip.yaml", "gridded_fluxes")
+    validate(ds)
+    assert ds.model.values.tolist() == ["Ames", "CAMS", "LoFI", "WOMBAT"]
+    assert ds.experiment.values.tolist() == ["IS", "LNLG"]
+    tot = global_total(ds, ["land", "ocean"]).compute()
+    for (m, e), (land, ocean) in SAMPLE_TOTALS.items():
+        # the sample prescribes day-weighted annual totals; float32 storage limits agreement
+        assert tot.land.sel(model=m, experiment=e).item() == pytest.approx(land, rel=1e-5)
+        assert tot.ocean.sel(model=m, experiment=e).item() == pytest.approx(ocean, rel=1e-5)
+    assert ds.source_file.sel(model="LoFI", experiment="IS").item().endswith("LoFI_gridded_fluxes_IS.nc4")
+
+
+def _copy_catalog(sample_root, tmp_path):
+    root = tmp_path / "s"
+    shutil.copytree(sample_root, root)
+    return root
+
+
+def test_missing_and_broken_members_are_reported(sample_root, tmp_path):
+    root = _copy_catalog(sample_root, tmp_path)
+    (root / "oco2mip-v10/IS/Ames_gridded_fluxes_IS.nc4").unlink()
+    (root / "oco2mip-v10/LNLG/CAMS_gridded_fluxes_LNLG.nc4").write_bytes(b"garbage")
+    with pytest.warns(MemberWarning) as rec:
+        ds = open_ensemble(root / "sample-oco2mip.yaml", "gridded_fluxes")
+    msg = str(rec[0].message)
+    assert "Ames/IS" in msg and "no such file" in msg and "CAMS/LNLG" in msg
+    assert "Ames/IS" in ds.attrs["excluded_members"] and "CAMS/LNLG" in ds.attrs["excluded_members"]
+    # both models stay (their other experiment is fine); the missing pairs are NaN and listed
+    assert ds.model.values.tolist() == ["Ames", "CAMS", "LoFI", "WOMBAT"]
+    assert np.isnan(ds.land.sel(model="Ames", experiment="IS").isel(time=0, lat=90, lon=0).compute().item())
+    assert "Ames/IS" in ds.attrs["absent_pairs"]
+
+
+def test_all_nan_and_other_grid_members(sample_root, tmp_path):
+    root = _copy_catalog(sample_root, tmp_path)
+    p = root / "oco2mip-v10/IS/WOMBAT_gridded_fluxes_IS.nc4"
+    oco2mip_file(p, land=np.float32(np.nan), ocean=np.float32(np.nan))
+    q = root / "oco2mip-v10/LNLG/LoFI_gridded_fluxes_LNLG.nc4"
+    oco2mip_file(q, lat=np.arange(-89, 90, 2.0), lon=np.arange(-178.75, 180, 2.5), with_start_date=False)
+    with pytest.warns(MemberWarning):
+        ds = open_ensemble(root / "sample-oco2mip.yaml", "gridded_fluxes")
+    ex = ds.attrs["excluded_members"]
+    assert "WOMBAT/IS: all values NaN" in ex
+    assert "LoFI/LNLG: grid (90, 144)" in ex and "regrid" in ex
+
+
+def test_time_axis_mismatch_reported(sample_root, tmp_path):
+    root = _copy_catalog(sample_root, tmp_path)
+    oco2mip_file(root / "oco2mip-v10/IS/Ames_gridded_fluxes_IS.nc4", months=11)
+    with pytest.warns(MemberWarning, match="Ames/IS: time axis"):
+        ds = open_ensemble(root / "sample-oco2mip.yaml", "gridded_fluxes")
+    assert ds.sizes["time"] == 12
+
+
+def test_named_catalogs_and_data_root(tmp_path, monkeypatch):
+    names = list_catalogs()
+    for n in ("oco2mip-v10", "gcb-2024", "gcp-ch4-2020", "gcp-n2o", "reccap2"):
+        assert n in names
+    monkeypatch.delenv("MIP_DATA", raising=False)
+    with pytest.raises(MipError, match="set MIP_DATA"):
+        open_ensemble("oco2mip-v10", "gridded_fluxes")
+    # with a data root holding one published file, the other 83 members are reported missing
+    oco2mip_file(tmp_path / "oco2mip-v10/LNLG/CAMS_gridded_fluxes_LNLG.nc4", months=72)
+    with pytest.warns(MemberWarning, match="83 member"):
+        ds = open_ensemble("oco2mip-v10", "gridded_fluxes", data_root=tmp_path)
+    assert ds.model.values.tolist() == ["CAMS"] and ds.sizes["time"] == 72
+    monkeypatch.setenv("MIP_DATA", str(tmp_path))
+    with pytest.warns(MemberWarning):
+        assert open_ensemble("oco2mip-v10", "gridded_fluxes", models=["CAMS"]).sizes["experiment"] == 1
+
+
+def test_bundled_workbook_through_catalog():
+    td = open_ensemble("gcp-ch4-2020", "topdown_budget")
+    bu = open_ensemble("gcp-ch4-2020", "bottomup_budget")
+    assert td.attrs["approach"] == "TD" and bu.attrs["approach"] == "BU"
+    assert list(open_catalog("gcp-ch4-2020")) == ["topdown_budget", "bottomup_budget", "gridded_topdown"]
+
+
+def test_unknown_catalog_and_entry():
+    with pytest.raises(MipError, match="unknown catalog 'nope'"):
+        open_catalog("nope")
+    with pytest.raises(MipError, match="no entry 'nope'"):
+        open_ensemble("gcb-2024", "nope")
+
+
+def test_cli_catalog(capsys):
+    assert main(["catalog", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "oco2mip-v10" in out and "gcp-n2o" in out
+    assert main(["catalog", "show", "oco2mip-v10"]) == 0
+    out = capsys.readouterr().out
+    assert "TM5_4DVAR" in out and "LNLGOGIS" in out and "LoFI" in out
+    assert main(["catalog", "show", "nope"]) == 2
+    assert "unknown catalog" in capsys.readouterr().err
+
+
+def test_cli_demo(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "experiment LNLG" in out and "WOMBAT" in out and "2008-2017: 22 runs" in out
+    table = (tmp_path / "global_totals.csv").read_text().splitlines()
+    assert table[0] == "model,experiment,land,ocean"
+    row = dict(zip(table[0].split(","), next(r for r in table if r.startswith("LoFI,IS")).split(",")))
+    assert float(row["land"]) == pytest.approx(SAMPLE_TOTALS[("LoFI", "IS")][0], abs=5e-4)
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_sample_is_labelled_synthetic(sample_root):
+    ds = xr.open_dataset(sample_root / "oco2mip-v10/IS/Ames_gridded_fluxes_IS.nc4")
+    assert ds.attrs["synthetic"] == "true" and "SYNTHETIC" in ds.attrs["comment"]

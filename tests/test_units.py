@@ -1,0 +1,64 @@
+import pytest
+
+from mip.errors import InputError
+from mip.units import SECONDS_PER_YEAR, factor_to, parse_native, species_factor
+
+YEAR = 365.25 * 86400.0
+
+
+@pytest.mark.parametrize("s", ["gC per m2 per year", "gC/m2/yr", "g C m-2 yr-1", "  GC PER M2 PER YEAR "])
+def test_gc_per_m2_per_year_spellings(s):
+    # 1 g m-2 yr-1 = 1e-3 kg / (365.25*86400 s)
+    assert factor_to(parse_native(s), "kg / m**2 / s", "C", "CO2") == pytest.approx(1e-3 / YEAR, rel=1e-12)
+
+
+def test_pgc_per_m2_per_yr():
+    assert factor_to(parse_native("PgC/m2/yr"), "kg / m**2 / s", "C", "CO2") == pytest.approx(1e12 / YEAR, rel=1e-12)
+
+
+def test_mol_co2_to_kg_c():
+    # 1 mol CO2 holds 12.011 g C
+    assert factor_to(parse_native("mol m-2 s-1"), "kg / m**2 / s", "C", "CO2") == pytest.approx(0.012011, rel=1e-12)
+
+
+def test_umol_ch4_to_kg_ch4():
+    assert factor_to(parse_native("umol m-2 s-1"), "kg / m**2 / s", "CH4", "CH4") == pytest.approx(16.043e-9, rel=1e-12)
+
+
+def test_gco2_is_converted_to_carbon_not_parsed_as_exponent():
+    f = factor_to(parse_native("gCO2/m2/yr"), "g / m**2 / year", "C", "CO2")
+    assert f == pytest.approx(12.011 / 44.0095, rel=1e-12)
+
+
+def test_n2o_mass_to_nitrogen():
+    assert species_factor("N2O", "N") == pytest.approx(2 * 14.0067 / 44.013, rel=1e-12)
+    f = factor_to(parse_native("kg m-2 s-1"), "kg / m**2 / s", "N", "N2O")
+    assert f == pytest.approx(28.0134 / 44.013, rel=1e-12)
+
+
+def test_totals():
+    assert factor_to(parse_native("TgN/yr"), "Tg / year", "N", "N2O") == 1.0
+    assert factor_to(parse_native("Tg CH4/yr"), "Tg / year", "CH4", "CH4") == 1.0
+    assert factor_to(parse_native("TgCO2"), "Tg / year", "C", "CO2") == pytest.approx(12.011 / 44.0095)
+
+
+def test_julian_year():
+    assert SECONDS_PER_YEAR == YEAR
+
+
+def test_unknown_unit_names_file_and_variable():
+    with pytest.raises(InputError) as e:
+        parse_native("furlongs per fortnight", file="x.nc", variable="land")
+    msg = str(e.value)
+    assert "x.nc" in msg and "'land'" in msg and "furlongs per fortnight" in msg
+
+
+def test_missing_units():
+    with pytest.raises(InputError, match="no 'units' attribute"):
+        parse_native(None, file="x.nc", variable="ocean")
+
+
+def test_celsius_trap_is_not_taken():
+    # pint alone reads "g C m-2 yr-1" as gram * degree_Celsius ...; the table gives carbon mass
+    nu = parse_native("g C m-2 yr-1")
+    assert nu.species == "C" and nu.unit == "g / m**2 / year"

@@ -3,6 +3,8 @@
 The import package is ``mip``; the distribution is ``fluxmip``.
 """
 
+from mip import regions
+from mip.aggregation import aggregate
 from mip.budget import global_total
 from mip.catalog import open_catalog, open_ensemble
 from mip.errors import InputError, MemberWarning, MipError
@@ -13,6 +15,8 @@ from mip.units import ureg
 __version__ = "0.1.0"
 
 __all__ = [
+    "aggregate",
+    "regions",
     "InputError",
     "MemberWarning",
     "MipError",

@@ -1,0 +1,193 @@
+"""Region sets as sparse (region × cell) weight matrices with fractional coverage.
+
+A :class:`RegionSet` holds region names and abbreviations and a rule that, for any
+regular lat-lon grid, gives the weight of every cell in every region: the covered
+fraction of the cell times its area (m²).  Aggregation (:func:`mip.aggregate`) is one
+sparse matrix product with that matrix.  Sets combine with ``+``.
+
+Implemented here: latitude bands (exact: the fraction of a cell between two
+latitudes is a ratio of sines) and integer or fractional masks on the data's own grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from os import PathLike
+
+import numpy as np
+import scipy.sparse as sp
+import xarray as xr
+
+from mip.errors import InputError
+from mip.grid import cell_area, centre_bounds
+
+__all__ = ["RegionSet", "latitude_bands", "from_mask", "GCB_BANDS", "grid_weights"]
+
+#: GCB latitude bands: south < 30°S, tropics 30°S–30°N, north > 30°N.
+GCB_BANDS = (-90.0, -30.0, 30.0, 90.0)
+
+WeightRule = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class RegionSet:
+    """Named regions with a rule giving each cell's covered fraction.
+
+    Attributes
+    ----------
+    names
+        Region names (the ``region`` coordinate of aggregated data).
+    abbrevs
+        Short names.
+    fraction
+        ``fraction(lat_bounds, lon_bounds) -> array (region, nlat, nlon)`` of covered
+        fractions in [0, 1].
+    description
+        What the set is, for provenance.
+    """
+
+    names: tuple[str, ...]
+    abbrevs: tuple[str, ...]
+    fraction: WeightRule
+    description: str = ""
+
+    def __add__(self, other: "RegionSet") -> "RegionSet":
+        dup = set(self.names) & set(other.names)
+        if dup:
+            raise ValueError(f"region names occur in both sets: {sorted(dup)}")
+        f1, f2 = self.fraction, other.fraction
+        return RegionSet(self.names + other.names, self.abbrevs + other.abbrevs,
+                         lambda lb, ob: np.concatenate([f1(lb, ob), f2(lb, ob)], axis=0),
+                         f"{self.description} + {other.description}")
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def weights(self, ds: xr.Dataset) -> sp.csr_matrix:
+        """Sparse (region × cell) weights in m² for the grid of ``ds`` (cells flattened lat-major).
+
+        Parameters
+        ----------
+        ds
+            Canonical dataset with ``lat_bounds``, ``lon_bounds`` and ``cell_area``.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix
+        """
+        frac = self.fraction(ds["lat_bounds"].values, ds["lon_bounds"].values)
+        if frac.shape != (len(self),) + ds["cell_area"].shape:
+            raise ValueError(f"region fractions of shape {frac.shape} do not fit the grid {ds['cell_area'].shape}")
+        w = frac.reshape(len(self), -1) * ds["cell_area"].values.reshape(1, -1)
+        return sp.csr_matrix(w)
+
+    def coverage(self, ds: xr.Dataset) -> xr.DataArray:
+        """Covered fraction of every cell by the union of the regions' fractions (may exceed 1 if they overlap)."""
+        frac = self.fraction(ds["lat_bounds"].values, ds["lon_bounds"].values).sum(axis=0)
+        return xr.DataArray(frac, dims=("lat", "lon"), coords={"lat": ds["lat"], "lon": ds["lon"]})
+
+
+def grid_weights(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bounds and areas of a regular grid given by its cell centres (helper for tests and users)."""
+    lb = centre_bounds(lat, name="lat", limits=(-90, 90))
+    ob = centre_bounds(lon, name="lon")
+    return lb, ob, cell_area(lb, ob)
+
+
+def latitude_bands(edges: Sequence[float] = GCB_BANDS, names: Sequence[str] | None = None) -> RegionSet:
+    """Latitude bands with exact fractional coverage of the cells they cut.
+
+    The area of a cell between latitudes a < b is proportional to ``sin b − sin a``,
+    so the covered fraction is a ratio of sines: exact on the sphere.
+
+    Parameters
+    ----------
+    edges
+        Ascending band edges in degrees (default the GCB bands −90, −30, 30, 90).
+    names
+        Band names; default ``south``/``tropics``/``north`` for the GCB edges, else
+        ``"<a>..<b>"``.
+
+    Returns
+    -------
+    RegionSet
+    """
+    e = np.asarray(edges, dtype="f8")
+    if e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0) or e[0] < -90 or e[-1] > 90:
+        raise ValueError(f"band edges must be ascending within [-90, 90]; got {list(edges)}")
+    if names is None:
+        names = ("south", "tropics", "north") if tuple(e) == GCB_BANDS else tuple(
+            f"{a:g}..{b:g}" for a, b in zip(e[:-1], e[1:]))
+    if len(names) != e.size - 1:
+        raise ValueError("need one name per band")
+
+    def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
+        s1, s2 = np.sin(np.deg2rad(lat_b[:, 0])), np.sin(np.deg2rad(lat_b[:, 1]))
+        lo = np.sin(np.deg2rad(e[:-1]))[:, None]
+        hi = np.sin(np.deg2rad(e[1:]))[:, None]
+        cover = np.clip(np.minimum(hi, s2) - np.maximum(lo, s1), 0.0, None) / (s2 - s1)
+        return np.repeat(cover[:, :, None], lon_b.shape[0], axis=2)
+
+    return RegionSet(tuple(names), tuple(names), fraction, f"latitude bands {list(e)}")
+
+
+def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = None,
+              names: dict[int, str] | Sequence[str] | None = None) -> RegionSet:
+    """Regions from an integer mask (codes 1..n, 0 or NaN outside) or fractional masks.
+
+    The mask must be on the grid of the data it will aggregate (fractions are then
+    exact); on another grid it is refused, naming both grids.
+
+    Parameters
+    ----------
+    mask
+        A (lat, lon) integer DataArray, a (region, lat, lon) fractional DataArray, or
+        a netCDF path (then ``variable`` names the mask).
+    variable
+        Variable to read from a file.
+    names
+        Code → name (or list, index = code − 1); default the DataArray's
+        ``region_names`` attribute or ``"region_<code>"``.
+
+    Returns
+    -------
+    RegionSet
+    """
+    from mip.grid import standardise_grid
+    from mip.io import open_netcdf
+
+    source = "mask"
+    if not isinstance(mask, xr.DataArray):
+        source = str(mask)
+        ds = open_netcdf(mask, chunks=None)
+        if variable is None or variable not in ds:
+            raise InputError(mask, variable, "no such variable", f"a mask variable (present: {list(ds.data_vars)})")
+        lat = next((n for n in ("lat", "latitude") if n in ds.variables), "lat")
+        lon = next((n for n in ("lon", "longitude") if n in ds.variables), "lon")
+        g = standardise_grid(ds[[variable]].set_coords([]), lat=lat, lon=lon, file=mask)
+        mask = g[variable].assign_attrs(ds[variable].attrs)
+    mlat, mlon = np.asarray(mask["lat"].values, "f8"), np.asarray(mask["lon"].values, "f8")
+    if "region" in mask.dims:
+        frac = np.nan_to_num(mask.transpose("region", "lat", "lon").values.astype("f8"))
+        rnames = [str(r) for r in mask["region"].values]
+    else:
+        codes_arr = np.nan_to_num(mask.transpose("lat", "lon").values.astype("f8"))
+        codes = sorted(int(c) for c in np.unique(codes_arr) if c > 0)
+        if isinstance(names, dict):
+            table = dict(names)
+        else:
+            seq = names if names is not None else mask.attrs.get("region_names")
+            table = {i + 1: str(n) for i, n in enumerate(seq)} if seq is not None else {}
+        rnames = [table.get(c, f"region_{c}") for c in codes]
+        frac = np.stack([(codes_arr == c).astype("f8") for c in codes]) if codes else np.zeros((0,) + codes_arr.shape)
+
+    def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
+        clat, clon = lat_b.mean(axis=1), lon_b.mean(axis=1)
+        if clat.shape != mlat.shape or clon.shape != mlon.shape or not (
+                np.allclose(clat, mlat, atol=1e-6) and np.allclose(clon, mlon, atol=1e-6)):
+            raise InputError(source, "lat/lon", f"a mask on a {mlat.size}×{mlon.size} grid",
+                             f"the data's {clat.size}×{clon.size} grid", "regrid the data or the mask first")
+        return frac
+
+    return RegionSet(tuple(rnames), tuple(rnames), fraction, f"mask {source}")

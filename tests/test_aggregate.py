@@ -1,0 +1,82 @@
+import numpy as np
+import pytest
+import xarray as xr
+
+from conftest import R
+from layouts import oco2mip_file
+from mip import open_product
+from mip.aggregation import aggregate
+from mip.budget import global_total
+from mip.errors import InputError
+from mip.regions import from_mask, grid_weights, latitude_bands
+
+
+def _grid(lat, lon):
+    lb, ob, a = grid_weights(lat, lon)
+    return xr.Dataset(coords={"lat": lat, "lon": lon, "lat_bounds": (("lat", "b"), lb),
+                              "lon_bounds": (("lon", "b"), ob), "cell_area": (("lat", "lon"), a)})
+
+
+@pytest.mark.parametrize("dlat", [1.0, 3.0, 1.5])
+def test_band_weights_exact_when_edges_cut_cells(dlat):
+    lat = np.arange(-90 + dlat / 2, 90, dlat)
+    ds = _grid(lat, np.arange(-178.75, 180, 2.5))
+    rs = latitude_bands((-90, -25.3, 10.7, 90))
+    area = np.asarray(rs.weights(ds).sum(axis=1)).ravel()
+    s = np.sin(np.deg2rad([-90, -25.3, 10.7, 90]))
+    expected = 2 * np.pi * R**2 * np.diff(s)  # zone area on the sphere
+    np.testing.assert_allclose(area, expected, rtol=1e-12)
+    # a partition of the globe: weights sum to each cell's area
+    np.testing.assert_allclose(np.asarray(rs.weights(ds).sum(axis=0)).ravel(), ds.cell_area.values.ravel(), rtol=1e-12)
+
+
+def test_aggregate_constant_flux_bands(tmp_path):
+    p = oco2mip_file(tmp_path / "CT_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=12)
+    ds = open_product("oco2mip", p)
+    out = aggregate(ds, latitude_bands(), period=("2015-01-01", "2016-01-01")).compute()
+    north_pg = 2 * np.pi * R**2 * (1 - np.sin(np.deg2rad(30))) * 1e-15  # 1 gC/m2/yr over the cap
+    assert out.land.sel(region="north").item() == pytest.approx(north_pg, rel=1e-9)
+    assert out.land.sel(region="tropics").item() == pytest.approx(2 * north_pg, rel=1e-9)  # 2 pi R^2 (sin30 + sin30) = 2 x the cap
+    assert out.land.attrs["units"] == "Pg yr-1"
+    # the partition's sum equals the global total
+    assert float(out.land.sum()) == pytest.approx(global_total(ds).land.compute().item(), rel=1e-12)
+
+
+def test_aggregate_monthly_and_annual(sample_root):
+    from mip import open_ensemble
+    ds = open_ensemble(sample_root / "sample-oco2mip.yaml", "gridded_fluxes")
+    monthly = aggregate(ds, latitude_bands()).compute()
+    assert monthly.land.dims == ("model", "experiment", "time", "region")
+    annual = aggregate(ds, latitude_bands(), period="annual").compute()
+    g = global_total(ds).compute()
+    np.testing.assert_allclose(annual.land.sum("region").sel(year=2015).values, g.land.values, rtol=1e-10)
+
+
+def test_nan_cell_only_spoils_its_region(tmp_path):
+    land = np.ones((1, 180, 360), "f4")
+    land[0, 170, 10] = np.nan  # 80.5N
+    ds = open_product("oco2mip", oco2mip_file(tmp_path / "CT_gridded_fluxes_IS.nc4", land=land, months=1))
+    out = aggregate(ds, latitude_bands()).land.compute()
+    assert np.isnan(out.sel(region="north").item()) and np.isfinite(out.sel(region="south").item())
+
+
+def test_integer_mask_and_grid_mismatch(tmp_path):
+    ds = open_product("oco2mip", oco2mip_file(tmp_path / "CT_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=1))
+    codes = xr.zeros_like(ds.cell_area, dtype="i4")
+    codes[:90, :] = 1
+    codes[90:, :180] = 2
+    rs = from_mask(codes, names={1: "SH", 2: "NH-west"})
+    out = aggregate(ds, rs).land.compute()
+    hemi_pg = 2 * np.pi * R**2 * 1e-15
+    assert out.sel(region="SH").item() == pytest.approx(hemi_pg, rel=1e-9)
+    assert out.sel(region="NH-west").item() == pytest.approx(hemi_pg / 2, rel=1e-9)
+    coarse = codes.isel(lat=slice(0, None, 2), lon=slice(0, None, 2))
+    with pytest.raises(InputError, match="regrid"):
+        aggregate(ds, from_mask(coarse))
+
+
+def test_regionsets_combine():
+    rs = latitude_bands() + latitude_bands((-90, 0, 90), names=("SH", "NH"))
+    assert rs.names == ("south", "tropics", "north", "SH", "NH")
+    with pytest.raises(ValueError, match="both sets"):
+        latitude_bands() + latitude_bands()

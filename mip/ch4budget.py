@@ -1,0 +1,131 @@
+"""GCP-CH4 budget tables from the workbook, with the rule Saunois et al. (2020) used.
+
+The rule, found by reproducing Table 3 (2008–2017, top-down) from the per-run rows:
+
+1. Runs are grouped as the workbook's "Individual References" list them and each
+   group is averaged first ("(a) we have considered the average of the provided
+   inversions"): TM5-4Dvar SURF1–2 → one, TM5-4Dvar GOSAT1–2 → one, PYVARLMDZ SURF1–2,
+   GOSAT1–2 and GOSAT3–6 → one each.  Every other run counts once (CTE-CH4, NIES and
+   TM5-CAMS SURF and GOSAT runs separately).
+2. The mean is over groups; TOMCAT is in every mean.
+3. The [min–max] range is over the same groups, except that TOMCAT is left out of the
+   range for fossil fuels and for agriculture and waste (its values, 170 and 175 Tg/yr,
+   lie outside the published ranges 81–131 and 207–240 while the means need it).
+
+With that rule wetlands, other natural, total natural, agriculture and waste, fossil
+fuels and biomass burning match the paper to the Tg; total sources come out 577
+(paper 576) and total anthropogenic 358 (paper 359): see the README.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import xarray as xr
+
+from mip.stats import ensemble_stats
+
+__all__ = ["saunois2020_group", "RANGE_EXCLUDE", "td_summary", "bu_summary", "TD_LABELS", "BU_LABELS"]
+
+#: Runs left out of the min–max range per category (still in the mean).
+RANGE_EXCLUDE = {"fossil": ("TOMCAT/surf",), "agriculture_waste": ("TOMCAT/surf",)}
+
+#: Category → label as in the workbook (TD sheets, without " - Posterior").
+TD_LABELS = {
+    "wetlands": "Wetlands", "other_natural": "Other Natural Sources", "total_natural": "Total natural Sources",
+    "agriculture_waste": "Agriculture and Waste", "fossil": "Fossil fuels",
+    "biomass_biofuel_burning": "Biomass and Biofuel Burning", "total_anthropogenic": "Total Anthropogenic Sources",
+    "total": "Total Sources", "soil_sink": "Soil Sink",
+}
+BU_LABELS = {
+    "wetlands": "Wetland", "biomass_burning": "Biomass burning", "biofuel": "Biofuel", "fossil": "Fossil fuel",
+    "coal_mining": "Coal mining", "oil_and_gas": "Oil and Gas", "industry": "Industry", "transport": "Transport",
+    "agriculture_waste": "Agriculture and Waste", "landfills_waste": "Landfills and Waste",
+    "enteric_fermentation_manure": "Enteric fermentation and Manure", "rice_cultivation": "Rice cultivation",
+    "total_anthropogenic_excl_biomass_burning": "Total anthropogenic excl. biomass burning",
+}
+_PYV = {"PYVARLMDZ/SURF1": "PYVARLMDZ/SURF1-2", "PYVARLMDZ/SURF2": "PYVARLMDZ/SURF1-2",
+        "PYVARLMDZ/GOSAT1": "PYVARLMDZ/GOSAT1-2", "PYVARLMDZ/GOSAT2": "PYVARLMDZ/GOSAT1-2"}
+
+
+def saunois2020_group(run: str) -> str:
+    """The group of a GCP-CH4 2020 top-down run (see the module docstring).
+
+    Parameters
+    ----------
+    run
+        Run name as in the workbook (``"TM5-4Dvar/SURF2"``).
+
+    Returns
+    -------
+    str
+    """
+    if run in _PYV:
+        return _PYV[run]
+    if re.fullmatch(r"PYVARLMDZ/GOSAT[3-6]", run):
+        return "PYVARLMDZ/GOSAT3-6"
+    m = re.fullmatch(r"TM5-4Dvar/(SURF|GOSAT)\d", run)
+    if m:
+        return f"TM5-4Dvar/{m[1]}X"
+    return run
+
+
+def td_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL", *, rule: str = "saunois2020") -> pd.DataFrame:
+    """Top-down summary table (mean, min, max per category) for one period and region.
+
+    Parameters
+    ----------
+    ds
+        The TD workbook dataset (:func:`mip.products.gcp_ch4.read_workbook`).
+    period
+        ``"2000-2009"``, ``"2008-2017"`` or ``"2017"``.
+    region
+        A region of the workbook.
+    rule
+        ``"saunois2020"`` (the paper's grouping and range exclusions) or ``"each-run"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``category, mean, min, max, n_groups, n_runs`` (Tg CH4/yr).
+    """
+    rows = []
+    for cat, label in TD_LABELS.items():
+        if cat not in ds:
+            continue
+        da = ds[cat].sel(period=period, region=region)
+        if rule == "saunois2020":
+            st = ensemble_stats(da, groups=saunois2020_group, range_exclude=RANGE_EXCLUDE.get(cat, ()))
+        else:
+            st = ensemble_stats(da)
+        rows.append({"category": label, "mean": float(st["mean"]), "min": float(st["min"]),
+                     "max": float(st["max"]), "n_groups": int(st["n"]), "n_runs": int(st["n_members"])})
+    return pd.DataFrame(rows)
+
+
+def bu_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL") -> pd.DataFrame:
+    """Bottom-up summary table: each estimate counts once (mean, min, max per category).
+
+    Parameters
+    ----------
+    ds
+        The BU workbook dataset.
+    period, region
+        As in :func:`td_summary`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``category, mean, min, max, n_groups, n_runs`` (Tg CH4/yr).
+    """
+    rows = []
+    for cat, label in BU_LABELS.items():
+        if cat not in ds:
+            continue
+        st = ensemble_stats(ds[cat].sel(period=period, region=region))
+        if int(st["n"]) == 0:
+            continue
+        rows.append({"category": label, "mean": float(st["mean"]), "min": float(st["min"]),
+                     "max": float(st["max"]), "n_groups": int(st["n"]), "n_runs": int(st["n_members"])})
+    return pd.DataFrame(rows)

@@ -71,8 +71,23 @@ def test_integer_mask_and_grid_mismatch(tmp_path):
     assert out.sel(region="SH").item() == pytest.approx(hemi_pg, rel=1e-9)
     assert out.sel(region="NH-west").item() == pytest.approx(hemi_pg / 2, rel=1e-9)
     coarse = codes.isel(lat=slice(0, None, 2), lon=slice(0, None, 2))
-    with pytest.raises(InputError, match="regrid"):
-        aggregate(ds, from_mask(coarse))
+    coarse = coarse.assign_coords(lat=coarse.lat + 0.5, lon=coarse.lon + 0.5)  # a 2° grid
+    with pytest.raises(InputError, match="remap=True"):
+        aggregate(ds, from_mask(coarse, remap=False))
+    # remapped from 2° the hemispheres are exact again (cell edges coincide at the equator)
+    out2 = aggregate(ds, from_mask(coarse, names={1: "SH", 2: "NH-west"})).land.compute()
+    assert out2.sel(region="SH").item() == pytest.approx(hemi_pg, rel=1e-9)
+
+
+def test_mask_remapped_onto_offset_grid():
+    # a 1° mask of one 10°x10° box, onto a 2.5° grid offset so the box cuts cells
+    lat, lon = np.arange(-89.5, 90, 1.0), np.arange(-179.5, 180, 1.0)
+    codes = xr.DataArray(np.zeros((180, 360), "i4"), dims=("lat", "lon"), coords={"lat": lat, "lon": lon})
+    codes.loc[dict(lat=slice(10, 20), lon=slice(0, 10))] = 1
+    target = _grid(np.arange(-88.75, 90, 2.5), np.arange(-178.75, 180, 2.5))
+    w = from_mask(codes).weights(target)
+    box = 2 * np.pi * R**2 / 36 * (np.sin(np.deg2rad(20)) - np.sin(np.deg2rad(10)))  # R^2 * 10deg * dsin
+    assert float(w.sum()) == pytest.approx(box, rel=1e-12)
 
 
 def test_regionsets_combine():

@@ -21,6 +21,7 @@ import xarray as xr
 
 from mip.errors import InputError
 from mip.grid import cell_area, centre_bounds
+from mip.overlap import remap_fraction
 
 __all__ = ["RegionSet", "latitude_bands", "from_mask", "GCB_BANDS", "grid_weights"]
 
@@ -133,11 +134,12 @@ def latitude_bands(edges: Sequence[float] = GCB_BANDS, names: Sequence[str] | No
 
 
 def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = None,
-              names: dict[int, str] | Sequence[str] | None = None) -> RegionSet:
+              names: dict[int, str] | Sequence[str] | None = None, remap: bool = True) -> RegionSet:
     """Regions from an integer mask (codes 1..n, 0 or NaN outside) or fractional masks.
 
-    The mask must be on the grid of the data it will aggregate (fractions are then
-    exact); on another grid it is refused, naming both grids.
+    On the data's own grid the mask's cells are used as they are; on another regular
+    grid each target cell gets the exact area fraction that every region covers
+    (:func:`mip.overlap.remap_fraction`), unless ``remap=False``, which refuses.
 
     Parameters
     ----------
@@ -149,6 +151,8 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
     names
         Code → name (or list, index = code − 1); default the DataArray's
         ``region_names`` attribute or ``"region_<code>"``.
+    remap
+        Allow a mask on another grid (exact area fractions).
 
     Returns
     -------
@@ -182,12 +186,17 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
         rnames = [table.get(c, f"region_{c}") for c in codes]
         frac = np.stack([(codes_arr == c).astype("f8") for c in codes]) if codes else np.zeros((0,) + codes_arr.shape)
 
+    mlat_b = centre_bounds(mlat, name="lat", file=source, limits=(-90.0, 90.0))
+    mlon_b = centre_bounds(mlon, name="lon", file=source)
+
     def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
         clat, clon = lat_b.mean(axis=1), lon_b.mean(axis=1)
-        if clat.shape != mlat.shape or clon.shape != mlon.shape or not (
-                np.allclose(clat, mlat, atol=1e-6) and np.allclose(clon, mlon, atol=1e-6)):
+        if clat.shape == mlat.shape and clon.shape == mlon.shape and \
+                np.allclose(clat, mlat, atol=1e-6) and np.allclose(clon, mlon, atol=1e-6):
+            return frac
+        if not remap:
             raise InputError(source, "lat/lon", f"a mask on a {mlat.size}×{mlon.size} grid",
-                             f"the data's {clat.size}×{clon.size} grid", "regrid the data or the mask first")
-        return frac
+                             f"the data's {clat.size}×{clon.size} grid", "pass remap=True or regrid first")
+        return remap_fraction(frac, mlat_b, mlon_b, lat_b, lon_b)
 
     return RegionSet(tuple(rnames), tuple(rnames), fraction, f"mask {source}")

@@ -1,0 +1,140 @@
+"""Named region sets: land/ocean, TransCom-3, RECCAP2 and the GCP-CH4 regions."""
+
+from __future__ import annotations
+
+from os import PathLike
+
+import numpy as np
+import xarray as xr
+
+from mip.errors import InputError
+from mip.regions.core import RegionSet, from_mask
+
+__all__ = ["land_ocean", "transcom", "reccap2", "gcp_ch4", "TRANSCOM_NAMES", "GCP_CH4_REGIONS"]
+
+#: TransCom-3 regions, codes 1–11 land, 12–22 ocean (Gurney et al. 2002).
+TRANSCOM_NAMES = (
+    "North American Boreal", "North American Temperate", "South American Tropical", "South American Temperate",
+    "Northern Africa", "Southern Africa", "Eurasia Boreal", "Eurasia Temperate", "Tropical Asia", "Australia",
+    "Europe", "North Pacific Temperate", "West Pacific Tropical", "East Pacific Tropical",
+    "South Pacific Temperate", "Northern Ocean", "North Atlantic Temperate", "Atlantic Tropical",
+    "South Atlantic Temperate", "Southern Ocean", "Indian Tropical", "South Indian Temperate",
+)
+#: The 18 GCP-CH4 regions of Saunois et al. (2020), as in the workbook (codes 1–18).
+GCP_CH4_REGIONS = (
+    "Central America", "Northern South America", "Brazil", "Southwest South America", "Northern Africa",
+    "Equatorial Africa", "Southern Africa", "South Asia", "Southeast Asia", "Oceania", "USA", "Europe",
+    "Central Asia", "Middle East", "China", "Korean Japan", "Canada", "Russia",
+)
+
+
+def land_ocean(*, step: float = 0.1) -> RegionSet:
+    """Land and ocean fractions from ``global-land-mask`` sampled on a sub-grid of each cell.
+
+    Parameters
+    ----------
+    step
+        Sub-grid spacing in degrees (each cell is sampled at about ``(Δ/step)²`` points).
+
+    Returns
+    -------
+    RegionSet
+        ``land`` and ``ocean``, a partition of the globe (fractions sum to 1 per cell).
+    """
+    from global_land_mask import globe
+
+    def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
+        nl = max(1, int(np.ceil(np.max(np.abs(np.diff(lat_b, axis=1))) / step)))
+        no = max(1, int(np.ceil(np.max(np.abs(np.diff(lon_b, axis=1))) / step)))
+        sub_l = (np.arange(nl) + 0.5) / nl
+        sub_o = (np.arange(no) + 0.5) / no
+        la = (lat_b[:, :1] + np.diff(lat_b, axis=1) * sub_l[None, :]).ravel()
+        lo = (lon_b[:, :1] + np.diff(lon_b, axis=1) * sub_o[None, :]).ravel()
+        lo = ((lo + 180.0) % 360.0) - 180.0
+        lo2, la2 = np.meshgrid(np.clip(lo, -180, 179.9999), np.clip(la, -89.9999, 89.9999))
+        land = globe.is_land(la2, lo2).reshape(lat_b.shape[0], nl, lon_b.shape[0], no)
+        # equal-area weighting of the sub-samples within a cell: cos(lat) of each sub-row
+        w = np.cos(np.deg2rad(la)).reshape(lat_b.shape[0], nl)
+        f = np.einsum("iajb,ia->ij", land, w) / (w.sum(axis=1)[:, None] * no)
+        return np.stack([f, 1.0 - f])
+
+    return RegionSet(("land", "ocean"), ("LND", "OCN"), fraction,
+                     f"land/ocean from global-land-mask sampled every {step} degrees")
+
+
+def transcom(path: str | PathLike | xr.DataArray, *, variable: str = "transcom_regions") -> RegionSet:
+    """TransCom-3 regions from a mask file (e.g. CarbonTracker's ``regions.nc``).
+
+    Parameters
+    ----------
+    path
+        The mask file or an integer (lat, lon) DataArray with codes 1–22.
+    variable
+        Name of the mask variable.
+
+    Returns
+    -------
+    RegionSet
+    """
+    rs = from_mask(path, variable=variable, names={i + 1: n for i, n in enumerate(TRANSCOM_NAMES)})
+    bad = [n for n in rs.names if n.startswith("region_")]
+    if bad:
+        raise InputError(path if not isinstance(path, xr.DataArray) else "mask", variable,
+                         f"codes outside 1..22 ({bad})", "TransCom-3 codes 1-11 land, 12-22 ocean")
+    return RegionSet(rs.names, tuple(f"T{TRANSCOM_NAMES.index(n) + 1:02d}" for n in rs.names), rs.fraction,
+                     "TransCom-3 " + rs.description)
+
+
+def reccap2(path: str | PathLike, *, basins: tuple[str, ...] | None = None) -> RegionSet:
+    """RECCAP2 ocean sub-basins (and land regions) from the RECCAP2 mask file.
+
+    Parameters
+    ----------
+    path
+        ``RECCAP2_region_masks_all_v20221025.nc``.
+    basins
+        Masks to use (default every basin present, plus ``land``).
+
+    Returns
+    -------
+    RegionSet
+        One region per (basin, code), named ``"<basin>: <sub-region>"``.
+    """
+    from mip.products import open_product
+
+    ds = open_product("reccap2", path, basins=basins)
+    total: RegionSet | None = None
+    for b in ds.data_vars:
+        names = [f"{b}: {n}" for n in ds[b].attrs["region_names"]]
+        rs = from_mask(ds[b], names=names)
+        total = rs if total is None else total + rs
+    assert total is not None
+    return RegionSet(total.names, total.abbrevs, total.fraction, f"RECCAP2 masks {path}")
+
+
+def gcp_ch4(path: str | PathLike | xr.DataArray, *, variable: str = "region", with_bands: bool = True) -> RegionSet:
+    """The 18 GCP-CH4 regions (+ the workbook's 3 latitude bands and the globe).
+
+    The region mask is not redistributable with this package: give the GCP-CH4 region
+    file (integer codes 1–18 in the order of :data:`GCP_CH4_REGIONS`).
+
+    Parameters
+    ----------
+    path
+        Mask file or integer DataArray.
+    variable
+        Mask variable in the file.
+    with_bands
+        Add ``GLOBAL``, ``<30°N``, ``30°N-60°N``, ``60°N-90°N`` as in the workbook.
+
+    Returns
+    -------
+    RegionSet
+    """
+    from mip.regions.core import latitude_bands
+
+    rs = from_mask(path, variable=variable, names={i + 1: n for i, n in enumerate(GCP_CH4_REGIONS)})
+    if with_bands:
+        rs = latitude_bands((-90, 90), names=("GLOBAL",)) + latitude_bands(
+            (-90, 30, 60, 90), names=("<30°N", "30°N-60°N", "60°N-90°N")) + rs
+    return rs

@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+import shapely
+import xarray as xr
+
+from conftest import R
+from mip.errors import InputError
+from mip.polygons import spherical_area
+from mip.regions import from_vector, grid_weights, land_ocean, latitude_bands, transcom
+
+
+def _grid(dlat, dlon):
+    lat = np.arange(-90 + dlat / 2, 90, dlat)
+    lon = np.arange(-180 + dlon / 2, 180, dlon)
+    lb, ob, a = grid_weights(lat, lon)
+    return xr.Dataset(coords={"lat": lat, "lon": lon, "lat_bounds": (("lat", "b"), lb),
+                              "lon_bounds": (("lon", "b"), ob), "cell_area": (("lat", "lon"), a)})
+
+
+def test_spherical_area_triangle_analytic():
+    # triangle (0,0), (a,0), (a,b) with edges straight in lon-lat: R^2 * a/b * (1 - cos b)
+    a, b = np.deg2rad(40.0), np.deg2rad(60.0)
+    tri = shapely.Polygon([(0, 0), (40, 0), (40, 60)])
+    assert spherical_area(tri, R)[0] == pytest.approx(R**2 * a / b * (1 - np.cos(b)), rel=1e-12)
+
+
+def _write_shapes(path, records):
+    import geopandas as gpd
+    gpd.GeoDataFrame({"ISO_A3": [r[0] for r in records]}, geometry=[r[1] for r in records],
+                     crs="EPSG:4326").to_file(path)
+    return path
+
+
+def test_vector_exact_and_small_countries(tmp_path):
+    tri = shapely.Polygon([(0, 0), (40, 0), (40, 60)])
+    islet = shapely.box(10.3, -20.45, 10.5, -20.3)  # 0.2 x 0.15 degrees, inside one 2x2.5 cell
+    # two features with the same name are merged (a country with an exclave)
+    exclave = shapely.box(-70.0, 5.0, -69.0, 6.0)
+    p = _write_shapes(tmp_path / "c.shp", [("TRI", tri), ("ISL", islet), ("TRI", exclave)])
+    rs = from_vector(p, name="ISO_A3")
+    ds = _grid(2.0, 2.5)
+    w = rs.weights(ds)
+    area = dict(zip(rs.names, np.asarray(w.sum(axis=1)).ravel()))
+    a, b = np.deg2rad(40.0), np.deg2rad(60.0)
+    tri_area = R**2 * a / b * (1 - np.cos(b))
+    ex_area = R**2 * np.deg2rad(1.0) * (np.sin(np.deg2rad(6)) - np.sin(np.deg2rad(5)))
+    assert area["TRI"] == pytest.approx(tri_area + ex_area, rel=1e-9)
+    isl = R**2 * np.deg2rad(0.2) * (np.sin(np.deg2rad(-20.3)) - np.sin(np.deg2rad(-20.45)))
+    assert area["ISL"] == pytest.approx(isl, rel=1e-9) and area["ISL"] > 0
+
+
+def test_vector_partition_sums_to_cell_areas(tmp_path):
+    quads = [("NW", shapely.box(-180, 0, 0, 90)), ("NE", shapely.box(0, 0, 180, 90)),
+             ("SW", shapely.box(-180, -90, 0, 0)), ("SE", shapely.box(0, -90, 180, 0))]
+    rs = from_vector(_write_shapes(tmp_path / "q.gpkg", quads), name="ISO_A3")
+    ds = _grid(3.0, 3.75)  # cells straddle nothing, but the sums must still close
+    w = rs.weights(ds)
+    np.testing.assert_allclose(np.asarray(w.sum(axis=0)).ravel(), ds.cell_area.values.ravel(), rtol=1e-12)
+
+
+def test_vector_bad_attribute(tmp_path):
+    p = _write_shapes(tmp_path / "c.shp", [("A", shapely.box(0, 0, 1, 1))])
+    with pytest.raises(InputError, match="'NAME'"):
+        from_vector(p, name="NAME")
+
+
+def test_land_ocean_partition_and_known_cells():
+    ds = _grid(2.0, 2.5)
+    rs = land_ocean()
+    w = rs.weights(ds)
+    np.testing.assert_allclose(np.asarray(w.sum(axis=0)).ravel(), ds.cell_area.values.ravel(), rtol=1e-12)
+    land_frac = float(w[0].sum() / w.sum())
+    assert 0.28 < land_frac < 0.30  # Earth's land fraction, Antarctica included, is about 0.29
+    f = rs.fraction(ds.lat_bounds.values, ds.lon_bounds.values)
+    sahara = (int(np.argmin(abs(ds.lat.values - 23))), int(np.argmin(abs(ds.lon.values - 12))))
+    pacific = (int(np.argmin(abs(ds.lat.values - 0))), int(np.argmin(abs(ds.lon.values + 150))))
+    assert f[0][sahara] == pytest.approx(1.0, abs=1e-12) and f[0][pacific] == 0.0
+
+
+def test_transcom_names_and_codes():
+    lat, lon = np.arange(-89.5, 90, 1.0), np.arange(-179.5, 180, 1.0)
+    codes = np.zeros((180, 360), "i4")
+    codes[100:110, 10:20] = 11
+    codes[0:10, :] = 20
+    m = xr.DataArray(codes, dims=("lat", "lon"), coords={"lat": lat, "lon": lon})
+    rs = transcom(m)
+    assert rs.names == ("Europe", "Southern Ocean") and rs.abbrevs == ("T11", "T20")
+    bad = m.where(m != 11, 23)
+    with pytest.raises(InputError, match="outside 1..22"):
+        transcom(bad)
+
+
+def test_band_names_default():
+    assert latitude_bands((-90, 0, 90)).names == ("-90..0", "0..90")

@@ -94,6 +94,8 @@ class ProductSource(DataSource):
         Replaces ``{data_root}``; default ``$MIP_DATA``.
     check_all_nan
         Report and leave out members whose values are all NaN.
+    regrid
+        ``(dlat, dlon)``: regrid every member on another grid conservatively onto it.
     metadata
         Intake metadata.
     """
@@ -106,10 +108,12 @@ class ProductSource(DataSource):
     def __init__(self, family: str, urlpath: str, models: Sequence[str] | None = None,
                  experiments: Sequence[str] | None = None, options: dict | None = None,
                  model_options: dict | None = None, data_root: str | None = None,
-                 check_all_nan: bool = True, metadata: dict | None = None) -> None:
+                 check_all_nan: bool = True, regrid: list | tuple | None = None,
+                 metadata: dict | None = None) -> None:
         self._args = dict(family=family, urlpath=urlpath, models=models, experiments=experiments,
                           options=options, model_options=model_options, data_root=data_root,
-                          check_all_nan=check_all_nan)
+                          check_all_nan=check_all_nan, regrid=regrid)
+        self.regrid = tuple(regrid) if regrid else None
         self.family = family
         self.urlpath = urlpath
         self.models = list(models) if models else None
@@ -173,7 +177,7 @@ class ProductSource(DataSource):
             raise MipError(f"catalog entry {self.name!r}: reccap2 masks are one file, not per model")
         return combine_members(
             [(m, e or "default", (lambda p=p, o=o: open_product(self.family, p, **o))) for m, e, p, o in members],
-            check_all_nan=self.check_all_nan, source=f"catalog entry {self.name!r}")
+            check_all_nan=self.check_all_nan, source=f"catalog entry {self.name!r}", regrid_to=self.regrid)
 
     def read(self) -> xr.Dataset:
         """Same as :meth:`to_dask`: the data stay lazy until computed."""
@@ -200,7 +204,7 @@ def _source(catalog: Any, entry: str, **overrides: Any) -> ProductSource:
 
 def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | None = None,
                   models: Sequence[str] | None = None, experiments: Sequence[str] | None = None,
-                  **options: Any) -> xr.Dataset:
+                  regrid: tuple[float, float] | None = None, **options: Any) -> xr.Dataset:
     """Open every member of a catalog entry as one Dataset with ``model`` and ``experiment`` dims.
 
     Members that are missing, unreadable, all-NaN or on a different grid are named in
@@ -216,6 +220,9 @@ def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | No
         Root of the data tree (default ``$MIP_DATA``).
     models, experiments
         Subsets of the listed members.
+    regrid
+        ``(dlat, dlon)``: put every member on that grid (conservatively) instead of
+        leaving out members on another grid.
     **options
         Extra reader options for every member.
 
@@ -224,7 +231,7 @@ def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | No
     xarray.Dataset
     """
     src = _source(catalog, entry, data_root=None if data_root is None else str(data_root),
-                  models=models, experiments=experiments)
+                  models=models, experiments=experiments, regrid=regrid)
     if options:
         src = src.with_options(options={**src.options, **options})
     return src.read()

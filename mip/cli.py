@@ -1,4 +1,4 @@
-"""The ``mip`` command: ``mip demo``, ``mip catalog list|show``."""
+"""The ``mip`` command: ``mip demo``, ``mip budget``, ``mip catalog list|show``."""
 
 from __future__ import annotations
 
@@ -81,6 +81,38 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_budget(args: argparse.Namespace) -> int:
+    """Regional budget table of a catalog entry: CSV, netCDF and ensemble statistics."""
+    from mip.aggregation import aggregate
+    from mip.catalog import open_ensemble
+    from mip.compute import compute, scheduler
+    from mip.regions import parse_regions
+    from mip.tables import write_budget
+
+    regions = parse_regions(args.regions)
+    regrid = tuple(float(x) for x in args.regrid.lower().split("x")) if args.regrid else None
+    period: str | tuple[str, str] | None
+    if args.period in (None, "monthly"):
+        period = None
+    elif args.period == "annual":
+        period = "annual"
+    else:
+        a, _, b = args.period.partition(":")
+        if not b:
+            raise MipError(f"--period {args.period!r}: use monthly, annual or START:END (e.g. 2015-01-01:2021-01-01)")
+        period = (a, b)
+    with scheduler(args.scheduler) as client:
+        ds = open_ensemble(args.catalog, args.entry, data_root=args.data_root, regrid=regrid)
+        totals = compute(aggregate(ds, regions, period=period), client, progress=not args.quiet)
+    for k in ("excluded_members", "absent_pairs"):
+        if k in ds.attrs:
+            totals.attrs[k] = ds.attrs[k]
+    totals.attrs["catalog"] = f"{args.catalog}:{args.entry}"
+    files = write_budget(totals, args.out)
+    print("written: " + ", ".join(str(f) for f in files))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mip`` command."""
     p = argparse.ArgumentParser(prog="mip", description="fluxmip: multi-inversion intercomparison toolkit")
@@ -88,6 +120,19 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="run the main job on the bundled data")
     d.add_argument("--out", default="mip-demo", help="output directory (default: ./mip-demo)")
     d.set_defaults(func=cmd_demo)
+    from mip.regions.spec import SPEC_HELP
+
+    b = sub.add_parser("budget", help="regional totals of an ensemble (CSV + netCDF + ensemble statistics)")
+    b.add_argument("catalog", help="catalog name or path")
+    b.add_argument("entry", help="catalog entry")
+    b.add_argument("--regions", action="append", required=True, help=SPEC_HELP + "; repeat to combine")
+    b.add_argument("--period", default="monthly", help="monthly (default), annual, or START:END (a mean)")
+    b.add_argument("--regrid", help="DLATxDLON: put members on other grids onto this grid (conservative)")
+    b.add_argument("--data-root", help="root of the data tree (default $MIP_DATA)")
+    b.add_argument("--out", required=True, help="output path; writes <stem>.csv, <stem>.nc, <stem>_stats.csv")
+    b.add_argument("--scheduler", help="dask.distributed scheduler address (default $MIP_SCHEDULER, else threads)")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_budget)
     c = sub.add_parser("catalog", help="list catalogs or show what one holds")
     c.add_argument("action", choices=["list", "show"])
     c.add_argument("name", nargs="?")

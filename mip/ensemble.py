@@ -19,7 +19,7 @@ Member = tuple[str, str, Callable[[], xr.Dataset]]
 
 
 def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
-                    source: str = "ensemble") -> xr.Dataset:
+                    source: str = "ensemble", regrid_to: xr.Dataset | tuple[float, float] | None = None) -> xr.Dataset:
     """Open every member and combine them along ``model`` and ``experiment``.
 
     Members that are missing, unreadable, all-NaN, on a different grid or on a
@@ -36,6 +36,10 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
         Scan each member for all-NaN fluxes (one pass over its data).
     source
         Name of the catalog entry, for messages.
+    regrid_to
+        A target grid (dataset or ``(dlat, dlon)``): members on any other grid are
+        regridded conservatively onto it (and say so in ``regridded``) instead of
+        being left out.
 
     Returns
     -------
@@ -55,6 +59,12 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
         except InputError as exc:
             excluded.append(f"{model}/{exp}: {exc}")
             continue
+        if regrid_to is not None:
+            from mip.regrid import regrid, target_grid
+
+            tgt = target_grid(*regrid_to) if isinstance(regrid_to, tuple) else regrid_to
+            if grid_signature(ds) != grid_signature(tgt):
+                ds = regrid(ds, tgt)
         sig = grid_signature(ds)
         if ref_grid is None:
             ref_grid = sig

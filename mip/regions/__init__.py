@@ -7,7 +7,9 @@ Public API: :func:`latitude_bands`, :func:`land_ocean`, :func:`from_mask`,
 
 from mip.regions.core import GCB_BANDS, RegionSet, from_mask, grid_weights, latitude_bands
 from mip.regions.named import GCP_CH4_REGIONS, TRANSCOM_NAMES, gcp_ch4, land_ocean, reccap2, transcom
+from mip.regions.spec import SPEC_HELP, parse_regions
 from mip.regions.vector import from_vector
 
 __all__ = ["RegionSet", "latitude_bands", "from_mask", "from_vector", "land_ocean", "transcom", "reccap2",
-           "gcp_ch4", "grid_weights", "GCB_BANDS", "TRANSCOM_NAMES", "GCP_CH4_REGIONS"]
+           "gcp_ch4", "grid_weights", "GCB_BANDS", "TRANSCOM_NAMES", "GCP_CH4_REGIONS",
+           "parse_regions", "SPEC_HELP"]

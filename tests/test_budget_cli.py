@@ -1,0 +1,69 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from mip.cli import main
+from mip.errors import MipError
+from mip.regions import parse_regions
+
+
+def test_parse_regions():
+    rs = parse_regions(["bands", "bands:-90,0,90"])
+    assert rs.names == ("south", "tropics", "north", "-90..0", "0..90")
+    with pytest.raises(MipError, match="cannot read the region set"):
+        parse_regions(["nonsense"])
+
+
+def test_budget_cli_local_vs_distributed(sample_root, tmp_path):
+    cat = str(sample_root / "sample-oco2mip.yaml")
+    args = ["budget", cat, "gridded_fluxes", "--regions", "bands", "--period", "annual", "--quiet"]
+    assert main(args + ["--out", str(tmp_path / "local.csv")]) == 0
+    local = pd.read_csv(tmp_path / "local.csv")
+    assert set(local.region) == {"south", "tropics", "north"}
+    assert {"land (Pg yr-1)", "ocean (Pg yr-1)"} <= set(local.columns)
+    # band totals add up to the prescribed global totals of the sample
+    from mip.sample import SAMPLE_TOTALS
+    g = local.groupby(["model", "experiment"])["land (Pg yr-1)"].sum()
+    assert g[("LoFI", "LNLG")] == pytest.approx(SAMPLE_TOTALS[("LoFI", "LNLG")][0], rel=1e-5)
+    stats = pd.read_csv(tmp_path / "local_stats.csv")
+    row = stats[(stats.variable == "land") & (stats.experiment == "IS") & (stats.region == "north")].iloc[0]
+    vals = local[(local.experiment == "IS") & (local.region == "north")]["land (Pg yr-1)"]
+    assert row["median"] == pytest.approx(vals.median(), rel=1e-5) and row["n"] == 4
+    assert (tmp_path / "local.nc").exists() and not list(tmp_path.glob("*.part"))
+
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        assert main(args + ["--out", str(tmp_path / "dist.csv"), "--scheduler", cluster.scheduler_address]) == 0
+    dist = pd.read_csv(tmp_path / "dist.csv")
+    pd.testing.assert_frame_equal(local, dist)
+
+
+def test_budget_cli_errors(sample_root, tmp_path, capsys):
+    cat = str(sample_root / "sample-oco2mip.yaml")
+    assert main(["budget", cat, "gridded_fluxes", "--regions", "bogus", "--out", str(tmp_path / "x.csv")]) == 2
+    assert "cannot read the region set" in capsys.readouterr().err
+    assert main(["budget", cat, "gridded_fluxes", "--regions", "bands", "--period", "2015",
+                 "--out", str(tmp_path / "x.csv")]) == 2
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_open_ensemble_regrids_on_request(sample_root, tmp_path):
+    import shutil
+    import warnings
+
+    from layouts import oco2mip_file
+    from mip import open_ensemble
+    from mip.budget import global_total
+    from mip.errors import MemberWarning
+
+    root = tmp_path / "s"
+    shutil.copytree(sample_root, root)
+    q = root / "oco2mip-v10/LNLG/LoFI_gridded_fluxes_LNLG.nc4"
+    oco2mip_file(q, land=np.float32(1.0), lat=np.arange(-89, 90, 2.0), lon=np.arange(-178.75, 180, 2.5),
+                 with_start_date=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MemberWarning)
+        ds = open_ensemble(root / "sample-oco2mip.yaml", "gridded_fluxes", regrid=(1.0, 1.0))
+    tot = global_total(ds.sel(model=["LoFI"], experiment=["LNLG"])).land.compute().item()
+    assert tot == pytest.approx(4 * np.pi * 6_371_007.2**2 * 1e-15, rel=1e-9)

@@ -8,13 +8,17 @@ import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["open_netcdf", "NETCDF_MAGIC"]
+__all__ = ["open_netcdf", "NETCDF_MAGIC", "DEFAULT_CHUNKS"]
+
+#: Dask chunks used when reading: a year of months and one member per chunk keeps
+#: memory small whatever the ensemble's size (dimensions a file lacks are ignored).
+DEFAULT_CHUNKS = {"time": 12, "n_months": 12, "ensemble_member": 1}
 
 #: Leading bytes of netCDF classic/64-bit/CDF5 files and of HDF5 (netCDF-4) files.
 NETCDF_MAGIC = (b"CDF\x01", b"CDF\x02", b"CDF\x05", b"\x89HDF\r\n\x1a\n")
 
 
-def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | None = None) -> xr.Dataset:
+def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | None | str = "default") -> xr.Dataset:
     """Open a netCDF file lazily, turning every failure into a clear :class:`InputError`.
 
     Parameters
@@ -24,7 +28,7 @@ def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | N
     decode_times
         Passed to xarray.
     chunks
-        Dask chunks; ``{}`` (the default) gives one chunk per variable as on disk.
+        Dask chunks; ``"default"`` means :data:`DEFAULT_CHUNKS`, ``None`` no dask.
 
     Returns
     -------
@@ -50,7 +54,7 @@ def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | N
                          "a netCDF file (classic or netCDF-4)")
     try:
         return xr.open_dataset(p, engine="netcdf4", decode_times=decode_times,
-                               chunks={} if chunks is None else chunks)
+                               chunks=DEFAULT_CHUNKS if chunks == "default" else chunks)
     except Exception as exc:  # netCDF4/HDF5 raise many types; each is a broken file here
         raise InputError(p, None, f"unreadable ({type(exc).__name__}: {exc})",
                          "a readable netCDF file (is it truncated?)") from exc

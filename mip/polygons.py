@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-__all__ = ["spherical_area", "cell_fractions"]
+__all__ = ["spherical_area", "cell_fractions", "covered_cells"]
 
 
 def _ring_integrals(geoms: np.ndarray) -> np.ndarray:
@@ -66,6 +66,18 @@ def spherical_area(geoms, radius: float) -> np.ndarray:
 
 def cell_fractions(geom, lat_bounds: np.ndarray, lon_bounds: np.ndarray,
                    cell_areas: np.ndarray, radius: float) -> np.ndarray:
+    """Covered fraction of every cell of a regular grid by one (multi)polygon (dense).
+
+    See :func:`covered_cells`, which this wraps.
+    """
+    frac = np.zeros(cell_areas.shape)
+    idx, val = covered_cells(geom, lat_bounds, lon_bounds, cell_areas, radius)
+    frac.ravel()[idx] = val
+    return frac
+
+
+def covered_cells(geom, lat_bounds: np.ndarray, lon_bounds: np.ndarray,
+                  cell_areas: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
     """Covered fraction of every cell of a regular grid by one (multi)polygon.
 
     Parameters
@@ -81,28 +93,30 @@ def cell_fractions(geom, lat_bounds: np.ndarray, lon_bounds: np.ndarray,
 
     Returns
     -------
-    numpy.ndarray
-        Fractions (nlat, nlon) in [0, 1].
+    (indices, fractions)
+        Flat (lat-major) indices of the cells the polygon touches and their covered
+        fractions in (0, 1].
     """
-    frac = np.zeros(cell_areas.shape)
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
     if geom is None or geom.is_empty:
-        return frac
+        return empty
     x0, y0, x1, y1 = geom.bounds
     ilat = np.nonzero((lat_bounds[:, 1] > y0) & (lat_bounds[:, 0] < y1))[0]
     ilon = np.nonzero((lon_bounds[:, 1] > x0) & (lon_bounds[:, 0] < x1))[0]
     if ilat.size == 0 or ilon.size == 0:
-        return frac
+        return empty
     jj, ii = np.meshgrid(ilon, ilat)
     boxes = shapely.box(lon_bounds[jj, 0], lat_bounds[ii, 0], lon_bounds[jj, 1], lat_bounds[ii, 1])
     shapely.prepare(geom)
     hit = shapely.intersects(geom, boxes)
     if not hit.any():
-        return frac
+        return empty
     inside = shapely.contains_properly(geom, boxes[hit])
     a = np.empty(hit.sum())
     a[inside] = cell_areas[ii[hit][inside], jj[hit][inside]]
     part = ~inside
     if part.any():
         a[part] = spherical_area(shapely.intersection(geom, boxes[hit][part]), radius)
-    frac[ii[hit], jj[hit]] = np.clip(a / cell_areas[ii[hit], jj[hit]], 0.0, 1.0)
-    return frac
+    f = np.clip(a / cell_areas[ii[hit], jj[hit]], 0.0, 1.0)
+    keep = f > 0
+    return (ii[hit][keep] * cell_areas.shape[1] + jj[hit][keep]).astype(np.int64), f[keep]

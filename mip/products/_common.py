@@ -87,7 +87,7 @@ def to_canonical_flux(da: xr.DataArray, *, gas: str, file: object, native_name: 
         raise InputError(file, native_name, f"units {native_units!r} (a total)", "a flux per unit area")
     basis = BASIS_OF_GAS[gas]
     f = factor_to(nu, "kg / m**2 / s", basis, gas, file=file, variable=native_name) * sign
-    out = (da.astype("f8") * f) if f != 1 else da.astype("f8")
+    out = da * np.float64(f)  # one pass: a float64 scalar promotes float32 data to float64 (NEP 50)
     out.attrs = {
         "units": CANONICAL_UNITS,
         "reported_as": basis,
@@ -107,10 +107,13 @@ def assemble(fluxes: Mapping[str, xr.DataArray], grid: xr.Dataset, time: np.ndar
              attrs: Mapping[str, object] | None = None) -> xr.Dataset:
     """Build a canonical Dataset from per-variable (time, lat, lon) arrays.
 
+    The Dataset is built in one step from the arrays' data (no alignment of
+    coordinates, which costs more than reading a month of data).
+
     Parameters
     ----------
     fluxes
-        Canonical flux arrays on dims (time, lat, lon).
+        Canonical flux arrays on dims (time, lat, lon), already on ``grid``'s cell order.
     grid
         Dataset holding canonical ``lat``, ``lon`` and their bounds and ``cell_area``.
     time, time_bounds
@@ -126,25 +129,29 @@ def assemble(fluxes: Mapping[str, xr.DataArray], grid: xr.Dataset, time: np.ndar
     """
     data = {}
     for k, v in fluxes.items():
-        v = v.transpose("time", "lat", "lon").drop_vars(
-            [c for c in v.coords if c not in ("lat", "lon")], errors="ignore")
-        v = v.assign_coords(time=time)
-        data[k] = v.expand_dims(model=[model], experiment=[experiment])
-    ds = xr.Dataset(data)
-    ds = ds.assign_coords(
-        lat=grid["lat"], lon=grid["lon"],
-        lat_bounds=grid["lat_bounds"], lon_bounds=grid["lon_bounds"], cell_area=grid["cell_area"],
-        time_bounds=(("time", "bnds"), time_bounds),
-        system=("model", [system or model]),
-        source_file=(("model", "experiment"), [[str(attrs.get("source_file", "")) if attrs else ""]]),
-    )
-    ds["time"].attrs.update({"bounds": "time_bounds", "standard_name": "time"})
-    ds.attrs.update({"sign_convention": SIGN_CONVENTION, "earth_radius": grid.attrs.get("earth_radius")})
+        arr = v.transpose("time", "lat", "lon").data
+        if arr.shape != (len(time), grid.sizes["lat"], grid.sizes["lon"]):
+            raise ValueError(f"{k}: shape {arr.shape} does not fit {len(time)} months on the grid")
+        data[k] = (("model", "experiment", "time", "lat", "lon"), arr[None, None], dict(v.attrs))
+    coords = {
+        "model": ("model", [model]),
+        "experiment": ("experiment", [experiment]),
+        "time": ("time", time, {"bounds": "time_bounds", "standard_name": "time"}),
+        "lat": grid["lat"].variable,
+        "lon": grid["lon"].variable,
+        "lat_bounds": grid["lat_bounds"].variable,
+        "lon_bounds": grid["lon_bounds"].variable,
+        "cell_area": grid["cell_area"].variable,
+        "time_bounds": (("time", "bnds"), time_bounds),
+        "system": ("model", [system or model]),
+        "source_file": (("model", "experiment"), [[str(attrs.get("source_file", "")) if attrs else ""]]),
+    }
+    gattrs = {"sign_convention": SIGN_CONVENTION, "earth_radius": grid.attrs.get("earth_radius")}
     if "grid_changes" in grid.attrs:
-        ds.attrs["grid_changes"] = grid.attrs["grid_changes"]
+        gattrs["grid_changes"] = grid.attrs["grid_changes"]
     if attrs:
-        ds.attrs.update({k: v for k, v in attrs.items() if v is not None})
-    return ds
+        gattrs.update({k: v for k, v in attrs.items() if v is not None})
+    return xr.Dataset(data, coords=coords, attrs=gattrs)
 
 
 def months_of(ds: xr.Dataset, tname: str, file: object) -> tuple[np.ndarray, np.ndarray]:
@@ -214,6 +221,10 @@ def onto_grid(da: xr.DataArray, native: xr.Dataset, grid: xr.Dataset, *, lat: st
     """
     da = da.rename({lat: "lat", lon: "lon", **(rename or {})})
     da = da.drop_vars(list(da.coords), errors="ignore")
-    da = da.assign_coords(lat=np.asarray(native[lat].values, "f8"),
-                          lon=((np.asarray(native[lon].values, "f8") + 180.0) % 360.0) - 180.0)
-    return da.sel(lat=grid["lat"].values, lon=grid["lon"].values)
+    nlat = np.asarray(native[lat].values, "f8")
+    nlon = ((np.asarray(native[lon].values, "f8") + 180.0) % 360.0) - 180.0
+    if np.array_equal(nlat, grid["lat"].values) and np.array_equal(nlon, grid["lon"].values):
+        return da  # already in canonical order: no reindexing copy
+    ilat = np.searchsorted(nlat[np.argsort(nlat)], grid["lat"].values)
+    ilon = np.searchsorted(nlon[np.argsort(nlon)], grid["lon"].values)
+    return da.isel(lat=np.argsort(nlat)[ilat], lon=np.argsort(nlon)[ilon])

@@ -42,8 +42,8 @@ class RegionSet:
     abbrevs
         Short names.
     fraction
-        ``fraction(lat_bounds, lon_bounds) -> array (region, nlat, nlon)`` of covered
-        fractions in [0, 1].
+        ``fraction(lat_bounds, lon_bounds)`` → covered fractions in [0, 1], either a
+        dense array (region, nlat, nlon) or a sparse matrix (region × cell, lat-major).
     description
         What the set is, for provenance.
     """
@@ -58,8 +58,15 @@ class RegionSet:
         if dup:
             raise ValueError(f"region names occur in both sets: {sorted(dup)}")
         f1, f2 = self.fraction, other.fraction
-        return RegionSet(self.names + other.names, self.abbrevs + other.abbrevs,
-                         lambda lb, ob: np.concatenate([f1(lb, ob), f2(lb, ob)], axis=0),
+
+        def both(lb: np.ndarray, ob: np.ndarray):
+            a, b = f1(lb, ob), f2(lb, ob)
+            if sp.issparse(a) or sp.issparse(b):
+                flat = lambda m: m if sp.issparse(m) else sp.csr_matrix(m.reshape(m.shape[0], -1))  # noqa: E731
+                return sp.vstack([flat(a), flat(b)], format="csr")
+            return np.concatenate([a, b], axis=0)
+
+        return RegionSet(self.names + other.names, self.abbrevs + other.abbrevs, both,
                          f"{self.description} + {other.description}")
 
     def __len__(self) -> int:
@@ -78,15 +85,21 @@ class RegionSet:
         scipy.sparse.csr_matrix
         """
         frac = self.fraction(ds["lat_bounds"].values, ds["lon_bounds"].values)
+        ncell = ds["cell_area"].size
+        area = ds["cell_area"].values.reshape(-1)
+        if sp.issparse(frac):
+            if frac.shape != (len(self), ncell):
+                raise ValueError(f"region fractions of shape {frac.shape} do not fit {len(self)} regions x {ncell} cells")
+            return sp.csr_matrix(frac.multiply(area[None, :]))
         if frac.shape != (len(self),) + ds["cell_area"].shape:
             raise ValueError(f"region fractions of shape {frac.shape} do not fit the grid {ds['cell_area'].shape}")
-        w = frac.reshape(len(self), -1) * ds["cell_area"].values.reshape(1, -1)
-        return sp.csr_matrix(w)
+        return sp.csr_matrix(frac.reshape(len(self), -1) * area[None, :])
 
     def coverage(self, ds: xr.Dataset) -> xr.DataArray:
-        """Covered fraction of every cell by the union of the regions' fractions (may exceed 1 if they overlap)."""
-        frac = self.fraction(ds["lat_bounds"].values, ds["lon_bounds"].values).sum(axis=0)
-        return xr.DataArray(frac, dims=("lat", "lon"), coords={"lat": ds["lat"], "lon": ds["lon"]})
+        """Summed covered fraction of every cell (1 for a partition; above 1 where regions overlap)."""
+        frac = self.fraction(ds["lat_bounds"].values, ds["lon_bounds"].values)
+        tot = np.asarray(frac.sum(axis=0)).reshape(ds["cell_area"].shape)
+        return xr.DataArray(tot, dims=("lat", "lon"), coords={"lat": ds["lat"], "lon": ds["lon"]})
 
 
 def grid_weights(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

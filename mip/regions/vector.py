@@ -5,10 +5,11 @@ from __future__ import annotations
 from os import PathLike
 
 import numpy as np
+import scipy.sparse as sp
 
 from mip.errors import InputError
 from mip.grid import AUTHALIC_RADIUS, cell_area
-from mip.polygons import cell_fractions
+from mip.polygons import covered_cells
 from mip.regions.core import RegionSet
 
 __all__ = ["from_vector"]
@@ -55,14 +56,22 @@ def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None, r
     names = tuple(str(n) for n in merged[name])
     abbrevs = tuple(str(a) for a in merged[abbrev]) if abbrev and abbrev in merged else names
     geoms = [shapely.make_valid(g) for g in merged.geometry.values]
-    cache: dict[tuple, np.ndarray] = {}
+    cache: dict[tuple, sp.csr_matrix] = {}
 
-    def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
+    def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> sp.csr_matrix:
         key = (lat_b.tobytes(), lon_b.tobytes())
         if key not in cache:
             areas = cell_area(lat_b, lon_b, radius)
+            rows, cols, vals = [], [], []
+            for r, g in enumerate(geoms):
+                idx, f = covered_cells(g, lat_b, lon_b, areas, radius)
+                rows.append(np.full(idx.size, r))
+                cols.append(idx)
+                vals.append(f)
+            m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                              shape=(len(geoms), areas.size))
             cache.clear()
-            cache[key] = np.stack([cell_fractions(g, lat_b, lon_b, areas, radius) for g in geoms])
+            cache[key] = m
         return cache[key]
 
     return RegionSet(names, abbrevs, fraction, f"polygons of {path} by {name}")

@@ -1,0 +1,170 @@
+"""Benchmark: regional aggregation of a full-size ensemble.
+
+Writes a synthetic ensemble (10 models × 2 experiments × 72 months on 1°, one
+OCO-2-MIP-layout file per member, ``land`` only: ~370 MB of float32), then times in one
+run, each step in a fresh process so that its peak memory can be read:
+
+a. the floor: open every file with xarray and sum every value once;
+b. fluxmip: ``open_ensemble`` + ``mip.aggregate`` to 250 country-like polygons (exact
+   coverage) + TransCom-3 (22, from a mask) + the 3 GCB latitude bands;
+c. what a user would otherwise write: regionmask ``mask_3D`` (+ the TransCom and band
+   masks) and ``weighted().sum()``.
+
+Times exclude importing the libraries; peak memory is the growth of the process's
+peak RSS over its size after the imports.  Prints ``name = value`` lines, the ratios
+last.  Targets: b/a ≤ 1.5, c/b ≥ 10, peak
+memory of b below half the ensemble's in-memory size.
+
+Usage: ``python benchmarks/bench_aggregate.py [--dir DIR] [--models 10] [--months 72]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def write_ensemble(root: Path, models: int, months: int) -> Path:
+    """Write the synthetic ensemble, the polygon file, the TransCom mask and a catalog."""
+    import geopandas as gpd
+    import shapely
+    import xarray as xr
+
+    lat, lon = np.arange(-89.5, 90, 1.0), np.arange(-179.5, 180, 1.0)
+    rng = np.random.default_rng(1)
+    names = [f"M{i:02d}" for i in range(models)]
+    for exp in ("IS", "LNLG"):
+        (root / exp).mkdir(parents=True, exist_ok=True)
+        for m in names:
+            p = root / exp / f"{m}_gridded_fluxes_{exp}.nc4"
+            if p.exists():
+                continue
+            data = rng.normal(size=(months, 180, 360)).astype("f4")
+            idx = 2015 * 12 + np.arange(months)
+            sd = np.stack([idx // 12, idx % 12 + 1, np.ones(months, int)], axis=1).astype("i4")
+            xr.Dataset({"land": (("time", "latitude", "longitude"), data, {"units": "gC per m2 per year"}),
+                        "start_date": (("time", "date_component"), sd)},
+                       coords={"latitude": lat, "longitude": lon}).to_netcdf(p)
+    # 250 country-like polygons: a Voronoi partition of random points over the land-ish latitudes
+    pts = shapely.multipoints(np.column_stack([rng.uniform(-179, 179, 250), rng.uniform(-55, 75, 250)]))
+    vor = shapely.voronoi_polygons(pts, extend_to=shapely.box(-180, -60, 180, 80))
+    polys = [shapely.segmentize(p.intersection(shapely.box(-180, -60, 180, 80)), 0.5) for p in vor.geoms]
+    gpd.GeoDataFrame({"ISO_A3": [f"C{i:03d}" for i in range(len(polys))]}, geometry=polys,
+                     crs="EPSG:4326").to_file(root / "countries.gpkg")
+    la, lo = np.meshgrid(lat, lon, indexing="ij")
+    codes = (np.digitize(la, [-30, 30]) * 7 + np.digitize(lo, np.linspace(-180, 180, 8)[1:-1])) % 22 + 1
+    xr.Dataset({"transcom_regions": (("lat", "lon"), codes.astype("i4"))},
+               coords={"lat": lat, "lon": lon}).to_netcdf(root / "regions.nc")
+    cat = root / "bench.yaml"
+    cat.write_text(textwrap.dedent(f"""\
+        metadata: {{version: 1}}
+        sources:
+          ens:
+            driver: mip.catalog.ProductSource
+            args:
+              family: oco2mip
+              urlpath: "{root}/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
+              models: [{", ".join(names)}]
+              experiments: [IS, LNLG]
+              options: {{variables: [land]}}
+              check_all_nan: false
+        """))
+    return cat
+
+
+STEPS = {
+    "floor": """
+import glob, xarray as xr
+# --- work
+files = sorted(glob.glob(f"{root}/*/*.nc4"))
+total = 0.0
+for f in files:
+    with xr.open_dataset(f, chunks={{}}) as ds:
+        total += float(ds["land"].sum())
+""",
+    "fluxmip": """
+import mip, geopandas, pyogrio
+from mip.regions import from_vector, latitude_bands, transcom
+# --- work
+ens = mip.open_ensemble("{root}/bench.yaml", "ens")
+regions = from_vector("{root}/countries.gpkg", name="ISO_A3") + transcom("{root}/regions.nc") + latitude_bands()
+out = mip.aggregate(ens, regions).compute()
+assert out.land.sizes["region"] == len(regions)
+""",
+    "regionmask": """
+import glob, numpy as np, xarray as xr, regionmask, geopandas as gpd
+from mip.grid import cell_area, centre_bounds
+import shapely
+# --- work
+ds = xr.open_mfdataset(sorted(glob.glob(f"{root}/*/*.nc4")), combine="nested", concat_dim="member",
+                       chunks={{}}, decode_times=False)["land"]
+lat, lon = ds.latitude.values, ds.longitude.values
+area = xr.DataArray(cell_area(centre_bounds(lat, name="lat", limits=(-90, 90)), centre_bounds(lon, name="lon")),
+                    dims=("latitude", "longitude"), coords={{"latitude": lat, "longitude": lon}})
+gdf = gpd.read_file("{root}/countries.gpkg")
+grid = xr.Dataset(coords={{"lat": lat, "lon": lon}})
+m1 = regionmask.from_geopandas(gdf, names="ISO_A3").mask_3D(grid)
+codes = xr.open_dataset("{root}/regions.nc")["transcom_regions"].rename(lat="latitude", lon="longitude")
+m2 = xr.concat([codes == k for k in range(1, 23)], dim="region").assign_coords(region=np.arange(1000, 1022))
+bands = regionmask.Regions([shapely.box(-180, -90, 180, -30), shapely.box(-180, -30, 180, 30),
+                            shapely.box(-180, 30, 180, 90)]).mask_3D(grid)
+m1, bands = (m.rename(lat="latitude", lon="longitude") for m in (m1, bands))
+mask = xr.concat([m1.drop_vars(["abbrevs", "names"], errors="ignore"), m2,
+                  bands.drop_vars(["abbrevs", "names"], errors="ignore").assign_coords(region=[2000, 2001, 2002])],
+                 dim="region")
+out = ds.weighted(mask * area).sum(("latitude", "longitude")).compute()
+""",
+}
+
+RUNNER = """
+import resource, time, json, sys
+{imports}
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+{work}
+print(json.dumps({{"seconds": time.perf_counter() - t0,
+                   "peak_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024}}))
+"""
+
+
+def run_step(name: str, root: Path) -> dict:
+    imports, work = textwrap.dedent(STEPS[name]).format(root=root).split("# --- work")
+    res = subprocess.run([sys.executable, "-c", RUNNER.format(imports=imports, work=work)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"step {name} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dir", type=Path, default=None, help="where to write the ensemble (kept for reuse)")
+    ap.add_argument("--models", type=int, default=10)
+    ap.add_argument("--months", type=int, default=72)
+    a = ap.parse_args()
+    root = a.dir or Path(tempfile.mkdtemp(prefix="mip-bench-"))
+    t = time.perf_counter()
+    write_ensemble(root, a.models, a.months)
+    size_mb = a.models * 2 * a.months * 180 * 360 * 4 / 2**20
+    print(f"ensemble_size_mb = {size_mb:.0f}")
+    print(f"write_seconds = {time.perf_counter() - t:.1f}")
+    run_step("floor", root)  # warm the page cache so every step reads from memory alike
+    r = {k: run_step(k, root) for k in ("floor", "fluxmip", "regionmask")}
+    for k, v in r.items():
+        print(f"{k}_seconds = {v['seconds']:.2f}")
+        print(f"{k}_peak_memory_mb = {v['peak_mb']:.0f}")
+    print(f"ratio_fluxmip_over_floor = {r['fluxmip']['seconds'] / r['floor']['seconds']:.2f}")
+    print(f"ratio_regionmask_over_fluxmip = {r['regionmask']['seconds'] / r['fluxmip']['seconds']:.1f}")
+    print(f"ratio_fluxmip_peak_over_ensemble = {r['fluxmip']['peak_mb'] / size_mb:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,4 @@
-"""The ``mip`` command: ``mip demo``, ``mip budget``, ``mip catalog list|show``."""
+"""The ``mip`` command: ``mip demo``, ``mip budget``, ``mip constrain``, ``mip catalog list|show``."""
 
 from __future__ import annotations
 
@@ -113,6 +113,40 @@ def cmd_budget(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_constrain(args: argparse.Namespace) -> int:
+    """Run a constraint spec and write its tables and figures."""
+    from mip.constrain.output import write_outcome
+    from mip.constrain.runner import run_spec
+    from mip.constrain.spec import load_spec
+
+    spec = load_spec(_spec_path(args.spec))
+    outcome = run_spec(spec)
+    files = write_outcome(outcome, args.out, figures=not args.no_figures)
+    t = outcome.table()
+    print(f"{spec.name} ({spec.method}):")
+    for _, r in t.iterrows():
+        flags = f"  [{r['flags']}]" if r["flags"] else ""
+        print(f"  {r['case']:10s} {r['mean']:8.3f} ± {r['sd']:.3f}  66% [{r['p17']:.3f}, {r['p83']:.3f}]  "
+              f"variance reduction {r['variance_reduction']:.0%}{flags}")
+    for n in outcome.notes:
+        print(f"  note: {n}")
+    print(f"written: {len(files)} files in {args.out}")
+    return 0
+
+
+def _spec_path(name: str) -> str:
+    from mip.catalog import catalog_dirs
+
+    p = Path(name)
+    if p.exists() or p.suffix:
+        return str(p)
+    for d in catalog_dirs():
+        cand = d.parent / "constraints" / f"{name}.yaml"
+        if cand.exists():
+            return str(cand)
+    return str(p)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mip`` command."""
     p = argparse.ArgumentParser(prog="mip", description="fluxmip: multi-inversion intercomparison toolkit")
@@ -133,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scheduler", help="dask.distributed scheduler address (default $MIP_SCHEDULER, else threads)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_budget)
+    k = sub.add_parser("constrain", help="run an emergent-constraint spec (constraints/*.yaml)")
+    k.add_argument("spec", help="spec file, or the name of one in constraints/")
+    k.add_argument("--out", default="constraint-out", help="output directory (default ./constraint-out)")
+    k.add_argument("--no-figures", action="store_true", help="tables only")
+    k.set_defaults(func=cmd_constrain)
     c = sub.add_parser("catalog", help="list catalogs or show what one holds")
     c.add_argument("action", choices=["list", "show"])
     c.add_argument("name", nargs="?")

@@ -92,7 +92,7 @@ def convolve(mu, sd, x_obs: float, x_sd: float, *, spread: float) -> tuple[np.nd
     """
     if x_sd > 0:
         # Gauss-Hermite nodes would do; a dense trapezoid over ±8 SD is simpler and exact enough
-        xs = np.linspace(x_obs - 8 * x_sd, x_obs + 8 * x_sd, 801)
+        xs = np.linspace(x_obs - 8 * x_sd, x_obs + 8 * x_sd, 241)
         wx = stats.norm.pdf(xs, x_obs, x_sd)
         wx /= np.trapezoid(wx, xs)
     else:
@@ -100,7 +100,7 @@ def convolve(mu, sd, x_obs: float, x_sd: float, *, spread: float) -> tuple[np.nd
     m, s = mu(xs), sd(xs)
     centre = float(np.average(m, weights=wx))
     width = float(np.sqrt(np.average(s**2 + (m - centre) ** 2, weights=wx)))
-    y = grid_for(centre, width, spread=spread, max_points=20_001)
+    y = grid_for(centre, width, spread=spread, max_points=4001)
     dens = stats.norm.pdf(y[:, None], m[None, :], s[None, :])
     pdf = np.trapezoid(dens * wx[None, :], xs, axis=1) if xs.size > 1 else dens[:, 0]
     return y, pdf

@@ -226,8 +226,8 @@ def _harmonic_fit(t_years: np.ndarray, y: np.ndarray, harmonics: int = 2, poly: 
 def _decimal_years(time: xr.DataArray) -> np.ndarray:
     t = pd.DatetimeIndex(time.values)
     start = pd.DatetimeIndex([pd.Timestamp(y, 1, 1) for y in t.year])
-    length = np.array([366 if pd.Timestamp(y, 12, 31).dayofyear == 366 else 365 for y in t.year])
-    return t.year + (t - start).total_seconds().values / 86400.0 / length
+    length = np.array([366 if pd.Timestamp(y, 12, 31).day_of_year == 366 else 365 for y in t.year])
+    return np.asarray(t.year, float) + np.asarray((t - start).total_seconds(), float) / 86400.0 / length
 
 
 def seasonal_amplitude(series: xr.DataArray, harmonics: int = 2) -> float:

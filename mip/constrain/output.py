@@ -1,0 +1,68 @@
+"""Writing a constraint's results: CSV tables and figures, never partial files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from mip.constrain.plots import case_panels, pdf_figure, save, scatter_figure
+from mip.constrain.runner import Outcome
+
+__all__ = ["write_outcome", "campaign_table"]
+
+
+def _csv(df: pd.DataFrame, path: Path) -> Path:
+    tmp = path.with_name(path.name + ".part")
+    df.to_csv(tmp, index=False, float_format="%.10g")
+    tmp.replace(path)
+    return path
+
+
+def campaign_table(outcome: Outcome, method: str | None = None) -> pd.DataFrame:
+    """``campaign,flux,flux_unc,n_models,slope,intercept`` for one method (Long et al. layout)."""
+    t = outcome.table(method)
+    n_models = {c: int(outcome.x.loc[c].notna().mul(outcome.y.loc[c].notna()).sum()) for c in t["case"]}
+    return pd.DataFrame({"campaign": t["case"], "flux": t["mean"], "flux_unc": t["sd"],
+                         "n_models": [n_models[c] for c in t["case"]], "slope": t["slope"],
+                         "intercept": t["intercept"]})
+
+
+def write_outcome(outcome: Outcome, out: str | Path, *, figures: bool = True) -> list[Path]:
+    """Write ``results.csv`` (every method × case), ``inputs.csv`` and figures into ``out``.
+
+    Airborne specs also get ``campaign_fluxes.csv`` (main method).
+
+    Parameters
+    ----------
+    outcome
+        From :func:`mip.constrain.runner.run_spec`.
+    out
+        Directory (created).
+    figures
+        Also write PNG figures.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    allm = pd.concat([outcome.table(m).assign(method=m) for m in outcome.results], ignore_index=True)
+    cols = ["method", "case", "group", "mean", "sd", "median", "mode", "p05", "p17", "p83", "p95", "prior_mean",
+            "prior_sd", "variance_reduction", "slope", "slope_se", "intercept", "intercept_se", "r", "p_value",
+            "loo_skill", "n", "x_obs", "x_obs_sd", "members", "flags"]
+    files.append(_csv(allm[cols], out / "results.csv"))
+    inputs = pd.concat({"x": outcome.x, "y": outcome.y}, axis=1)
+    inputs.columns = [f"{a}:{b}" for a, b in inputs.columns]
+    inputs = inputs.join(outcome.obs.add_prefix("obs:"))
+    files.append(_csv(inputs.reset_index(names="case"), out / "inputs.csv"))
+    if outcome.spec.data.kind == "airborne":
+        files.append(_csv(campaign_table(outcome), out / "campaign_fluxes.csv"))
+    if figures:
+        files.append(save(scatter_figure(outcome), out / "scatter.png"))
+        files.append(save(case_panels(outcome), out / "cases.png"))
+        for c in outcome.results[outcome.spec.method]:
+            files.append(save(pdf_figure(outcome, c), out / f"pdf_{c}.png"))
+    return files

@@ -1,0 +1,119 @@
+"""Figures of an emergent constraint: group scatter with fit and band, PDFs, per-case panels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from mip.constrain.linear import fit_ols  # noqa: E402
+
+__all__ = ["scatter_figure", "pdf_figure", "case_panels", "save"]
+
+COLORS = plt.get_cmap("tab10").colors
+
+
+def save(fig, path: Path) -> Path:
+    """Save a figure atomically (no partial PNG) and close it."""
+    tmp = path.with_name(path.stem + ".part.png")
+    fig.savefig(tmp, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    tmp.replace(path)
+    return path
+
+
+def _points(outcome, cases):
+    xs, ys, ms = [], [], []
+    for c in cases:
+        for m in outcome.x.columns:
+            xv, yv = outcome.x.loc[c, m], outcome.y.loc[c, m]
+            if np.isfinite(xv) and np.isfinite(yv):
+                xs.append(xv), ys.append(yv), ms.append(m)
+    return np.array(xs), np.array(ys), ms
+
+
+def scatter_figure(outcome, method: str | None = None):
+    """One panel per group: members, the fitted line, a 66 % OLS prediction band, the observations."""
+    method = method or outcome.spec.method
+    groups: dict[str, list[str]] = {}
+    for c, g in outcome.group_of.items():
+        groups.setdefault(g, []).append(c)
+    fig, axes = plt.subplots(1, len(groups), figsize=(5.5 * len(groups), 4.5), squeeze=False)
+    models = list(outcome.x.columns)
+    for ax, (g, cases) in zip(axes[0], groups.items()):
+        x, y, ms = _points(outcome, cases)
+        for m in models:
+            sel = [i for i, mm in enumerate(ms) if mm == m]
+            ax.scatter(x[sel], y[sel], s=18, color=COLORS[models.index(m) % 10], label=m)
+        r = outcome.results[method][cases[0]]
+        xx = np.linspace(min(x.min(), outcome.obs.loc[cases, "value"].min()) - 0.1,
+                         max(x.max(), outcome.obs.loc[cases, "value"].max()) + 0.1, 100)
+        ax.plot(xx, r.slope * xx + r.intercept, "k-", lw=1.5, label=f"{method} fit (slope {r.slope:.2f})")
+        f = fit_ols(x, y)
+        band = stats.norm.ppf(5 / 6) * f["s"] * np.sqrt(1 + 1 / f["n"] + (xx - f["xm"]) ** 2 / f["sxx"])
+        mid = f["intercept"] + f["slope"] * xx
+        ax.fill_between(xx, mid - band, mid + band, color="0.8", alpha=0.6, label="OLS 66% prediction band")
+        for c in cases:
+            o, s = outcome.obs.loc[c, "value"], outcome.obs.loc[c, "sd"]
+            ax.axvspan(o - s, o + s, color="tab:red", alpha=0.08)
+            ax.axvline(o, color="tab:red", lw=0.8)
+            ax.text(o, ax.get_ylim()[1], c, rotation=90, va="top", ha="right", fontsize=7, color="tab:red")
+        ax.set_title(f"{g}: {len(x)} points")
+        ax.set_xlabel(f"predictor ({outcome.spec.predictor.units})")
+        ax.set_ylabel(f"predictand ({outcome.spec.predictand.units})")
+    axes[0, -1].legend(fontsize=6, loc="lower right")
+    fig.suptitle(outcome.spec.name)
+    return fig
+
+
+def pdf_figure(outcome, case: str):
+    """Unconstrained (prior) vs constrained densities of every method for one case."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    first = next(iter(outcome.results.values()))[case]
+    xx = np.linspace(first.prior_mean - 4 * first.prior_sd, first.prior_mean + 4 * first.prior_sd, 400)
+    ax.plot(xx, stats.norm.pdf(xx, first.prior_mean, first.prior_sd), "k--", label="unconstrained ensemble")
+    for i, (m, res) in enumerate(outcome.results.items()):
+        r = res[case]
+        ax.plot(r.grid, r.pdf / np.trapezoid(r.pdf, r.grid), color=COLORS[i % 10],
+                label=f"{m}: {r.mean:.2f} [{r.p05:.2f}, {r.p95:.2f}]")
+    lo = min([first.prior_mean - 4 * first.prior_sd] + [r[case].mean - 4 * r[case].sd for r in outcome.results.values()])
+    hi = max([first.prior_mean + 4 * first.prior_sd] + [r[case].mean + 4 * r[case].sd for r in outcome.results.values()])
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel(f"{outcome.spec.predictand.variable} ({outcome.spec.predictand.units})")
+    ax.set_ylabel("density")
+    ax.set_title(f"{outcome.spec.name}: {case}")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def case_panels(outcome, method: str | None = None):
+    """One panel per case: its members, the group fit, the observation and the constrained value."""
+    method = method or outcome.spec.method
+    cases = list(outcome.results[method])
+    ncol = min(5, len(cases))
+    nrow = int(np.ceil(len(cases) / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(3.2 * ncol, 3.0 * nrow), squeeze=False)
+    models = list(outcome.x.columns)
+    for ax, c in zip(axes.ravel(), cases):
+        r = outcome.results[method][c]
+        for m in models:
+            xv, yv = outcome.x.loc[c, m], outcome.y.loc[c, m]
+            if np.isfinite(xv) and np.isfinite(yv):
+                ax.scatter(xv, yv, s=16, color=COLORS[models.index(m) % 10])
+        o, s = outcome.obs.loc[c, "value"], outcome.obs.loc[c, "sd"]
+        xx = np.linspace(np.nanmin([outcome.x.loc[c].min(), o - s]), np.nanmax([outcome.x.loc[c].max(), o + s]), 50)
+        ax.plot(xx, r.slope * xx + r.intercept, "k-", lw=1)
+        ax.axvspan(o - s, o + s, color="tab:red", alpha=0.15)
+        ax.errorbar([o], [r.mean], yerr=[[r.mean - r.p17], [r.p83 - r.mean]], fmt="o", color="tab:red", ms=4)
+        ax.set_title(f"{c}: {r.mean:.2f} ± {r.sd:.2f}", fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in axes.ravel()[len(cases):]:
+        ax.set_visible(False)
+    fig.suptitle(f"{outcome.spec.name} ({method})")
+    fig.tight_layout()
+    return fig

@@ -1,4 +1,4 @@
-"""The ``mip`` command: ``mip demo``, ``mip budget``, ``mip constrain``, ``mip catalog list|show``."""
+"""The ``mip`` command: ``mip demo``, ``mip check``, ``mip budget``, ``mip constrain``, ``mip catalog``."""
 
 from __future__ import annotations
 
@@ -147,6 +147,24 @@ def _spec_path(name: str) -> str:
     return str(p)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check submission files against a protocol; exit 0 conforms, 1 errors, 2 could not run."""
+    from mip.checks import check, expand_paths
+
+    files = expand_paths(args.files)
+    if not files:
+        raise MipError(f"no files to check in {', '.join(args.files)}")
+    report = check(files, args.protocol, cf=not args.no_cf, progress=len(files) > 1 and sys.stderr.isatty())
+    text = {"text": report.to_text, "json": report.to_json, "html": report.to_html}[args.format]()
+    if args.output:
+        _write_atomic(Path(args.output), text)
+        print(f"{report.n_errors} error(s), {report.n_warnings} warning(s) in {len(files)} file(s); "
+              f"report written to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return report.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mip`` command."""
     p = argparse.ArgumentParser(prog="mip", description="fluxmip: multi-inversion intercomparison toolkit")
@@ -167,6 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scheduler", help="dask.distributed scheduler address (default $MIP_SCHEDULER, else threads)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_budget)
+    ch = sub.add_parser("check", help="check submission files against a MIP protocol")
+    ch.add_argument("files", nargs="+", help="files or directories of submissions")
+    ch.add_argument("--protocol", required=True, help="protocol name (catalogs/protocols) or YAML path")
+    ch.add_argument("--format", choices=["text", "json", "html"], default="text")
+    ch.add_argument("--output", help="write the report here instead of standard output")
+    ch.add_argument("--no-cf", action="store_true", help="skip the CF conformance suite")
+    ch.set_defaults(func=cmd_check)
     k = sub.add_parser("constrain", help="run an emergent-constraint spec (constraints/*.yaml)")
     k.add_argument("spec", help="spec file, or the name of one in constraints/")
     k.add_argument("--out", default="constraint-out", help="output directory (default ./constraint-out)")

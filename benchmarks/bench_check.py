@@ -1,0 +1,69 @@
+"""Benchmark: checking one conforming OCO-2-MIP-sized file vs reading all its data once.
+
+Writes a conforming ``<Model>_gridded_fluxes_<EXP>.nc4`` (72 × 180 × 360 × 3 float32, random
+values around realistic totals, uncompressed), warms the page cache, then times in one run
+(a) ``xarray.open_dataset`` + loading every variable and (b) ``mip.check`` against
+``oco2mip-v10`` (with and without the CF suite).  Prints ``name = value`` lines, ratios last.
+Target: (b) ≤ 3 × (a).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from mip.checks import check
+
+R = 6_371_007.2
+
+
+def write(path: Path) -> Path:
+    rng = np.random.default_rng(0)
+    sphere = 4 * np.pi * R**2
+    land = (-1.5e15 / sphere + rng.normal(0, 5, (72, 180, 360))).astype("f4")
+    ocean = (-2.5e15 / sphere + rng.normal(0, 5, (72, 180, 360))).astype("f4")
+    idx = 2015 * 12 + np.arange(72)
+    ds = xr.Dataset({"land": (("time", "latitude", "longitude"), land, {"units": "gC per m2 per year"}),
+                     "ocean": (("time", "latitude", "longitude"), ocean, {"units": "gC per m2 per year"}),
+                     "net": (("time", "latitude", "longitude"), land + ocean, {"units": "gC per m2 per year"}),
+                     "start_date": (("time", "date_component"),
+                                    np.stack([idx // 12, idx % 12 + 1, np.ones(72, int)], 1).astype("i4"))},
+                    coords={"latitude": np.arange(-89.5, 90, 1.0), "longitude": np.arange(-179.5, 180, 1.0)})
+    ds.to_netcdf(path, format="NETCDF4")
+    return path
+
+
+def read_all(path: Path) -> float:
+    t = time.perf_counter()
+    with xr.open_dataset(path) as ds:
+        for v in ds.data_vars:
+            ds[v].load()
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    d = Path(tempfile.mkdtemp(prefix="mip-bench-check-"))
+    p = write(d / "CAMS_gridded_fluxes_LNLG.nc4")
+    read_all(p)  # warm the page cache
+    t_read = min(read_all(p) for _ in range(3))
+    t = time.perf_counter()
+    rep = check(p, "oco2mip-v10", cf=False)
+    t_check = time.perf_counter() - t
+    t = time.perf_counter()
+    rep_cf = check(p, "oco2mip-v10", cf=True)
+    t_cf = time.perf_counter() - t
+    assert rep.n_errors == 0 and rep_cf.n_errors == 0, rep.to_text()
+    print(f"file_mb = {p.stat().st_size / 2**20:.0f}")
+    print(f"read_all_seconds = {t_read:.3f}")
+    print(f"check_seconds = {t_check:.3f}")
+    print(f"check_with_cf_seconds = {t_cf:.3f}")
+    print(f"ratio_check_over_read = {t_check / t_read:.2f}")
+    print(f"ratio_check_with_cf_over_read = {t_cf / t_read:.2f}")
+
+
+if __name__ == "__main__":
+    main()

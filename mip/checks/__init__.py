@@ -1,0 +1,105 @@
+"""Submission checks: a file against a MIP protocol, every deviation reported, nothing raised.
+
+``mip.check(paths, protocol) -> Report``; rules live in :mod:`mip.checks.rules` (one small
+function each), CF conformance comes from the IOOS compliance-checker (:mod:`mip.checks.cf`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from os import PathLike
+from pathlib import Path
+
+from mip.checks.cf import rule_cf
+from mip.checks.protocol import Protocol, list_protocols, load_protocol
+from mip.checks.report import Finding, Report
+from mip.checks.rules import STRUCTURE_RULES, Context, rule_data, rule_filename
+from mip.errors import InputError, MipError
+
+__all__ = ["check", "expand_paths", "Report", "Finding", "Protocol", "load_protocol", "list_protocols"]
+
+SUFFIXES = (".nc", ".nc4", ".netcdf", ".h5", ".hdf5")
+
+
+def expand_paths(paths: Iterable[str | PathLike]) -> list[Path]:
+    """Files to check: files as given, directories expanded to their netCDF files (sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        else:
+            out.append(p)
+    return out
+
+
+def _check_one(path: Path, protocol: Protocol, *, cf: bool) -> list[Finding]:
+    from mip.io import open_netcdf
+
+    ctx = Context(path, protocol)
+    rule_filename(ctx)
+    try:
+        ctx.ds = open_netcdf(path, decode_times=True, chunks=None)  # lazy, read block by block
+    except InputError as exc:
+        ctx.add("file.readable", "error", None, exc.found, exc.expected, "re-export the file as netCDF-4 or classic")
+        return ctx.findings
+    except Exception as exc:  # decoding failures (e.g. bad time units) and anything else
+        try:
+            ctx.ds = open_netcdf(path, decode_times=False, chunks=None)
+            ctx.add("time.decode", "error", protocol.time.variable, f"undecodable times ({exc})",
+                    "CF time units such as 'days since 2000-01-01'", "fix the time units")
+        except Exception as exc2:
+            ctx.add("file.readable", "error", None, f"unreadable ({exc2})", "a readable netCDF file")
+            return ctx.findings
+    phony = [d for d in ctx.ds.dims if str(d).startswith("phony_dim")]
+    if (not ctx.ds.dims and not ctx.ds.variables) or phony:
+        ctx.add("file.format", "error", None, "an HDF5 file without netCDF dimensions"
+                + (f" ({', '.join(map(str, phony))})" if phony else ""),
+                "a netCDF file (netCDF-4 or classic)", "write the file with a netCDF library, not plain HDF5")
+        return ctx.findings
+    for rule in (*STRUCTURE_RULES, rule_data) + ((rule_cf,) if cf else ()):
+        try:
+            rule(ctx)
+        except Exception as exc:  # a rule that cannot evaluate a broken file reports it and the check goes on
+            ctx.add(f"internal.{rule.__name__}", "error", None, f"could not be evaluated ({type(exc).__name__}: {exc})",
+                    "a file this rule can read")
+    ctx.ds.close()
+    return ctx.findings
+
+
+def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Protocol, *, cf: bool = True,
+          progress: bool = False) -> Report:
+    """Check files against a protocol and collect every finding.
+
+    Parameters
+    ----------
+    paths
+        Files or directories.
+    protocol
+        Protocol name (``catalogs/protocols/<name>.yaml``), path, or object.
+    cf
+        Also run the CF conformance suite.
+    progress
+        Show a progress bar on standard error.
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    MipError
+        Unknown protocol, or no files to check (nothing else: a broken file is a finding).
+    """
+    proto = protocol if isinstance(protocol, Protocol) else load_protocol(protocol)
+    files = expand_paths([paths] if isinstance(paths, (str, PathLike)) else paths)
+    if not files:
+        raise MipError("no files to check")
+    report = Report(protocol=proto.name, files=[str(f) for f in files])
+    it = files
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(files, desc=f"checking against {proto.name}", unit="file")
+    for f in it:
+        report.findings += _check_one(f, proto, cf=cf)
+    return report

@@ -1,0 +1,142 @@
+"""MIP protocols as data: YAML files in ``catalogs/protocols/`` validated by pydantic."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mip.errors import InputError, MipError
+
+__all__ = ["Protocol", "load_protocol", "protocol_dir", "list_protocols"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CoordinateSpec(_Strict):
+    """A regular coordinate: size, first value, step (ascending when positive), units."""
+
+    size: int
+    first: float
+    step: float
+    units: list[str] = Field(default_factory=list)
+    tolerance: float = 1e-4
+
+
+class VariableSpec(_Strict):
+    """A required (or optional) variable."""
+
+    dims: list[str]
+    units: str | None = None
+    kind: Literal["flux", "integer", "any"] = "flux"
+    required: bool = True
+    not_all_zero: bool = False
+    total_range: tuple[float, float] | None = None  # global annual-mean total, Pg or Tg per yr
+    long_name: str | None = None
+
+
+class TimeSpec(_Strict):
+    """The time axis: a ``start_date`` [y, m, d] variable or a CF time coordinate."""
+
+    mode: Literal["start_date", "cf"]
+    variable: str
+    first: str  # YYYY-MM
+    months: int
+    calendar: str = "standard"
+    dim: str = "time"
+    dim_aliases: list[str] = Field(default_factory=list)
+
+
+class IdentitySpec(_Strict):
+    """``target`` = sum of ``terms`` within ``atol`` (native units) + ``rtol``·|target|."""
+
+    target: str
+    terms: list[str]
+    atol: float
+    rtol: float = 1e-3
+
+
+class SignSpec(_Strict):
+    """Expected sign of a variable's global total (catches flipped conventions)."""
+
+    variable: str
+    expected: Literal["negative", "positive"]
+    reason: str = ""
+
+
+class CFSpec(_Strict):
+    """CF conformance through the IOOS compliance-checker."""
+
+    suite: str = "cf:1.8"
+    severity: Literal["error", "warning"] = "warning"
+    enabled: bool = True
+    ignore: list[str] = Field(default_factory=list)  # messages containing any of these are not reported
+
+
+class Protocol(_Strict):
+    """Everything a submission file must satisfy."""
+
+    name: str
+    title: str
+    description: str = ""
+    gas: Literal["CO2", "CH4", "N2O"]
+    file_pattern: str
+    file_pattern_help: str = ""
+    dims: dict[str, int]
+    coordinates: dict[str, CoordinateSpec]
+    variables: dict[str, VariableSpec]
+    time: TimeSpec
+    identities: list[IdentitySpec] = Field(default_factory=list)
+    sign: list[SignSpec] = Field(default_factory=list)
+    global_attributes: list[str] = Field(default_factory=list)
+    variable_attributes: list[str] = Field(default_factory=lambda: ["units"])
+    cf: CFSpec = Field(default_factory=CFSpec)
+
+
+def protocol_dir() -> Path:
+    """The project's ``catalogs/protocols`` folder."""
+    return Path(__file__).resolve().parents[2] / "catalogs" / "protocols"
+
+
+def list_protocols() -> dict[str, Path]:
+    """Known protocols by name."""
+    return {p.stem: p for p in sorted(protocol_dir().glob("*.yaml"))}
+
+
+def load_protocol(name_or_path: str | Path) -> Protocol:
+    """Load and validate a protocol by name or path.
+
+    Raises
+    ------
+    MipError
+        Unknown protocol name.
+    InputError
+        Invalid YAML or fields (each named).
+    """
+    p = Path(name_or_path)
+    if not p.suffix:
+        known = list_protocols()
+        if str(name_or_path) not in known:
+            raise MipError(f"unknown protocol {str(name_or_path)!r}; known: {', '.join(known)}")
+        p = known[str(name_or_path)]
+    if not p.exists():
+        raise MipError(f"protocol file {p} does not exist")
+    return _load(str(p.resolve()), p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _load(path: str, mtime: int) -> Protocol:
+    p = Path(path)
+    try:
+        raw = yaml.safe_load(p.read_text())
+        return Protocol.model_validate(raw)
+    except yaml.YAMLError as exc:
+        raise InputError(p, None, f"invalid YAML ({exc})", "a protocol YAML file") from exc
+    except ValidationError as exc:
+        msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise InputError(p, None, msgs, "a valid protocol (see docs)") from exc

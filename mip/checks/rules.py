@@ -1,0 +1,358 @@
+"""The checks: each rule is a small function adding findings to a context; none raises on bad data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from mip.checks.protocol import Protocol
+from mip.checks.report import Finding
+from mip.errors import InputError
+from mip.grid import cell_area
+from mip.units import BASIS_OF_GAS, SECONDS_PER_YEAR, factor_to, parse_native
+
+__all__ = ["Context", "STRUCTURE_RULES", "rule_filename", "rule_data"]
+
+
+@dataclass
+class Context:
+    """What the rules share for one file."""
+
+    path: Path
+    protocol: Protocol
+    ds: xr.Dataset | None = None
+    findings: list[Finding] = field(default_factory=list)
+    time_dim: str | None = None
+    months: list[tuple[int, int]] | None = None
+    good_vars: list[str] = field(default_factory=list)
+
+    def add(self, rule: str, severity: str, variable: str | None, observed: str, expected: str, fix: str = "") -> None:
+        """Record a finding."""
+        self.findings.append(Finding(rule, severity, str(self.path), variable, observed, expected, fix))
+
+
+def rule_filename(ctx: Context) -> None:
+    """File name follows the protocol's pattern."""
+    if not re.match(ctx.protocol.file_pattern, ctx.path.name):
+        ctx.add("file.name", "error", None, f"file name {ctx.path.name!r}",
+                ctx.protocol.file_pattern_help or f"a name matching {ctx.protocol.file_pattern}",
+                "rename the file")
+
+
+def rule_dims(ctx: Context) -> None:
+    """Dimensions present with the right sizes (the time dimension may use a known alias, with a warning)."""
+    ds, t = ctx.ds, ctx.protocol.time
+    for d, size in ctx.protocol.dims.items():
+        name = d
+        if d == t.dim and d not in ds.dims:
+            alias = next((a for a in t.dim_aliases if a in ds.dims), None)
+            if alias:
+                ctx.add("dims.name", "warning", alias, f"time dimension named {alias!r}", f"{d!r}",
+                        f"rename the dimension {alias!r} to {d!r}")
+                name = alias
+        if name not in ds.dims:
+            ctx.add("dims.missing", "error", d, "no such dimension", f"dimension {d!r} of size {size}",
+                    f"add the {d!r} dimension")
+            continue
+        if d == t.dim:
+            ctx.time_dim = name
+        if ds.sizes[name] != size:
+            ctx.add("dims.size", "error", d, f"size {ds.sizes[name]}", f"size {size}",
+                    "regrid to the protocol's grid" if d != t.dim else f"submit {size} months")
+
+
+def rule_coordinates(ctx: Context) -> None:
+    """Coordinate values, order, spacing and units."""
+    for name, spec in ctx.protocol.coordinates.items():
+        if name not in ctx.ds.variables:
+            ctx.add("coords.missing", "error", name, "no coordinate variable",
+                    f"a 1-D {name} coordinate of {spec.size} cell centres", f"add {name} values")
+            continue
+        v = np.asarray(ctx.ds[name].values, dtype=float)
+        if v.ndim != 1:
+            ctx.add("coords.shape", "error", name, f"{v.ndim}-D", "1-D")
+            continue
+        if v.size > 1:
+            d = np.diff(v)
+            if np.all(d < 0):
+                ctx.add("coords.order", "error", name, "descending values", "ascending values",
+                        f"reverse the {name} axis (and the data along it)")
+            elif not np.allclose(d, spec.step, atol=spec.tolerance):
+                ctx.add("coords.spacing", "error", name, f"spacing {np.median(np.abs(d)):g}° "
+                        f"({v.size} cells)", f"{spec.step:g}° ({spec.size} cells)", "regrid to the protocol's grid")
+        lo = float(np.min(v)) if v.size else np.nan
+        if "lon" in name and np.nanmax(v) > 180:
+            ctx.add("coords.range", "error", name, f"values {np.nanmin(v):g}..{np.nanmax(v):g} (0-360)",
+                    f"-180..180 starting at {spec.first:g}", "roll the longitudes to [-180, 180)")
+        elif v.size and abs(lo - spec.first) > spec.tolerance and not np.all(np.diff(v) < 0):
+            ctx.add("coords.first", "error", name, f"first cell centre {lo:g}", f"{spec.first:g}",
+                    "use cell centres of the protocol's grid")
+        units = ctx.ds[name].attrs.get("units")
+        if spec.units and units not in spec.units:
+            ctx.add("coords.units", "warning", name, f"units {units!r}", f"one of {spec.units}",
+                    f"set {name}:units = {spec.units[0]!r}")
+
+
+def rule_variables(ctx: Context) -> None:
+    """Required variables with the right dims, types and units."""
+    ds = ctx.ds
+    rename = {ctx.time_dim: ctx.protocol.time.dim} if ctx.time_dim and ctx.time_dim != ctx.protocol.time.dim else {}
+    for name, spec in ctx.protocol.variables.items():
+        if name not in ds.variables:
+            if spec.required:
+                ctx.add("var.missing", "error", name, "no such variable", f"variable {name!r} {tuple(spec.dims)}",
+                        f"add {name}")
+            continue
+        v = ds[name]
+        dims = [rename.get(d, d) for d in v.dims]
+        if dims != spec.dims:
+            ctx.add("var.dims", "error", name, f"dims {tuple(v.dims)}", f"dims {tuple(spec.dims)}",
+                    "transpose or rename the dimensions")
+            continue
+        if spec.kind == "integer" and not np.issubdtype(v.dtype, np.integer):
+            ctx.add("var.dtype", "error", name, f"type {v.dtype}", "an integer type")
+        if spec.kind == "flux" and not np.issubdtype(v.dtype, np.floating):
+            ctx.add("var.dtype", "error", name, f"type {v.dtype}", "float32 or float64")
+        for a in ctx.protocol.variable_attributes:
+            if spec.kind == "flux" and a not in v.attrs:
+                ctx.add("var.attribute", "error", name, f"no {a!r} attribute", f"{a} = {spec.units!r}"
+                        if a == "units" else f"a {a!r} attribute", f"set {name}:{a}")
+        if spec.kind == "flux" and spec.units and "units" in v.attrs:
+            got = str(v.attrs["units"])
+            try:
+                nu = parse_native(got, file=ctx.path, variable=name)
+                want = parse_native(spec.units)
+                same = nu == want or (nu.species or ctx.protocol.gas, nu.unit, nu.per_area) == (
+                    want.species or ctx.protocol.gas, want.unit, want.per_area)
+                if not same:
+                    ctx.add("var.units", "error", name, f"units {got!r}", f"{spec.units!r}",
+                            f"convert the values to {spec.units} and set units accordingly")
+                    continue
+                if got != spec.units:
+                    ctx.add("var.units_spelling", "warning", name, f"units {got!r}", f"{spec.units!r} (same quantity)",
+                            f"write units = {spec.units!r}")
+            except InputError:
+                ctx.add("var.units", "error", name, f"unknown units {got!r}", f"{spec.units!r}",
+                        f"convert to {spec.units}")
+                continue
+        if spec.kind == "flux":
+            ctx.good_vars.append(name)
+
+
+def rule_attributes(ctx: Context) -> None:
+    """Required global attributes."""
+    for a in ctx.protocol.global_attributes:
+        if not str(ctx.ds.attrs.get(a, "")).strip():
+            ctx.add("attr.missing", "error", None, f"no global attribute {a!r}", f"a non-empty {a!r}", f"add :{a}")
+
+
+def _expected_months(ctx: Context) -> list[tuple[int, int]]:
+    y0, m0 = (int(x) for x in ctx.protocol.time.first.split("-"))
+    idx = y0 * 12 + m0 - 1 + np.arange(ctx.protocol.time.months)
+    return [(int(i // 12), int(i % 12 + 1)) for i in idx]
+
+
+def _compare_months(ctx: Context, got: list[tuple[int, int]], var: str) -> None:
+    want = _expected_months(ctx)
+    fmt = lambda k: f"{k[0]}-{k[1]:02d}"  # noqa: E731
+    seen: dict[tuple[int, int], int] = {}
+    for k in got:
+        seen[k] = seen.get(k, 0) + 1
+    dups = [k for k, n in seen.items() if n > 1]
+    if dups:
+        ctx.add("time.duplicate", "error", var, "duplicate month(s) " + ", ".join(map(fmt, sorted(dups))),
+                "each month once", "remove the repeated time steps")
+    missing = [k for k in want if k not in seen]
+    if missing:
+        ctx.add("time.missing", "error", var, f"{len(missing)} missing month(s): " + ", ".join(map(fmt, missing[:12]))
+                + (" ..." if len(missing) > 12 else ""), f"{len(want)} months {fmt(want[0])}..{fmt(want[-1])}",
+                "add the missing months")
+    extra = sorted(k for k in seen if k not in want)
+    if extra:
+        ctx.add("time.extra", "error", var, "months outside the protocol period: " + ", ".join(map(fmt, extra[:6])),
+                f"{fmt(want[0])}..{fmt(want[-1])}", "drop the extra months")
+    if not dups and got != sorted(got):
+        ctx.add("time.order", "error", var, "months out of order", "ascending months", "sort the time axis")
+
+
+def rule_time(ctx: Context) -> None:
+    """The time axis: start_date [y, m, d] or a CF time coordinate, covering exactly the protocol's months."""
+    t, ds = ctx.protocol.time, ctx.ds
+    if "time" in ds.variables and t.mode == "start_date":
+        tv = ds["time"]
+        if "units" not in tv.attrs and "units" not in tv.encoding:
+            ctx.add("time.units", "warning", "time", f"a time variable of type {tv.dtype} without units",
+                    "CF units such as 'days since 2015-01-01' (or no time variable: start_date carries the dates)",
+                    "add time:units or drop the variable")
+    if t.mode == "start_date":
+        if t.variable not in ds.variables:
+            ctx.add("time.start_date", "error", t.variable, "no such variable",
+                    f"{t.variable}(time, date_component) = [year, month, day] of each month", f"add {t.variable}")
+            return
+        sd = np.asarray(ds[t.variable].values)
+        if sd.ndim != 2 or sd.shape[1] < 2 or not np.all(np.isfinite(sd)):
+            ctx.add("time.start_date", "error", t.variable, f"shape {sd.shape} or missing values",
+                    "(months, 3) integers [year, month, day]")
+            return
+        got = [(int(a), int(b)) for a, b in sd[:, :2]]
+        if sd.shape[1] > 2 and np.any(sd[:, 2] != 1):
+            ctx.add("time.day", "warning", t.variable, "days other than the 1st (e.g. mid-month)",
+                    "the first day of each month", "set day = 1")
+    else:
+        if t.variable not in ds.variables:
+            ctx.add("time.missing_coordinate", "error", t.variable, "no time coordinate",
+                    "a CF time coordinate", "add time with units 'days since ...'")
+            return
+        tv = ds[t.variable]
+        if not (np.issubdtype(tv.dtype, np.datetime64) or tv.dtype == object):
+            ctx.add("time.units", "error", t.variable, f"undecodable time (type {tv.dtype}, units "
+                    f"{tv.attrs.get('units')!r})", "CF units such as 'days since 2000-01-01'", "set time:units")
+            return
+        got = list(zip(tv.dt.year.values.tolist(), tv.dt.month.values.tolist()))
+        cal = tv.encoding.get("calendar", "standard")
+        if cal not in (t.calendar, "standard", "gregorian", "proleptic_gregorian") and t.calendar == "standard":
+            ctx.add("time.calendar", "error", t.variable, f"calendar {cal!r}", f"{t.calendar!r}")
+    ctx.months = got
+    _compare_months(ctx, got, t.variable)
+
+
+STRUCTURE_RULES = (rule_dims, rule_coordinates, rule_variables, rule_attributes, rule_time)
+
+
+def _areas(ctx: Context, da: xr.DataArray) -> np.ndarray | None:
+    lat_d, lon_d = da.dims[-2], da.dims[-1]
+    if lat_d not in ctx.ds.variables or lon_d not in ctx.ds.variables:
+        return None
+    la = np.sort(np.asarray(ctx.ds[lat_d].values, float))
+    lo = np.sort(np.asarray(ctx.ds[lon_d].values, float))
+    if la.size < 2 or lo.size < 2:
+        return None
+
+    def bounds(c, lim=None):
+        e = np.concatenate([[c[0] - (c[1] - c[0]) / 2], (c[1:] + c[:-1]) / 2, [c[-1] + (c[-1] - c[-2]) / 2]])
+        if lim:
+            e = np.clip(e, *lim)
+        return np.stack([e[:-1], e[1:]], axis=1)
+
+    a = cell_area(bounds(la, (-90, 90)), bounds(lo))
+    # areas in the file's own order
+    if ctx.ds[lat_d].values[0] > ctx.ds[lat_d].values[-1]:
+        a = a[::-1]
+    return a
+
+
+def _stats_pass(ctx: Context, names: list[str], areas: dict[str, np.ndarray], block: int = 12) -> dict:
+    """One pass over the time axis in blocks (numpy; each block read once from disk)."""
+    p, ds = ctx.protocol, ctx.ds
+    tdim = ctx.time_dim or p.time.dim
+    nt = ds.sizes.get(tdim, 0)
+    ids = [i for i in p.identities if all(v in names for v in [i.target, *i.terms])]
+    st = {n: {"nanmonth": np.zeros(nt, bool), "nancount": 0, "allzero": True, "total": np.zeros(nt)} for n in names}
+    idres = {i.target: [0.0, 0] for i in ids}
+    flat_area = {n: a.ravel().astype(ds[n].dtype if np.issubdtype(ds[n].dtype, np.floating) else "f8")
+                 for n, a in areas.items()}
+    for t0 in range(0, max(nt, 1), block):
+        sl = {tdim: slice(t0, min(t0 + block, nt))}
+        data = {n: np.asarray(ds[n].isel(sl).values) for n in names}  # native float32 stays float32
+        for n, a in data.items():
+            k = a.shape[0]
+            flat = a.reshape(k, -1)
+            s = st[n]
+            area = flat_area.get(n)
+            # a NaN anywhere in a month makes its area-weighted sum NaN: the NaN details are only
+            # worked out for those months, so clean data costs one product and one any()
+            probe = flat @ (area if area is not None else np.ones(flat.shape[1], flat.dtype))
+            for r in np.nonzero(np.isnan(probe))[0]:
+                nan_r = np.isnan(flat[r])
+                s["nancount"] += int(nan_r.sum())
+                s["nanmonth"][t0 + r] = bool(nan_r.all())
+                if area is not None:
+                    probe[r] = np.dot(np.where(nan_r, 0, flat[r]), area)
+            if s["allzero"]:
+                s["allzero"] = not np.nan_to_num(flat).any()
+            if area is not None:
+                s["total"][t0:t0 + k] = probe
+        for i in ids:
+            r = sum(data[v] for v in i.terms)
+            np.subtract(data[i.target], r, out=r)
+            np.abs(r, out=r)
+            tol = np.abs(data[i.target]) * np.float32(i.rtol)
+            tol += np.float32(i.atol)
+            nbad = int(np.count_nonzero(r > tol))
+            if nbad:
+                finite = r[np.isfinite(r)]
+                idres[i.target][0] = max(idres[i.target][0], float(finite.max()) if finite.size else 0.0)
+                idres[i.target][1] += nbad
+    return {"vars": st, "ids": idres}
+
+
+def rule_data(ctx: Context) -> None:
+    """One pass over the data: NaN months, all-zero fields, global totals, sign, identities."""
+    p, ds = ctx.protocol, ctx.ds
+    names = list(ctx.good_vars)
+    if not names:
+        return
+    areas = {}
+    for n in names:
+        a = _areas(ctx, ds[n])
+        if a is not None and a.shape == ds[n].shape[-2:]:
+            areas[n] = a
+    res = _stats_pass(ctx, names, areas)
+    months = ctx.months or []
+    tdim = ctx.time_dim or p.time.dim
+    days = None
+    if months and len(months) == ds.sizes.get(tdim, 0):
+        days = np.array([pd.Period(year=y, month=m, freq="M").days_in_month for y, m in months], float)
+    for name in names:
+        s = res["vars"][name]
+        nm = s["nanmonth"]
+        if nm.any():
+            idx = np.nonzero(nm)[0]
+            label = [f"{months[i][0]}-{months[i][1]:02d}" if i < len(months) else f"step {i}" for i in idx[:12]]
+            ctx.add("data.nan_month", "error", name, f"all values NaN in {len(idx)} month(s): {', '.join(label)}",
+                    "valid values in every month", "fill the missing months")
+        if s["nancount"] and not nm.all():
+            ctx.add("data.nan_cells", "warning", name, f"{s['nancount']} NaN value(s)",
+                    "no missing values (0 where no flux)", "write 0 over cells with no flux, or explain in the metadata")
+        spec = p.variables[name]
+        if s["allzero"]:
+            ctx.add("data.all_zero", "error" if spec.not_all_zero else "warning", name, "every value is 0",
+                    "a flux field", "check that the variable was written")
+            continue
+        if name not in areas:
+            continue
+        try:
+            nu = parse_native(str(ds[name].attrs.get("units")))
+            basis = BASIS_OF_GAS[p.gas]
+            f = factor_to(nu, "kg / m**2 / s", basis, p.gas)
+        except Exception:  # units already reported by rule_variables
+            continue
+        tot = s["total"] * f * SECONDS_PER_YEAR * (1e-12 if basis == "C" else 1e-9)
+        tot[nm] = np.nan
+        unit = "Pg C/yr" if basis == "C" else f"Tg {basis}/yr"
+        w = days if days is not None and days.size == tot.size else np.ones_like(tot)
+        ok = np.isfinite(tot)
+        if not ok.any():
+            continue
+        annual = float(np.sum(tot[ok] * w[ok]) / np.sum(w[ok]))
+        if spec.total_range and not (spec.total_range[0] <= annual <= spec.total_range[1]):
+            ctx.add("data.total_range", "error", name, f"global mean total {annual:.3g} {unit}",
+                    f"between {spec.total_range[0]:g} and {spec.total_range[1]:g} {unit}",
+                    "check units, sign and scaling")
+        for sg in p.sign:
+            if sg.variable == name and ((sg.expected == "negative" and annual > 0) or
+                                        (sg.expected == "positive" and annual < 0)):
+                ctx.add("data.sign", "error", name, f"global mean total {annual:+.3g} {unit}",
+                        f"a {sg.expected} total ({sg.reason})", "use positive = flux to the atmosphere")
+    for idt in p.identities:
+        if idt.target in res["ids"] and res["ids"][idt.target][1] > 0:
+            mx, nbad = res["ids"][idt.target]
+            ctx.add("data.identity", "error", idt.target,
+                    f"{idt.target} differs from {' + '.join(idt.terms)} by up to {mx:.3g} in {nbad} value(s)",
+                    f"{idt.target} = {' + '.join(idt.terms)} within {idt.atol:g} + {idt.rtol:g}·|{idt.target}|",
+                    f"recompute {idt.target} from {', '.join(idt.terms)}")

@@ -109,8 +109,41 @@ def cmd_budget(args: argparse.Namespace) -> int:
             totals.attrs[k] = ds.attrs[k]
     totals.attrs["catalog"] = f"{args.catalog}:{args.entry}"
     files = write_budget(totals, args.out)
+    if args.lateral:
+        files += _national(args, ds, regions)
     print("written: " + ", ".join(str(f) for f in files))
     return 0
+
+
+def _national(args: argparse.Namespace, ds, regions) -> list[Path]:
+    """Stock-change budgets per region with lateral fluxes (CEOS layout) and the inventory comparison."""
+    import pandas as pd
+
+    from mip.national import compare_inventory, national_budget
+    from mip.products.ceos import read_ceos_grid, write_ceos_countries
+
+    lateral = read_ceos_grid(args.lateral)
+    budget = national_budget(ds, regions, lateral, uncertainty=args.uncertainty).compute()
+    stem = Path(args.out).with_suffix("")
+    out = [write_ceos_countries(budget, f"{stem}_national.csv",
+                                header=[f"# National stock-change budgets by fluxmip from {args.catalog}:{args.entry}",
+                                        f"# lateral fluxes: {args.lateral}; uncertainty: {args.uncertainty}",
+                                        "# NBE, NCE, dC_loss: ensemble median; unc: IQR/1.35 (NBE) combined with "
+                                        "the lateral uncertainties"])]
+    nc = Path(f"{stem}_national.nc")
+    tmp = nc.with_name(nc.name + ".part")
+    budget.to_netcdf(tmp)
+    tmp.replace(nc)
+    out.append(nc)
+    if args.inventory:
+        table = pd.read_csv(args.inventory)
+        comp, unknown = compare_inventory(budget, table, file=str(args.inventory))
+        p = Path(f"{stem}_inventory.csv")
+        _write_atomic(p, comp.to_csv(index=False, float_format="%.6g"))
+        out.append(p)
+        if unknown:
+            print(f"inventory countries not in the region set (not compared): {', '.join(unknown)}")
+    return out
 
 
 def cmd_constrain(args: argparse.Namespace) -> int:
@@ -184,6 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", required=True, help="output path; writes <stem>.csv, <stem>.nc, <stem>_stats.csv")
     b.add_argument("--scheduler", help="dask.distributed scheduler address (default $MIP_SCHEDULER, else threads)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--lateral", help="lateral-flux grid (CEOS layout): adds NBE/NCE/dC_loss per region (CEOS CSV)")
+    b.add_argument("--inventory", help="CSV (iso3, year, value, unit[, uncertainty]) to compare dC_loss with")
+    b.add_argument("--uncertainty", choices=["quadrature", "ceos"], default="quadrature",
+                   help="how dC_loss and NCE uncertainties combine (default quadrature)")
     b.set_defaults(func=cmd_budget)
     ch = sub.add_parser("check", help="check submission files against a MIP protocol")
     ch.add_argument("files", nargs="+", help="files or directories of submissions")

@@ -161,3 +161,98 @@ sources:
       options:
         start: "{start}"
 """
+
+
+#: Synthetic "countries": ISO 3166 reserves the X.. codes for user assignment, so none is real.
+SAMPLE_COUNTRIES = {
+    "XNA": (-125.0, 25.0, -65.0, 50.0), "XEU": (-10.0, 36.0, 40.0, 60.0), "XAS": (60.0, 20.0, 130.0, 50.0),
+    "XSA": (-75.0, -35.0, -35.0, 5.0), "XAF": (-15.0, -30.0, 45.0, 15.0), "XAU": (115.0, -40.0, 155.0, -12.0),
+    "XTI": (7.2, 46.1, 8.1, 46.6),  # smaller than one 1° cell
+}
+#: Global totals (Pg C/yr) the synthetic lateral grid carries over land.
+SAMPLE_LATERAL_TOTALS = {"FF": 9.6, "Crop": 0.0, "Wood": 0.0, "River": -0.65}
+
+
+def write_country_sample(path: str | Path) -> Path:
+    """Write synthetic country polygons (GeoPackage, field ``ISO_A3``), clearly labelled synthetic.
+
+    Parameters
+    ----------
+    path
+        Output ``.gpkg``.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    import geopandas as gpd
+    import shapely
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    gdf = gpd.GeoDataFrame({"ISO_A3": list(SAMPLE_COUNTRIES), "NAME": [f"synthetic {k}" for k in SAMPLE_COUNTRIES]},
+                           geometry=[shapely.box(*b) for b in SAMPLE_COUNTRIES.values()], crs="EPSG:4326")
+    gdf.to_file(path)
+    return path
+
+
+def write_lateral_sample(path: str | Path, *, years: tuple[int, ...] = (2015,)) -> Path:
+    """Write a synthetic lateral-flux grid in the CEOS pilot layout (gCO2 m-2 yr-1, with uncertainties).
+
+    ``FF``, ``Crop``, ``Wood``, ``River`` on (year, lat, lon), ``*_unc`` (30 % of |value| + a
+    floor), ``*_meanYear`` variants and ``area``.  Totals over land are
+    :data:`SAMPLE_LATERAL_TOTALS`; crop and wood trade sum to zero (exporters negative).
+
+    Parameters
+    ----------
+    path
+        Output netCDF.
+    years
+        Years of the per-year fields.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = Path(path)
+    lat = np.arange(-89.5, 90, 1.0)
+    lon = np.arange(-179.5, 180, 1.0)
+    lb, ob = centre_bounds(lat, name="lat", limits=(-90, 90)), centre_bounds(lon, name="lon")
+    area = cell_area(lb, ob)
+    frac = np.where(lat[:, None] < -60, 0.0, land_fraction_1deg())
+    la, lo = np.meshgrid(np.deg2rad(lat), np.deg2rad(lon), indexing="ij")
+    to_gco2 = 44.0095 / 12.011
+
+    def field(total_pgc: float, pattern: np.ndarray) -> np.ndarray:
+        w = pattern * frac
+        if total_pgc == 0.0:  # a trade pattern: exporters and importers balance exactly
+            w = w - frac * (w * area).sum() / (frac * area).sum()
+            return 0.8e15 * w / np.abs(w * area).sum() * to_gco2
+        return total_pgc * 1e15 * w / (w * area).sum() * to_gco2
+
+    base = {
+        "FF": field(SAMPLE_LATERAL_TOTALS["FF"], np.exp(-((np.rad2deg(la) - 40) / 15) ** 2) + 0.2),
+        "Crop": field(0.0, np.sin(2 * lo) * np.cos(la)),
+        "Wood": field(0.0, np.cos(3 * lo + 1) * np.cos(la)),
+        "River": field(SAMPLE_LATERAL_TOTALS["River"], np.cos(la) ** 2 + 0.1),
+    }
+    ny = len(years)
+    ds = xr.Dataset(coords={"year": ("year", list(years)), "lat": ("lat", lat, {"units": "degrees_north"}),
+                            "lon": ("lon", lon, {"units": "degrees_east"})},
+                    attrs={"title": "SYNTHETIC lateral fluxes in the CEOS pilot budget grid layout",
+                           "synthetic": "true", "comment": "written by mip.sample; not real data"})
+    ds["area"] = (("lat", "lon"), area, {"units": "m2"})
+    for k, v in base.items():
+        scale = 1.0 + 0.02 * np.arange(ny)[:, None, None]
+        data = v[None] * scale
+        unc = 0.3 * np.abs(data) + 0.01 * frac[None]
+        attrs = {"units": "gCO2/m2/yr"}
+        ds[k] = (("year", "lat", "lon"), data.astype("f4"), attrs)
+        ds[f"{k}_unc"] = (("year", "lat", "lon"), unc.astype("f4"), attrs)
+        ds[f"{k}_meanYear"] = (("lat", "lon"), data.mean(0).astype("f4"), attrs)
+        ds[f"{k}_unc_meanYear"] = (("lat", "lon"), unc.mean(0).astype("f4"), attrs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    ds.to_netcdf(tmp, encoding={v: {"zlib": True, "complevel": 1} for v in ds.data_vars})
+    tmp.replace(path)
+    return path

@@ -1,0 +1,125 @@
+"""Lateral-transport corrections: from net biosphere exchange to stock change (pure compute).
+
+Sign conventions (all in the same units, per cell or per region):
+
+* ``NBE``, ``NCE``, ``FF`` and the result ``dC_loss``: positive = carbon to the atmosphere,
+  i.e. a loss of the land stock.
+* Lateral terms ``Rivers``, ``Wood``, ``Crop`` (and ``Wood_Crop``) and the optional reduced-
+  carbon-species term: positive = carbon *entering* the region's land (a net import of crop or
+  wood products, river carbon received), negative = carbon leaving it (exports, river export,
+  CO/CH4/BVOC emitted and oxidised elsewhere).
+
+Identities (Byrne et al. 2023; Ciais et al. 2022): NCE = NBE + FF and
+ΔC_loss = NBE − Rivers − (Wood + Crop) [− reduced species].  Every function is linear, so
+applying it per grid cell before aggregation or per region after it gives the same totals.
+
+Uncertainties combine in quadrature by default; ``uncertainty="ceos"`` carries the NBE
+uncertainty unchanged into ΔC_loss, as the CEOS pilot files do.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+__all__ = ["nce", "dc_loss", "dc_loss_uncertainty", "nce_uncertainty", "gcb_river_adjustment", "GCB_RIVER"]
+
+#: GCB pre-industrial river flux adjustment (Pg C/yr) and its split over latitude bands.
+GCB_RIVER = {"total": 0.65, "north": 0.14, "tropics": 0.42, "south": 0.09}
+
+
+def nce(nbe, ff):
+    """Net carbon exchange NCE = NBE + FF (fossil emissions positive).
+
+    Parameters
+    ----------
+    nbe, ff
+        Arrays, DataArrays or scalars in the same units.
+
+    Returns
+    -------
+    Same type as the inputs.
+    """
+    return nbe + ff
+
+
+def dc_loss(nbe, rivers, wood_crop, reduced=None):
+    """Stock loss ΔC_loss = NBE − Rivers − (Wood + Crop) [− reduced species].
+
+    Parameters
+    ----------
+    nbe
+        Net biosphere exchange (positive = to the atmosphere).
+    rivers, wood_crop
+        Lateral terms (positive = carbon entering the region's land).
+    reduced
+        Optional reduced-carbon-species term, same convention.
+
+    Returns
+    -------
+    Same type as the inputs.
+    """
+    out = nbe - rivers - wood_crop
+    return out if reduced is None else out - reduced
+
+
+def _quad(*terms):
+    return np.sqrt(sum(t**2 for t in terms if t is not None))
+
+
+def dc_loss_uncertainty(nbe_unc, rivers_unc=None, wood_crop_unc=None, reduced_unc=None, *, uncertainty: str = "quadrature"):
+    """Uncertainty of ΔC_loss.
+
+    Parameters
+    ----------
+    nbe_unc, rivers_unc, wood_crop_unc, reduced_unc
+        Standard uncertainties (``None`` = not given).
+    uncertainty
+        ``"quadrature"`` (independent errors, the default) or ``"ceos"`` (the NBE
+        uncertainty unchanged, as in the CEOS pilot files).
+
+    Returns
+    -------
+    Same type as the inputs.
+    """
+    if uncertainty == "ceos":
+        return nbe_unc
+    if uncertainty != "quadrature":
+        raise ValueError("uncertainty must be 'quadrature' or 'ceos'")
+    if rivers_unc is None or wood_crop_unc is None:
+        raise ValueError("quadrature needs the uncertainties of Rivers and Wood+Crop; "
+                         "use uncertainty='ceos' to carry the NBE uncertainty alone")
+    return _quad(nbe_unc, rivers_unc, wood_crop_unc, reduced_unc)
+
+
+def nce_uncertainty(nbe_unc, ff_unc, *, uncertainty: str = "quadrature"):
+    """Uncertainty of NCE (quadrature, or the NBE uncertainty alone with ``"ceos"``)."""
+    return nbe_unc if uncertainty == "ceos" else _quad(nbe_unc, ff_unc)
+
+
+def gcb_river_adjustment(land: xr.DataArray, ocean: xr.DataArray, *, band_dim: str = "region",
+                         bands: dict[str, str] | None = None) -> tuple[xr.DataArray, xr.DataArray]:
+    """Apply the GCB river adjustment to latitude-band totals (Pg C/yr, positive = to the atmosphere).
+
+    The river carbon the land exports outgasses from the ocean, so inversions see too large a
+    land sink and too small an ocean sink: per band the ocean flux is lowered (a larger sink)
+    and the land flux raised by the band's share (north 0.14, tropics 0.42, south 0.09;
+    0.65 in all).  Totals are unchanged.
+
+    Parameters
+    ----------
+    land, ocean
+        Band totals with a ``band_dim`` labelled by band.
+    band_dim
+        The band dimension.
+    bands
+        Label → ``"north" | "tropics" | "south"`` (default: labels are those names).
+
+    Returns
+    -------
+    land_adjusted, ocean_adjusted
+    """
+    labels = [str(v) for v in land[band_dim].values]
+    key = bands or {b: b for b in labels}
+    adj = xr.DataArray([GCB_RIVER[key[b]] for b in labels], dims=band_dim, coords={band_dim: land[band_dim]})
+    return land + adj, ocean - adj

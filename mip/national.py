@@ -1,0 +1,215 @@
+"""National (or any region's) stock-change budgets from an inversion ensemble and lateral fluxes.
+
+``national_budget`` aggregates the ensemble's NBE (``land``) and the lateral fields to the
+regions, applies the identities of :mod:`mip.lateral` per model, and summarises the
+ensemble with the OCO-2 MIP convention (median, spread = IQR/1.35).  Uncertainties:
+
+* NBE: the ensemble spread (IQR/1.35);
+* lateral terms: gridded uncertainties are summed over a region's cells (errors fully
+  correlated within a region — the cautious choice when nothing says otherwise);
+* NCE and ΔC_loss: quadrature of their terms (default) or the NBE uncertainty alone
+  (``uncertainty="ceos"``, the CEOS pilot convention).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from mip.aggregation import aggregate
+from mip.errors import MemberWarning, MipError
+from mip.grid import grid_signature
+from mip.lateral import dc_loss, dc_loss_uncertainty, nce, nce_uncertainty
+from mip.regions import RegionSet
+from mip.stats import ensemble_stats
+from mip.units import SECONDS_PER_YEAR, factor_to, parse_native
+
+__all__ = ["aggregate_fields", "national_budget", "compare_inventory"]
+
+
+def aggregate_fields(ds: xr.Dataset, regions: RegionSet, variables: list[str]) -> xr.Dataset:
+    """Region totals (Tg C yr-1) of fields in kg C m-2 s-1 on any leading dims (e.g. ``year``).
+
+    Parameters
+    ----------
+    ds
+        Fields with ``lat``, ``lon``, their bounds and ``cell_area``.
+    regions
+        The region set.
+    variables
+        Which fields.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dim ``region``.
+    """
+    from mip.aggregation import _apply
+
+    w = regions.weights(ds)
+    out = xr.Dataset()
+    for v in variables:
+        tot = xr.apply_ufunc(lambda x: _apply(w, np.asarray(x, float)), ds[v], input_core_dims=[["lat", "lon"]],
+                             output_core_dims=[["region"]], dask="parallelized", output_dtypes=["f8"],
+                             dask_gufunc_kwargs={"output_sizes": {"region": len(regions)}})
+        out[v] = (tot * SECONDS_PER_YEAR * 1e-9).assign_attrs(units="Tg yr-1", reported_as="C")
+    return out.assign_coords(region=list(regions.names))
+
+
+def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *, uncertainty: str = "quadrature",
+                    mode: str = "region-first", regrid_lateral: bool = True) -> xr.Dataset:
+    """NBE, NCE and ΔC_loss per region, year, experiment (and per model), with uncertainties.
+
+    Parameters
+    ----------
+    ens
+        Canonical ensemble with ``land`` (NBE).
+    regions
+        Countries (or any regions).
+    lateral
+        From :func:`mip.products.ceos.read_ceos_grid` (``FF``, ``River``, ``Wood_Crop`` and
+        optionally their ``_unc``), with a ``year`` dim or without (then used for every year).
+    uncertainty
+        ``"quadrature"`` or ``"ceos"``.
+    mode
+        ``"region-first"`` (aggregate, then correct) or ``"grid-first"`` (correct each cell,
+        then aggregate); the two agree to rounding.
+    regrid_lateral
+        Regrid lateral fields on another grid conservatively (else refuse).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``NBE``, ``NCE``, ``dC_loss`` (medians) and ``*_unc``; ``FF``, ``Rivers``,
+        ``Wood_Crop`` and ``*_unc``; per-model ``NBE_members``, ``NCE_members``,
+        ``dC_loss_members``; dims ``country``, ``year``, ``experiment`` (Tg C yr-1).
+    """
+    if "land" not in ens:
+        raise MipError("the ensemble has no 'land' (NBE) variable")
+    if grid_signature(lateral) != grid_signature(ens):
+        if not regrid_lateral:
+            raise MipError("the lateral fluxes are on another grid than the ensemble; pass regrid_lateral=True")
+        from mip.regrid import regrid
+
+        lat_vars = [v for v in lateral.data_vars if "reported_as" in lateral[v].attrs]
+        lateral = regrid(lateral[lat_vars].assign_coords(lat_bounds=lateral["lat_bounds"],
+                                                         lon_bounds=lateral["lon_bounds"]), ens)
+    nbe = aggregate(ens, regions, period="annual", variables=["land"])["land"] * 1e3  # Pg -> Tg
+    years = [int(y) for y in nbe["year"].values]
+    lat_years = [int(y) for y in lateral["year"].values] if "year" in lateral.dims else None
+    if lat_years is not None:
+        missing = sorted(set(years) - set(lat_years))
+        if missing:
+            warnings.warn(f"lateral fluxes have no year(s) {missing}; those years are left out", MemberWarning,
+                          stacklevel=2)
+            years = [y for y in years if y in lat_years]
+            if not years:
+                raise MipError("no year in common between the ensemble and the lateral fluxes")
+            nbe = nbe.sel(year=years)
+    names = ["FF", "River", "Wood_Crop"] + [f"{v}_unc" for v in ("FF", "River", "Wood_Crop") if f"{v}_unc" in lateral]
+    if "Wood_Crop_unc" not in lateral and "Wood_unc" in lateral and "Crop_unc" in lateral:
+        lateral = lateral.assign(Wood_Crop_unc=lateral["Wood_unc"] + lateral["Crop_unc"])
+        names.append("Wood_Crop_unc")
+    lat_t = aggregate_fields(lateral, regions, names)
+    if lat_years is not None:
+        lat_t = lat_t.sel(year=years)
+    if mode == "grid-first":
+        per_cell = dc_loss(ens["land"], _annual_broadcast(lateral["River"], ens), _annual_broadcast(lateral["Wood_Crop"], ens))
+        ds_cell = xr.Dataset({"dC": per_cell.assign_attrs(reported_as="C", units="kg m-2 s-1")}, coords=ens.coords)
+        dcl_members = aggregate(ds_cell, regions, period="annual", variables=["dC"])["dC"] * 1e3
+        dcl_members = dcl_members.sel(year=years)
+    elif mode == "region-first":
+        dcl_members = dc_loss(nbe, lat_t["River"], lat_t["Wood_Crop"])
+    else:
+        raise ValueError("mode must be 'region-first' or 'grid-first'")
+    nce_members = nce(nbe, lat_t["FF"])
+    nbe_stats = ensemble_stats(nbe)
+    nbe_unc = nbe_stats["iqr_1_35"]
+    out = xr.Dataset({
+        "NBE": nbe_stats["median"], "NBE_unc": nbe_unc,
+        "NCE": ensemble_stats(nce_members)["median"],
+        "dC_loss": ensemble_stats(dcl_members)["median"],
+        "FF": lat_t["FF"], "Rivers": lat_t["River"], "Wood_Crop": lat_t["Wood_Crop"],
+        "NBE_members": nbe, "NCE_members": nce_members, "dC_loss_members": dcl_members,
+        "n_models": nbe.notnull().sum("model"),
+    })
+    ff_unc = lat_t.get("FF_unc")
+    out["NCE_unc"] = nce_uncertainty(nbe_unc, ff_unc if ff_unc is not None else 0 * nbe_unc, uncertainty=uncertainty)
+    for k in ("FF_unc", "River_unc", "Wood_Crop_unc"):
+        if k in lat_t:
+            out[k.replace("River", "Rivers")] = lat_t[k]
+    if uncertainty == "quadrature" and not {"River_unc", "Wood_Crop_unc"} <= set(lat_t):
+        raise MipError("the lateral fluxes carry no uncertainty for River and Wood+Crop: "
+                       "give River_unc and Wood_unc/Crop_unc, or use uncertainty='ceos'")
+    out["dC_loss_unc"] = dc_loss_uncertainty(nbe_unc, lat_t.get("River_unc"), lat_t.get("Wood_Crop_unc"),
+                                             uncertainty=uncertainty)
+    out = out.rename(region="country")
+    for v in out.data_vars:
+        if v != "n_models":
+            out[v].attrs.update(units="Tg yr-1", reported_as="C")
+    out.attrs.update({"uncertainty": uncertainty, "mode": mode,
+                      "sign_convention": "NBE, NCE, dC_loss positive = to the atmosphere (stock loss); "
+                                         "Rivers and Wood_Crop positive = carbon entering the land",
+                      "spread": "median and IQR/1.35 across models (OCO-2 MIP)"})
+    return out
+
+
+def _annual_broadcast(field: xr.DataArray, ens: xr.Dataset) -> xr.DataArray:
+    """A per-year (or time-invariant) field on the ensemble's time axis."""
+    if "year" not in field.dims:
+        return field
+    return field.sel(year=ens["time"].dt.year).drop_vars("year")
+
+
+def compare_inventory(budget: xr.Dataset, table: pd.DataFrame, *, file: str = "inventory") -> tuple[pd.DataFrame, list[str]]:
+    """Compare ΔC_loss with an inventory table (ISO-3 code, year, value, unit [, uncertainty]).
+
+    Inventories report net emissions of the land sector positive (removals negative),
+    the same sign as ΔC_loss.
+
+    Parameters
+    ----------
+    budget
+        From :func:`national_budget`.
+    table
+        Columns ``iso3``, ``year``, ``value``, ``unit`` and optionally ``uncertainty``.
+    file
+        Name of the table, for messages.
+
+    Returns
+    -------
+    comparison, unknown
+        One row per (country, year, experiment) with the budget, the inventory (Tg C/yr),
+        the difference, the combined uncertainty and ``within`` (|difference| ≤ combined);
+        and the inventory countries the region set does not know (listed, not dropped).
+    """
+    need = {"iso3", "year", "value", "unit"}
+    if not need <= set(table.columns):
+        raise MipError(f"{file}: columns {sorted(table.columns)}; expected {sorted(need)} (+ uncertainty)")
+    known = set(map(str, budget["country"].values))
+    unknown = sorted(set(table["iso3"].astype(str)) - known)
+    rows = []
+    for _, r in table.iterrows():
+        iso, year = str(r["iso3"]), int(r["year"])
+        if iso not in known or year not in set(int(y) for y in budget["year"].values):
+            continue
+        try:
+            f = factor_to(parse_native(str(r["unit"]), file=file, variable="unit"), "Tg / year", "C", "CO2")
+        except Exception as exc:
+            raise MipError(f"{file}: unit {r['unit']!r} for {iso} {year}: {exc}") from exc
+        inv = float(r["value"]) * f
+        inv_unc = float(r["uncertainty"]) * f if "uncertainty" in r and pd.notna(r["uncertainty"]) else 0.0
+        for e in budget["experiment"].values:
+            b = budget.sel(country=iso, year=year, experiment=e)
+            comb = float(np.hypot(float(b["dC_loss_unc"]), inv_unc))
+            diff = float(b["dC_loss"]) - inv
+            rows.append({"iso3": iso, "year": year, "experiment": str(e), "dC_loss": float(b["dC_loss"]),
+                         "dC_loss_unc": float(b["dC_loss_unc"]), "inventory": inv, "inventory_unc": inv_unc,
+                         "difference": diff, "combined_unc": comb, "within": abs(diff) <= comb})
+    if unknown:
+        warnings.warn(f"{file}: countries not in the region set (not compared): {', '.join(unknown)}",
+                      MemberWarning, stacklevel=2)
+    return pd.DataFrame(rows), unknown

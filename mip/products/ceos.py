@@ -1,0 +1,147 @@
+"""CEOS pilot top-down CO2 budget files (Byrne et al. 2023): the lateral-flux grid and country CSV writer.
+
+Grid layout (``pilot_topdown_CO2_Budget_grid_v1.nc``): ``lat``, ``lon``, ``area`` (m²),
+``FF``, ``Crop``, ``Wood``, ``River`` and ``{EXP}_NBE``, ``{EXP}_NCE``, ``{EXP}_dC_loss``
+on (year, lat, lon) in gCO2 m-2 yr-1, ``*_meanYear`` variants on (lat, lon), and optional
+``<name>_unc`` uncertainties.  The country CSV is read by
+:func:`mip.products.oco2mip.read_ceos_countries`; :func:`write_ceos_countries` writes it back.
+"""
+
+from __future__ import annotations
+
+import re
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from mip.errors import InputError
+from mip.grid import standardise_grid
+from mip.io import open_netcdf
+from mip.products._common import as_paths, onto_grid
+from mip.units import MOLAR_MASS, factor_to, parse_native
+
+__all__ = ["read_ceos_grid", "write_ceos_countries", "LATERAL_VARIABLES", "CEOS_HEADER"]
+
+LATERAL_VARIABLES = ("FF", "Crop", "Wood", "River")
+_EXP = re.compile(r"^(?P<exp>[A-Za-z]+)_(?P<q>NBE|NCE|dC_loss)(?P<unc>_unc)?$")
+CEOS_HEADER = 52
+
+
+def read_ceos_grid(paths, *, units: str | None = None, mean_year: bool = False) -> xr.Dataset:
+    """Read the CEOS lateral-flux grid into kg C m-2 s-1 on the canonical grid.
+
+    Parameters
+    ----------
+    paths
+        The grid file.
+    units
+        Override the declared units (default each variable's ``units``, which must be in
+        the unit table: "gCO2/m2/yr" etc.).
+    mean_year
+        Read the ``*_meanYear`` variants instead of the per-year fields.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``FF``, ``Crop``, ``Wood``, ``River`` (+ ``Wood_Crop``), per-experiment ``NBE``,
+        ``NCE``, ``dC_loss`` (dim ``experiment``) and their ``_unc`` where given; dims
+        ``year`` (unless ``mean_year``), ``lat``, ``lon``; ``cell_area`` from the file's ``area``.
+    """
+    (path,) = as_paths(paths)
+    ds = open_netcdf(path, chunks=None)
+    for v in ("lat", "lon"):
+        if v not in ds.variables:
+            raise InputError(path, v, "no such coordinate", "lat and lon coordinates")
+    suffix = "_meanYear" if mean_year else ""
+    grid = standardise_grid(ds[["lat", "lon"] + (["area"] if "area" in ds else [])].reset_coords(drop=False)
+                            .set_coords(["lat", "lon"]), lat="lat", lon="lon", file=path,
+                            area="area" if "area" in ds else None)
+    out = xr.Dataset(coords={k: grid[k] for k in ("lat", "lon", "lat_bounds", "lon_bounds", "cell_area")})
+
+    def conv(name: str) -> xr.DataArray:
+        da = ds[name]
+        nu = parse_native(units or da.attrs.get("units"), file=path, variable=name)
+        f = factor_to(nu, "kg / m**2 / s", "C", "CO2", file=path, variable=name)
+        r = onto_grid(da, ds, grid, lat="lat", lon="lon") * f
+        return r.assign_coords(lat=grid["lat"], lon=grid["lon"]).assign_attrs(
+            units="kg m-2 s-1", reported_as="C", native_name=name, native_units=str(units or da.attrs.get("units")),
+            source_file=str(path), sign_convention="positive = to the atmosphere (NBE, NCE, FF, dC_loss); "
+                                                   "lateral terms positive = entering the land")
+
+    missing = [v for v in LATERAL_VARIABLES if f"{v}{suffix}" not in ds]
+    if missing:
+        raise InputError(path, ", ".join(f"{m}{suffix}" for m in missing), "no such variable(s)",
+                         f"the lateral fluxes {', '.join(LATERAL_VARIABLES)}")
+    for v in LATERAL_VARIABLES:
+        out[v] = conv(f"{v}{suffix}")
+        if f"{v}_unc{suffix}" in ds:
+            out[f"{v}_unc"] = conv(f"{v}_unc{suffix}")
+    out["Wood_Crop"] = (out["Wood"] + out["Crop"]).assign_attrs(out["Wood"].attrs, native_name="Wood + Crop")
+    per: dict[tuple[str, bool], dict[str, xr.DataArray]] = {}
+    for name in ds.data_vars:
+        base = str(name)[: -len(suffix)] if suffix and str(name).endswith(suffix) else str(name)
+        if suffix and not str(name).endswith(suffix):
+            continue
+        m = _EXP.match(base)
+        if m:
+            per.setdefault((m["q"], bool(m["unc"])), {})[m["exp"]] = conv(str(name))
+    for (q, unc), by_exp in per.items():
+        exps = sorted(by_exp)
+        out[q + ("_unc" if unc else "")] = xr.concat([by_exp[e] for e in exps], dim=pd.Index(exps, name="experiment"))
+    if "year" in ds.variables and "year" in out.dims:
+        out = out.assign_coords(year=ds["year"].values.astype(int))
+    out.attrs.update({"source_file": str(path), "product": "CEOS pilot top-down CO2 budget grid"})
+    return out
+
+
+def write_ceos_countries(ds: xr.Dataset, path: str | PathLike, *, header: list[str] | None = None,
+                         experiments: list[str] | None = None) -> Path:
+    """Write per-country budgets in the CEOS country CSV layout (Tg CO2, 52-line header).
+
+    Parameters
+    ----------
+    ds
+        Dims ``country`` and ``year``; ``NBE``, ``NCE``, ``dC_loss`` (dim ``experiment``),
+        ``FF``, ``Rivers``, ``Wood_Crop`` and their ``_unc``, in ``Tg yr-1`` C basis (or CO2
+        basis when ``reported_as`` is ``CO2``).
+    path
+        Output CSV (written atomically).
+    header
+        Free-text header lines (padded or cut to 52).
+    experiments
+        Column order of experiments (default sorted).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = Path(path)
+    to_co2 = lambda da: da * (MOLAR_MASS["CO2"] / MOLAR_MASS["C"]) if da.attrs.get("reported_as", "C") == "C" else da  # noqa: E731
+    exps = experiments or [str(e) for e in ds["experiment"].values]
+    cols: dict[str, pd.Series] = {}
+    for e in exps:
+        for q in ("dC_loss", "NBE", "NCE"):
+            for unc in ("", "_unc"):
+                if f"{q}{unc}" in ds:
+                    s = to_co2(ds[f"{q}{unc}"].sel(experiment=e).transpose("country", "year")).to_series()
+                    cols[f"{e} {q}{' unc' if unc else ''} (TgCO2)"] = s
+    for q, label in (("Rivers", "Rivers"), ("Wood_Crop", "Wood+Crop"), ("FF", "FF")):
+        for unc in ("", "_unc"):
+            if f"{q}{unc}" in ds:
+                cols[f"{label}{' unc' if unc else ''} (TgCO2)"] = to_co2(
+                    ds[f"{q}{unc}"].transpose("country", "year")).to_series()
+    df = pd.DataFrame(cols)
+    df.index = df.index.set_names(["Alpha 3 Code", "Year"])
+    df = df.reset_index()
+    lines = list(header or [])
+    lines = (lines + [f"# {'CEOS-layout budget table written by fluxmip' if i == 0 else ''}".rstrip()
+                      for i in range(len(lines), CEOS_HEADER)])[:CEOS_HEADER]
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w") as fh:
+        fh.write("\n".join(lines) + "\n")
+        df.to_csv(fh, index=False, float_format="%.10g")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,178 @@
+import runpy
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from mip import open_ensemble
+from mip.cli import main
+from mip.errors import InputError, MemberWarning, MipError
+from mip.lateral import dc_loss, dc_loss_uncertainty, gcb_river_adjustment, nce
+from mip.national import compare_inventory, national_budget
+from mip.products import open_product
+from mip.products.ceos import read_ceos_grid, write_ceos_countries
+from mip.regions import from_vector, latitude_bands
+from mip.sample import SAMPLE_LATERAL_TOTALS, write_country_sample, write_lateral_sample
+
+C_PER_CO2 = 12.011 / 44.0095
+YEAR = 365.25 * 86400
+
+
+def test_identities_by_hand():
+    assert nce(-100.0, 40.0) == -60.0
+    # NBE -100 (uptake), rivers export 10 (-10 entering), net crop import 5: stock loss = -100 + 10 - 5
+    assert dc_loss(-100.0, -10.0, 5.0) == -95.0
+    assert dc_loss(-100.0, -10.0, 5.0, reduced=-3.0) == -92.0
+    assert dc_loss_uncertainty(3.0, 4.0, 12.0) == pytest.approx(13.0)
+    assert dc_loss_uncertainty(3.0, 4.0, 12.0, uncertainty="ceos") == 3.0
+    with pytest.raises(ValueError, match="ceos"):
+        dc_loss_uncertainty(3.0, None, None)
+
+
+def test_gcb_river_adjustment():
+    bands = ["north", "tropics", "south"]
+    land = xr.DataArray([-2.0, 0.5, -0.2], dims="region", coords={"region": bands})
+    ocean = xr.DataArray([-1.0, 0.6, -1.5], dims="region", coords={"region": bands})
+    la, oa = gcb_river_adjustment(land, ocean)
+    np.testing.assert_allclose(la.values, [-1.86, 0.92, -0.11])
+    np.testing.assert_allclose(oa.values, [-1.14, 0.18, -1.59])
+    assert float((la + oa).sum()) == pytest.approx(float((land + ocean).sum()))
+
+
+def test_ceos_grid_reader_units(tmp_path):
+    p = write_lateral_sample(tmp_path / "g.nc", years=(2015, 2016))
+    ds = read_ceos_grid(p)
+    raw = xr.open_dataset(p)
+    i, j = 130, 200
+    want = float(raw.FF.isel(year=0, lat=i, lon=j)) * 1e-3 * C_PER_CO2 / YEAR  # gCO2/m2/yr -> kgC/m2/s
+    assert float(ds.FF.isel(year=0, lat=i, lon=j)) == pytest.approx(want, rel=1e-6)
+    river_total = float((ds.River.isel(year=0) * ds.cell_area).sum()) * YEAR / 1e12
+    assert river_total == pytest.approx(SAMPLE_LATERAL_TOTALS["River"], rel=1e-5)
+    assert float((ds.Wood_Crop.isel(year=0) * ds.cell_area).sum()) == pytest.approx(0.0, abs=1e-6 * 1e12 / YEAR)
+    mean = read_ceos_grid(p, mean_year=True)
+    assert "year" not in mean.dims
+    raw.to_netcdf(tmp_path / "bad.nc")
+    bad = xr.open_dataset(tmp_path / "bad.nc")
+    bad["FF"].attrs["units"] = "tons per acre"
+    bad.to_netcdf(tmp_path / "bad2.nc")
+    with pytest.raises(InputError, match="'FF'.*tons per acre"):
+        read_ceos_grid(tmp_path / "bad2.nc")
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    from mip.sample import write_oco2mip_sample
+    d = tmp_path_factory.mktemp("nat")
+    ens = open_ensemble(write_oco2mip_sample(d), "gridded_fluxes")
+    lateral = read_ceos_grid(write_lateral_sample(d / "lateral.nc"))
+    countries = from_vector(write_country_sample(d / "c.gpkg"), name="ISO_A3")
+    return d, ens, lateral, countries
+
+
+def test_grid_first_equals_region_first(chain):
+    _, ens, lateral, countries = chain
+    a = national_budget(ens, countries, lateral).compute()
+    b = national_budget(ens, countries, lateral, mode="grid-first").compute()
+    scale = float(abs(a.dC_loss_members).max())
+    assert float(abs(a.dC_loss_members - b.dC_loss_members).max()) <= 1e-10 * scale
+    # identity per model and region
+    np.testing.assert_allclose(a.dC_loss_members, a.NBE_members - a.Rivers - a.Wood_Crop, rtol=1e-12)
+    np.testing.assert_allclose(a.NCE_members, a.NBE_members + a.FF, rtol=1e-12)
+    # the ensemble summary is the median and IQR/1.35 across models
+    x = a.NBE_members.sel(country="XEU", year=2015, experiment="IS").values
+    assert float(a.NBE.sel(country="XEU", year=2015, experiment="IS")) == pytest.approx(np.median(x))
+    q = np.quantile(x, [0.25, 0.75])
+    assert float(a.NBE_unc.sel(country="XEU", year=2015, experiment="IS")) == pytest.approx((q[1] - q[0]) / 1.35)
+
+
+def test_lateral_on_another_grid(chain):
+    _, ens, lateral, countries = chain
+    from mip.regrid import regrid
+    coarse = regrid(lateral, (2.0, 2.5))
+    a = national_budget(ens, latitude_bands(), lateral).compute()
+    b = national_budget(ens, latitude_bands(), coarse).compute()
+    # conservative regridding keeps band totals whose edges (±30°) lie on both grids
+    np.testing.assert_allclose(b.Rivers.values, a.Rivers.values, rtol=1e-9)
+    with pytest.raises(MipError, match="another grid"):
+        national_budget(ens, countries, coarse, regrid_lateral=False)
+
+
+def test_missing_uncertainty(chain):
+    _, ens, lateral, countries = chain
+    bare = lateral.drop_vars(["River_unc"])
+    with pytest.raises(MipError, match="uncertainty='ceos'"):
+        national_budget(ens, countries, bare)
+    ceos = national_budget(ens, countries, bare, uncertainty="ceos").compute()
+    np.testing.assert_allclose(ceos.dC_loss_unc, ceos.NBE_unc)
+
+
+def test_inventory_comparison(chain):
+    _, ens, lateral, countries = chain
+    b = national_budget(ens, countries, lateral).compute()
+    inv = pd.DataFrame({"iso3": ["XEU", "ZZZ"], "year": [2015, 2015], "value": [-100.0, 1.0], "unit": ["TgCO2", "TgCO2"],
+                        "uncertainty": [20.0, 1.0]})
+    with pytest.warns(MemberWarning, match="ZZZ"):
+        comp, unknown = compare_inventory(b, inv)
+    assert unknown == ["ZZZ"]
+    row = comp[(comp.iso3 == "XEU") & (comp.experiment == "IS")].iloc[0]
+    assert row.inventory == pytest.approx(-100 * C_PER_CO2)
+    bud = float(b.dC_loss.sel(country="XEU", year=2015, experiment="IS"))
+    assert row.difference == pytest.approx(bud + 100 * C_PER_CO2)
+    comb = np.hypot(float(b.dC_loss_unc.sel(country="XEU", year=2015, experiment="IS")), 20 * C_PER_CO2)
+    assert row.combined_unc == pytest.approx(comb) and row.within == (abs(row.difference) <= comb)
+
+
+def test_ceos_csv_round_trip(tmp_path):
+    from test_ceos import write_ceos
+    rows = []
+    for iso, nbe, riv, wc, ff in [("USA", -400.0, -30.0, 12.0, 5000.0), ("FRA", -60.0, -4.0, 6.0, 300.0)]:
+        r = [iso, 2015]
+        for e in ("IS", "LNLG"):
+            r += [nbe - riv - wc, 50.0, nbe, 50.0, nbe + ff, 50.0]
+        r += [riv, 3.0, wc, 2.0, ff, 250.0]
+        rows.append(r)
+    src = tmp_path / "pilot_topdown_CO2_Budget_countries_v1.csv"
+    write_ceos(src, rows)
+    ds = open_product("oco2mip", src)
+    # recompute the derived columns from their terms with mip.lateral, write back, compare
+    ds["dC_loss"] = dc_loss(ds.NBE, ds.Rivers, ds.Wood_Crop).assign_attrs(ds.NBE.attrs)
+    ds["NCE"] = nce(ds.NBE, ds.FF).assign_attrs(ds.NBE.attrs)
+    out = write_ceos_countries(ds, tmp_path / "out.csv", experiments=["IS", "LNLG"])
+    a = pd.read_csv(src, skiprows=52).set_index("Alpha 3 Code").sort_index()
+    b = pd.read_csv(out, skiprows=52).set_index("Alpha 3 Code").sort_index()
+    assert list(a.columns) == list(b.columns)
+    pd.testing.assert_frame_equal(a.astype(float), b.astype(float), rtol=1e-9)
+
+
+def test_cli_national(chain, tmp_path, capsys):
+    d, _, _, _ = chain
+    inv = tmp_path / "inv.csv"
+    pd.DataFrame({"iso3": ["XEU", "FRA"], "year": 2015, "value": [-100.0, 3.0], "unit": "TgCO2"}).to_csv(inv, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MemberWarning)
+        rc = main(["budget", str(d / "sample-oco2mip.yaml"), "gridded_fluxes", "--regions", f"vector:{d / 'c.gpkg'}:ISO_A3",
+                   "--period", "annual", "--lateral", str(d / "lateral.nc"), "--inventory", str(inv),
+                   "--out", str(tmp_path / "b.csv"), "--quiet"])
+    assert rc == 0
+    assert "FRA" in capsys.readouterr().out
+    nat = pd.read_csv(tmp_path / "b_national.csv", skiprows=52)
+    assert nat.columns[:3].tolist() == ["Alpha 3 Code", "Year", "IS dC_loss (TgCO2)"]
+    assert set(nat["Alpha 3 Code"]) == {"XNA", "XEU", "XAS", "XSA", "XAF", "XAU", "XTI"}
+    assert (tmp_path / "b_inventory.csv").exists() and (tmp_path / "b_national.nc").exists()
+
+
+def test_analysis_script(tmp_path):
+    script = Path(__file__).parents[1] / "analyses" / "national_budgets.py"
+    argv, sys.argv = sys.argv, [str(script), "--out", str(tmp_path)]
+    try:
+        with pytest.raises(SystemExit) as e:
+            runpy.run_path(str(script), run_name="__main__")
+        assert e.value.code == 0
+    finally:
+        sys.argv = argv
+    assert (tmp_path / "nbe_vs_dc_loss.png").stat().st_size > 5000
+    assert "XTI" in pd.read_csv(tmp_path / "national_budgets.csv", skiprows=52)["Alpha 3 Code"].values

@@ -18,59 +18,16 @@ import argparse
 import sys
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from mip.ch4budget import bu_summary, td_summary  # noqa: E402
-from mip.products.gcp_ch4 import PERIODS, read_workbook  # noqa: E402
-
-#: TD label → the BU labels whose means add up to the comparable bottom-up value.
-PAIRS = {
-    "Wetlands": ["Wetland"],
-    "Agriculture and Waste": ["Agriculture and Waste"],
-    "Fossil fuels": ["Fossil fuel"],
-    "Biomass and Biofuel Burning": ["Biomass burning", "Biofuel"],
-}
-
+from mip.ch4budget import TD_BU_PAIRS as PAIRS
+from mip.ch4budget import bu_summary, td_summary
+from mip.products.gcp_ch4 import PERIODS, read_workbook
+from mip.report.figures import save, td_bu_bars
 
 def _atomic_csv(df: pd.DataFrame, path: Path) -> None:
     tmp = path.with_name(path.name + ".part")
     df.to_csv(tmp, index=False, float_format="%.2f")
-    tmp.replace(path)
-
-
-def _bars(td: pd.DataFrame, bu: pd.DataFrame, regions: list[str], period: str, path: Path) -> None:
-    ncol = 5
-    nrow = int(np.ceil(len(regions) / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(4 * ncol, 3 * nrow), squeeze=False)
-    x = np.arange(len(PAIRS))
-    for ax, reg in zip(axes.ravel(), regions):
-        t = td[td.region == reg].set_index("category")
-        b = bu[bu.region == reg].set_index("category")
-        tm = [t["mean"].get(k, np.nan) for k in PAIRS]
-        terr = [[tm[i] - t["min"].get(k, np.nan) for i, k in enumerate(PAIRS)],
-                [t["max"].get(k, np.nan) - tm[i] for i, k in enumerate(PAIRS)]]
-        bm = [sum(b["mean"].get(c, np.nan) for c in cs) for cs in PAIRS.values()]
-        berr = [[bm[i] - sum(b["min"].get(c, np.nan) for c in cs) for i, cs in enumerate(PAIRS.values())],
-                [sum(b["max"].get(c, np.nan) for c in cs) - bm[i] for i, cs in enumerate(PAIRS.values())]]
-        ax.bar(x - 0.2, tm, 0.4, yerr=np.abs(terr), capsize=2, label="top-down", color="tab:blue")
-        ax.bar(x + 0.2, bm, 0.4, yerr=np.abs(berr), capsize=2, label="bottom-up", color="tab:orange")
-        ax.set_title(reg, fontsize=9)
-        ax.set_xticks(x, ["wetl.", "agri.+waste", "fossil", "BB+BF"], fontsize=7)
-        ax.tick_params(axis="y", labelsize=7)
-    for ax in axes.ravel()[len(regions):]:
-        ax.set_visible(False)
-    axes[0, 0].legend(fontsize=7)
-    axes[0, 0].set_ylabel("Tg CH4/yr")
-    fig.suptitle(f"GCP-CH4 {period}: top-down vs bottom-up (mean, min-max)")
-    fig.tight_layout()
-    tmp = path.with_name(path.name + ".part.png")
-    fig.savefig(tmp, dpi=90)
-    plt.close(fig)
     tmp.replace(path)
 
 
@@ -91,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     _atomic_csv(bu[bu.region == "GLOBAL"][cols], a.out / "bu_summary.csv")
     _atomic_csv(td[["region"] + cols], a.out / "td_regions.csv")
     _atomic_csv(bu[["region"] + cols], a.out / "bu_regions.csv")
-    _bars(td, bu, regions, a.period, a.out / "td_vs_bu.png")
+    save(td_bu_bars(td, bu, regions, a.period, PAIRS), a.out / "td_vs_bu.png")
     g = td[td.region == "GLOBAL"].set_index("category")
     print(f"GCP-CH4 top-down {a.period}, GLOBAL, Tg CH4/yr (mean [min-max]):")
     for cat, r in g.iterrows():

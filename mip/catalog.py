@@ -184,9 +184,9 @@ class ProductSource(DataSource):
         return self.to_dask()
 
 
-def entry_members(catalog: Any, entry: str) -> list[tuple[str, str, Path, dict]]:
+def entry_members(catalog: Any, entry: str, *, data_root: str | os.PathLike | None = None) -> list[tuple[str, str, Path, dict]]:
     """The members a catalog entry lists (see :meth:`ProductSource.members`)."""
-    return _source(catalog, entry).members()
+    return _source(catalog, entry, data_root=None if data_root is None else str(data_root)).members()
 
 
 def _source(catalog: Any, entry: str, **overrides: Any) -> ProductSource:

@@ -26,7 +26,8 @@ import xarray as xr
 
 from mip.stats import ensemble_stats
 
-__all__ = ["saunois2020_group", "RANGE_EXCLUDE", "td_summary", "bu_summary", "TD_LABELS", "BU_LABELS"]
+__all__ = ["saunois2020_group", "RANGE_EXCLUDE", "td_summary", "bu_summary", "TD_LABELS", "BU_LABELS",
+           "TD_BU_PAIRS"]
 
 #: Runs left out of the min–max range per category (still in the mean).
 RANGE_EXCLUDE = {"fossil": ("TOMCAT/surf",), "agriculture_waste": ("TOMCAT/surf",)}
@@ -44,6 +45,13 @@ BU_LABELS = {
     "agriculture_waste": "Agriculture and Waste", "landfills_waste": "Landfills and Waste",
     "enteric_fermentation_manure": "Enteric fermentation and Manure", "rice_cultivation": "Rice cultivation",
     "total_anthropogenic_excl_biomass_burning": "Total anthropogenic excl. biomass burning",
+}
+#: TD category → the BU categories whose means add up to the comparable bottom-up value.
+TD_BU_PAIRS = {
+    "Wetlands": ["Wetland"],
+    "Agriculture and Waste": ["Agriculture and Waste"],
+    "Fossil fuels": ["Fossil fuel"],
+    "Biomass and Biofuel Burning": ["Biomass burning", "Biofuel"],
 }
 _PYV = {"PYVARLMDZ/SURF1": "PYVARLMDZ/SURF1-2", "PYVARLMDZ/SURF2": "PYVARLMDZ/SURF1-2",
         "PYVARLMDZ/GOSAT1": "PYVARLMDZ/GOSAT1-2", "PYVARLMDZ/GOSAT2": "PYVARLMDZ/GOSAT1-2"}

@@ -1,4 +1,4 @@
-"""The ``mip`` command: ``mip demo``, ``mip check``, ``mip budget``, ``mip constrain``, ``mip catalog``."""
+"""The ``mip`` command: ``mip demo``, ``mip report``, ``mip check``, ``mip budget``, ``mip constrain``, ``mip catalog``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,19 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(text)
     tmp.replace(path)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the intercomparison report (index.html with figures and CSV tables beside it)."""
+    from mip.report import build_report
+
+    constraints = [_spec_path(c) for c in (args.constraints or [])]
+    page = build_report(args.catalog, args.entry, args.out, region_specs=args.regions, constraints=constraints,
+                        protocol=args.protocol, data_root=args.data_root,
+                        ch4_workbook=(True if args.ch4_workbook == "bundled" else args.ch4_workbook),
+                        progress=sys.stderr.isatty())
+    print(f"report written to {page}")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -46,6 +59,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         v = g.sel(period=p).dropna("model")
         print(f"  {p}: {v.size} runs, mean {float(v.mean()):.0f}, range {float(v.min()):.0f}-{float(v.max()):.0f}")
     print(f"\ntable written to {out / 'global_totals.csv'}")
+    from mip.report import build_report
+
+    print("\nbuilding the report (checks, budgets, maps, GCP-CH4 TD vs BU, CO2-eq, the Southern Ocean "
+          "airborne constraint) ...", flush=True)
+    page = build_report(cat, "gridded_fluxes", out / "report", ch4_workbook=True,
+                        constraints=[_spec_path("southern-ocean-airborne")], progress=sys.stderr.isatty())
+    print(f"report written to {page}")
     return 0
 
 
@@ -234,6 +254,16 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--out", default="constraint-out", help="output directory (default ./constraint-out)")
     k.add_argument("--no-figures", action="store_true", help="tables only")
     k.set_defaults(func=cmd_constrain)
+    r = sub.add_parser("report", help="the intercomparison report: one HTML page with figures and tables")
+    r.add_argument("catalog", help="catalog name or path")
+    r.add_argument("entry", help="catalog entry")
+    r.add_argument("--regions", action="append", help=SPEC_HELP + " (default: bands + land-ocean)")
+    r.add_argument("--constraints", action="append", help="constraint spec (name in constraints/ or path)")
+    r.add_argument("--protocol", help="protocol for the submission checks (default: the catalog's)")
+    r.add_argument("--ch4-workbook", help="'bundled' or a GCP-CH4 workbook path: adds TD vs BU and CO2-eq")
+    r.add_argument("--data-root", help="root of the data tree (default $MIP_DATA)")
+    r.add_argument("--out", required=True, help="output directory")
+    r.set_defaults(func=cmd_report)
     c = sub.add_parser("catalog", help="list catalogs or show what one holds")
     c.add_argument("action", choices=["list", "show"])
     c.add_argument("name", nargs="?")

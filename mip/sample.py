@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
+import yaml
 from global_land_mask import globe
 
 from mip.grid import cell_area, centre_bounds
@@ -136,6 +137,12 @@ def write_oco2mip_sample(root: str | Path, *, models: tuple[str, ...] = SAMPLE_M
             tmp = out.with_suffix(".nc4.part")
             ds.to_netcdf(tmp, format="NETCDF4", encoding=enc)
             tmp.replace(out)
+    proto = yaml.safe_load((Path(__file__).resolve().parents[1] / "catalogs" / "protocols" / "oco2mip-v10.yaml")
+                           .read_text())
+    proto.update(name="oco2mip-v10-sample", title="OCO-2 v10 MIP layout, sample period (12 months of one year)")
+    proto["dims"]["time"] = 12
+    proto["time"].update(first=f"{year}-01", months=12)
+    (root / "sample-protocol.yaml").write_text(yaml.safe_dump(proto, sort_keys=False, allow_unicode=True))
     cat = root / "sample-oco2mip.yaml"
     cat.write_text(_SAMPLE_CATALOG.format(models=", ".join(models), experiments=", ".join(experiments),
                                           start=f"{year}-01", note=SYNTHETIC_NOTE))
@@ -149,6 +156,7 @@ metadata:
   version: 1
   synthetic: true
   note: "{note}"
+  protocol: sample-protocol.yaml
 sources:
   gridded_fluxes:
     description: Gridded land/ocean/net fluxes per model and experiment (synthetic sample)

@@ -143,7 +143,7 @@ def latitude_bands(edges: Sequence[float] = GCB_BANDS, names: Sequence[str] | No
         cover = np.clip(np.minimum(hi, s2) - np.maximum(lo, s1), 0.0, None) / (s2 - s1)
         return np.repeat(cover[:, :, None], lon_b.shape[0], axis=2)
 
-    return RegionSet(tuple(names), tuple(names), fraction, f"latitude bands {list(e)}")
+    return RegionSet(tuple(names), tuple(names), fraction, "latitude bands " + ", ".join(f"{v:g}" for v in e))
 
 
 def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = None,

@@ -1,0 +1,116 @@
+"""Figures of the intercomparison report (matplotlib, Agg), each saved as a PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import xarray as xr  # noqa: E402
+
+__all__ = ["save", "budget_bars", "region_timeseries", "maps", "td_bu_bars"]
+
+
+def save(fig, path: Path) -> Path:
+    """Save a figure atomically and close it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.stem + ".part.png")
+    fig.savefig(tmp, dpi=90, bbox_inches="tight")
+    plt.close(fig)
+    tmp.replace(path)
+    return path
+
+
+def budget_bars(stats: pd.DataFrame, experiment: str, units: str):
+    """Bars of the ensemble median per region and variable, with IQR/1.35 error bars."""
+    sub = stats[stats.experiment == experiment]
+    regions = list(dict.fromkeys(sub.region))
+    variables = list(dict.fromkeys(sub.variable))
+    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(regions)), 4))
+    w = 0.8 / max(len(variables), 1)
+    x = np.arange(len(regions))
+    for i, v in enumerate(variables):
+        s = sub[sub.variable == v].set_index("region").reindex(regions)
+        ax.bar(x + (i - (len(variables) - 1) / 2) * w, s["median"], w, yerr=s["iqr_1_35"], capsize=2, label=v)
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set_xticks(x, regions, rotation=30, ha="right")
+    ax.set_ylabel(units)
+    ax.set_title(f"{experiment}: ensemble median (bars: IQR/1.35)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title: str):
+    """One panel per region: every member's monthly series, the median and the IQR band."""
+    da = monthly.sel(experiment=experiment)
+    regions = [str(r) for r in da.region.values]
+    ncol = min(3, len(regions))
+    nrow = int(np.ceil(len(regions) / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.5 * ncol, 2.8 * nrow), squeeze=False, sharex=True)
+    t = da["time"].values
+    for ax, r in zip(axes.ravel(), regions):
+        d = da.sel(region=r)
+        for m in d.model.values:
+            ax.plot(t, d.sel(model=m), lw=0.7, alpha=0.6, label=str(m))
+        q25, q50, q75 = (d.quantile(q, "model") for q in (0.25, 0.5, 0.75))
+        ax.fill_between(t, q25, q75, color="0.6", alpha=0.35, label="IQR")
+        ax.plot(t, q50, "k-", lw=1.6, label="median")
+        ax.set_title(r, fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in axes.ravel()[len(regions):]:
+        ax.set_visible(False)
+    axes[0, 0].set_ylabel(units)
+    axes[0, -1].legend(fontsize=6)
+    fig.suptitle(f"{title} — {experiment}")
+    fig.autofmt_xdate()
+    return fig
+
+
+def maps(ds: xr.Dataset, variable: str, experiment: str):
+    """Maps of the ensemble mean and spread (SD across models) of the time-mean flux."""
+    da = ds[variable].sel(experiment=experiment).mean("time") * 1e3 * 86400 * 365.25  # kg m-2 s-1 -> g m-2 yr-1
+    mean, sd = da.mean("model"), da.std("model")
+    fig, axes = plt.subplots(1, 2, figsize=(12, 3.6))
+    lim = float(np.nanpercentile(np.abs(mean), 99)) or 1.0
+    m0 = axes[0].pcolormesh(ds.lon, ds.lat, mean, cmap="RdBu_r", vmin=-lim, vmax=lim, shading="auto")
+    m1 = axes[1].pcolormesh(ds.lon, ds.lat, sd, cmap="viridis", shading="auto")
+    basis = ds[variable].attrs.get("reported_as", "C")
+    for ax, m, t in ((axes[0], m0, "ensemble mean"), (axes[1], m1, "ensemble SD")):
+        ax.set_title(f"{variable} {experiment}: {t}")
+        fig.colorbar(m, ax=ax, label=f"g{basis} m-2 yr-1")
+        ax.set_aspect("equal")
+    return fig
+
+
+def td_bu_bars(td: pd.DataFrame, bu: pd.DataFrame, regions: list[str], period: str,
+               pairs: dict[str, list[str]]):
+    """Top-down vs bottom-up bars (mean with min–max) per category, one panel per region."""
+    ncol = min(5, len(regions))
+    nrow = int(np.ceil(len(regions) / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4 * ncol, 3 * nrow), squeeze=False)
+    x = np.arange(len(pairs))
+    for ax, reg in zip(axes.ravel(), regions):
+        t = td[td.region == reg].set_index("category")
+        b = bu[bu.region == reg].set_index("category")
+        tm = np.array([t["mean"].get(k, np.nan) for k in pairs])
+        tlo = np.array([t["min"].get(k, np.nan) for k in pairs])
+        thi = np.array([t["max"].get(k, np.nan) for k in pairs])
+        bm = np.array([sum(b["mean"].get(c, np.nan) for c in cs) for cs in pairs.values()])
+        blo = np.array([sum(b["min"].get(c, np.nan) for c in cs) for cs in pairs.values()])
+        bhi = np.array([sum(b["max"].get(c, np.nan) for c in cs) for cs in pairs.values()])
+        ax.bar(x - 0.2, tm, 0.4, yerr=np.abs([tm - tlo, thi - tm]), capsize=2, label="top-down")
+        ax.bar(x + 0.2, bm, 0.4, yerr=np.abs([bm - blo, bhi - bm]), capsize=2, label="bottom-up")
+        ax.set_title(reg, fontsize=9)
+        ax.set_xticks(x, [k[:12] for k in pairs], fontsize=7, rotation=20)
+        ax.tick_params(axis="y", labelsize=7)
+    for ax in axes.ravel()[len(regions):]:
+        ax.set_visible(False)
+    axes[0, 0].legend(fontsize=7)
+    axes[0, 0].set_ylabel("Tg CH4/yr")
+    fig.suptitle(f"GCP-CH4 {period}: top-down vs bottom-up (mean, min-max)")
+    fig.tight_layout()
+    return fig

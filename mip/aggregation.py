@@ -43,7 +43,9 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     -------
     xarray.Dataset
         Dim ``region`` labelled by region name, totals in ``Pg yr-1`` (C basis) or
-        ``Tg yr-1`` (CH4, N), ``reported_as`` kept; ``region_area`` (m²) as coordinate.
+        ``Tg yr-1`` (CH4, N), ``reported_as`` kept; ``region_area`` (m²) as coordinate; the
+        coverage is reported in ``attrs``: ``uncovered_area_fraction`` (of the grid's area in no
+        region) and ``overlapping_area_fraction`` (counted in more than one region).
     """
     w = regions.weights(ds)
     dt = bounds_seconds(ds["time_bounds"])
@@ -56,10 +58,12 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     for v in variables or flux_variables(ds):
         basis = ds[v].attrs["reported_as"]
         units, to = TOTAL_UNITS[basis]
+        src = ds[v]
+        if src.chunks is not None and (len(src.chunksizes["lat"]) > 1 or len(src.chunksizes["lon"]) > 1):
+            src = src.chunk({"lat": -1, "lon": -1})  # the product needs whole grids; no copy when already so
         tot = xr.apply_ufunc(
-            lambda x: _apply(w, x), ds[v], input_core_dims=[["lat", "lon"]], output_core_dims=[["region"]],
-            dask="parallelized", output_dtypes=["f8"],
-            dask_gufunc_kwargs={"output_sizes": {"region": len(regions)}, "allow_rechunk": True},
+            lambda x: _apply(w, x), src, input_core_dims=[["lat", "lon"]], output_core_dims=[["region"]],
+            dask="parallelized", output_dtypes=["f8"], dask_gufunc_kwargs={"output_sizes": {"region": len(regions)}},
         )  # kg s-1
         if period == "annual":
             tot = (tot * dt).groupby("time.year").sum(skipna=False) / dt.groupby("time.year").sum()
@@ -68,5 +72,12 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         out[v] = (tot * SECONDS_PER_YEAR * to).assign_attrs(
             units=units, reported_as=basis, year="Julian year, 365.25 days", regions=regions.description)
     area = np.asarray(w.sum(axis=1)).ravel()
+    covered = np.asarray(w.sum(axis=0)).ravel() / ds["cell_area"].values.ravel()
+    total_area = float(ds["cell_area"].sum())
+    out.attrs.update({
+        "uncovered_area_fraction": float(((1 - np.clip(covered, 0, 1)) * ds["cell_area"].values.ravel()).sum() / total_area),
+        "overlapping_area_fraction": float((np.clip(covered - 1, 0, None) * ds["cell_area"].values.ravel()).sum()
+                                           / total_area),
+    })
     return out.assign_coords(region=list(regions.names), region_area=("region", area),
                              abbrev=("region", list(regions.abbrevs)))

@@ -14,6 +14,65 @@ from mip.model import flux_variables
 
 __all__ = ["combine_members", "Member"]
 
+_SHARED = ("lat", "lon", "lat_bounds", "lon_bounds", "cell_area", "time", "time_bounds")
+
+
+def _stack(kept: list[xr.Dataset]) -> xr.Dataset:
+    """Members (same grid and time axis) → one Dataset on (model, experiment, ...), NaN where absent.
+
+    Built block by block from the members' (dask) arrays — no coordinate alignment, which
+    costs more than the data for a large ensemble.
+    """
+    import dask.array as dsa
+
+    models: list[str] = []
+    exps: list[str] = []
+    system: dict[str, str] = {}
+    cells: dict[tuple[str, str], tuple[xr.Dataset, int, int]] = {}
+    for g in kept:
+        for i, m in enumerate(map(str, g["model"].values)):
+            if m not in models:
+                models.append(m)
+            if "system" in g.coords:
+                system.setdefault(m, str(g["system"].values[i]))
+            for j, e in enumerate(map(str, g["experiment"].values)):
+                if e not in exps:
+                    exps.append(e)
+                cells[(m, e)] = (g, i, j)
+    ref = kept[0]
+    names = list(dict.fromkeys(v for g in kept for v in g.data_vars))
+    data = {}
+    for v in names:
+        proto = next(g[v] for g in kept if v in g)
+        shape = proto.shape[2:]
+        chunks = proto.data.chunks[2:] if hasattr(proto.data, "chunks") else shape
+
+        def block(m: str, e: str):
+            g, i, j = cells.get((m, e), (None, 0, 0))
+            if g is None or v not in g:
+                return dsa.full(shape, np.nan, chunks=chunks, dtype=proto.dtype)
+            arr = g[v].data[i, j]
+            return arr if hasattr(arr, "dask") else dsa.from_array(arr, chunks=chunks)
+
+        arr = dsa.stack([dsa.stack([block(m, e) for e in exps]) for m in models])
+        data[v] = (proto.dims, arr, dict(proto.attrs))
+    src = np.array([[str(cells[(m, e)][0]["source_file"].values[cells[(m, e)][1], cells[(m, e)][2]])
+                     if (m, e) in cells and "source_file" in cells[(m, e)][0].coords else ""
+                     for e in exps] for m in models], dtype=object)
+    coords = {k: ref[k].variable for k in _SHARED if k in ref.variables}
+    coords.update({"model": ("model", models), "experiment": ("experiment", exps),
+                   "system": ("model", [system.get(m, m) for m in models]),
+                   "source_file": (("model", "experiment"), src)})
+    attrs = {k: v for k, v in ref.attrs.items() if all(g.attrs.get(k) == v for g in kept)}
+    out = xr.Dataset(data, coords=coords, attrs=attrs)
+    for v in names:
+        for key in ("source_file", "conversion_factor", "native_units", "native_name"):
+            vals = {str(g[v].attrs.get(key)) for g in kept if v in g and key in g[v].attrs}
+            if len(vals) > 1:
+                out[v].attrs[key] = "differs between members: see " + (
+                    "coordinate 'source_file'" if key == "source_file" else "each member's file")
+    return out
+
 #: (model, experiment, opener) — the opener returns the member's canonical Dataset.
 Member = tuple[str, str, Callable[[], xr.Dataset]]
 
@@ -91,8 +150,7 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
                             f"the ensemble's {ref_time[0]}..{ref_time[-1]} ({len(ref_time)} steps)")
             continue
         kept.append(g)
-    out = xr.combine_by_coords(kept, combine_attrs="drop_conflicts", data_vars="all",
-                               coords="different", compat="no_conflicts", join="outer")
+    out = _stack(kept)
     for keep in ("sign_convention", "earth_radius", "product", "product_version"):
         if keep in kept[0].attrs:
             out.attrs[keep] = kept[0].attrs[keep]

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import cftime
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from mip.errors import InputError
@@ -39,10 +38,9 @@ def monthly_axis(years: Sequence[int], months: Sequence[int], *, calendar: str =
     check_monthly(list(zip(y.tolist(), m.tolist())), file=file, variable=variable)
     ny, nm = np.where(m == 12, y + 1, y), np.where(m == 12, 1, m + 1)
     if calendar in ("standard", "gregorian", "proleptic_gregorian"):
-        start = pd.to_datetime({"year": y, "month": m, "day": 1}).values if y.size else np.array([], "M8[ns]")
-        end = pd.to_datetime({"year": ny, "month": nm, "day": 1}).values if y.size else np.array([], "M8[ns]")
-        start = np.asarray(start, dtype="datetime64[ns]")
-        end = np.asarray(end, dtype="datetime64[ns]")
+        months = (y - 1970) * 12 + (m - 1)  # months since 1970-01, then exact month starts
+        start = (np.datetime64("1970-01", "M") + months).astype("datetime64[ns]")
+        end = (np.datetime64("1970-01", "M") + months + 1).astype("datetime64[ns]")
     else:
         start = np.array([cftime.datetime(a, b, 1, calendar=calendar) for a, b in zip(y, m)])
         end = np.array([cftime.datetime(a, b, 1, calendar=calendar) for a, b in zip(ny, nm)])

@@ -38,6 +38,11 @@ def test_aggregate_constant_flux_bands(tmp_path):
     assert out.land.sel(region="north").item() == pytest.approx(north_pg, rel=1e-9)
     assert out.land.sel(region="tropics").item() == pytest.approx(2 * north_pg, rel=1e-9)  # 2 pi R^2 (sin30 + sin30) = 2 x the cap
     assert out.land.attrs["units"] == "Pg yr-1"
+    assert out.attrs["uncovered_area_fraction"] == pytest.approx(0.0, abs=1e-12)
+    both = aggregate(ds, latitude_bands() + latitude_bands((-90, 0), names=("SH",)))
+    assert both.attrs["overlapping_area_fraction"] == pytest.approx(0.5, rel=1e-9)  # the SH counted twice
+    north_only = aggregate(ds, latitude_bands((30, 90), names=("N",)))
+    assert north_only.attrs["uncovered_area_fraction"] == pytest.approx(0.75, rel=1e-9)  # 1 - (1 - sin 30)/2
     # the partition's sum equals the global total
     assert float(out.land.sum()) == pytest.approx(global_total(ds).land.compute().item(), rel=1e-12)
 

@@ -24,7 +24,7 @@ import xarray as xr
 
 from mip.errors import InputError
 from mip.grid import standardise_grid
-from mip.io import open_netcdf
+from mip.io import DEFAULT_CHUNKS, open_netcdf
 from mip.products import register
 from mip.products._common import as_paths, onto_grid, assemble, require, sign_factor, to_canonical_flux
 from mip.timeaxis import monthly_axis
@@ -91,7 +91,7 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
     if model is None or experiment is None:
         pm, pe = parse_name(path)
         model, experiment = model or pm, experiment or pe
-    ds = open_netcdf(path, decode_times=False)
+    ds = open_netcdf(path, decode_times=False, chunks=None)  # coordinates and dates read directly
     require(ds, ("latitude", "longitude", *variables), path)
     quirks: list[str] = []
     if "n_months" in ds.dims:
@@ -130,7 +130,8 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
         da = ds[v]
         if set(da.dims) != {"time", "latitude", "longitude"}:
             raise InputError(path, v, f"dims {da.dims}", "(time, latitude, longitude)")
-        da = onto_grid(da, ds, grid, lat="latitude", lon="longitude")
+        da = onto_grid(da.chunk({d: DEFAULT_CHUNKS.get(d, -1) for d in da.dims}), ds, grid,
+                       lat="latitude", lon="longitude")
         fluxes[v] = to_canonical_flux(da, gas="CO2", file=path, native_name=v, product="oco2mip",
                                       version=version, sign=s)
         if is_spread:

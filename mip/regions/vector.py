@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from os import PathLike
 
 import numpy as np
@@ -62,12 +64,12 @@ def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None, r
         key = (lat_b.tobytes(), lon_b.tobytes())
         if key not in cache:
             areas = cell_area(lat_b, lon_b, radius)
-            rows, cols, vals = [], [], []
-            for r, g in enumerate(geoms):
-                idx, f = covered_cells(g, lat_b, lon_b, areas, radius)
-                rows.append(np.full(idx.size, r))
-                cols.append(idx)
-                vals.append(f)
+            # shapely's vectorised operations release the GIL: polygons are clipped in parallel
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                parts = list(pool.map(lambda g: covered_cells(g, lat_b, lon_b, areas, radius), geoms))
+            rows = [np.full(idx.size, r) for r, (idx, _) in enumerate(parts)]
+            cols = [idx for idx, _ in parts]
+            vals = [f for _, f in parts]
             m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                               shape=(len(geoms), areas.size))
             cache.clear()

@@ -176,3 +176,25 @@ def test_analysis_script(tmp_path):
         sys.argv = argv
     assert (tmp_path / "nbe_vs_dc_loss.png").stat().st_size > 5000
     assert "XTI" in pd.read_csv(tmp_path / "national_budgets.csv", skiprows=52)["Alpha 3 Code"].values
+
+
+def test_ceos_grid_round_trip(tmp_path):
+    from mip.products.ceos import write_ceos_grid
+    src = write_lateral_sample(tmp_path / "g.nc", years=(2015, 2016))
+    raw = xr.open_dataset(src)
+    # add per-experiment NBE and derived NCE/dC_loss in the published layout
+    for e in ("IS", "LNLG"):
+        nbe = -0.5 * raw.FF + (3.0 if e == "LNLG" else 0.0)
+        raw[f"{e}_NBE"] = nbe.assign_attrs(units="gCO2/m2/yr")
+        raw[f"{e}_NCE"] = (nbe + raw.FF).assign_attrs(units="gCO2/m2/yr")
+        raw[f"{e}_dC_loss"] = (nbe - raw.River - raw.Wood - raw.Crop).assign_attrs(units="gCO2/m2/yr")
+    raw.to_netcdf(tmp_path / "full.nc")
+    ds = read_ceos_grid(tmp_path / "full.nc")
+    # compute NCE and dC_loss from NBE and the lateral fields with mip.lateral, write, read back
+    ds["NCE"] = nce(ds.NBE, ds.FF).assign_attrs(ds.NBE.attrs)
+    ds["dC_loss"] = dc_loss(ds.NBE, ds.River, ds.Wood_Crop).assign_attrs(ds.NBE.attrs)
+    back = xr.open_dataset(write_ceos_grid(ds, tmp_path / "out.nc"))
+    for v in ("FF", "Crop", "Wood", "River", "FF_unc", "IS_NBE", "LNLG_NCE", "IS_dC_loss", "LNLG_dC_loss"):
+        np.testing.assert_allclose(back[v].values, xr.open_dataset(tmp_path / "full.nc")[v].values, rtol=2e-6,
+                                   atol=1e-4, err_msg=v)
+    assert back.FF.attrs["units"] == "gCO2/m2/yr" and "area" in back

@@ -23,7 +23,7 @@ from mip.io import open_netcdf
 from mip.products._common import as_paths, onto_grid
 from mip.units import MOLAR_MASS, factor_to, parse_native
 
-__all__ = ["read_ceos_grid", "write_ceos_countries", "LATERAL_VARIABLES", "CEOS_HEADER"]
+__all__ = ["read_ceos_grid", "write_ceos_grid", "write_ceos_countries", "LATERAL_VARIABLES", "CEOS_HEADER"]
 
 LATERAL_VARIABLES = ("FF", "Crop", "Wood", "River")
 _EXP = re.compile(r"^(?P<exp>[A-Za-z]+)_(?P<q>NBE|NCE|dC_loss)(?P<unc>_unc)?$")
@@ -143,5 +143,47 @@ def write_ceos_countries(ds: xr.Dataset, path: str | PathLike, *, header: list[s
     with tmp.open("w") as fh:
         fh.write("\n".join(lines) + "\n")
         df.to_csv(fh, index=False, float_format="%.10g")
+    tmp.replace(path)
+    return path
+
+
+def write_ceos_grid(ds: xr.Dataset, path: str | PathLike) -> Path:
+    """Write lateral fluxes (and per-experiment NBE/NCE/dC_loss) in the CEOS grid layout (gCO2 m-2 yr-1).
+
+    The inverse of :func:`read_ceos_grid`: ``lat``, ``lon``, ``area``, ``FF``, ``Crop``, ``Wood``,
+    ``River`` (+ ``_unc``) and ``{EXP}_NBE`` etc. on (year, lat, lon) or (lat, lon).
+
+    Parameters
+    ----------
+    ds
+        As returned by :func:`read_ceos_grid` (kg C m-2 s-1).
+    path
+        Output netCDF (written atomically).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = Path(path)
+    f = 1.0 / factor_to(parse_native("gCO2/m2/yr"), "kg / m**2 / s", "C", "CO2")
+    out = xr.Dataset(coords={"lat": ("lat", ds["lat"].values, {"units": "degrees_north"}),
+                             "lon": ("lon", ds["lon"].values, {"units": "degrees_east"})})
+    if "year" in ds.dims:
+        out = out.assign_coords(year=ds["year"].values)
+    out["area"] = (("lat", "lon"), ds["cell_area"].values, {"units": "m2"})
+    attrs = {"units": "gCO2/m2/yr"}
+    for v in LATERAL_VARIABLES:
+        for name in (v, f"{v}_unc"):
+            if name in ds:
+                out[name] = (ds[name] * f).assign_attrs(attrs).drop_vars(["cell_area"], errors="ignore")
+    for q in ("NBE", "NCE", "dC_loss"):
+        for unc in ("", "_unc"):
+            if f"{q}{unc}" in ds:
+                for e in ds["experiment"].values:
+                    out[f"{e}_{q}{unc}"] = (ds[f"{q}{unc}"].sel(experiment=e, drop=True) * f).assign_attrs(attrs)
+    out = out.drop_vars([c for c in out.coords if c not in ("lat", "lon", "year")])
+    out.attrs.update({k: v for k, v in ds.attrs.items() if isinstance(v, (str, int, float))})
+    tmp = path.with_name(path.name + ".part")
+    out.to_netcdf(tmp)
     tmp.replace(path)
     return path

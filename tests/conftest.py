@@ -16,3 +16,17 @@ def sample_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("sample")
     write_oco2mip_sample(root)
     return root
+
+
+def run_script(name: str, *args: str) -> None:
+    """Run ``analyses/<name>`` as a script (``__main__``) with ``args``; fail unless it exits 0."""
+    import runpy
+
+    script = Path(__file__).parents[1] / "analyses" / name
+    argv, sys.argv = sys.argv, [str(script), *args]
+    try:
+        with pytest.raises(SystemExit) as e:
+            runpy.run_path(str(script), run_name="__main__")
+        assert e.value.code == 0
+    finally:
+        sys.argv = argv

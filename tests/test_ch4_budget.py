@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from conftest import run_script
 from mip.ch4budget import saunois2020_group, td_summary
 from mip.products.gcp_ch4 import read_workbook
 
@@ -48,19 +49,7 @@ def test_grouping():
 
 
 def test_analysis_script(tmp_path):
-    import runpy
-    import sys
-    from pathlib import Path
-
-    script = Path(__file__).parents[1] / "analyses" / "gcp_ch4_budget.py"
-    argv = sys.argv
-    sys.argv = [str(script), "--period", "2017", "--out", str(tmp_path)]
-    try:
-        with pytest.raises(SystemExit) as e:
-            runpy.run_path(str(script), run_name="__main__")
-        assert e.value.code == 0
-    finally:
-        sys.argv = argv
+    run_script("gcp_ch4_budget.py", "--period", "2017", "--out", str(tmp_path))
     td = pd.read_csv(tmp_path / "td_summary.csv")
     bu = pd.read_csv(tmp_path / "bu_summary.csv")
     assert list(td.columns[:4]) == ["category", "mean", "min", "max"]

@@ -1,13 +1,11 @@
-import runpy
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 
+from conftest import run_script
 from mip import open_ensemble
 from mip.cli import main
 from mip.errors import InputError, MemberWarning, MipError
@@ -166,14 +164,7 @@ def test_cli_national(chain, tmp_path, capsys):
 
 
 def test_analysis_script(tmp_path):
-    script = Path(__file__).parents[1] / "analyses" / "national_budgets.py"
-    argv, sys.argv = sys.argv, [str(script), "--out", str(tmp_path)]
-    try:
-        with pytest.raises(SystemExit) as e:
-            runpy.run_path(str(script), run_name="__main__")
-        assert e.value.code == 0
-    finally:
-        sys.argv = argv
+    run_script("national_budgets.py", "--out", str(tmp_path))
     assert (tmp_path / "nbe_vs_dc_loss.png").stat().st_size > 5000
     assert "XTI" in pd.read_csv(tmp_path / "national_budgets.csv", skiprows=52)["Alpha 3 Code"].values
 

@@ -1,7 +1,5 @@
 """The Southern Ocean airborne constraint on the vendored real data (Long et al. 2021)."""
 
-import runpy
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +7,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
+from conftest import run_script
 from mip.cli import main
 from mip.constrain.runner import airborne_inputs, run_spec
 from mip.constrain.spec import load_spec
@@ -52,14 +51,7 @@ def test_pooled_ols_matches_statsmodels(outcome):
 
 
 def test_analysis_script(tmp_path):
-    script = ROOT / "analyses" / "southern_ocean_airborne.py"
-    argv, sys.argv = sys.argv, [str(script), "--out", str(tmp_path)]
-    try:
-        with pytest.raises(SystemExit) as e:
-            runpy.run_path(str(script), run_name="__main__")
-        assert e.value.code == 0
-    finally:
-        sys.argv = argv
+    run_script("southern_ocean_airborne.py", "--out", str(tmp_path))
     t = pd.read_csv(tmp_path / "campaign_fluxes.csv")
     assert list(t.columns) == ["campaign", "flux", "flux_unc", "n_models", "slope", "intercept"]
     assert len(t) == 10 and (t.n_models >= 7).all()

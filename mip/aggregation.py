@@ -29,12 +29,13 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     Parameters
     ----------
     ds
-        Canonical gridded dataset.
+        Canonical gridded dataset (any dims besides ``lat`` and ``lon`` are kept; ``time_bounds``
+        is needed only for a ``period``).
     regions
         The region set.
     period
-        ``None``: one total per time step; ``"annual"``: calendar-year means; a
-        ``(start, end)`` pair of dates: one mean over that window.  Means are weighted
+        ``None``: one total per time step; ``"annual"``: calendar-year means; ``"all"``: one
+        mean over the whole time axis; a ``(start, end)`` pair of dates: one mean over that window.  Means are weighted
         by the real length of each step (its time bounds).
     variables
         Flux variables to aggregate (default all).
@@ -48,7 +49,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         region) and ``overlapping_area_fraction`` (counted in more than one region).
     """
     w = regions.weights(ds)
-    dt = bounds_seconds(ds["time_bounds"])
+    dt = bounds_seconds(ds["time_bounds"]) if period is not None else None
     if isinstance(period, tuple):
         sel = (ds["time_bounds"][:, 0] >= np.datetime64(period[0])) & (ds["time_bounds"][:, 1] <= np.datetime64(period[1]))
         if not bool(sel.any()):
@@ -67,7 +68,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         )  # kg s-1
         if period == "annual":
             tot = (tot * dt).groupby("time.year").sum(skipna=False) / dt.groupby("time.year").sum()
-        elif isinstance(period, tuple):
+        elif isinstance(period, tuple) or period == "all":
             tot = (tot * dt).sum("time", skipna=False) / dt.sum("time")
         out[v] = (tot * SECONDS_PER_YEAR * to).assign_attrs(
             units=units, reported_as=basis, year="Julian year, 365.25 days", regions=regions.description)

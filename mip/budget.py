@@ -10,8 +10,6 @@ from __future__ import annotations
 import xarray as xr
 
 from mip.model import flux_variables
-from mip.timeaxis import bounds_seconds
-from mip.units import SECONDS_PER_YEAR
 
 __all__ = ["global_total", "TOTAL_UNITS"]
 
@@ -38,15 +36,11 @@ def global_total(ds: xr.Dataset, variables: list[str] | None = None, *, annual_m
         Totals in ``Pg yr-1`` (C basis) or ``Tg yr-1`` (CH4, N basis), with
         ``reported_as``.
     """
-    out = xr.Dataset()
-    dt = bounds_seconds(ds["time_bounds"])
-    for v in variables or flux_variables(ds):
-        basis = ds[v].attrs["reported_as"]
-        units, to = TOTAL_UNITS[basis]
-        per_step = (ds[v] * ds["cell_area"]).sum(("lat", "lon"), skipna=False)  # kg s-1
-        if annual_mean:
-            per_step = (per_step * dt).sum("time", skipna=False) / dt.sum("time")
-        out[v] = (per_step * SECONDS_PER_YEAR * to).assign_attrs(
-            units=units, reported_as=basis, year="Julian year, 365.25 days",
-            long_name=f"global total {v}" + (" (time-weighted mean)" if annual_mean else ""))
+    from mip.aggregation import aggregate
+    from mip.regions import latitude_bands
+
+    out = aggregate(ds, latitude_bands((-90.0, 90.0), names=("global",)), period="all" if annual_mean else None,
+                    variables=variables or flux_variables(ds))
+    out = out.squeeze("region", drop=True).drop_vars(["region_area", "abbrev"], errors="ignore")
+    out.attrs = {}
     return out

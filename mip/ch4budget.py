@@ -79,6 +79,19 @@ def saunois2020_group(run: str) -> str:
     return run
 
 
+def _summary(ds: xr.Dataset, labels: dict[str, str], period: str, region: str, stats) -> pd.DataFrame:
+    rows = []
+    for cat, label in labels.items():
+        if cat not in ds:
+            continue
+        st = stats(cat, ds[cat].sel(period=period, region=region))
+        if int(st["n"]) == 0:
+            continue
+        rows.append({"category": label, "mean": float(st["mean"]), "min": float(st["min"]),
+                     "max": float(st["max"]), "n_groups": int(st["n"]), "n_runs": int(st["n_members"])})
+    return pd.DataFrame(rows)
+
+
 def td_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL", *, rule: str = "saunois2020") -> pd.DataFrame:
     """Top-down summary table (mean, min, max per category) for one period and region.
 
@@ -98,18 +111,13 @@ def td_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL", *, rule: str
     pandas.DataFrame
         Columns ``category, mean, min, max, n_groups, n_runs`` (Tg CH4/yr).
     """
-    rows = []
-    for cat, label in TD_LABELS.items():
-        if cat not in ds:
-            continue
-        da = ds[cat].sel(period=period, region=region)
-        if rule == "saunois2020":
-            st = ensemble_stats(da, groups=saunois2020_group, range_exclude=RANGE_EXCLUDE.get(cat, ()))
-        else:
-            st = ensemble_stats(da)
-        rows.append({"category": label, "mean": float(st["mean"]), "min": float(st["min"]),
-                     "max": float(st["max"]), "n_groups": int(st["n"]), "n_runs": int(st["n_members"])})
-    return pd.DataFrame(rows)
+    if rule == "saunois2020":
+        def stats(cat, da):
+            return ensemble_stats(da, groups=saunois2020_group, range_exclude=RANGE_EXCLUDE.get(cat, ()))
+    else:
+        def stats(cat, da):
+            return ensemble_stats(da)
+    return _summary(ds, TD_LABELS, period, region, stats)
 
 
 def bu_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL") -> pd.DataFrame:
@@ -127,13 +135,4 @@ def bu_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL") -> pd.DataFr
     pandas.DataFrame
         Columns ``category, mean, min, max, n_groups, n_runs`` (Tg CH4/yr).
     """
-    rows = []
-    for cat, label in BU_LABELS.items():
-        if cat not in ds:
-            continue
-        st = ensemble_stats(ds[cat].sel(period=period, region=region))
-        if int(st["n"]) == 0:
-            continue
-        rows.append({"category": label, "mean": float(st["mean"]), "min": float(st["min"]),
-                     "max": float(st["max"]), "n_groups": int(st["n"]), "n_runs": int(st["n_members"])})
-    return pd.DataFrame(rows)
+    return _summary(ds, BU_LABELS, period, region, lambda cat, da: ensemble_stats(da))

@@ -25,7 +25,7 @@ from mip.grid import grid_signature
 from mip.lateral import dc_loss, dc_loss_uncertainty, nce, nce_uncertainty
 from mip.regions import RegionSet
 from mip.stats import ensemble_stats
-from mip.units import SECONDS_PER_YEAR, factor_to, parse_native
+from mip.units import factor_to, parse_native
 
 __all__ = ["aggregate_fields", "national_budget", "compare_inventory"]
 
@@ -47,16 +47,10 @@ def aggregate_fields(ds: xr.Dataset, regions: RegionSet, variables: list[str]) -
     xarray.Dataset
         Dim ``region``.
     """
-    from mip.aggregation import _apply
-
-    w = regions.weights(ds)
-    out = xr.Dataset()
+    out = aggregate(ds, regions, variables=variables) * 1e3  # Pg -> Tg
     for v in variables:
-        tot = xr.apply_ufunc(lambda x: _apply(w, np.asarray(x, float)), ds[v], input_core_dims=[["lat", "lon"]],
-                             output_core_dims=[["region"]], dask="parallelized", output_dtypes=["f8"],
-                             dask_gufunc_kwargs={"output_sizes": {"region": len(regions)}})
-        out[v] = (tot * SECONDS_PER_YEAR * 1e-9).assign_attrs(units="Tg yr-1", reported_as="C")
-    return out.assign_coords(region=list(regions.names))
+        out[v].attrs.update(units="Tg yr-1", reported_as="C")
+    return out
 
 
 def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *, uncertainty: str = "quadrature",

@@ -13,7 +13,7 @@ import xarray as xr
 from mip.checks.protocol import Protocol
 from mip.checks.report import Finding
 from mip.errors import InputError
-from mip.grid import cell_area
+from mip.grid import cell_area, centre_bounds
 from mip.units import BASIS_OF_GAS, SECONDS_PER_YEAR, factor_to, parse_native
 
 __all__ = ["Context", "STRUCTURE_RULES", "rule_filename", "rule_data"]
@@ -225,25 +225,18 @@ STRUCTURE_RULES = (rule_dims, rule_coordinates, rule_variables, rule_attributes,
 
 
 def _areas(ctx: Context, da: xr.DataArray) -> np.ndarray | None:
+    """Spherical cell areas in the file's own (lat, lon) order; None where the grid is not regular."""
     lat_d, lon_d = da.dims[-2], da.dims[-1]
     if lat_d not in ctx.ds.variables or lon_d not in ctx.ds.variables:
         return None
-    la = np.sort(np.asarray(ctx.ds[lat_d].values, float))
-    lo = np.sort(np.asarray(ctx.ds[lon_d].values, float))
-    if la.size < 2 or lo.size < 2:
+    lat = np.asarray(ctx.ds[lat_d].values, float)
+    lon = np.asarray(ctx.ds[lon_d].values, float)
+    try:
+        a = cell_area(centre_bounds(np.sort(lat), name=lat_d, limits=(-90.0, 90.0)),
+                      centre_bounds(np.sort(lon), name=lon_d))
+    except InputError:  # an irregular axis is reported by rule_coordinates; no totals then
         return None
-
-    def bounds(c, lim=None):
-        e = np.concatenate([[c[0] - (c[1] - c[0]) / 2], (c[1:] + c[:-1]) / 2, [c[-1] + (c[-1] - c[-2]) / 2]])
-        if lim:
-            e = np.clip(e, *lim)
-        return np.stack([e[:-1], e[1:]], axis=1)
-
-    a = cell_area(bounds(la, (-90, 90)), bounds(lo))
-    # areas in the file's own order
-    if ctx.ds[lat_d].values[0] > ctx.ds[lat_d].values[-1]:
-        a = a[::-1]
-    return a
+    return a[::-1] if lat.size > 1 and lat[0] > lat[-1] else a
 
 
 def _stats_pass(ctx: Context, names: list[str], areas: dict[str, np.ndarray], block: int = 12) -> dict:

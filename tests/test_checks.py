@@ -218,3 +218,49 @@ def test_protocols_validate():
     assert {"oco2mip-v10", "gcb-2024", "gcp-ch4-td", "gcp-n2o"} <= set(names)
     for n in names:
         assert load_protocol(n).name == n
+
+
+def _cf_file(path, *, months, first, variables, lat="latitude", lon="longitude", attrs=None, calendar=None):
+    """A monthly CF-time file with constant fields (value per variable, in the given units)."""
+    import pandas as pd
+    t = pd.date_range(first, periods=months, freq="MS")
+    la, lo = np.arange(-89.5, 90, 1.0), np.arange(-179.5, 180, 1.0)
+    ds = xr.Dataset({k: (("time", lat, lon), np.full((months, 180, 360), v, "f4"), {"units": u})
+                     for k, (v, u) in variables.items()},
+                    coords={"time": t, lat: (lat, la, {"units": "degrees_north"}), lon: (lon, lo, {"units": "degrees_east"})},
+                    attrs=attrs or {})
+    enc = {k: {"zlib": True, "complevel": 1} for k in variables}
+    if calendar:
+        enc["time"] = {"calendar": calendar, "units": "days since 2000-01-01"}
+    ds.to_netcdf(path, encoding=enc)
+    return path
+
+
+def test_gcb_protocol(tmp_path):
+    kgc = 1e12 / (SPHERE * 365.25 * 86400)  # 1 Pg C/yr spread over the sphere, in kg C m-2 s-1
+    good = _cf_file(tmp_path / "CAMS_GCB2024_inversion.nc", months=108, first="2015-01-01",
+                    variables={"land_flux_only_fossil_cement_adjusted": (-1.5 * kgc, "kgC/m2/s"),
+                               "ocean_flux_foss_cement_adjusted": (-2.5 * kgc, "kgC/m2/s")},
+                    attrs={"institution": "somewhere", "contact": "someone@example.org"})
+    rep = check(good, "gcb-2024", cf=False)
+    assert rep.n_errors == 0, rep.to_text()
+    bad = _cf_file(tmp_path / "CAMS_GCB2024_inversion_v2.nc", months=107, first="2015-02-01",
+                   variables={"land_flux_only_fossil_cement_adjusted": (-1.5 * kgc, "kgC/m2/s"),
+                              "ocean_flux_foss_cement_adjusted": (2.5 * kgc, "kgC/m2/s")})
+    rules = {f.rule for f in check(bad, "gcb-2024", cf=False).findings}
+    assert {"time.missing", "dims.size", "data.sign", "data.total_range", "attr.missing"} <= rules
+
+
+def test_ch4_protocol_units_and_totals(tmp_path):
+    per_tg = 1e9 / (SPHERE * 365.25 * 86400)  # 1 Tg CH4/yr over the sphere, kg m-2 s-1
+    cats = {"flux_ch4_total": 576, "flux_ch4_wetlands": 181, "flux_ch4_agriculture_waste": 217,
+            "flux_ch4_fossil": 111, "flux_ch4_biomass_biofuel_burning": 30}
+    good = _cf_file(tmp_path / "TM5-CAMS_GOSAT_flux_ch4.nc", months=216, first="2000-01-01", lat="lat", lon="lon",
+                    variables={k: (v * per_tg, "kg m-2 s-1") for k, v in cats.items()})
+    assert check(good, "gcp-ch4-td", cf=False).n_errors == 0
+    tg = _cf_file(tmp_path / "TM5-CAMS_SURF_flux_ch4.nc", months=216, first="2000-01-01", lat="lat", lon="lon",
+                  variables={k: (v * per_tg * 1e3, "g m-2 s-1" if k == "flux_ch4_total" else "kg m-2 s-1")
+                             for k, v in cats.items()})
+    f = check(tg, "gcp-ch4-td", cf=False).findings
+    assert any(x.rule == "var.units" and x.variable == "flux_ch4_total" for x in f)
+    assert any(x.rule == "data.total_range" and x.variable == "flux_ch4_wetlands" for x in f)

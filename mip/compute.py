@@ -6,6 +6,10 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["scheduler", "compute"]
 
@@ -37,7 +41,7 @@ def scheduler(address: str | None = None) -> Iterator[object | None]:
         client.close()
 
 
-def compute(obj, client: object | None = None, *, progress: bool = True):
+def compute(obj: "xr.Dataset | xr.DataArray", client: object | None = None, *, progress: bool = True) -> "xr.Dataset | xr.DataArray":
     """Compute a lazy xarray object, with a progress bar on standard error.
 
     Parameters

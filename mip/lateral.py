@@ -22,13 +22,16 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+#: Inputs and outputs: scalars, numpy arrays or DataArrays (the functions are elementwise).
+ArrayLike = float | np.ndarray | xr.DataArray
+
 __all__ = ["nce", "dc_loss", "dc_loss_uncertainty", "nce_uncertainty", "gcb_river_adjustment", "GCB_RIVER"]
 
 #: GCB pre-industrial river flux adjustment (Pg C/yr) and its split over latitude bands.
 GCB_RIVER = {"total": 0.65, "north": 0.14, "tropics": 0.42, "south": 0.09}
 
 
-def nce(nbe, ff):
+def nce(nbe: ArrayLike, ff: ArrayLike) -> ArrayLike:
     """Net carbon exchange NCE = NBE + FF (fossil emissions positive).
 
     Parameters
@@ -43,7 +46,7 @@ def nce(nbe, ff):
     return nbe + ff
 
 
-def dc_loss(nbe, rivers, wood_crop, reduced=None):
+def dc_loss(nbe: ArrayLike, rivers: ArrayLike, wood_crop: ArrayLike, reduced: ArrayLike | None = None) -> ArrayLike:
     """Stock loss ΔC_loss = NBE − Rivers − (Wood + Crop) [− reduced species].
 
     Parameters
@@ -67,7 +70,8 @@ def _quad(*terms):
     return np.sqrt(sum(t**2 for t in terms if t is not None))
 
 
-def dc_loss_uncertainty(nbe_unc, rivers_unc=None, wood_crop_unc=None, reduced_unc=None, *, uncertainty: str = "quadrature"):
+def dc_loss_uncertainty(nbe_unc: ArrayLike, rivers_unc: ArrayLike | None = None, wood_crop_unc: ArrayLike | None = None,
+                        reduced_unc: ArrayLike | None = None, *, uncertainty: str = "quadrature") -> ArrayLike:
     """Uncertainty of ΔC_loss.
 
     Parameters
@@ -92,7 +96,7 @@ def dc_loss_uncertainty(nbe_unc, rivers_unc=None, wood_crop_unc=None, reduced_un
     return _quad(nbe_unc, rivers_unc, wood_crop_unc, reduced_unc)
 
 
-def nce_uncertainty(nbe_unc, ff_unc, *, uncertainty: str = "quadrature"):
+def nce_uncertainty(nbe_unc: ArrayLike, ff_unc: ArrayLike, *, uncertainty: str = "quadrature") -> ArrayLike:
     """Uncertainty of NCE (quadrature, or the NBE uncertainty alone with ``"ceos"``)."""
     return nbe_unc if uncertainty == "ceos" else _quad(nbe_unc, ff_unc)
 

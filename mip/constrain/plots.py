@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -12,6 +13,11 @@ import numpy as np  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from mip.constrain.linear import fit_ols  # noqa: E402
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from mip.constrain.runner import Outcome
 
 __all__ = ["scatter_figure", "pdf_figure", "case_panels", "save"]
 
@@ -37,7 +43,7 @@ def _points(outcome, cases):
     return np.array(xs), np.array(ys), ms
 
 
-def scatter_figure(outcome, method: str | None = None):
+def scatter_figure(outcome: "Outcome", method: str | None = None) -> "Figure":
     """One panel per group: members, the fitted line, a 66 % OLS prediction band, the observations."""
     method = method or outcome.spec.method
     groups: dict[str, list[str]] = {}
@@ -71,7 +77,7 @@ def scatter_figure(outcome, method: str | None = None):
     return fig
 
 
-def pdf_figure(outcome, case: str):
+def pdf_figure(outcome: "Outcome", case: str) -> "Figure":
     """Unconstrained (prior) vs constrained densities of every method for one case."""
     fig, ax = plt.subplots(figsize=(6, 4))
     first = next(iter(outcome.results.values()))[case]
@@ -91,7 +97,7 @@ def pdf_figure(outcome, case: str):
     return fig
 
 
-def case_panels(outcome, method: str | None = None):
+def case_panels(outcome: "Outcome", method: str | None = None) -> "Figure":
     """One panel per case: its members, the group fit, the observation and the constrained value."""
     method = method or outcome.spec.method
     cases = list(outcome.results[method])

@@ -22,13 +22,13 @@ import pandas as pd
 
 from mip.ch4budget import TD_BU_PAIRS as PAIRS
 from mip.ch4budget import bu_summary, td_summary
+from mip.io import atomic_write
 from mip.products.gcp_ch4 import PERIODS, read_workbook
 from mip.report.figures import save, td_bu_bars
 
 def _atomic_csv(df: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(path.name + ".part")
-    df.to_csv(tmp, index=False, float_format="%.2f")
-    tmp.replace(path)
+    with atomic_write(path) as tmp:
+        df.to_csv(tmp, index=False, float_format="%.2f")
 
 
 def main(argv: list[str] | None = None) -> int:

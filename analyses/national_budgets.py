@@ -27,6 +27,7 @@ import pandas as pd  # noqa: E402
 
 from mip import open_ensemble  # noqa: E402
 from mip.errors import MemberWarning  # noqa: E402
+from mip.io import atomic_write, save_figure  # noqa: E402
 from mip.national import compare_inventory, national_budget  # noqa: E402
 from mip.products.ceos import read_ceos_grid, write_ceos_countries  # noqa: E402
 from mip.regions import from_vector  # noqa: E402
@@ -47,15 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     budget = national_budget(ens, countries, lateral, uncertainty=a.uncertainty).compute()
     write_ceos_countries(budget, a.out / "national_budgets.csv",
                          header=["# SYNTHETIC national budgets from the fluxmip sample (not real data)"])
-    tmp = a.out / "national_budgets.nc.part"
-    budget.to_netcdf(tmp)
-    tmp.replace(a.out / "national_budgets.nc")
+    with atomic_write(a.out / "national_budgets.nc") as tmp:
+        budget.to_netcdf(tmp)
     inv = pd.DataFrame({"iso3": ["XNA", "XEU", "XAS", "FRA"], "year": 2015, "value": [-250.0, -150.0, -700.0, -40.0],
                         "unit": "TgCO2", "uncertainty": [100.0, 60.0, 200.0, 10.0]})
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always", MemberWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MemberWarning)  # the unknown countries are printed below
         comp, unknown = compare_inventory(budget, inv, file="synthetic inventory")
-    comp.to_csv(a.out / "inventory_comparison.csv", index=False, float_format="%.4g")
+    with atomic_write(a.out / "inventory_comparison.csv") as tmp:
+        comp.to_csv(tmp, index=False, float_format="%.4g")
     area = budget["region_area"].to_series() if "region_area" in budget.coords else None
     largest = list(area.sort_values(ascending=False).index[:6]) if area is not None else list(budget.country.values)
     fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -70,8 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     ax.set_title("SYNTHETIC sample, experiment IS, 2015: NBE vs ΔC_loss")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(a.out / "nbe_vs_dc_loss.png", dpi=100)
-    plt.close(fig)
+    save_figure(fig, a.out / "nbe_vs_dc_loss.png")
     print(budget[["NBE", "NCE", "dC_loss", "dC_loss_unc"]].sel(year=2015, experiment="IS")
           .to_dataframe()[["NBE", "NCE", "dC_loss", "dC_loss_unc"]].round(1).to_string())
     if unknown:

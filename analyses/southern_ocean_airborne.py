@@ -26,6 +26,7 @@ import pandas as pd
 from mip.constrain.output import campaign_table, write_outcome
 from mip.constrain.runner import run_spec
 from mip.constrain.spec import load_spec
+from mip.io import atomic_write
 from mip.obs import read_campaigns
 
 SPEC = Path(__file__).resolve().parents[1] / "constraints" / "southern-ocean-airborne.yaml"
@@ -67,17 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     unc = methods.pivot(index="campaign", columns="method", values="flux_unc").loc[camps.index]
     side = pd.concat({"flux": wide, "flux_unc": unc}, axis=1)
     side.columns = [f"{m} {q}" for q, m in side.columns]
-    tmp = a.out / "methods.csv.part"
-    side.reset_index().to_csv(tmp, index=False, float_format="%.4f")
-    tmp.replace(a.out / "methods.csv")
+    with atomic_write(a.out / "methods.csv") as tmp:
+        side.reset_index().to_csv(tmp, index=False, float_format="%.4f")
     am = []
     for label in methods["method"].unique():
         mean, se = annual_mean(methods[methods.method == label], camps)
         am.append({"method": label, "annual_mean": mean, "annual_mean_se": se})
     am = pd.DataFrame(am)
-    tmp = a.out / "annual_mean.csv.part"
-    am.to_csv(tmp, index=False, float_format="%.4f")
-    tmp.replace(a.out / "annual_mean.csv")
+    with atomic_write(a.out / "annual_mean.csv") as tmp:
+        am.to_csv(tmp, index=False, float_format="%.4f")
     main_t = campaign_table(outcome)
     print("Southern Ocean flux south of 45°S, Pg C/yr (ODR, unscaled covariance, as Long et al. 2021):")
     print(main_t.round(3).to_string(index=False))

@@ -13,9 +13,10 @@ __all__ = ["main"]
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text)
-    tmp.replace(path)
+    from mip.io import atomic_write
+
+    with atomic_write(path) as tmp:
+        tmp.write_text(text)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -139,6 +140,7 @@ def _national(args: argparse.Namespace, ds, regions) -> list[Path]:
     """Stock-change budgets per region with lateral fluxes (CEOS layout) and the inventory comparison."""
     import pandas as pd
 
+    from mip.io import atomic_write
     from mip.national import compare_inventory, national_budget
     from mip.products.ceos import read_ceos_grid, write_ceos_countries
 
@@ -151,9 +153,8 @@ def _national(args: argparse.Namespace, ds, regions) -> list[Path]:
                                         "# NBE, NCE, dC_loss: ensemble median; unc: IQR/1.35 (NBE) combined with "
                                         "the lateral uncertainties"])]
     nc = Path(f"{stem}_national.nc")
-    tmp = nc.with_name(nc.name + ".part")
-    budget.to_netcdf(tmp)
-    tmp.replace(nc)
+    with atomic_write(nc) as tmp:
+        budget.to_netcdf(tmp)
     out.append(nc)
     if args.inventory:
         table = pd.read_csv(args.inventory)

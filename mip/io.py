@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["open_netcdf", "NETCDF_MAGIC", "DEFAULT_CHUNKS"]
+__all__ = ["open_netcdf", "atomic_write", "save_figure", "NETCDF_MAGIC", "DEFAULT_CHUNKS"]
 
 #: Dask chunks used when reading: a year of months and one member per chunk keeps
 #: memory small whatever the ensemble's size (dimensions a file lacks are ignored).
@@ -62,3 +64,56 @@ def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | N
     except Exception as exc:  # netCDF4/HDF5 raise many types; each is a broken file here
         raise InputError(p, None, f"unreadable ({type(exc).__name__}: {exc})",
                          "a readable netCDF file (is it truncated?)") from exc
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | Path) -> Iterator[Path]:
+    """Write to a temporary name beside ``path`` and move it into place only on success.
+
+    Usage: ``with atomic_write(p) as tmp: df.to_csv(tmp)``.  A writer that fails leaves no
+    file, partial or stale, under ``path``'s temporary name; the suffix is kept so writers that
+    read the format from it (matplotlib) still work.
+
+    Parameters
+    ----------
+    path
+        The final file.
+
+    Yields
+    ------
+    pathlib.Path
+        The temporary path to write.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.stem}.part{path.suffix}")
+    try:
+        yield tmp
+        tmp.replace(path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def save_figure(fig, path: str | Path, *, dpi: int = 100) -> Path:
+    """Save a matplotlib figure atomically and close it.
+
+    Parameters
+    ----------
+    fig
+        The figure.
+    path
+        PNG (or any format matplotlib infers from the suffix).
+    dpi
+        Resolution.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    import matplotlib.pyplot as plt
+
+    with atomic_write(path) as tmp:
+        fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return Path(path)

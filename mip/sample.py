@@ -18,6 +18,7 @@ import yaml
 from global_land_mask import globe
 
 from mip.grid import cell_area, centre_bounds
+from mip.io import atomic_write
 
 __all__ = ["SAMPLE_TOTALS", "SAMPLE_MODELS", "SAMPLE_EXPERIMENTS", "write_oco2mip_sample", "land_fraction_1deg"]
 
@@ -134,9 +135,8 @@ def write_oco2mip_sample(root: str | Path, *, models: tuple[str, ...] = SAMPLE_M
             out = root / "oco2mip-v10" / exp / f"{model}_gridded_fluxes_{exp}.nc4"
             out.parent.mkdir(parents=True, exist_ok=True)
             enc = {v: {"zlib": True, "complevel": 1} for v in ("land", "ocean", "net")}
-            tmp = out.with_suffix(".nc4.part")
-            ds.to_netcdf(tmp, format="NETCDF4", encoding=enc)
-            tmp.replace(out)
+            with atomic_write(out) as tmp:
+                ds.to_netcdf(tmp, format="NETCDF4", encoding=enc)
     proto = yaml.safe_load((Path(__file__).resolve().parents[1] / "catalogs" / "protocols" / "oco2mip-v10.yaml")
                            .read_text())
     proto.update(name="oco2mip-v10-sample", title="OCO-2 v10 MIP layout, sample period (12 months of one year)")
@@ -260,7 +260,6 @@ def write_lateral_sample(path: str | Path, *, years: tuple[int, ...] = (2015,)) 
         ds[f"{k}_meanYear"] = (("lat", "lon"), data.mean(0).astype("f4"), attrs)
         ds[f"{k}_unc_meanYear"] = (("lat", "lon"), unc.mean(0).astype("f4"), attrs)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    ds.to_netcdf(tmp, encoding={v: {"zlib": True, "complevel": 1} for v in ds.data_vars})
-    tmp.replace(path)
+    with atomic_write(path) as tmp:
+        ds.to_netcdf(tmp, encoding={v: {"zlib": True, "complevel": 1} for v in ds.data_vars})
     return path

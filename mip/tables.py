@@ -7,19 +7,15 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
+from mip.io import atomic_write
 from mip.stats import ensemble_stats
 
 __all__ = ["write_budget", "stats_table"]
 
 
 def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(path.name + ".part")
-    try:
+    with atomic_write(path) as tmp:
         write(tmp)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def stats_table(totals: xr.Dataset, *, groups=None) -> pd.DataFrame:

@@ -120,9 +120,22 @@ def test_cli_demo(tmp_path, capsys):
     assert table[0] == "model,experiment,land,ocean"
     row = dict(zip(table[0].split(","), next(r for r in table if r.startswith("LoFI,IS")).split(",")))
     assert float(row["land"]) == pytest.approx(SAMPLE_TOTALS[("LoFI", "IS")][0], abs=5e-4)
-    assert not list(tmp_path.glob("*.part"))
+    assert not list(tmp_path.glob("*.part*"))
 
 
 def test_sample_is_labelled_synthetic(sample_root):
     ds = xr.open_dataset(sample_root / "oco2mip-v10/IS/Ames_gridded_fluxes_IS.nc4")
     assert ds.attrs["synthetic"] == "true" and "SYNTHETIC" in ds.attrs["comment"]
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path):
+    from mip.io import atomic_write
+    target = tmp_path / "table.csv"
+    with pytest.raises(RuntimeError):
+        with atomic_write(target) as tmp:
+            tmp.write_text("half a table")
+            raise RuntimeError("writer failed")
+    assert not target.exists() and not list(tmp_path.iterdir())
+    with atomic_write(target) as tmp:
+        tmp.write_text("a,b\n")
+    assert target.read_text() == "a,b\n" and [p.name for p in tmp_path.iterdir()] == ["table.csv"]

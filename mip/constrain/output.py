@@ -8,14 +8,14 @@ import pandas as pd
 
 from mip.constrain.plots import case_panels, pdf_figure, save, scatter_figure
 from mip.constrain.runner import Outcome
+from mip.io import atomic_write
 
 __all__ = ["write_outcome", "campaign_table"]
 
 
 def _csv(df: pd.DataFrame, path: Path) -> Path:
-    tmp = path.with_name(path.name + ".part")
-    df.to_csv(tmp, index=False, float_format="%.10g")
-    tmp.replace(path)
+    with atomic_write(path) as tmp:
+        df.to_csv(tmp, index=False, float_format="%.10g")
     return path
 
 

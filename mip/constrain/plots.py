@@ -13,6 +13,7 @@ import numpy as np  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from mip.constrain.linear import fit_ols  # noqa: E402
+from mip.io import save_figure  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -24,13 +25,9 @@ __all__ = ["scatter_figure", "pdf_figure", "case_panels", "save"]
 COLORS = plt.get_cmap("tab10").colors
 
 
-def save(fig, path: Path) -> Path:
-    """Save a figure atomically (no partial PNG) and close it."""
-    tmp = path.with_name(path.stem + ".part.png")
-    fig.savefig(tmp, dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+def save(fig: "Figure", path: Path) -> Path:
+    """Save a figure atomically and close it (:func:`mip.io.save_figure` at 100 dpi)."""
+    return save_figure(fig, path, dpi=100)
 
 
 def _points(outcome, cases):

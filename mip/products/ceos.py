@@ -19,7 +19,7 @@ import xarray as xr
 
 from mip.errors import InputError
 from mip.grid import standardise_grid
-from mip.io import open_netcdf
+from mip.io import atomic_write, open_netcdf
 from mip.products._common import as_paths, onto_grid
 from mip.units import MOLAR_MASS, factor_to, parse_native
 
@@ -139,11 +139,9 @@ def write_ceos_countries(ds: xr.Dataset, path: str | PathLike, *, header: list[s
     lines = list(header or [])
     lines = (lines + [f"# {'CEOS-layout budget table written by fluxmip' if i == 0 else ''}".rstrip()
                       for i in range(len(lines), CEOS_HEADER)])[:CEOS_HEADER]
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("w") as fh:
+    with atomic_write(path) as tmp, tmp.open("w") as fh:
         fh.write("\n".join(lines) + "\n")
         df.to_csv(fh, index=False, float_format="%.10g")
-    tmp.replace(path)
     return path
 
 
@@ -183,7 +181,6 @@ def write_ceos_grid(ds: xr.Dataset, path: str | PathLike) -> Path:
                     out[f"{e}_{q}{unc}"] = (ds[f"{q}{unc}"].sel(experiment=e, drop=True) * f).assign_attrs(attrs)
     out = out.drop_vars([c for c in out.coords if c not in ("lat", "lon", "year")])
     out.attrs.update({k: v for k, v in ds.attrs.items() if isinstance(v, (str, int, float))})
-    tmp = path.with_name(path.name + ".part")
-    out.to_netcdf(tmp)
-    tmp.replace(path)
+    with atomic_write(path) as tmp:
+        out.to_netcdf(tmp)
     return path

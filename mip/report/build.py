@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mip.io import atomic_write
 from mip.report import figures as F
 
 __all__ = ["build_report"]
@@ -35,10 +36,8 @@ class _Page:
 
     def table(self, df: pd.DataFrame, name: str, caption: str = "") -> None:
         csv = self.out / "tables" / f"{name}.csv"
-        csv.parent.mkdir(parents=True, exist_ok=True)
-        tmp = csv.with_name(csv.name + ".part")
-        df.to_csv(tmp, index=False, float_format="%.6g")
-        tmp.replace(csv)
+        with atomic_write(csv) as tmp:
+            df.to_csv(tmp, index=False, float_format="%.6g")
         self.tables.append(csv)
         cap = f"<caption>{html.escape(caption)} (<a href='tables/{csv.name}'>CSV</a>)</caption>"
         body = df.to_html(index=False, float_format=lambda v: f"{v:.3g}", border=0, escape=True)
@@ -56,9 +55,8 @@ class _Page:
         page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
                 f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>{''.join(self.parts)}</body></html>\n")
         p = self.out / "index.html"
-        tmp = p.with_name("index.html.part")
-        tmp.write_text(page)
-        tmp.replace(p)
+        with atomic_write(p) as tmp:
+            tmp.write_text(page)
         return p
 
 

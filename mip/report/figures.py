@@ -12,17 +12,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
 
+from mip.io import save_figure  # noqa: E402
+
 __all__ = ["save", "budget_bars", "region_timeseries", "maps", "td_bu_bars"]
 
 
 def save(fig, path: Path) -> Path:
-    """Save a figure atomically and close it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".part.png")
-    fig.savefig(tmp, dpi=90, bbox_inches="tight")
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    """Save a figure atomically and close it (:func:`mip.io.save_figure` at 90 dpi)."""
+    return save_figure(fig, path, dpi=90)
 
 
 def budget_bars(stats: pd.DataFrame, experiment: str, units: str):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-import numpy as np
 import xarray as xr
 
 __all__ = ["ensemble_stats", "group_means", "STATISTICS"]

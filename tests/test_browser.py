@@ -4,7 +4,6 @@ Marked ``browser``: skipped where no Chromium exists (``.ci/run`` installs Debia
 """
 
 import shutil
-from pathlib import Path
 
 import pytest
 

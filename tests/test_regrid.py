@@ -49,7 +49,7 @@ def test_constant_field_stays_constant():
 
 
 def test_agrees_with_xarray_regrid():
-    xarray_regrid = pytest.importorskip("xarray_regrid")  # noqa: F841
+    pytest.importorskip("xarray_regrid")  # registers the .regrid accessor
     src = _field(target_grid(1.0, 1.0), 3)
     tgt = target_grid(2.0, 2.5)
     ours = regrid(src, tgt).land

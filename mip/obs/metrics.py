@@ -9,7 +9,6 @@ it inside the layer (½ for bins straddling 280, 295 and 305 K).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

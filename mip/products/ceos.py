@@ -13,7 +13,6 @@ import re
 from os import PathLike
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 

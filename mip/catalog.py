@@ -22,6 +22,7 @@ from intake.source.base import DataSource, Schema
 from mip.ensemble import combine_members
 from mip.errors import InputError, MipError
 from mip.products import open_product
+from mip.yamlspec import resolve_name
 
 __all__ = ["ProductSource", "open_catalog", "open_ensemble", "catalog_dirs", "list_catalogs", "entry_members"]
 
@@ -61,12 +62,7 @@ def open_catalog(name_or_path: str | os.PathLike) -> Any:
     -------
     intake catalog
     """
-    p = Path(name_or_path)
-    if not p.suffix:
-        known = list_catalogs()
-        if str(name_or_path) not in known:
-            raise MipError(f"unknown catalog {str(name_or_path)!r}; known: {', '.join(known) or 'none'}")
-        p = known[str(name_or_path)]
+    p = resolve_name(name_or_path, list_catalogs(), "catalog")
     if not p.exists():
         raise InputError(p, None, "no such catalog file", "an intake YAML catalog")
     try:

@@ -189,16 +189,10 @@ def cmd_constrain(args: argparse.Namespace) -> int:
 
 
 def _spec_path(name: str) -> str:
-    from mip.catalog import catalog_dirs
+    from mip.constrain.spec import list_specs
+    from mip.yamlspec import resolve_name
 
-    p = Path(name)
-    if p.exists() or p.suffix:
-        return str(p)
-    for d in catalog_dirs():
-        cand = d.parent / "constraints" / f"{name}.yaml"
-        if cand.exists():
-            return str(cand)
-    return str(p)
+    return str(resolve_name(name, list_specs(), "constraint spec"))
 
 
 def cmd_check(args: argparse.Namespace) -> int:

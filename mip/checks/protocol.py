@@ -6,10 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from mip.errors import InputError, MipError
+from mip.errors import MipError
+from mip.yamlspec import load_model, resolve_name
 
 __all__ = ["Protocol", "load_protocol", "protocol_dir", "list_protocols"]
 
@@ -118,12 +118,7 @@ def load_protocol(name_or_path: str | Path) -> Protocol:
     InputError
         Invalid YAML or fields (each named).
     """
-    p = Path(name_or_path)
-    if not p.suffix:
-        known = list_protocols()
-        if str(name_or_path) not in known:
-            raise MipError(f"unknown protocol {str(name_or_path)!r}; known: {', '.join(known)}")
-        p = known[str(name_or_path)]
+    p = resolve_name(name_or_path, list_protocols(), "protocol")
     if not p.exists():
         raise MipError(f"protocol file {p} does not exist")
     return _load(str(p.resolve()), p.stat().st_mtime_ns)
@@ -131,12 +126,4 @@ def load_protocol(name_or_path: str | Path) -> Protocol:
 
 @lru_cache(maxsize=32)
 def _load(path: str, mtime: int) -> Protocol:
-    p = Path(path)
-    try:
-        raw = yaml.safe_load(p.read_text())
-        return Protocol.model_validate(raw)
-    except yaml.YAMLError as exc:
-        raise InputError(p, None, f"invalid YAML ({exc})", "a protocol YAML file") from exc
-    except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise InputError(p, None, msgs, "a valid protocol (see docs)") from exc
+    return load_model(path, Protocol, "a MIP protocol")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mip.errors import InputError
+from mip.yamlspec import load_model
 
-__all__ = ["ConstraintSpec", "load_spec"]
+__all__ = ["ConstraintSpec", "load_spec", "list_specs"]
 
 
 class _Strict(BaseModel):
@@ -91,6 +90,11 @@ class ConstraintSpec(_Strict):
         return self
 
 
+def list_specs() -> dict[str, Path]:
+    """The project's constraint specs by name (``constraints/<name>.yaml``)."""
+    return {p.stem: p for p in sorted((Path(__file__).resolve().parents[2] / "constraints").glob("*.yaml"))}
+
+
 def load_spec(path: str | Path) -> ConstraintSpec:
     """Read and validate a constraint spec.
 
@@ -109,17 +113,7 @@ def load_spec(path: str | Path) -> ConstraintSpec:
         Naming the file and every invalid field.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(path, None, "no such file", "a constraint spec (YAML)")
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise InputError(path, None, f"invalid YAML ({exc})", "a constraint spec (YAML)") from exc
-    try:
-        spec = ConstraintSpec.model_validate(raw)
-    except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(spec)'}: {e['msg']}" for e in exc.errors())
-        raise InputError(path, None, msgs, "a valid constraint spec (see docs)") from exc
+    spec = load_model(path, ConstraintSpec, "a constraint spec")
     base = path.parent
     if spec.data.path and not Path(spec.data.path).is_absolute():
         spec.data.path = str((base / spec.data.path).resolve())

@@ -200,7 +200,8 @@ def _source(catalog: Any, entry: str, **overrides: Any) -> ProductSource:
 
 def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | None = None,
                   models: Sequence[str] | None = None, experiments: Sequence[str] | None = None,
-                  regrid: tuple[float, float] | None = None, **options: Any) -> xr.Dataset:
+                  regrid: tuple[float, float] | None = None, check_all_nan: bool = True,
+                  **options: Any) -> xr.Dataset:
     """Open every member of a catalog entry as one Dataset with ``model`` and ``experiment`` dims.
 
     Members that are missing, unreadable, all-NaN or on a different grid are named in
@@ -219,6 +220,10 @@ def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | No
     regrid
         ``(dlat, dlon)``: put every member on that grid (conservatively) instead of
         leaving out members on another grid.
+    check_all_nan
+        Scan every member for all-NaN values now (one pass over the data). Callers that
+        read everything anyway can pass False and report all-NaN members from their own
+        results (as ``mip budget`` does), saving a pass.
     **options
         Extra reader options for every member.
 
@@ -227,7 +232,7 @@ def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | No
     xarray.Dataset
     """
     src = _source(catalog, entry, data_root=None if data_root is None else str(data_root),
-                  models=models, experiments=experiments, regrid=regrid)
+                  models=models, experiments=experiments, regrid=regrid, check_all_nan=check_all_nan)
     if options:
         src = src.with_options(options={**src.options, **options})
     return src.read()

@@ -123,8 +123,10 @@ def cmd_budget(args: argparse.Namespace) -> int:
             raise MipError(f"--period {args.period!r}: use monthly, annual or START:END (e.g. 2015-01-01:2021-01-01)")
         period = (a, b)
     with scheduler(args.scheduler) as client:
-        ds = open_ensemble(args.catalog, args.entry, data_root=args.data_root, regrid=regrid)
+        # all-NaN members are found from the totals below, so the data are read once, not twice
+        ds = open_ensemble(args.catalog, args.entry, data_root=args.data_root, regrid=regrid, check_all_nan=False)
         totals = compute(aggregate(ds, regions, period=period), client, progress=not args.quiet)
+    _report_all_nan(totals, ds)
     for k in ("excluded_members", "absent_pairs"):
         if k in ds.attrs:
             totals.attrs[k] = ds.attrs[k]
@@ -134,6 +136,24 @@ def cmd_budget(args: argparse.Namespace) -> int:
         files += _national(args, ds, regions)
     print("written: " + ", ".join(str(f) for f in files))
     return 0
+
+
+def _report_all_nan(totals, ds) -> None:
+    """Name the listed members whose every total is NaN (they contribute nothing), as open_ensemble would."""
+    import numpy as np
+
+    listed = ~np.isin(
+        [[f"{m}/{e}" for e in totals.experiment.values] for m in totals.model.values],
+        str(ds.attrs.get("absent_pairs", "")).split("; "))
+    nan = np.all([totals[v].isnull().all([d for d in totals[v].dims if d not in ("model", "experiment")]).values
+                  for v in totals.data_vars], axis=0)
+    bad = [f"{m}/{e}: all values NaN" for i, m in enumerate(totals.model.values)
+           for j, e in enumerate(totals.experiment.values) if nan[i, j] and listed[i, j]]
+    if bad:
+        prev = ds.attrs.get("excluded_members")
+        ds.attrs["excluded_members"] = "; ".join(([prev] if prev else []) + bad)
+        warnings.warn("all-NaN member(s), counted as missing in the statistics: " + "; ".join(bad), MemberWarning,
+                      stacklevel=2)
 
 
 def _national(args: argparse.Namespace, ds, regions) -> list[Path]:

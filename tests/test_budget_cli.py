@@ -67,3 +67,24 @@ def test_open_ensemble_regrids_on_request(sample_root, tmp_path):
         ds = open_ensemble(root / "sample-oco2mip.yaml", "gridded_fluxes", regrid=(1.0, 1.0))
     tot = global_total(ds.sel(model=["LoFI"], experiment=["LNLG"])).land.compute().item()
     assert tot == pytest.approx(4 * np.pi * 6_371_007.2**2 * 1e-15, rel=1e-9)
+
+
+def test_budget_cli_names_all_nan_member(sample_root, tmp_path):
+    import shutil
+    import warnings
+
+    from layouts import oco2mip_file
+    from mip.errors import MemberWarning
+
+    root = tmp_path / "s"
+    shutil.copytree(sample_root, root)
+    oco2mip_file(root / "oco2mip-v10/IS/WOMBAT_gridded_fluxes_IS.nc4", land=np.float32(np.nan),
+                 ocean=np.float32(np.nan))
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always", MemberWarning)
+        assert main(["budget", str(root / "sample-oco2mip.yaml"), "gridded_fluxes", "--regions", "bands",
+                     "--period", "annual", "--quiet", "--out", str(tmp_path / "b.csv")]) == 0
+    assert any("WOMBAT/IS: all values NaN" in str(w.message) for w in rec)
+    stats = pd.read_csv(tmp_path / "b_stats.csv")
+    row = stats[(stats.variable == "land") & (stats.experiment == "IS") & (stats.region == "north")].iloc[0]
+    assert row["n"] == 3 and row["n_missing"] == 1

@@ -200,7 +200,7 @@ def _source(catalog: Any, entry: str, **overrides: Any) -> ProductSource:
 
 def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | None = None,
                   models: Sequence[str] | None = None, experiments: Sequence[str] | None = None,
-                  regrid: tuple[float, float] | None = None, check_all_nan: bool = True,
+                  regrid: tuple[float, float] | None = None, check_all_nan: bool | None = None,
                   **options: Any) -> xr.Dataset:
     """Open every member of a catalog entry as one Dataset with ``model`` and ``experiment`` dims.
 
@@ -223,7 +223,8 @@ def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | No
     check_all_nan
         Scan every member for all-NaN values now (one pass over the data). Callers that
         read everything anyway can pass False and report all-NaN members from their own
-        results (as ``mip budget`` does), saving a pass.
+        results (as ``mip budget`` does), saving a pass.  Default (``None``): what the
+        catalog entry says (its ``check_all_nan`` argument, True unless set).
     **options
         Extra reader options for every member.
 

@@ -62,6 +62,23 @@ def test_all_nan_and_other_grid_members(sample_root, tmp_path):
     assert "LoFI/LNLG: grid (90, 144)" in ex and "regrid" in ex
 
 
+def test_catalog_check_all_nan_setting_is_honoured(sample_root, tmp_path):
+    root = _copy_catalog(sample_root, tmp_path)
+    oco2mip_file(root / "oco2mip-v10/IS/WOMBAT_gridded_fluxes_IS.nc4", land=np.float32(np.nan),
+                 ocean=np.float32(np.nan))
+    cat = root / "sample-oco2mip.yaml"
+    text = cat.read_text()
+    assert "check_all_nan" not in text
+    # the entry says check_all_nan: false -> the member is kept (its totals are NaN, not dropped)
+    cat.write_text(text.replace("      family: oco2mip", "      family: oco2mip\n      check_all_nan: false"))
+    ds = open_ensemble(cat, "gridded_fluxes")
+    assert "excluded_members" not in ds.attrs
+    assert np.isnan(global_total(ds, ["land"]).land.sel(model="WOMBAT", experiment="IS").compute().item())
+    # an explicit argument overrides the entry
+    with pytest.warns(MemberWarning, match="WOMBAT/IS: all values NaN"):
+        open_ensemble(cat, "gridded_fluxes", check_all_nan=True)
+
+
 def test_time_axis_mismatch_reported(sample_root, tmp_path):
     root = _copy_catalog(sample_root, tmp_path)
     oco2mip_file(root / "oco2mip-v10/IS/Ames_gridded_fluxes_IS.nc4", months=11)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dask.array as dsa
 import numpy as np
 import scipy.sparse as sp
 import xarray as xr
@@ -20,6 +21,25 @@ def _apply(w: sp.csr_matrix, x: np.ndarray) -> np.ndarray:
     flat = x.reshape(-1, x.shape[-2] * x.shape[-1])
     out = (w @ flat.T).T  # (n, region); NaN cells reach only the regions that contain them
     return np.asarray(out).reshape(lead + (w.shape[0],))
+
+
+def _region_totals(da: xr.DataArray, w: sp.csr_matrix) -> xr.DataArray:
+    """``w @ cells`` for every leading index: (..., lat, lon) → (..., region), lazily if ``da`` is."""
+    da = da.transpose(..., "lat", "lon")
+    lead = da.dims[:-2]
+    coords = {k: c for k, c in da.coords.items() if not ({"lat", "lon"} & set(c.dims))}
+    data = da.data
+    if hasattr(data, "dask"):
+        if len(data.chunks[-2]) > 1 or len(data.chunks[-1]) > 1:
+            data = data.rechunk({data.ndim - 2: -1, data.ndim - 1: -1})  # the product needs whole grids
+        # concatenate=False: each block is handed over as it is (a single block in a list per
+        # contracted grid axis) — with concatenation dask would copy every block first
+        idx = "abcdefghijklmnop"[:data.ndim - 2]
+        out = dsa.blockwise(lambda x: _apply(w, x[0][0]), idx + "r", data, idx + "yx", new_axes={"r": w.shape[0]},
+                            dtype="f8", concatenate=False)
+    else:
+        out = _apply(w, np.asarray(data))
+    return xr.DataArray(out, dims=lead + ("region",), coords=coords)
 
 
 def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, str] | None = None,
@@ -59,13 +79,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     for v in variables or flux_variables(ds):
         basis = ds[v].attrs["reported_as"]
         units, to = TOTAL_UNITS[basis]
-        src = ds[v]
-        if src.chunks is not None and (len(src.chunksizes["lat"]) > 1 or len(src.chunksizes["lon"]) > 1):
-            src = src.chunk({"lat": -1, "lon": -1})  # the product needs whole grids; no copy when already so
-        tot = xr.apply_ufunc(
-            lambda x: _apply(w, x), src, input_core_dims=[["lat", "lon"]], output_core_dims=[["region"]],
-            dask="parallelized", output_dtypes=["f8"], dask_gufunc_kwargs={"output_sizes": {"region": len(regions)}},
-        )  # kg s-1
+        tot = _region_totals(ds[v], w)  # kg s-1
         if period == "annual":
             tot = (tot * dt).groupby("time.year").sum(skipna=False) / dt.groupby("time.year").sum()
         elif isinstance(period, tuple) or period == "all":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import dask.array as dsa
 import numpy as np
 import scipy.sparse as sp
@@ -16,11 +18,31 @@ from mip.units import SECONDS_PER_YEAR
 __all__ = ["aggregate"]
 
 
+_scratch = threading.local()
+_SCRATCH_MAX_BYTES = 64 * 2**20  # larger blocks get a fresh copy (not kept by the thread)
+
+
+def _cells_first(flat: np.ndarray) -> np.ndarray:
+    """``flat.T`` as a C-ordered float64 array, in a buffer reused by this thread.
+
+    Scipy's sparse × dense product wants the dense operand cells-first; a fresh copy for
+    every block costs more (the kernel maps new pages for it) than the product itself.
+    """
+    shape = flat.shape[::-1]
+    if flat.size * 8 > _SCRATCH_MAX_BYTES:
+        return np.ascontiguousarray(flat.T, dtype="f8")
+    buf = getattr(_scratch, "buf", None)
+    if buf is None or buf.shape != shape:
+        buf = _scratch.buf = np.empty(shape)
+    np.copyto(buf, flat.T)
+    return buf
+
+
 def _apply(w: sp.csr_matrix, x: np.ndarray) -> np.ndarray:
     lead = x.shape[:-2]
     flat = x.reshape(-1, x.shape[-2] * x.shape[-1])
-    out = (w @ flat.T).T  # (n, region); NaN cells reach only the regions that contain them
-    return np.asarray(out).reshape(lead + (w.shape[0],))
+    out = (w @ _cells_first(flat)).T  # (n, region); NaN cells reach only the regions that contain them
+    return np.ascontiguousarray(out).reshape(lead + (w.shape[0],))
 
 
 def _region_totals(da: xr.DataArray, w: sp.csr_matrix) -> xr.DataArray:

@@ -1,23 +1,36 @@
 """Exact area on the sphere of polygon ∩ grid cell, for polygons with edges straight in lon-lat.
 
 Shapefile polygons have edges that are straight lines in (longitude, latitude).  The
-spherical area of such a region is ``R² ∬ cos φ dφ dλ``, and Green's theorem turns it
-into the boundary integral ``R² ∮ −sin φ dλ``.  Along a straight edge from
-(λ₁, φ₁) to (λ₂, φ₂) the integral is closed-form::
+spherical area of such a region is ``R² ∬ cos φ dφ dλ = R² ∬ dλ dμ`` (μ = sin φ), and
+Green's theorem turns it into the boundary integral ``R² ∮ −μ dλ`` (counter-clockwise
+rings).  Along a straight edge from (λ₁, φ₁) to (λ₂, φ₂) the integral is closed-form::
 
     ∫ sin φ dλ = (λ₂ − λ₁) · sin φ̄ · sinc(Δφ/2),   φ̄ = (φ₁+φ₂)/2, Δφ = φ₂ − φ₁
 
-(sinc(x) = sin x / x), which is exact and stable when Δφ → 0.  Clipping a polygon to
-a cell (a rectangle in lon-lat) with shapely keeps the edges straight, so the covered
-area of every cell is exact up to rounding (far below 1e-6 of the cell area).
+(sinc(x) = sin x / x), which is exact and stable when Δφ → 0.
+
+Coverage of every grid cell at once (:func:`coverage_fractions`): cut each edge where it
+crosses a grid line, so that every piece lies in one cell (i, j).  The area of the polygon
+inside column j and between the latitudes μᵢ and μᵢ₊₁ is, by the same theorem applied
+to the polygon ∩ column (the column's own sides have dλ = 0 and add nothing),
+
+    −R² Σ_pieces in column j ∫ clip(μ(λ) − μᵢ, 0, μᵢ₊₁ − μᵢ) dλ,
+
+so a piece in cell (i, j) adds ``∫ (sin φ − μᵢ) dλ`` to that cell and its full
+``Δλ (μₖ₊₁ − μₖ)`` to every cell k < i below it in the column (a running sum down the
+column).  No polygon clipping is needed: the result is exact up to rounding (≈1e-13 of a
+cell's area), for any number of polygons in one vectorised pass, with holes (rings are
+signed by their orientation) and polygons across the grid's longitude seam (columns are
+periodic in 360°).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 import shapely
 
-__all__ = ["spherical_area", "cell_fractions", "covered_cells"]
+__all__ = ["spherical_area", "coverage_fractions"]
 
 
 def _ring_integrals(geoms: np.ndarray) -> np.ndarray:
@@ -64,59 +77,147 @@ def spherical_area(geoms, radius: float) -> np.ndarray:
     return radius**2 * _ring_integrals(g)
 
 
-def cell_fractions(geom, lat_bounds: np.ndarray, lon_bounds: np.ndarray,
-                   cell_areas: np.ndarray, radius: float) -> np.ndarray:
-    """Covered fraction of every cell of a regular grid by one (multi)polygon (dense).
+def _polygons(geoms) -> tuple[np.ndarray, np.ndarray]:
+    """Every Polygon part of ``geoms`` (multi-parts and collections flattened), with its owner's index."""
+    g = np.atleast_1d(np.asarray(geoms, dtype=object))
+    owner = np.arange(len(g))
+    keep = ~(shapely.is_missing(g) | shapely.is_empty(g))
+    g, owner = g[keep], owner[keep]
+    while True:
+        tid = shapely.get_type_id(g)
+        multi = np.isin(tid, (4, 5, 6, 7))  # Multi* and GeometryCollection
+        if not multi.any():
+            break
+        parts, idx = shapely.get_parts(g[multi], return_index=True)
+        g = np.concatenate([g[~multi], parts])
+        owner = np.concatenate([owner[~multi], owner[multi][idx]])
+    poly = shapely.get_type_id(g) == 3
+    return g[poly], owner[poly]
 
-    See :func:`covered_cells`, which this wraps.
-    """
-    frac = np.zeros(cell_areas.shape)
-    idx, val = covered_cells(geom, lat_bounds, lon_bounds, cell_areas, radius)
-    frac.ravel()[idx] = val
-    return frac
+
+def _edges(geoms) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Edges (x1, y1, x2, y2 in degrees), the ring of each edge, each ring's owner and kind (+1 exterior, −1 hole)."""
+    polys, owner = _polygons(geoms)
+    rings = [shapely.get_exterior_ring(polys)]
+    ring_owner, ring_kind = [owner], [np.ones(len(polys))]
+    nint = shapely.get_num_interior_rings(polys)
+    for k in range(int(nint.max(initial=0))):
+        has = nint > k
+        rings.append(shapely.get_interior_ring(polys[has], k))
+        ring_owner.append(owner[has])
+        ring_kind.append(-np.ones(int(has.sum())))
+    xy, ridx = shapely.get_coordinates(np.concatenate(rings), return_index=True)
+    same = ridx[1:] == ridx[:-1]
+    edges = np.column_stack([xy[:-1][same], xy[1:][same]])
+    return edges, ridx[1:][same], np.concatenate(ring_owner), np.concatenate(ring_kind)
 
 
-def covered_cells(geom, lat_bounds: np.ndarray, lon_bounds: np.ndarray,
-                  cell_areas: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
-    """Covered fraction of every cell of a regular grid by one (multi)polygon.
+def _crossings(lo: np.ndarray, hi: np.ndarray, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(edge index, line value) for every sorted ``lines`` value strictly inside (lo, hi) of each edge."""
+    a = np.searchsorted(lines, lo, side="right")
+    n = np.searchsorted(lines, hi, side="left") - a
+    n = np.maximum(n, 0)
+    edge = np.repeat(np.arange(lo.size), n)
+    pos = np.repeat(a - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+    return edge, lines[pos]
+
+
+def coverage_fractions(geoms, lat_bounds: np.ndarray, lon_bounds: np.ndarray) -> sp.csr_matrix:
+    """Covered fraction of every cell of a lat-lon grid by each (multi)polygon, exactly.
 
     Parameters
     ----------
-    geom
-        Shapely (Multi)Polygon in lon-lat degrees, longitudes within [−180, 180].
+    geoms
+        Shapely Polygons / MultiPolygons (or an array of them) in lon-lat degrees; any
+        longitude range (cells are matched modulo 360° on a global grid).  Rings may
+        have either orientation; holes are subtracted.
     lat_bounds, lon_bounds
-        Grid bounds, shapes (nlat, 2) and (nlon, 2).
-    cell_areas
-        Spherical cell areas (nlat, nlon) on the same radius.
-    radius
-        Sphere radius in metres.
+        Contiguous cell bounds in degrees, shapes (nlat, 2) and (nlon, 2), ascending.
 
     Returns
     -------
-    (indices, fractions)
-        Flat (lat-major) indices of the cells the polygon touches and their covered
-        fractions in (0, 1].
+    scipy.sparse.csr_matrix
+        (geometry × cell) covered fractions in (0, 1], cells flattened lat-major.
     """
-    empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
-    if geom is None or geom.is_empty:
-        return empty
-    x0, y0, x1, y1 = geom.bounds
-    ilat = np.nonzero((lat_bounds[:, 1] > y0) & (lat_bounds[:, 0] < y1))[0]
-    ilon = np.nonzero((lon_bounds[:, 1] > x0) & (lon_bounds[:, 0] < x1))[0]
-    if ilat.size == 0 or ilon.size == 0:
-        return empty
-    jj, ii = np.meshgrid(ilon, ilat)
-    boxes = shapely.box(lon_bounds[jj, 0], lat_bounds[ii, 0], lon_bounds[jj, 1], lat_bounds[ii, 1])
-    shapely.prepare(geom)
-    hit = shapely.intersects(geom, boxes)
-    if not hit.any():
-        return empty
-    inside = shapely.contains_properly(geom, boxes[hit])
-    a = np.empty(hit.sum())
-    a[inside] = cell_areas[ii[hit][inside], jj[hit][inside]]
-    part = ~inside
-    if part.any():
-        a[part] = spherical_area(shapely.intersection(geom, boxes[hit][part]), radius)
-    f = np.clip(a / cell_areas[ii[hit], jj[hit]], 0.0, 1.0)
-    keep = f > 0
-    return (ii[hit][keep] * cell_areas.shape[1] + jj[hit][keep]).astype(np.int64), f[keep]
+    lat_b = np.asarray(lat_bounds, dtype="f8")
+    lon_b = np.asarray(lon_bounds, dtype="f8")
+    nlat, nlon = lat_b.shape[0], lon_b.shape[0]
+    g = np.atleast_1d(np.asarray(geoms, dtype=object))
+    lat_e = np.append(lat_b[:, 0], lat_b[-1, 1])
+    lon_e = np.append(lon_b[:, 0], lon_b[-1, 1])
+    edges, ring, ring_owner, ring_kind = _edges(g)
+    if edges.size == 0:
+        return sp.csr_matrix((len(g), nlat * nlon))
+    x1, y1, x2, y2 = edges.T
+    # cut every edge at the longitude lines (and their copies 360° apart) and at the latitude lines
+    lon_lines = np.unique((lon_e[None, :] + 360.0 * np.arange(-2, 3)[:, None]).ravel())
+    e_lon, v_lon = _crossings(np.minimum(x1, x2), np.maximum(x1, x2), lon_lines)
+    e_lat, v_lat = _crossings(np.minimum(y1, y2), np.maximum(y1, y2), lat_e)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_lon = (v_lon - x1[e_lon]) / (x2 - x1)[e_lon]
+        t_lat = (v_lat - y1[e_lat]) / (y2 - y1)[e_lat]
+    ne = x1.size
+    e_all = np.concatenate([np.arange(ne), np.arange(ne), e_lon, e_lat])
+    t_all = np.concatenate([np.zeros(ne), np.ones(ne), t_lon, t_lat])
+    order = np.lexsort((t_all, e_all))
+    e_all, t_all = e_all[order], t_all[order]
+    piece = (e_all[1:] == e_all[:-1]) & (t_all[1:] > t_all[:-1])
+    e = e_all[:-1][piece]
+    ta, tb = t_all[:-1][piece], t_all[1:][piece]
+    dx, dy = (x2 - x1)[e], (y2 - y1)[e]
+    lam_a, lam_b = x1[e] + ta * dx, x1[e] + tb * dx
+    phi_a, phi_b = y1[e] + ta * dy, y1[e] + tb * dy
+    # the cell of each piece: by its midpoint (strictly inside one cell)
+    xm = np.mod(0.5 * (lam_a + lam_b) - lon_e[0], 360.0) + lon_e[0]
+    col = np.searchsorted(lon_e, xm, side="right") - 1
+    row = np.searchsorted(lat_e, 0.5 * (phi_a + phi_b), side="right") - 1  # nlat = above the grid
+    ok = (col >= 0) & (col < nlon) & (xm < lon_e[-1]) & (row >= 0)
+    # signed integrals, each ring oriented so that exteriors add and holes subtract
+    dl = np.deg2rad(lam_b - lam_a)
+    ra, rb = np.deg2rad(phi_a), np.deg2rad(phi_b)
+    int_sin = dl * np.sin(0.5 * (ra + rb)) * np.sinc((rb - ra) / (2 * np.pi))
+    r = ring[e]
+    ring_total = np.bincount(r, weights=int_sin, minlength=ring_kind.size)  # = −(signed area)/R²
+    sign = (ring_kind * -np.sign(ring_total))[r]
+    owner = ring_owner[r]
+    mu = np.sin(np.deg2rad(lat_e))
+    dmu = np.diff(mu)
+    keep = ok
+    row, col, owner, sign, dl, int_sin = (a[keep] for a in (row, col, owner, sign, dl, int_sin))
+    inside = row < nlat
+    # the piece's own cell: ∫ (μ − μ_i) dλ
+    part_rows = owner[inside]
+    part_cols = row[inside] * nlon + col[inside]
+    part_vals = sign[inside] * (int_sin[inside] - mu[row[inside]] * dl[inside])
+    # the cells below it in its column: Δλ per cell (times the cell's dμ), a running sum down the column
+    group = owner * nlon + col
+    key = group * (nlat + 1) + row
+    ukey, inv = np.unique(key, return_inverse=True)
+    d = np.bincount(inv, weights=sign * dl)
+    ug, ur = ukey // (nlat + 1), ukey % (nlat + 1)
+    order = np.lexsort((-ur, ug))  # by group, top row first
+    ug, ur, d = ug[order], ur[order], d[order]
+    csum = np.cumsum(d)
+    first = np.r_[True, ug[1:] != ug[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(d.size), 0))
+    running = csum - np.r_[0.0, csum][start]  # Σ Δλ of the pieces at or above this row, in the group
+    nxt_same = np.r_[ug[1:] == ug[:-1], False]
+    nxt_row = np.r_[ur[1:], 0]
+    width = np.deg2rad(np.diff(lon_e))[ug % nlon]
+    fill = nxt_same & (np.abs(running) > 1e-12 * width)
+    lo_row, hi_row, val, gg = nxt_row[fill], ur[fill], running[fill], ug[fill]
+    n = hi_row - lo_row  # rows lo_row .. hi_row − 1
+    rows_f = np.repeat(lo_row, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+    fill_vals = np.repeat(val, n) * dmu[rows_f]
+    fill_owner = np.repeat(gg // nlon, n)
+    fill_cols = rows_f * nlon + np.repeat(gg % nlon, n)
+    area = sp.csr_matrix((-np.concatenate([part_vals, fill_vals]),
+                          (np.concatenate([part_rows, fill_owner]), np.concatenate([part_cols, fill_cols]))),
+                         shape=(len(g), nlat * nlon))  # radians² on the unit sphere
+    area.sum_duplicates()
+    cell = np.outer(dmu, np.deg2rad(np.diff(lon_e))).ravel()
+    frac = area.multiply(1.0 / cell[None, :]).tocsr()
+    frac.data = np.clip(frac.data, 0.0, 1.0)
+    frac.data[frac.data < 1e-12] = 0.0
+    frac.eliminate_zeros()
+    return frac

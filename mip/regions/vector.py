@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from os import PathLike
 
 import numpy as np
 import scipy.sparse as sp
 
 from mip.errors import InputError
-from mip.grid import AUTHALIC_RADIUS, cell_area
-from mip.polygons import covered_cells
+from mip.polygons import coverage_fractions
 from mip.regions.core import RegionSet
 
 __all__ = ["from_vector"]
 
 
-def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None, radius: float = AUTHALIC_RADIUS,
+def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None,
                 layer: str | None = None) -> RegionSet:
     """Regions from the polygons of a vector file, with exact spherical coverage of each cell.
 
@@ -33,8 +30,6 @@ def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None, r
         Attribute (column) holding each region's name, e.g. ``"ISO_A3"``.
     abbrev
         Column with short names (default: ``name``).
-    radius
-        Sphere radius of the areas.
     layer
         Layer of a multi-layer file.
 
@@ -57,23 +52,14 @@ def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None, r
     merged = gdf.dissolve(by=name, as_index=False) if gdf[name].duplicated().any() else gdf
     names = tuple(str(n) for n in merged[name])
     abbrevs = tuple(str(a) for a in merged[abbrev]) if abbrev and abbrev in merged else names
-    geoms = [shapely.make_valid(g) for g in merged.geometry.values]
+    geoms = shapely.make_valid(np.asarray(merged.geometry.values, dtype=object))
     cache: dict[tuple, sp.csr_matrix] = {}
 
     def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> sp.csr_matrix:
         key = (lat_b.tobytes(), lon_b.tobytes())
         if key not in cache:
-            areas = cell_area(lat_b, lon_b, radius)
-            # shapely's vectorised operations release the GIL: polygons are clipped in parallel
-            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-                parts = list(pool.map(lambda g: covered_cells(g, lat_b, lon_b, areas, radius), geoms))
-            rows = [np.full(idx.size, r) for r, (idx, _) in enumerate(parts)]
-            cols = [idx for idx, _ in parts]
-            vals = [f for _, f in parts]
-            m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                              shape=(len(geoms), areas.size))
             cache.clear()
-            cache[key] = m
+            cache[key] = coverage_fractions(geoms, lat_b, lon_b)
         return cache[key]
 
     return RegionSet(names, abbrevs, fraction, f"polygons of {path} by {name}")

@@ -92,3 +92,34 @@ def test_transcom_names_and_codes():
 
 def test_band_names_default():
     assert latitude_bands((-90, 0, 90)).names == ("-90..0", "0..90")
+
+
+def _clipped_fractions(geom, lb, ob):
+    """Independent reference: clip the polygon to every cell with shapely (cells wrapped by 360°)
+    and take the exact spherical area of each clipped piece."""
+    from mip.grid import cell_area
+    out = np.zeros((lb.shape[0], ob.shape[0]))
+    areas = cell_area(lb, ob, R)
+    for i in range(lb.shape[0]):
+        for j in range(ob.shape[0]):
+            for shift in (-360.0, 0.0, 360.0):
+                box = shapely.box(ob[j, 0] + shift, lb[i, 0], ob[j, 1] + shift, lb[i, 1])
+                if box.intersects(geom):
+                    out[i, j] += spherical_area(shapely.intersection(geom, box), R)[0] / areas[i, j]
+    return out
+
+
+@pytest.mark.parametrize("dlat,dlon,lon0", [(4.0, 5.0, -180.0), (3.0, 3.75, -178.125)])
+def test_coverage_matches_clipping_cell_by_cell(dlat, dlon, lon0):
+    from mip.grid import centre_bounds
+    from mip.polygons import coverage_fractions
+    # clockwise exterior crossing the antimeridian (lon up to 195), a hole, and a second part
+    ring = shapely.buffer(shapely.Point(170, 40), 25, quad_segs=6).exterior.coords[::-1]
+    hole = shapely.buffer(shapely.Point(175, 45), 6, quad_segs=4).exterior.coords
+    geom = shapely.MultiPolygon([shapely.Polygon(ring, holes=[hole]), shapely.box(-30, -60, 10, -40)])
+    lb = centre_bounds(np.arange(-90 + dlat / 2, 90, dlat), name="lat", limits=(-90, 90))
+    ob = centre_bounds(np.arange(lon0, lon0 + 359.999, dlon), name="lon")  # first cell straddles ±180
+    got = coverage_fractions([geom], lb, ob).toarray().reshape(lb.shape[0], ob.shape[0])
+    ref = _clipped_fractions(geom, lb, ob)
+    assert (ref > 0).sum() > 100
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-9)  # the issue asks for 1e-6 of the cell area

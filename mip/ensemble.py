@@ -17,6 +17,42 @@ __all__ = ["combine_members", "Member"]
 _SHARED = ("lat", "lon", "lat_bounds", "lon_bounds", "cell_area", "time", "time_bounds")
 
 
+def _block_array(parts: dict, lead: tuple[int, int], shape: tuple, chunks: tuple, dtype) -> "dsa.Array":
+    """One dask array (model, experiment, ...) whose blocks are the members' own blocks.
+
+    A single layer of aliases (plus NaN blocks for absent pairs): no stacking layers for
+    the optimiser to fuse through, which for a large ensemble cost more than reading it.
+    """
+    import itertools
+
+    import dask.array as dsa
+    from dask._task_spec import Alias
+    from dask.base import tokenize
+    from dask.highlevelgraph import HighLevelGraph
+
+    want = ((1,), (1,)) + tuple(chunks)
+    present = {}
+    for k, part in parts.items():
+        if part is not None:
+            a, i, j = part
+            if a.chunks[2:] != tuple(chunks) or any(c != 1 for c in a.chunks[0] + a.chunks[1]):
+                a, i, j = a[i:i + 1, j:j + 1].rechunk(want), 0, 0
+            present[k] = (a, i, j)
+    if len(present) < len(parts):
+        fill = dsa.full((1, 1) + tuple(shape), np.nan, chunks=want, dtype=dtype)
+        present.update({k: (fill, 0, 0) for k in parts if k not in present})
+    name = "mip-ensemble-" + tokenize(sorted((k, a.name, i, j) for k, (a, i, j) in present.items()), lead, chunks)
+    blocks = list(itertools.product(*(range(len(c)) for c in chunks)))
+    dsk = {}
+    for (mi, ei), (a, i, j) in present.items():
+        for b in blocks:
+            key = (name, mi, ei) + b
+            dsk[key] = Alias(key, (a.name, i, j) + b)
+    deps = list({a.name: a for a, _, _ in present.values()}.values())
+    graph = HighLevelGraph.from_collections(name, dsk, dependencies=deps)
+    return dsa.Array(graph, name, ((1,) * lead[0], (1,) * lead[1]) + tuple(chunks), dtype=dtype)
+
+
 def _stack(kept: list[xr.Dataset]) -> xr.Dataset:
     """Members (same grid and time axis) → one Dataset on (model, experiment, ...), NaN where absent.
 
@@ -45,16 +81,18 @@ def _stack(kept: list[xr.Dataset]) -> xr.Dataset:
     for v in names:
         proto = next(g[v] for g in kept if v in g)
         shape = proto.shape[2:]
-        chunks = proto.data.chunks[2:] if hasattr(proto.data, "chunks") else shape
+        chunks = dsa.core.normalize_chunks(proto.data.chunks[2:] if hasattr(proto.data, "chunks") else shape, shape)
 
         def block(m: str, e: str):
             g, i, j = cells.get((m, e), (None, 0, 0))
             if g is None or v not in g:
-                return dsa.full(shape, np.nan, chunks=chunks, dtype=proto.dtype)
-            arr = g[v].data[i, j]
-            return arr if hasattr(arr, "dask") else dsa.from_array(arr, chunks=chunks)
+                return None
+            arr = g[v].data
+            arr = arr if hasattr(arr, "dask") else dsa.from_array(arr, chunks=(1, 1) + chunks)
+            return arr, i, j
 
-        arr = dsa.stack([dsa.stack([block(m, e) for e in exps]) for m in models])
+        arr = _block_array({(mi, ei): block(m, e) for mi, m in enumerate(models) for ei, e in enumerate(exps)},
+                           (len(models), len(exps)), shape, chunks, proto.dtype)
         data[v] = (proto.dims, arr, dict(proto.attrs))
     src = np.array([[str(cells[(m, e)][0]["source_file"].values[cells[(m, e)][1], cells[(m, e)][2]])
                      if (m, e) in cells and "source_file" in cells[(m, e)][0].coords else ""

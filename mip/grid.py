@@ -102,10 +102,25 @@ def standardise_grid(ds: xr.Dataset, *, lat: str, lon: str, file: object = None,
     -------
     xarray.Dataset
     """
-    changes: list[str] = []
     for name in (lat, lon):
         if name not in ds.variables:
             raise InputError(file, name, "no such coordinate", f"a 1-D {name} coordinate")
+    if area is None and set(ds.variables) == {lat, lon}:
+        # members of an ensemble share their grid: a grid seen before is not rebuilt
+        key = (lat, lon, ds[lat].dtype.str, ds[lon].dtype.str, ds[lat].values.tobytes(), ds[lon].values.tobytes())
+        if key not in _GRID_CACHE:
+            if len(_GRID_CACHE) >= 16:
+                _GRID_CACHE.pop(next(iter(_GRID_CACHE)))
+            _GRID_CACHE[key] = _standardise(ds, lat=lat, lon=lon, file=file, area=None)
+        return _GRID_CACHE[key].copy(deep=False)
+    return _standardise(ds, lat=lat, lon=lon, file=file, area=area)
+
+
+_GRID_CACHE: dict[tuple, xr.Dataset] = {}
+
+
+def _standardise(ds: xr.Dataset, *, lat: str, lon: str, file: object, area: str | None) -> xr.Dataset:
+    changes: list[str] = []
     if lat != "lat" or lon != "lon":
         ds = ds.rename({lat: "lat", lon: "lon"})
     latv = np.asarray(ds["lat"].values, dtype="f8")

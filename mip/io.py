@@ -7,15 +7,55 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["open_netcdf", "atomic_write", "save_figure", "NETCDF_MAGIC", "DEFAULT_CHUNKS"]
+__all__ = ["open_netcdf", "atomic_write", "save_figure", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
+           "default_chunks"]
 
-#: Dask chunks used when reading: a year of months and one member per chunk keeps
-#: memory small whatever the ensemble's size (dimensions a file lacks are ignored).
-DEFAULT_CHUNKS = {"time": 12, "n_months": 12, "ensemble_member": 1}
+#: Target size of one dask block of canonical (float64) data.  Blocks this size keep the
+#: peak memory of a reduction at a few blocks per thread whatever the ensemble's size, and
+#: are large enough that the scheduler's per-block cost stays small next to the data's.
+CHUNK_BYTES = 16 * 2**20
+
+#: Dimensions read in blocks of time steps (see :func:`time_chunk`), or one at a time.
+TIME_DIMS = ("time", "n_months")
+DEFAULT_CHUNKS = {"ensemble_member": 1}
+
+
+def time_chunk(ntime: int, cells_per_step: int) -> int:
+    """Time steps per dask block: about :data:`CHUNK_BYTES` of float64, whole years when a block holds a year or more.
+
+    Parameters
+    ----------
+    ntime
+        Length of the time axis.
+    cells_per_step
+        Values in one time step (e.g. nlat × nlon).
+
+    Returns
+    -------
+    int
+        E.g. 24 months on a 1° grid, 6 on 0.5°, the whole axis on 2° × 2.5°.
+    """
+    per = max(1, CHUNK_BYTES // (8 * max(int(cells_per_step), 1)))
+    per = 12 * (per // 12) if per >= 12 else max(d for d in (1, 2, 3, 4, 6) if d <= per)
+    return max(1, min(per, int(ntime)))
+
+
+def default_chunks(ds: xr.Dataset) -> dict[str, int]:
+    """Dask chunks for a lazily opened file: time in :func:`time_chunk` blocks, members one by one, the rest whole."""
+    out: dict[str, int] = {}
+    for v in ds.data_vars.values():
+        for d in v.dims:
+            if d in TIME_DIMS:
+                step = int(np.prod([n for k, n in v.sizes.items() if k not in TIME_DIMS and k not in DEFAULT_CHUNKS]))
+                out[d] = min(out.get(d, ds.sizes[d]), time_chunk(ds.sizes[d], step))
+            elif d in DEFAULT_CHUNKS:
+                out[d] = DEFAULT_CHUNKS[d]
+    return out
 
 #: Leading bytes of netCDF classic/64-bit/CDF5 files and of HDF5 (netCDF-4) files.
 NETCDF_MAGIC = (b"CDF\x01", b"CDF\x02", b"CDF\x05", b"\x89HDF\r\n\x1a\n")
@@ -31,7 +71,7 @@ def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | N
     decode_times
         Passed to xarray.
     chunks
-        Dask chunks; ``"default"`` means :data:`DEFAULT_CHUNKS`, ``None`` no dask.
+        Dask chunks; ``"default"`` means :func:`default_chunks`, ``None`` no dask.
 
     Returns
     -------
@@ -59,8 +99,9 @@ def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | N
         with warnings.catch_warnings():
             # a year-sized dask chunk may cut a larger on-disk chunk: harmless for reading once
             warnings.filterwarnings("ignore", message="The specified chunks separate the stored chunks")
-            return xr.open_dataset(p, engine="netcdf4", decode_times=decode_times,
-                                   chunks=DEFAULT_CHUNKS if chunks == "default" else chunks)
+            ds = xr.open_dataset(p, engine="netcdf4", decode_times=decode_times,
+                                 chunks=None if chunks == "default" else chunks)
+            return ds.chunk(default_chunks(ds)) if chunks == "default" else ds
     except Exception as exc:  # netCDF4/HDF5 raise many types; each is a broken file here
         raise InputError(p, None, f"unreadable ({type(exc).__name__}: {exc})",
                          "a readable netCDF file (is it truncated?)") from exc

@@ -24,7 +24,7 @@ import xarray as xr
 
 from mip.errors import InputError
 from mip.grid import standardise_grid
-from mip.io import DEFAULT_CHUNKS, open_netcdf
+from mip.io import open_netcdf, time_chunk
 from mip.products import register
 from mip.products._common import as_paths, onto_grid, assemble, require, sign_factor, to_canonical_flux
 from mip.timeaxis import monthly_axis
@@ -130,7 +130,8 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
         da = ds[v]
         if set(da.dims) != {"time", "latitude", "longitude"}:
             raise InputError(path, v, f"dims {da.dims}", "(time, latitude, longitude)")
-        da = onto_grid(da.chunk({d: DEFAULT_CHUNKS.get(d, -1) for d in da.dims}), ds, grid,
+        block = time_chunk(nt, da.sizes["latitude"] * da.sizes["longitude"])
+        da = onto_grid(da.chunk({d: block if d == "time" else -1 for d in da.dims}), ds, grid,
                        lat="latitude", lon="longitude")
         fluxes[v] = to_canonical_flux(da, gas="CO2", file=path, native_name=v, product="oco2mip",
                                       version=version, sign=s)

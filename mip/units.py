@@ -17,6 +17,8 @@ Canonical units are ``kg m-2 s-1`` of the reporting basis (``C`` for CO2 product
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 
@@ -211,6 +213,16 @@ def factor_to(native: NativeUnit, target: str, basis: str, gas_species: str,
     -------
     float
     """
+    try:
+        return _factor(native, target, basis, gas_species)
+    except pint.DimensionalityError as exc:
+        raise InputError(file, variable, f"units {native.unit!r}",
+                         f"units convertible to {target!r}") from exc
+
+
+@functools.lru_cache(maxsize=256)
+def _factor(native: NativeUnit, target: str, basis: str, gas_species: str) -> float:
+    """:func:`factor_to` without the file context (cached: members share their units)."""
     species = native.species or gas_species
     q = ureg.Quantity(1.0, native.unit)
     is_amount = q.check("[substance] / [length] ** 2 / [time]") or q.check("[substance] / [time]")
@@ -218,9 +230,4 @@ def factor_to(native: NativeUnit, target: str, basis: str, gas_species: str,
         per_mol = species_factor(species, basis, amount=True)  # g basis per mol
         q = (q * ureg.Quantity(per_mol, "g / mol")).to_base_units()
         return float(q.to(target).magnitude)
-    try:
-        dim = float(q.to(target).magnitude)
-    except pint.DimensionalityError as exc:
-        raise InputError(file, variable, f"units {native.unit!r}",
-                         f"units convertible to {target!r}") from exc
-    return dim * species_factor(species, basis)
+    return float(q.to(target).magnitude) * species_factor(species, basis)

@@ -123,3 +123,28 @@ def test_coverage_matches_clipping_cell_by_cell(dlat, dlon, lon0):
     ref = _clipped_fractions(geom, lb, ob)
     assert (ref > 0).sum() > 100
     np.testing.assert_allclose(got, ref, rtol=0, atol=1e-9)  # the issue asks for 1e-6 of the cell area
+
+
+def test_gcp_ch4_regions_from_mask_file_and_env(tmp_path, monkeypatch):
+    from mip.errors import MipError
+    from mip.regions import gcp_ch4
+    from mip.regions.named import GCP_CH4_REGIONS
+    lat, lon = np.arange(-89.5, 90, 1.0), np.arange(-179.5, 180, 1.0)
+    codes = np.zeros((180, 360), "i4")
+    for k in range(18):  # region k+1: a 10° x 20° box along the equator
+        codes[85:95, 20 * k:20 * k + 20] = k + 1
+    p = tmp_path / "gcp_regions.nc"
+    xr.Dataset({"region": (("lat", "lon"), codes)}, coords={"lat": lat, "lon": lon}).to_netcdf(p)
+    monkeypatch.delenv("MIP_GCP_CH4_MASK", raising=False)
+    with pytest.raises(MipError, match="not bundled"):
+        gcp_ch4()
+    monkeypatch.setenv("MIP_GCP_CH4_MASK", str(p))
+    rs = gcp_ch4()
+    assert rs.names[:4] == ("GLOBAL", "<30°N", "30°N-60°N", "60°N-90°N")
+    assert rs.names[4:] == tuple(GCP_CH4_REGIONS)
+    area = dict(zip(rs.names, np.asarray(rs.weights(_grid(1.0, 1.0)).sum(axis=1)).ravel()))
+    assert area["GLOBAL"] == pytest.approx(4 * np.pi * R**2, rel=1e-12)
+    assert area["<30°N"] == pytest.approx(2 * np.pi * R**2 * (np.sin(np.deg2rad(30)) + 1), rel=1e-12)
+    box = R**2 * np.deg2rad(20) * 2 * np.sin(np.deg2rad(5))  # 20° of longitude between 5°S and 5°N
+    assert area[GCP_CH4_REGIONS[0]] == pytest.approx(box, rel=1e-12)
+    assert area[GCP_CH4_REGIONS[17]] == pytest.approx(box, rel=1e-12)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from os import PathLike
 
 import numpy as np
 import xarray as xr
 
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 from mip.regions.core import RegionSet, from_mask
 
 __all__ = ["land_ocean", "transcom", "reccap2", "gcp_ch4", "TRANSCOM_NAMES", "GCP_CH4_REGIONS"]
@@ -112,16 +113,18 @@ def reccap2(path: str | PathLike, *, basins: tuple[str, ...] | None = None) -> R
     return RegionSet(total.names, total.abbrevs, total.fraction, f"RECCAP2 masks {path}")
 
 
-def gcp_ch4(path: str | PathLike | xr.DataArray, *, variable: str = "region", with_bands: bool = True) -> RegionSet:
+def gcp_ch4(path: str | PathLike | xr.DataArray | None = None, *, variable: str = "region",
+            with_bands: bool = True) -> RegionSet:
     """The 18 GCP-CH4 regions (+ the workbook's 3 latitude bands and the globe).
 
     The region mask is not redistributable with this package: give the GCP-CH4 region
-    file (integer codes 1–18 in the order of :data:`GCP_CH4_REGIONS`).
+    file (integer codes 1–18 in the order of :data:`GCP_CH4_REGIONS`), or set
+    ``MIP_GCP_CH4_MASK`` to its path once.
 
     Parameters
     ----------
     path
-        Mask file or integer DataArray.
+        Mask file or integer DataArray; default ``$MIP_GCP_CH4_MASK``.
     variable
         Mask variable in the file.
     with_bands
@@ -133,6 +136,11 @@ def gcp_ch4(path: str | PathLike | xr.DataArray, *, variable: str = "region", wi
     """
     from mip.regions.core import latitude_bands
 
+    if path is None:
+        path = os.environ.get("MIP_GCP_CH4_MASK")
+        if not path:
+            raise MipError("the GCP-CH4 region mask is not bundled (it is not redistributable): pass its path, "
+                           "gcp_ch4('regions.nc', variable=...), or set MIP_GCP_CH4_MASK to it")
     rs = from_mask(path, variable=variable, names={i + 1: n for i, n in enumerate(GCP_CH4_REGIONS)})
     if with_bands:
         rs = latitude_bands((-90, 90), names=("GLOBAL",)) + latitude_bands(

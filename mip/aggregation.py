@@ -19,7 +19,10 @@ __all__ = ["aggregate"]
 
 
 _scratch = threading.local()
-_SCRATCH_MAX_BYTES = 64 * 2**20  # larger blocks get a fresh copy (not kept by the thread)
+_SCRATCH_MAX_BYTES = 64 * 2**20  # scratch kept per thread at most this large
+#: Time steps per sparse product: their cells-first copy stays in cache (measured on a 1° grid:
+#: 12 rows cost 0.07 ms a row, 16 or more twice that, as numpy's transposing copy slows down).
+_ROWS = 12
 
 
 def _cells_first(flat: np.ndarray) -> np.ndarray:
@@ -31,21 +34,34 @@ def _cells_first(flat: np.ndarray) -> np.ndarray:
     shape = flat.shape[::-1]
     if flat.size * 8 > _SCRATCH_MAX_BYTES:
         return np.ascontiguousarray(flat.T, dtype="f8")
-    buf = getattr(_scratch, "buf", None)
-    if buf is None or buf.shape != shape:
-        buf = _scratch.buf = np.empty(shape)
+    bufs = _scratch.__dict__.setdefault("bufs", {})
+    buf = bufs.get(shape)
+    if buf is None:
+        if len(bufs) > 2:
+            bufs.clear()
+        buf = bufs[shape] = np.empty(shape)
     np.copyto(buf, flat.T)
     return buf
 
 
-def _apply(w: sp.csr_matrix, x: np.ndarray) -> np.ndarray:
+def _apply(w: sp.csc_matrix, x: np.ndarray) -> np.ndarray:
+    """Region totals of a block: (..., lat, lon) → (..., region), ``_ROWS`` time steps at a time.
+
+    ``w`` is in CSC form: the product then walks the cells in order, streaming through
+    the data once (CSR gathers every region's cells from all over the block: slower).
+    NaN cells reach only the regions that contain them.
+    """
     lead = x.shape[:-2]
-    flat = x.reshape(-1, x.shape[-2] * x.shape[-1])
-    out = (w @ _cells_first(flat)).T  # (n, region); NaN cells reach only the regions that contain them
-    return np.ascontiguousarray(out).reshape(lead + (w.shape[0],))
+    ncell = x.shape[-2] * x.shape[-1]
+    flat = x.reshape(-1, ncell)
+    out = np.empty((flat.shape[0], w.shape[0]))
+    step = max(1, min(_ROWS, _SCRATCH_MAX_BYTES // (8 * ncell)))
+    for s in range(0, flat.shape[0], step):
+        out[s:s + step] = (w @ _cells_first(flat[s:s + step])).T
+    return out.reshape(lead + (w.shape[0],))
 
 
-def _region_totals(da: xr.DataArray, w: sp.csr_matrix) -> xr.DataArray:
+def _region_totals(da: xr.DataArray, w: sp.csc_matrix) -> xr.DataArray:
     """``w @ cells`` for every leading index: (..., lat, lon) → (..., region), lazily if ``da`` is."""
     da = da.transpose(..., "lat", "lon")
     lead = da.dims[:-2]
@@ -90,7 +106,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         coverage is reported in ``attrs``: ``uncovered_area_fraction`` (of the grid's area in no
         region) and ``overlapping_area_fraction`` (counted in more than one region).
     """
-    w = regions.weights(ds)
+    w = regions.weights(ds).tocsc()
     dt = bounds_seconds(ds["time_bounds"]) if period is not None else None
     if isinstance(period, tuple):
         sel = (ds["time_bounds"][:, 0] >= np.datetime64(period[0])) & (ds["time_bounds"][:, 1] <= np.datetime64(period[1]))

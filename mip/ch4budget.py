@@ -12,9 +12,16 @@ The rule, found by reproducing Table 3 (2008–2017, top-down) from the per-run 
    range for fossil fuels and for agriculture and waste (its values, 170 and 175 Tg/yr,
    lie outside the published ranges 81–131 and 207–240 while the means need it).
 
-With that rule wetlands, other natural, total natural, agriculture and waste, fossil
-fuels and biomass burning match the paper to the Tg; total sources come out 577
-(paper 576) and total anthropogenic 358 (paper 359): see the README.
+4. Total sources are each run's total natural + total anthropogenic, not the workbook's
+   "Total Sources" row.  The two differ by more than 1.2 Tg/yr for one run only,
+   MIROC4-ACTM, whose rows do not add up (Total Sources 577.8 against 226.4 + 336.0 =
+   562.3 Tg/yr); the row gives 577, the sum the published 576 [550–594].
+
+With that rule every category matches the paper to the Tg except total anthropogenic: 358
+[336–376] against the published 359 [336–376].  The published mean is Total Sources −
+natural from the rows' group means (577.00 − 217.99 = 359.0, MIROC4-ACTM's unattributed
+15.4 Tg/yr included), while the published range is that of the anthropogenic rows
+(335.98–376.21): the paper took that run's total two ways.  See the README.
 """
 
 from __future__ import annotations
@@ -104,7 +111,8 @@ def td_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL", *, rule: str
     region
         A region of the workbook.
     rule
-        ``"saunois2020"`` (the paper's grouping and range exclusions) or ``"each-run"``.
+        ``"saunois2020"`` (the paper's grouping, range exclusions and total as natural +
+        anthropogenic) or ``"each-run"`` (every run once, the workbook's rows as they are).
 
     Returns
     -------
@@ -112,6 +120,9 @@ def td_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL", *, rule: str
         Columns ``category, mean, min, max, n_groups, n_runs`` (Tg CH4/yr).
     """
     if rule == "saunois2020":
+        # Total sources as natural + anthropogenic of each run (rule 4 of the module docstring)
+        ds = ds.assign(total=(ds["total_natural"] + ds["total_anthropogenic"]).assign_attrs(ds["total"].attrs))
+
         def stats(cat, da):
             return ensemble_stats(da, groups=saunois2020_group, range_exclude=RANGE_EXCLUDE.get(cat, ()))
     else:

@@ -140,6 +140,8 @@ def test_gcp_ch4_regions_from_mask_file_and_env(tmp_path, monkeypatch):
         gcp_ch4()
     monkeypatch.setenv("MIP_GCP_CH4_MASK", str(p))
     rs = gcp_ch4()
+    from mip.regions import parse_regions
+    assert parse_regions(["gcp-ch4"]).names == rs.names  # the command line's spelling
     assert rs.names[:4] == ("GLOBAL", "<30°N", "30°N-60°N", "60°N-90°N")
     assert rs.names[4:] == tuple(GCP_CH4_REGIONS)
     area = dict(zip(rs.names, np.asarray(rs.weights(_grid(1.0, 1.0)).sum(axis=1)).ravel()))

@@ -10,7 +10,7 @@ from mip.regions.vector import from_vector
 __all__ = ["parse_regions", "SPEC_HELP"]
 
 SPEC_HELP = ("bands (GCB north/tropics/south) | bands:-90,-30,30,90 | land-ocean | transcom:PATH | "
-             "reccap2:PATH | gcp-ch4:PATH | mask:PATH:VARIABLE | vector:PATH:FIELD (countries:PATH:FIELD)")
+             "reccap2:PATH | gcp-ch4[:PATH] | mask:PATH:VARIABLE | vector:PATH:FIELD (countries:PATH:FIELD)")
 
 
 def parse_regions(specs: list[str]) -> RegionSet:
@@ -37,8 +37,8 @@ def parse_regions(specs: list[str]) -> RegionSet:
             rs = transcom(args[0], **({"variable": args[1]} if len(args) > 1 else {}))
         elif kind == "reccap2" and args:
             rs = reccap2(args[0])
-        elif kind == "gcp-ch4" and args:
-            rs = gcp_ch4(args[0], **({"variable": args[1]} if len(args) > 1 else {}))
+        elif kind == "gcp-ch4":  # no path: $MIP_GCP_CH4_MASK
+            rs = gcp_ch4(args[0] if args else None, **({"variable": args[1]} if len(args) > 1 else {}))
         elif kind == "mask" and len(args) == 2:
             rs = from_mask(args[0], variable=args[1])
         elif kind in ("vector", "countries") and len(args) == 2:

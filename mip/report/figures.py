@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from pathlib import Path
 
 import matplotlib
@@ -102,7 +104,7 @@ def td_bu_bars(td: pd.DataFrame, bu: pd.DataFrame, regions: list[str], period: s
         ax.bar(x - 0.2, tm, 0.4, yerr=np.abs([tm - tlo, thi - tm]), capsize=2, label="top-down")
         ax.bar(x + 0.2, bm, 0.4, yerr=np.abs([bm - blo, bhi - bm]), capsize=2, label="bottom-up")
         ax.set_title(reg, fontsize=9)
-        ax.set_xticks(x, [k[:12] for k in pairs], fontsize=7, rotation=20)
+        ax.set_xticks(x, [textwrap.fill(k, 12) for k in pairs], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
     for ax in axes.ravel()[len(regions):]:
         ax.set_visible(False)

@@ -97,7 +97,7 @@ def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | N
                          "a netCDF file (classic or netCDF-4)")
     try:
         with warnings.catch_warnings():
-            # a year-sized dask chunk may cut a larger on-disk chunk: harmless for reading once
+            # a time block may cut a larger on-disk chunk: harmless for reading once
             warnings.filterwarnings("ignore", message="The specified chunks separate the stored chunks")
             ds = xr.open_dataset(p, engine="netcdf4", decode_times=decode_times,
                                  chunks=None if chunks == "default" else chunks)

@@ -122,6 +122,55 @@ def _crossings(lo: np.ndarray, hi: np.ndarray, lines: np.ndarray) -> tuple[np.nd
     return edge, lines[pos]
 
 
+def _cut(edges: np.ndarray, lat_e: np.ndarray, lon_e: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Cut every edge where it crosses a latitude or longitude line (and the latter's copies 360° apart).
+
+    Returns the edge index of each piece and its end points (λa, λb, φa, φb) in degrees.
+    """
+    x1, y1, x2, y2 = edges.T
+    lon_lines = np.unique((lon_e[None, :] + 360.0 * np.arange(-2, 3)[:, None]).ravel())
+    e_lon, v_lon = _crossings(np.minimum(x1, x2), np.maximum(x1, x2), lon_lines)
+    e_lat, v_lat = _crossings(np.minimum(y1, y2), np.maximum(y1, y2), lat_e)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_lon = (v_lon - x1[e_lon]) / (x2 - x1)[e_lon]
+        t_lat = (v_lat - y1[e_lat]) / (y2 - y1)[e_lat]
+    ne = x1.size
+    e_all = np.concatenate([np.arange(ne), np.arange(ne), e_lon, e_lat])
+    t_all = np.concatenate([np.zeros(ne), np.ones(ne), t_lon, t_lat])
+    order = np.lexsort((t_all, e_all))
+    e_all, t_all = e_all[order], t_all[order]
+    piece = (e_all[1:] == e_all[:-1]) & (t_all[1:] > t_all[:-1])
+    e = e_all[:-1][piece]
+    ta, tb = t_all[:-1][piece], t_all[1:][piece]
+    dx, dy = (x2 - x1)[e], (y2 - y1)[e]
+    return e, x1[e] + ta * dx, x1[e] + tb * dx, y1[e] + ta * dy, y1[e] + tb * dy
+
+
+def _fill_down(owner: np.ndarray, col: np.ndarray, row: np.ndarray, dl: np.ndarray, nlat: int, nlon: int,
+               widths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cells below each piece in its column: (owner, row, Δλ summed over the pieces above).
+
+    Per (polygon, column), the signed Δλ of the pieces are summed top row first; the rows
+    between two pieces get the running sum (0 outside the polygon, the column's width
+    inside it, once every crossing above is counted).
+    """
+    key = (owner * nlon + col) * (nlat + 1) + row
+    ukey, inv = np.unique(key, return_inverse=True)
+    d = np.bincount(inv, weights=dl)
+    ug, ur = ukey // (nlat + 1), ukey % (nlat + 1)
+    order = np.lexsort((-ur, ug))  # by group, top row first
+    ug, ur, d = ug[order], ur[order], d[order]
+    csum = np.cumsum(d)
+    first = np.r_[True, ug[1:] != ug[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(d.size), 0))
+    running = csum - np.r_[0.0, csum][start]  # Σ Δλ of the pieces at or above this row, in the group
+    fill = np.r_[ug[1:] == ug[:-1], False] & (np.abs(running) > 1e-12 * widths[ug % nlon])
+    lo_row, hi_row, val, gg = np.r_[ur[1:], 0][fill], ur[fill], running[fill], ug[fill]
+    n = hi_row - lo_row  # rows lo_row .. hi_row − 1
+    rows = np.repeat(lo_row, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+    return np.repeat(gg // nlon, n), rows * nlon + np.repeat(gg % nlon, n), np.repeat(val, n), rows
+
+
 def coverage_fractions(geoms, lat_bounds: np.ndarray, lon_bounds: np.ndarray) -> sp.csr_matrix:
     """Covered fraction of every cell of a lat-lon grid by each (multi)polygon, exactly.
 
@@ -148,30 +197,7 @@ def coverage_fractions(geoms, lat_bounds: np.ndarray, lon_bounds: np.ndarray) ->
     edges, ring, ring_owner, ring_kind = _edges(g)
     if edges.size == 0:
         return sp.csr_matrix((len(g), nlat * nlon))
-    x1, y1, x2, y2 = edges.T
-    # cut every edge at the longitude lines (and their copies 360° apart) and at the latitude lines
-    lon_lines = np.unique((lon_e[None, :] + 360.0 * np.arange(-2, 3)[:, None]).ravel())
-    e_lon, v_lon = _crossings(np.minimum(x1, x2), np.maximum(x1, x2), lon_lines)
-    e_lat, v_lat = _crossings(np.minimum(y1, y2), np.maximum(y1, y2), lat_e)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t_lon = (v_lon - x1[e_lon]) / (x2 - x1)[e_lon]
-        t_lat = (v_lat - y1[e_lat]) / (y2 - y1)[e_lat]
-    ne = x1.size
-    e_all = np.concatenate([np.arange(ne), np.arange(ne), e_lon, e_lat])
-    t_all = np.concatenate([np.zeros(ne), np.ones(ne), t_lon, t_lat])
-    order = np.lexsort((t_all, e_all))
-    e_all, t_all = e_all[order], t_all[order]
-    piece = (e_all[1:] == e_all[:-1]) & (t_all[1:] > t_all[:-1])
-    e = e_all[:-1][piece]
-    ta, tb = t_all[:-1][piece], t_all[1:][piece]
-    dx, dy = (x2 - x1)[e], (y2 - y1)[e]
-    lam_a, lam_b = x1[e] + ta * dx, x1[e] + tb * dx
-    phi_a, phi_b = y1[e] + ta * dy, y1[e] + tb * dy
-    # the cell of each piece: by its midpoint (strictly inside one cell)
-    xm = np.mod(0.5 * (lam_a + lam_b) - lon_e[0], 360.0) + lon_e[0]
-    col = np.searchsorted(lon_e, xm, side="right") - 1
-    row = np.searchsorted(lat_e, 0.5 * (phi_a + phi_b), side="right") - 1  # nlat = above the grid
-    ok = (col >= 0) & (col < nlon) & (xm < lon_e[-1]) & (row >= 0)
+    e, lam_a, lam_b, phi_a, phi_b = _cut(edges, lat_e, lon_e)
     # signed integrals, each ring oriented so that exteriors add and holes subtract
     dl = np.deg2rad(lam_b - lam_a)
     ra, rb = np.deg2rad(phi_a), np.deg2rad(phi_b)
@@ -179,44 +205,25 @@ def coverage_fractions(geoms, lat_bounds: np.ndarray, lon_bounds: np.ndarray) ->
     r = ring[e]
     ring_total = np.bincount(r, weights=int_sin, minlength=ring_kind.size)  # = −(signed area)/R²
     sign = (ring_kind * -np.sign(ring_total))[r]
-    owner = ring_owner[r]
+    # the cell of each piece: by its midpoint (strictly inside one cell); row nlat = above the grid
+    xm = np.mod(0.5 * (lam_a + lam_b) - lon_e[0], 360.0) + lon_e[0]
+    col = np.searchsorted(lon_e, xm, side="right") - 1
+    row = np.searchsorted(lat_e, 0.5 * (phi_a + phi_b), side="right") - 1
+    ok = (col >= 0) & (col < nlon) & (xm < lon_e[-1]) & (row >= 0)
+    row, col, owner, sign, dl, int_sin = (a[ok] for a in (row, col, ring_owner[r], sign, dl, int_sin))
     mu = np.sin(np.deg2rad(lat_e))
     dmu = np.diff(mu)
-    keep = ok
-    row, col, owner, sign, dl, int_sin = (a[keep] for a in (row, col, owner, sign, dl, int_sin))
+    widths = np.deg2rad(np.diff(lon_e))
+    # the piece's own cell: ∫ (μ − μ_i) dλ; the cells below it: the running Δλ times their dμ
     inside = row < nlat
-    # the piece's own cell: ∫ (μ − μ_i) dλ
-    part_rows = owner[inside]
-    part_cols = row[inside] * nlon + col[inside]
     part_vals = sign[inside] * (int_sin[inside] - mu[row[inside]] * dl[inside])
-    # the cells below it in its column: Δλ per cell (times the cell's dμ), a running sum down the column
-    group = owner * nlon + col
-    key = group * (nlat + 1) + row
-    ukey, inv = np.unique(key, return_inverse=True)
-    d = np.bincount(inv, weights=sign * dl)
-    ug, ur = ukey // (nlat + 1), ukey % (nlat + 1)
-    order = np.lexsort((-ur, ug))  # by group, top row first
-    ug, ur, d = ug[order], ur[order], d[order]
-    csum = np.cumsum(d)
-    first = np.r_[True, ug[1:] != ug[:-1]]
-    start = np.maximum.accumulate(np.where(first, np.arange(d.size), 0))
-    running = csum - np.r_[0.0, csum][start]  # Σ Δλ of the pieces at or above this row, in the group
-    nxt_same = np.r_[ug[1:] == ug[:-1], False]
-    nxt_row = np.r_[ur[1:], 0]
-    width = np.deg2rad(np.diff(lon_e))[ug % nlon]
-    fill = nxt_same & (np.abs(running) > 1e-12 * width)
-    lo_row, hi_row, val, gg = nxt_row[fill], ur[fill], running[fill], ug[fill]
-    n = hi_row - lo_row  # rows lo_row .. hi_row − 1
-    rows_f = np.repeat(lo_row, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
-    fill_vals = np.repeat(val, n) * dmu[rows_f]
-    fill_owner = np.repeat(gg // nlon, n)
-    fill_cols = rows_f * nlon + np.repeat(gg % nlon, n)
-    area = sp.csr_matrix((-np.concatenate([part_vals, fill_vals]),
-                          (np.concatenate([part_rows, fill_owner]), np.concatenate([part_cols, fill_cols]))),
+    fill_owner, fill_cols, fill_dl, fill_rows = _fill_down(owner, col, row, sign * dl, nlat, nlon, widths)
+    area = sp.csr_matrix((-np.concatenate([part_vals, fill_dl * dmu[fill_rows]]),
+                          (np.concatenate([owner[inside], fill_owner]),
+                           np.concatenate([row[inside] * nlon + col[inside], fill_cols]))),
                          shape=(len(g), nlat * nlon))  # radians² on the unit sphere
     area.sum_duplicates()
-    cell = np.outer(dmu, np.deg2rad(np.diff(lon_e))).ravel()
-    frac = area.multiply(1.0 / cell[None, :]).tocsr()
+    frac = area.multiply(1.0 / np.outer(dmu, widths).ravel()[None, :]).tocsr()
     frac.data = np.clip(frac.data, 0.0, 1.0)
     frac.data[frac.data < 1e-12] = 0.0
     frac.eliminate_zeros()

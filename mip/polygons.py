@@ -33,29 +33,20 @@ import shapely
 __all__ = ["spherical_area", "coverage_fractions"]
 
 
+def _sin_integral(lam_a: np.ndarray, lam_b: np.ndarray, phi_a: np.ndarray, phi_b: np.ndarray) -> np.ndarray:
+    """∫ sin φ dλ along straight lon-lat edges (degrees in, radians² out), in closed form."""
+    ra, rb = np.deg2rad(phi_a), np.deg2rad(phi_b)
+    return np.deg2rad(lam_b - lam_a) * np.sin(0.5 * (ra + rb)) * np.sinc((rb - ra) / (2 * np.pi))
+
+
 def _ring_integrals(geoms: np.ndarray) -> np.ndarray:
-    """|∮ sin φ dλ| per polygon, exteriors minus holes (radians²), vectorised with shapely."""
+    """|∮ sin φ dλ| per polygon, exteriors minus holes (radians²)."""
     out = np.zeros(len(geoms))
-    parts, gidx = shapely.get_parts(geoms, return_index=True)
-    if len(parts) == 0:
-        return out
-    ext = shapely.get_exterior_ring(parts)
-    rings = [(ext, gidx, 1.0)]
-    nint = shapely.get_num_interior_rings(parts)
-    if nint.max(initial=0) > 0:
-        for k in range(int(nint.max())):
-            has = nint > k
-            rings.append((shapely.get_interior_ring(parts[has], k), gidx[has], -1.0))
-    for ring, owner, sign in rings:
-        xy, ridx = shapely.get_coordinates(ring, return_index=True)
-        lam, phi = np.deg2rad(xy[:, 0]), np.deg2rad(xy[:, 1])
-        same = ridx[1:] == ridx[:-1]
-        dl = (lam[1:] - lam[:-1])[same]
-        pm = 0.5 * (phi[1:] + phi[:-1])[same]
-        dp = (phi[1:] - phi[:-1])[same]
-        seg = dl * np.sin(pm) * np.sinc(dp / (2 * np.pi))
-        per_ring = np.bincount(ridx[1:][same], weights=seg, minlength=len(ring))
-        np.add.at(out, owner, sign * np.abs(per_ring))
+    edges, ring, ring_owner, ring_kind = _edges(geoms)
+    if edges.size:
+        x1, y1, x2, y2 = edges.T
+        per_ring = np.bincount(ring, weights=_sin_integral(x1, x2, y1, y2), minlength=ring_kind.size)
+        np.add.at(out, ring_owner, ring_kind * np.abs(per_ring))
     return out
 
 
@@ -200,8 +191,7 @@ def coverage_fractions(geoms, lat_bounds: np.ndarray, lon_bounds: np.ndarray) ->
     e, lam_a, lam_b, phi_a, phi_b = _cut(edges, lat_e, lon_e)
     # signed integrals, each ring oriented so that exteriors add and holes subtract
     dl = np.deg2rad(lam_b - lam_a)
-    ra, rb = np.deg2rad(phi_a), np.deg2rad(phi_b)
-    int_sin = dl * np.sin(0.5 * (ra + rb)) * np.sinc((rb - ra) / (2 * np.pi))
+    int_sin = _sin_integral(lam_a, lam_b, phi_a, phi_b)
     r = ring[e]
     ring_total = np.bincount(r, weights=int_sin, minlength=ring_kind.size)  # = −(signed area)/R²
     sign = (ring_kind * -np.sign(ring_total))[r]

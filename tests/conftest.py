@@ -30,3 +30,14 @@ def run_script(name: str, *args: str) -> None:
         assert e.value.code == 0
     finally:
         sys.argv = argv
+
+
+#: The real published files (``../shared/data`` beside the checkout, as in CI).
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def real_file(relative: str) -> Path:
+    """Path of a real published file in ``../shared/data``; the test fails (never skips) without it."""
+    p = SHARED_DATA / relative
+    assert p.exists(), f"real data file missing: {p} (CI has ../shared/data beside the checkout)"
+    return p

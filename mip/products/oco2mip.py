@@ -9,7 +9,7 @@ mid-month ``start_date`` days, the ``n_months`` dimension, and the ``EnsMean``,
 ``EnsStd`` and ``Prior`` files.
 
 The CEOS country budget CSV (``pilot_topdown_CO2_Budget_countries_v1.csv``) is read by
-:func:`read_ceos_countries` (also through ``open_product("oco2mip", "x.csv")``).
+:func:`mip.products.ceos.read_ceos_countries` (also through ``open_product("oco2mip", "x.csv")``).
 """
 
 from __future__ import annotations
@@ -19,16 +19,15 @@ from os import PathLike
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from mip.errors import InputError
 from mip.grid import standardise_grid
 from mip.io import open_netcdf, time_chunk
 from mip.products import register
+from mip.products.ceos import read_ceos_countries
 from mip.products._common import as_paths, onto_grid, assemble, require, sign_factor, to_canonical_flux
 from mip.timeaxis import monthly_axis
-from mip.units import MOLAR_MASS
 
 __all__ = ["read_oco2mip", "read_gridded", "read_ceos_countries", "parse_name", "EXPERIMENTS", "MODELS"]
 
@@ -164,80 +163,3 @@ def read_oco2mip(paths, **options) -> xr.Dataset:
         return read_ceos_countries(ps[0], **options)
     parts = [read_gridded(p, **options) for p in ps]
     return parts[0] if len(parts) == 1 else xr.combine_by_coords(parts, combine_attrs="drop_conflicts")
-
-
-# --------------------------------------------------------------------------- CEOS CSV
-CEOS_HEADER_LINES = 52
-CEOS_QUANTITIES = ("NBE", "NCE", "dC_loss")
-CEOS_LATERAL = ("FF", "Rivers", "Wood+Crop")
-_CEOS_COL = re.compile(r"^(?:(?P<exp>[A-Za-z]+) )?(?P<q>NBE|NCE|dC_loss|FF|Rivers|Wood\+Crop)"
-                       r"(?P<unc> unc)? \(TgCO2\)$")
-
-
-def read_ceos_countries(path: str | PathLike, *, header_lines: int = CEOS_HEADER_LINES,
-                        basis: str = "C", version: str = "v1", **_: object) -> xr.Dataset:
-    """Read the CEOS pilot top-down country budget CSV.
-
-    Parameters
-    ----------
-    path
-        ``pilot_topdown_CO2_Budget_countries_v1.csv``.
-    header_lines
-        Lines of free text before the column header (52 in the published file).
-    basis
-        ``"C"`` converts Tg CO2 to Tg C (× 12.011/44.0095); ``"CO2"`` keeps Tg CO2.
-    version
-        Product version, for provenance.
-
-    Returns
-    -------
-    xarray.Dataset
-        Dims ``country`` (ISO-3), ``year`` and, for NBE/NCE/dC_loss, ``experiment``;
-        ``<q>`` and ``<q>_unc`` variables in ``Tg yr-1`` of the basis.  The original
-        column names are kept in each variable's ``native_columns`` attribute.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(path, None, "no such file", "the CEOS country budget CSV")
-    try:
-        df = pd.read_csv(path, skiprows=header_lines)
-    except Exception as exc:
-        raise InputError(path, None, f"unreadable as CSV after {header_lines} header lines ({exc})",
-                         "a CSV with the CEOS column layout") from exc
-    df.columns = [str(c).strip() for c in df.columns]
-    key_cols = [c for c in df.columns if c.lower().startswith("alpha 3")]
-    if not key_cols or "Year" not in df.columns:
-        raise InputError(path, None, f"columns {list(df.columns)[:4]}...",
-                         f"'Alpha 3 Code' and 'Year' columns after {header_lines} header lines")
-    df = df.rename(columns={key_cols[0]: "country", "Year": "year"}).set_index(["country", "year"])
-    if df.index.duplicated().any():
-        dup = df.index[df.index.duplicated()][0]
-        raise InputError(path, "Alpha 3 Code/Year", f"duplicate row {dup}", "one row per country and year")
-    factor = MOLAR_MASS["C"] / MOLAR_MASS["CO2"] if basis == "C" else 1.0
-    found: dict[tuple[str, bool], dict[str | None, str]] = {}
-    for c in df.columns:
-        m = _CEOS_COL.match(c)
-        if m:
-            found.setdefault((m["q"], bool(m["unc"])), {})[m["exp"]] = c
-    if not found:
-        raise InputError(path, None, "no '<EXP> NBE (TgCO2)'-style columns", "the CEOS column layout")
-    out = xr.Dataset()
-    for (q, unc), cols in sorted(found.items()):
-        name = q.replace("+", "_") + ("_unc" if unc else "")
-        if None in cols:
-            da = xr.DataArray.from_series(df[cols[None]].astype("f8"))
-        else:
-            exps = sorted(cols)
-            da = xr.concat([xr.DataArray.from_series(df[cols[e]].astype("f8")) for e in exps],
-                           dim=pd.Index(exps, name="experiment"))
-        out[name] = (da * factor).assign_attrs(
-            units="Tg yr-1", reported_as=basis, native_units="TgCO2", source_file=str(path),
-            product="CEOS pilot top-down CO2 budget", product_version=version,
-            native_columns=", ".join(cols.values()),
-            sign_convention="positive = to the atmosphere / stock loss")
-    for (q, unc) in [(q, False) for q in CEOS_QUANTITIES + CEOS_LATERAL]:
-        name = q.replace("+", "_")
-        if name in out and f"{name}_unc" not in out:
-            raise InputError(path, f"{q} unc (TgCO2)", "no uncertainty column", f"a '{q} unc' column beside '{q}'")
-    out.attrs.update({"source_file": str(path), "reported_as": basis})
-    return out

@@ -25,7 +25,8 @@ import xarray as xr
 #: Inputs and outputs: scalars, numpy arrays or DataArrays (the functions are elementwise).
 ArrayLike = float | np.ndarray | xr.DataArray
 
-__all__ = ["nce", "dc_loss", "dc_loss_uncertainty", "nce_uncertainty", "gcb_river_adjustment", "GCB_RIVER"]
+__all__ = ["nce", "dc_loss", "dc_loss_uncertainty", "nce_uncertainty", "gcb_river_adjustment", "river_split",
+           "GCB_RIVER"]
 
 #: GCB pre-industrial river flux adjustment (Pg C/yr) and its split over latitude bands.
 GCB_RIVER = {"total": 0.65, "north": 0.14, "tropics": 0.42, "south": 0.09}
@@ -101,14 +102,43 @@ def nce_uncertainty(nbe_unc: ArrayLike, ff_unc: ArrayLike, *, uncertainty: str =
     return nbe_unc if uncertainty == "ceos" else _quad(nbe_unc, ff_unc)
 
 
+def river_split(river: xr.Dataset, *, variable: str = "river") -> dict[str, float]:
+    """Split a gridded river-flux adjustment over the GCB latitude bands (Pg C/yr).
+
+    Parameters
+    ----------
+    river
+        Canonical gridded flux (kg C m-2 s-1, positive = to the atmosphere, with ``cell_area``
+        and bounds), e.g. :func:`mip.products.reccap2.read_river_flux` of the RECCAP2 grid.
+    variable
+        The flux variable.
+
+    Returns
+    -------
+    dict
+        ``total``, ``north`` (> 30°N), ``tropics`` (30°S–30°N), ``south`` (< 30°S), in Pg C/yr
+        (a time axis, if any, is averaged over its bounds).
+    """
+    from mip.aggregation import aggregate
+    from mip.regions import latitude_bands
+
+    period = "all" if "time" in river[variable].dims else None
+    bands = aggregate(river, latitude_bands(), variables=[variable], period=period)[variable]
+    out = {str(k): float(v) for k, v in zip(bands["region"].values, bands.values)}
+    out["total"] = sum(out.values())
+    return out
+
+
 def gcb_river_adjustment(land: xr.DataArray, ocean: xr.DataArray, *, band_dim: str = "region",
-                         bands: dict[str, str] | None = None) -> tuple[xr.DataArray, xr.DataArray]:
+                         bands: dict[str, str] | None = None,
+                         river: xr.Dataset | None = None) -> tuple[xr.DataArray, xr.DataArray]:
     """Apply the GCB river adjustment to latitude-band totals (Pg C/yr, positive = to the atmosphere).
 
     The river carbon the land exports outgasses from the ocean, so inversions see too large a
     land sink and too small an ocean sink: per band the ocean flux is lowered (a larger sink)
-    and the land flux raised by the band's share (north 0.14, tropics 0.42, south 0.09;
-    0.65 in all).  Totals are unchanged.
+    and the land flux raised by the band's share.  Totals are unchanged.  The shares are the
+    GCB's constants (north 0.14, tropics 0.42, south 0.09; 0.65 in all) unless a river grid is
+    given, whose own split over the bands is then used (:func:`river_split`).
 
     Parameters
     ----------
@@ -118,6 +148,8 @@ def gcb_river_adjustment(land: xr.DataArray, ocean: xr.DataArray, *, band_dim: s
         The band dimension.
     bands
         Label → ``"north" | "tropics" | "south"`` (default: labels are those names).
+    river
+        Optional gridded river flux (canonical, positive = to the atmosphere) to split.
 
     Returns
     -------
@@ -125,5 +157,6 @@ def gcb_river_adjustment(land: xr.DataArray, ocean: xr.DataArray, *, band_dim: s
     """
     labels = [str(v) for v in land[band_dim].values]
     key = bands or {b: b for b in labels}
-    adj = xr.DataArray([GCB_RIVER[key[b]] for b in labels], dims=band_dim, coords={band_dim: land[band_dim]})
+    share = GCB_RIVER if river is None else river_split(river)
+    adj = xr.DataArray([share[key[b]] for b in labels], dims=band_dim, coords={band_dim: land[band_dim]})
     return land + adj, ocean - adj

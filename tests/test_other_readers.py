@@ -38,7 +38,7 @@ def test_reccap2_masks(tmp_path):
                     coords={"lat": LAT, "lon": lon360})
     p = tmp_path / "RECCAP2_region_masks_all_v20221025.nc"
     ds.to_netcdf(p)
-    out = open_product("reccap2", p)
+    out = open_product("reccap2", p, basins=("atlantic", "land"))
     assert out.atlantic.attrs["region_names"] == ["NA_SPSS", "NA_STSS"]
     assert out.land.attrs["region_names"][2] == "Europe"
     assert int(out.atlantic.sel(lat=LAT[110], lon=320.5 - 360)) == 1

@@ -86,31 +86,47 @@ def transcom(path: str | PathLike | xr.DataArray, *, variable: str = "transcom_r
                      "TransCom-3 " + rs.description)
 
 
-def reccap2(path: str | PathLike, *, basins: tuple[str, ...] | None = None) -> RegionSet:
-    """RECCAP2 ocean sub-basins (and land regions) from the RECCAP2 mask file.
+def reccap2(path: str | PathLike | None = None, *, basins: tuple[str, ...] | None = None,
+            level: str = "subregion") -> RegionSet:
+    """RECCAP2 ocean regions from the RECCAP2 mask file (default: the bundled copy of the published file).
 
     Parameters
     ----------
     path
-        ``RECCAP2_region_masks_all_v20221025.nc``.
+        ``RECCAP2_region_masks_all_v20221025.nc``; ``None`` uses the bundled copy.
     basins
-        Masks to use (default every basin present, plus ``land``).
+        Basin masks to use at the sub-region level (default every basin present, plus ``land``).
+    level
+        ``"subregion"``: the Fay & McKinley sub-biomes of every basin (``NA SPSS``, ``SO ICE``,
+        ``Arabian Sea``, ..., and ``Arctic 1`` … ``Arctic 10``, which the file leaves unnamed);
+        ``"basin"``: the five basins of ``open_ocean`` (Atlantic, Pacific, Indian, Arctic, Southern).
 
     Returns
     -------
     RegionSet
-        One region per (basin, code), named ``"<basin>: <sub-region>"``.
-    """
-    from mip.products import open_product
+        Regions named as in the file's ``region_name`` attributes, abbreviations
+        ``<basin>:<code>``.
 
-    ds = open_product("reccap2", path, basins=basins)
+    Examples
+    --------
+    >>> reccap2(level="basin").names
+    ('Atlantic', 'Pacific', 'Indian', 'Arctic', 'Southern')
+    """
+    from mip.products.reccap2 import BASIN_LEVEL, read_reccap2
+
+    if level not in ("subregion", "basin"):
+        raise MipError(f"RECCAP2 level {level!r}: expected 'subregion' or 'basin'")
+    ds = read_reccap2(path, basins=(BASIN_LEVEL,) if level == "basin" else basins)
     total: RegionSet | None = None
     for b in ds.data_vars:
-        names = [f"{b}: {n}" for n in ds[b].attrs["region_names"]]
+        names = list(ds[b].attrs["region_names"])
         rs = from_mask(ds[b], names=names)
+        codes = [names.index(n) + 1 for n in rs.names]
+        rs = RegionSet(rs.names, tuple(f"{b}:{c}" for c in codes), rs.fraction, rs.description)
         total = rs if total is None else total + rs
     assert total is not None
-    return RegionSet(total.names, total.abbrevs, total.fraction, f"RECCAP2 masks {path}")
+    return RegionSet(total.names, total.abbrevs, total.fraction,
+                     f"RECCAP2 {level}s ({ds.attrs['source_file']})")
 
 
 def gcp_ch4(path: str | PathLike | xr.DataArray | None = None, *, variable: str = "region",

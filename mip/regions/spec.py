@@ -10,7 +10,7 @@ from mip.regions.vector import from_vector
 __all__ = ["parse_regions", "SPEC_HELP"]
 
 SPEC_HELP = ("bands (GCB north/tropics/south) | bands:-90,-30,30,90 | land-ocean | transcom:PATH | "
-             "reccap2:PATH | gcp-ch4[:PATH] | mask:PATH:VARIABLE | vector:PATH:FIELD (countries:PATH:FIELD)")
+             "reccap2[:PATH] | reccap2-basins[:PATH] | gcp-ch4[:PATH] | mask:PATH:VARIABLE | vector:PATH:FIELD (countries:PATH:FIELD)")
 
 
 def parse_regions(specs: list[str]) -> RegionSet:
@@ -35,8 +35,10 @@ def parse_regions(specs: list[str]) -> RegionSet:
             rs = land_ocean()
         elif kind == "transcom" and args:
             rs = transcom(args[0], **({"variable": args[1]} if len(args) > 1 else {}))
-        elif kind == "reccap2" and args:
-            rs = reccap2(args[0])
+        elif kind == "reccap2":  # no path: the bundled copy of the published masks
+            rs = reccap2(args[0] if args else None)
+        elif kind == "reccap2-basins":
+            rs = reccap2(args[0] if args else None, level="basin")
         elif kind == "gcp-ch4":  # no path: $MIP_GCP_CH4_MASK
             rs = gcp_ch4(args[0] if args else None, **({"variable": args[1]} if len(args) > 1 else {}))
         elif kind == "mask" and len(args) == 2:

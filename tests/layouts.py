@@ -14,8 +14,12 @@ LON1 = np.arange(-179.5, 180, 1.0)
 
 def oco2mip_file(path: Path, *, land=None, ocean=None, units="gC per m2 per year", months=12, year=2015,
                  start_day=1, with_start_date=True, tdim="time", lat=LAT1, lon=LON1, extra_attrs=None,
-                 start_dates=None) -> Path:
-    """An OCO-2 v10 MIP gridded file: dims latitude, longitude, time|n_months, date_component."""
+                 start_dates=None, time_values=None, time_attrs=None) -> Path:
+    """An OCO-2 v10 MIP gridded file: dims latitude, longitude, time|n_months, date_component.
+
+    ``time_values`` adds a ``time`` variable on the time dimension (month indices, or CF times
+    with ``time_attrs={"units": "days since ..."}``), as some published files have.
+    """
     shape = (months, lat.size, lon.size)
     land = np.zeros(shape, "f4") if land is None else np.broadcast_to(land, shape).astype("f4")
     ocean = np.zeros(shape, "f4") if ocean is None else np.broadcast_to(ocean, shape).astype("f4")
@@ -33,8 +37,10 @@ def oco2mip_file(path: Path, *, land=None, ocean=None, units="gC per m2 per year
             idx = year * 12 + np.arange(months)
             start_dates = np.stack([idx // 12, idx % 12 + 1, np.full(months, start_day)], axis=1)
         ds["start_date"] = ((tdim, "date_component"), np.asarray(start_dates, "i4"))
+    if time_values is not None:
+        ds["time"] = ((tdim,), np.asarray(time_values), dict(time_attrs or {}))
     path.parent.mkdir(parents=True, exist_ok=True)
-    ds.to_netcdf(path, format="NETCDF4")
+    ds.to_netcdf(path, format="NETCDF4", encoding={"time": {"dtype": "f8"}} if time_values is not None else None)
     return path
 
 

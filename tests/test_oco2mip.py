@@ -47,6 +47,39 @@ def test_quirk_n_months_and_mid_month(tmp_path):
     assert "n_months" in ds.attrs["quirks"] and "mid-month" in ds.attrs["quirks"]
 
 
+@pytest.mark.parametrize("with_start_date", [True, False])
+def test_n_months_with_a_time_variable_of_month_indices(tmp_path, with_start_date):
+    p = oco2mip_file(tmp_path / "CAMS_gridded_fluxes_IS.nc4", tdim="n_months", months=3, year=2016,
+                     with_start_date=with_start_date, time_values=[0, 1, 2])
+    ds = validate(open_product("oco2mip", p, **({} if with_start_date else {"start": "2016-01"})))
+    assert [str(t)[:7] for t in ds.time.values] == ["2016-01", "2016-02", "2016-03"]
+    if not with_start_date:
+        assert "month indices" in ds.attrs["quirks"]
+        with pytest.raises(InputError) as e:  # indices alone do not say which months
+            open_product("oco2mip", p)
+        assert e.value.variable == "start_date" and "month indices" in e.value.found
+
+
+def test_n_months_with_cf_times(tmp_path):
+    p = oco2mip_file(tmp_path / "CAMS_gridded_fluxes_IS.nc4", tdim="n_months", months=3, with_start_date=False,
+                     time_values=[0.0, 31.0, 59.0], time_attrs={"units": "days since 2017-01-01"})
+    ds = validate(open_product("oco2mip", p))
+    assert [str(t)[:7] for t in ds.time.values] == ["2017-01", "2017-02", "2017-03"]
+
+
+@pytest.mark.parametrize("kw, variable, found", [
+    ({"time_values": [0, 1, 3], "with_start_date": False}, "time", "missing month(s) 2015-03"),
+    ({"time_values": [0.0, 0.5, 1.0], "with_start_date": False}, "time", "values"),
+    ({"time_values": [0.0, 1e30, 2.0], "time_attrs": {"units": "days since 2017-01-01"}, "with_start_date": False},
+     "time", "not decodable"),
+])
+def test_time_axis_failures_are_input_errors(tmp_path, kw, variable, found):
+    p = oco2mip_file(tmp_path / "CAMS_gridded_fluxes_IS.nc4", tdim="n_months", months=3, **kw)
+    with pytest.raises(InputError) as e:
+        open_product("oco2mip", p, start="2015-01")
+    assert e.value.file == str(p) and e.value.variable == variable and found in str(e.value), str(e.value)
+
+
 def test_prior_and_ensemble_files(tmp_path):
     p = oco2mip_file(tmp_path / "Baker_gridded_fluxes_Prior.nc4", months=1)
     assert open_product("oco2mip", p).experiment.values.tolist() == ["prior"]

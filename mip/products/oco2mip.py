@@ -60,6 +60,58 @@ def parse_name(path: str | PathLike) -> tuple[str, str]:
     return m["model"], "prior" if exp.lower() == "prior" else exp
 
 
+def _months(ds: xr.Dataset, path: Path, start: str | None, quirks: list[str]) -> tuple[np.ndarray, np.ndarray, str]:
+    """Year and month of every step: from ``start_date``, else a CF ``time`` variable, else ``start``.
+
+    A ``time`` variable without CF units (``<unit> since <date>``) holds month indices: they fix
+    the order and spacing of the months, and ``start`` (the month of index 0 or 1) anchors them.
+    """
+    nt = ds.sizes["time"]
+    if "start_date" in ds.variables:
+        sd = np.asarray(ds["start_date"].values)
+        if sd.ndim != 2 or sd.shape[1] < 2 or sd.shape[0] != nt:
+            raise InputError(path, "start_date", f"shape {sd.shape}", f"({nt}, 3) = [year, month, day]")
+        if not np.all(np.isfinite(sd)):
+            raise InputError(path, "start_date", "missing values", "a [year, month, day] for every month")
+        if sd.shape[1] > 2 and np.any(sd[:, 2] != 1):
+            quirks.append("start_date days are not the 1st (mid-month dates); months taken from year/month")
+        return sd[:, 0].astype(int), sd[:, 1].astype(int), "start_date"
+    tv = ds["time_native"] if "time_native" in ds.variables else None
+    if tv is not None and tv.dims != ("time",):
+        raise InputError(path, "time", f"dims {tv.dims}", "a 1-D time variable on the time dimension")
+    units = str(tv.attrs.get("units", "")) if tv is not None else ""
+    if tv is not None and " since " in units:
+        import cftime
+
+        try:
+            dates = cftime.num2date(np.asarray(tv.values), units, tv.attrs.get("calendar", "standard"))
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise InputError(path, "time", f"values not decodable with units {units!r} ({exc})",
+                             "CF times such as 'days since 2015-01-01'") from exc
+        quirks.append(f"no start_date; months from the CF time variable ({units})")
+        return np.array([d.year for d in dates]), np.array([d.month for d in dates]), "time"
+    if start is None:
+        what = "no start_date, and a time variable of month indices without a date" if tv is not None \
+            else "no such variable (as in LoFI's files)"
+        raise InputError(path, "start_date", what, "a start_date(time, date_component) variable",
+                         "give start='YYYY-MM' (e.g. in the catalog entry) to assume consecutive months")
+    try:
+        y0, m0 = (int(x) for x in str(start).split("-")[:2])
+    except ValueError as exc:
+        raise InputError(path, "start", f"{start!r}", "'YYYY-MM'") from exc
+    offset = np.arange(nt)
+    if tv is not None:
+        idx = np.asarray(tv.values, dtype="f8")
+        if not np.all(np.isfinite(idx)) or np.any(idx != np.round(idx)):
+            raise InputError(path, "time", f"values {idx[:4].tolist()}...", "integer month indices")
+        offset = (idx - idx[0]).astype(int)
+        quirks.append(f"no start_date; month indices of the time variable ({int(idx[0])}..{int(idx[-1])}) from {start}")
+    else:
+        quirks.append(f"no start_date; months assumed consecutive from {start}")
+    k = (y0 * 12 + m0 - 1) + offset
+    return k // 12, k % 12 + 1, "time" if tv is not None else "start_date"
+
+
 def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: str | None = None,
                  start: str | None = None, sign: str = "atmosphere", system: str | None = None,
                  version: str = "v10", variables: tuple[str, ...] = VARIABLES) -> xr.Dataset:
@@ -94,31 +146,20 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
     require(ds, ("latitude", "longitude", *variables), path)
     quirks: list[str] = []
     if "n_months" in ds.dims:
+        if "time" in ds.dims:
+            raise InputError(path, "n_months", "both an 'n_months' and a 'time' dimension", "one time dimension")
+        if "time" in ds.variables:  # a 'time' variable on n_months (month indices or CF times): keep it apart
+            ds = ds.rename_vars({"time": "time_native"})
         ds = ds.rename_dims({"n_months": "time"})
         quirks.append("time dimension named 'n_months'")
+    elif "time" in ds.variables:
+        ds = ds.rename_vars({"time": "time_native"})
     if "time" not in ds.dims:
         raise InputError(path, variables[0], f"dims {ds[variables[0]].dims}",
                          "a 'time' (or 'n_months') dimension")
     nt = ds.sizes["time"]
-    if "start_date" in ds.variables:
-        sd = np.asarray(ds["start_date"].values)
-        if sd.ndim != 2 or sd.shape[1] < 2 or sd.shape[0] != nt:
-            raise InputError(path, "start_date", f"shape {sd.shape}", f"({nt}, 3) = [year, month, day]")
-        if not np.all(np.isfinite(sd)):
-            raise InputError(path, "start_date", "missing values", "a [year, month, day] for every month")
-        years, months = sd[:, 0].astype(int), sd[:, 1].astype(int)
-        if sd.shape[1] > 2 and np.any(sd[:, 2] != 1):
-            quirks.append("start_date days are not the 1st (mid-month dates); months taken from year/month")
-    elif start is not None:
-        y0, m0 = (int(x) for x in str(start).split("-")[:2])
-        idx = (y0 * 12 + m0 - 1) + np.arange(nt)
-        years, months = idx // 12, idx % 12 + 1
-        quirks.append(f"no start_date; months assumed consecutive from {start}")
-    else:
-        raise InputError(path, "start_date", "no such variable (as in LoFI's files)",
-                         "a start_date(time, date_component) variable",
-                         "give start='YYYY-MM' (e.g. in the catalog entry) to assume consecutive months")
-    time, tb = monthly_axis(years, months, file=path, variable="start_date")
+    years, months, source = _months(ds, path, start, quirks)
+    time, tb = monthly_axis(years, months, file=path, variable=source)
     grid = standardise_grid(ds[["latitude", "longitude"]].reset_coords(drop=True)
                             .set_coords(["latitude", "longitude"]),
                             lat="latitude", lon="longitude", file=path)

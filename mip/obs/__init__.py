@@ -11,6 +11,7 @@ from mip.obs.metrics import (
     weighted_median,
     window_mean,
 )
+from mip.obs.noaa import PGC_PER_PPM, read_noaa
 from mip.obs.readers import (
     bundled_so_airborne,
     model_info,
@@ -25,5 +26,5 @@ __all__ = [
     "weighted_median", "layer_weights", "vertical_gradient", "point_gradient", "multi_instrument",
     "window_mean", "seasonal_amplitude", "growth_rate", "interhemispheric_gradient",
     "bundled_so_airborne", "read_campaigns", "read_profiles", "read_flasks", "read_zonal_flux",
-    "zonal_band_total", "model_info",
+    "zonal_band_total", "model_info", "read_noaa", "PGC_PER_PPM",
 ]

@@ -124,3 +124,29 @@ def test_summary_table_defect(tmp_path):
     with pytest.raises(InputError) as e:
         read_summary_table(p)
     assert e.value.variable == "row" and "line 3" in e.value.found
+
+
+def test_zonal_analysis_script(tmp_path):
+    """GCB north land median for LNLG, recomputed from the band files with numpy alone."""
+    import calendar
+
+    import pandas as pd
+    from conftest import run_script
+
+    run_script("v10mip_zonal.py", "--out", str(tmp_path), "--data", str(real_file(ROOT)))
+    stats = pd.read_csv(tmp_path / "zonal_stats.csv")
+    days = np.array([calendar.monthrange(y, m)[1] for y in range(2015, 2021) for m in range(1, 13)], float)
+    values = []
+    for model in sorted(p.name for p in real_file(ROOT).iterdir() if p.is_dir()):
+        d = real_file(ROOT) / model / "LNLG"
+        if not d.is_dir():
+            continue
+        land = sum(np.loadtxt(d / f"flux_{b}_timeseries.txt", skiprows=1)[:, 2]
+                   for b in ("30N-40N", "40N-50N", "50N-60N", "60N-70N", "70N-80N", "80N-90N"))
+        values.append((land * days).sum() / days.sum())
+    row = stats[(stats.experiment == "LNLG") & (stats.region_set == "gcb") & (stats.region == "north")
+                & (stats.component == "land")].iloc[0]
+    assert row["median"] == pytest.approx(np.median(values), abs=5e-5) and row["n_members"] == len(values) == 12
+    q75, q25 = np.percentile(values, [75, 25])
+    assert row["iqr_1_35"] == pytest.approx((q75 - q25) / 1.35, abs=5e-5)
+    assert (tmp_path / "zonal_bands.png").stat().st_size > 10_000

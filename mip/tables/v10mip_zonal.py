@@ -33,8 +33,8 @@ import xarray as xr
 from mip.errors import InputError
 from mip.timeaxis import monthly_axis
 
-__all__ = ["read_band_file", "read_zonal_ensemble", "read_summary_table", "band_edges", "BANDS_10", "COMPOSITE_BANDS",
-           "COLUMNS"]
+__all__ = ["read_band_file", "read_zonal_ensemble", "read_summary_table", "band_edges", "combine_bands", "period_mean",
+           "BANDS_10", "COMPOSITE_BANDS", "COLUMNS", "REGION_SETS"]
 
 #: The header of every band file and the canonical variable each column becomes.
 COLUMNS = {"land": "land", "ocean": "ocean", "net": "net", "foss": "fossil"}
@@ -247,3 +247,61 @@ def read_summary_table(path: str | PathLike) -> xr.DataArray:
     da = xr.DataArray.from_series(vals.stack())
     return da.assign_attrs(units="Pg yr-1", reported_as="C", source_file=str(path),
                            sign_convention="positive = to the atmosphere")
+
+
+#: Region sets made of whole 10° bands.  GCB bands (north > 30°N, tropics 30°S–30°N, south < 30°S)
+#: are exact: 30° is an edge of the 10° bands.
+REGION_SETS: dict[str, dict[str, tuple[str, ...]]] = {
+    "gcb": {"south": BANDS_10[:6], "tropics": BANDS_10[6:12], "north": BANDS_10[12:]},
+    "20deg": {"90S-20S": BANDS_10[:7], "20S-20N": BANDS_10[7:11], "20N-90N": BANDS_10[11:]},
+    "globe": {"globe": BANDS_10},
+}
+
+
+def combine_bands(ds: xr.Dataset | xr.DataArray, regions: dict[str, Sequence[str]]) -> xr.Dataset | xr.DataArray:
+    """Sum 10° bands into larger regions (``region`` → the new names); NaN stays NaN.
+
+    Parameters
+    ----------
+    ds
+        From :func:`read_zonal_ensemble` (dim ``region``).
+    regions
+        New region → the bands it sums (e.g. ``REGION_SETS["gcb"]``).
+
+    Returns
+    -------
+    Same type, with ``region`` = the new names.
+    """
+    parts = [ds.sel(region=list(bands)).sum("region", skipna=False).expand_dims(region=[name])
+             for name, bands in regions.items()]
+    out = xr.concat(parts, dim="region")
+    return out.drop_vars(["lat_min", "lat_max"], errors="ignore")
+
+
+def period_mean(ds: xr.Dataset | xr.DataArray, bounds: xr.DataArray, start: str, end: str):
+    """Mean over the months from ``start`` to ``end`` (``YYYY-MM``, inclusive), weighted by their length.
+
+    Every month of the window must be present; a member with a NaN month gets NaN.
+
+    Parameters
+    ----------
+    ds
+        Values on ``time``.
+    bounds
+        ``time_bounds`` (time, 2).
+    start, end
+        First and last month.
+
+    Returns
+    -------
+    Same type, without ``time``; ``attrs["period"]``.
+    """
+    sel = ds.sel(time=slice(start, end))
+    b = bounds.sel(time=slice(start, end))
+    n_want = (int(end[:4]) * 12 + int(end[5:7])) - (int(start[:4]) * 12 + int(start[5:7])) + 1
+    if sel.sizes["time"] != n_want:
+        raise InputError(None, "time", f"{sel.sizes['time']} months between {start} and {end}",
+                         f"all {n_want} months of the window within the data")
+    dt = (b[:, 1] - b[:, 0]).astype("f8")
+    out = (sel * dt).sum("time", skipna=False) / dt.sum()
+    return out.assign_attrs(period=f"{start} to {end}")

@@ -57,31 +57,6 @@ def zonal_tables(ens, start: str, end: str) -> tuple[pd.DataFrame, pd.DataFrame]
     return st, mem.dropna(subset=["value"])
 
 
-def figure(stats: pd.DataFrame, period: str):
-    """Median ± IQR/1.35 per GCB band and the globe, one panel per component, bars per experiment."""
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    sub = stats[stats.region_set.isin(["gcb", "globe"])]
-    regions = ["south", "tropics", "north", "globe"]
-    exps = list(dict.fromkeys(sub.experiment))
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=False)
-    for ax, comp in zip(axes, ("land", "ocean", "total")):
-        s = sub[sub.component == comp]
-        w = 0.8 / len(exps)
-        for i, e in enumerate(exps):
-            r = s[s.experiment == e].set_index("region").reindex(regions)
-            ax.bar(np.arange(4) + (i - (len(exps) - 1) / 2) * w, r["median"], w, yerr=r["iqr_1_35"], capsize=2, label=e)
-        ax.axhline(0, color="k", lw=0.6)
-        ax.set_xticks(range(4), regions)
-        ax.set_title(f"{comp}")
-        ax.set_ylabel("Pg C/yr (positive = to the atmosphere)")
-    axes[0].legend(fontsize=7)
-    fig.suptitle(f"OCO-2 v10 MIP (real band files), {period}: ensemble median ± IQR/1.35")
-    fig.tight_layout()
-    return fig
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the analysis; see the module docstring."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -95,14 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     except MipError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    from mip.report.figures import save
+    from mip.report.figures import save, zonal_bars
 
     a.out.mkdir(parents=True, exist_ok=True)
     for df, name in ((stats, "zonal_stats.csv"), (members, "zonal_members.csv")):
         with atomic_write(a.out / name) as tmp:
             df.to_csv(tmp, index=False, float_format="%.4f")
     period = f"{a.period[0]} to {a.period[1]}"
-    save(figure(stats, period), a.out / "zonal_bands.png")
+    save(zonal_bars(stats, f"OCO-2 v10 MIP (real band files), {period}"), a.out / "zonal_bands.png")
     print(f"OCO-2 v10 MIP, {period}, ensemble median [IQR/1.35] in Pg C/yr (missing: {ens.attrs['missing_members']}):")
     g = stats[(stats.region_set != "20deg") & (stats.component.isin(["land", "ocean", "total"]))]
     for e in dict.fromkeys(g.experiment):

@@ -27,7 +27,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     page = build_report(args.catalog, args.entry, args.out, region_specs=args.regions, constraints=constraints,
                         protocol=args.protocol, data_root=args.data_root,
                         ch4_workbook=(True if args.ch4_workbook == "bundled" else args.ch4_workbook),
-                        progress=sys.stderr.isatty())
+                        real_co2=args.real_co2, progress=sys.stderr.isatty())
     print(f"report written to {page}")
     return 0
 
@@ -60,14 +60,39 @@ def cmd_demo(args: argparse.Namespace) -> int:
         v = g.sel(period=p).dropna("model")
         print(f"  {p}: {v.size} runs, mean {float(v.mean()):.0f}, range {float(v.min()):.0f}-{float(v.max()):.0f}")
     print(f"\ntable written to {out / 'global_totals.csv'}")
+    _demo_real_co2()
     from mip.report import build_report
 
-    print("\nbuilding the report (checks, budgets, maps, GCP-CH4 TD vs BU, CO2-eq, the Southern Ocean "
-          "airborne constraint) ...", flush=True)
-    page = build_report(cat, "gridded_fluxes", out / "report", ch4_workbook=True,
+    print("\nbuilding the report (checks, budgets, maps, the real v10 MIP / GCB 2023 / NOAA sections, GCP-CH4 TD vs "
+          "BU, CO2-eq, the Southern Ocean airborne constraint) ...", flush=True)
+    page = build_report(cat, "gridded_fluxes", out / "report", ch4_workbook=True, real_co2=True,
                         constraints=[_spec_path("southern-ocean-airborne")], progress=sys.stderr.isatty())
     print(f"report written to {page}")
     return 0
+
+
+def _demo_real_co2() -> None:
+    """Print the real CO2 data the demo bundles: v10 MIP by latitude, GCB 2023, NOAA growth rate."""
+    from mip.report.real import GCB_YEARS, V10_WINDOW, gcb_vs_inversions, growth_rate_table, v10mip_zonal_stats
+    from mip.tables.gcb_workbook import paper_table, period_means, read_global_budget
+
+    zonal = v10mip_zonal_stats()
+    print(f"\nOCO-2 v10 MIP (REAL, Stephens et al. 2026 tables), {V10_WINDOW}, total flux by GCB band, "
+          "Pg C/yr, median [IQR/1.35]:")
+    g = zonal[(zonal.component == "total") & zonal.region_set.isin(["gcb", "globe"])]
+    for e in dict.fromkeys(g.experiment):
+        r = g[g.experiment == e]
+        print(f"  {e:9s} " + "  ".join(f"{x.region} {x['median']:5.2f} [{x.iqr_1_35:.2f}]" for _, x in r.iterrows())
+              + f"  ({int(r.n_members.iloc[0])} models)")
+    t = paper_table(period_means(read_global_budget(), 2013, 2022))
+    print("\nGlobal Carbon Budget 2023 (REAL workbook), 2013-2022, Gt C/yr: "
+          + "; ".join(f"{row.split(' (')[0]} {v:.1f}" for row, v in zip(t.row, t.rounded)))
+    cmp_ = gcb_vs_inversions(zonal)
+    print(f"GCB {GCB_YEARS[0]}-{GCB_YEARS[1]} vs v10 MIP LNLGIS median (river-adjusted), Pg C/yr to the atmosphere: "
+          + "; ".join(f"{r.component} {r.gcb:.2f} vs {r.inversions_river_adjusted:.2f}" for _, r in cmp_.iterrows()))
+    gr = growth_rate_table().tail(5)
+    print("NOAA observed CO2 growth rate (REAL), ppm/yr [Pg C/yr]: "
+          + "; ".join(f"{int(r.year)} {r.noaa_ppm_per_yr:.2f} [{r.noaa_pgc_per_yr:.2f}]" for _, r in gr.iterrows()))
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
@@ -277,6 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--protocol", help="protocol for the submission checks (default: the catalog's)")
     r.add_argument("--ch4-workbook", help="'bundled' or a GCP-CH4 workbook path: adds TD vs BU and CO2-eq")
     r.add_argument("--data-root", help="root of the data tree (default $MIP_DATA)")
+    r.add_argument("--real-co2", action="store_true",
+                   help="add the bundled real CO2 data: v10 MIP by latitude, GCB 2023 budget, NOAA growth rate")
     r.add_argument("--out", required=True, help="output directory")
     r.set_defaults(func=cmd_report)
     c = sub.add_parser("catalog", help="list catalogs or show what one holds")

@@ -47,6 +47,8 @@ def test_report_in_headless_chromium(report, tmp_path):
     assert not failed and not external, (failed, external)
     for h in ("Submission checks", "Global and regional budgets", "Time series per region", "Maps",
               "Top-down vs bottom-up (GCP-CH4)", "GWP-weighted CO2-equivalent summary", "Emergent constraints",
-              "Provenance"):
+              "Provenance", "Real data: the OCO-2 v10 MIP by latitude",
+              "Real data: the Global Carbon Budget 2023 next to the inversions",
+              "Real data: the observed CO2 growth rate (NOAA)"):
         assert h in headings
     assert shot.stat().st_size > 50_000

@@ -133,6 +133,7 @@ def test_cli_demo(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "experiment LNLG" in out and "WOMBAT" in out and "2008-2017: 22 runs" in out
+    assert "OCO-2 v10 MIP (REAL" in out and "Growth rate in atmospheric CO2 5.2" in out and "2019 2.54" in out
     table = (tmp_path / "global_totals.csv").read_text().splitlines()
     assert table[0] == "model,experiment,land,ocean"
     row = dict(zip(table[0].split(","), next(r for r in table if r.startswith("LoFI,IS")).split(",")))

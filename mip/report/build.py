@@ -226,7 +226,7 @@ def _provenance(page: _Page, ds, settings: dict[str, Any]) -> None:
 
 def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_specs: list[str] | None = None,
                  constraints: list[str] | None = None, protocol=None, data_root=None, ch4_workbook=None,
-                 progress: bool = True) -> Path:
+                 real_co2: bool = False, progress: bool = True) -> Path:
     """Write ``out/index.html`` with checks, budgets, time series, maps, TD/BU, CO2-eq, constraints, provenance.
 
     Parameters
@@ -247,6 +247,9 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         Data root of the catalog.
     ch4_workbook
         ``True`` for the bundled GCP-CH4 workbook, a path, or ``None``.
+    real_co2
+        Add the sections on real CO2 data bundled with the package: the OCO-2 v10 MIP by latitude
+        (Stephens et al. 2026 tables), the GCB 2023 budget beside it and NOAA's growth rate.
     progress
         Progress bar on standard error.
 
@@ -270,7 +273,8 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         protocol = proto
     regions = regions or (parse_regions(region_specs) if region_specs else latitude_bands() + land_ocean())
     page = _Page(out)
-    steps = ["open", "checks", "budgets", "time series", "maps"] + (["GCP-CH4"] if ch4_workbook else []) + \
+    steps = ["open", "checks", "budgets", "time series", "maps"] + (["real CO2 data"] if real_co2 else []) + \
+        (["GCP-CH4"] if ch4_workbook else []) + \
         ["CO2-eq"] + (["constraints"] if constraints else []) + ["provenance"]
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
     ds = open_ensemble(cat, entry, data_root=data_root)
@@ -291,6 +295,11 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     bar.update()
     _maps(page, ds)
     bar.update()
+    if real_co2:
+        from mip.report.real import add_real_sections
+
+        add_real_sections(page)
+        bar.update()
     ch4 = None
     if ch4_workbook:
         ch4 = _ch4(page, ch4_workbook)
@@ -302,7 +311,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         bar.update()
     _provenance(page, ds, {"catalog": catalog if isinstance(catalog, (str, Path)) else "(object)", "entry": entry,
                            "regions": regions.description, "protocol": protocol, "constraints": constraints,
-                           "ch4_workbook": ch4_workbook, "data_root": data_root})
+                           "ch4_workbook": ch4_workbook, "real_co2": real_co2, "data_root": data_root})
     bar.update()
     bar.close()
     return page.write(title)

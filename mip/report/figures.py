@@ -16,7 +16,7 @@ import xarray as xr  # noqa: E402
 
 from mip.io import save_figure  # noqa: E402
 
-__all__ = ["save", "budget_bars", "region_timeseries", "maps", "td_bu_bars"]
+__all__ = ["save", "budget_bars", "region_timeseries", "maps", "td_bu_bars", "zonal_bars", "growth_rate"]
 
 
 def save(fig, path: Path) -> Path:
@@ -111,5 +111,44 @@ def td_bu_bars(td: pd.DataFrame, bu: pd.DataFrame, regions: list[str], period: s
     axes[0, 0].legend(fontsize=7)
     axes[0, 0].set_ylabel("Tg CH4/yr")
     fig.suptitle(f"GCP-CH4 {period}: top-down vs bottom-up (mean, min-max)")
+    fig.tight_layout()
+    return fig
+
+
+def zonal_bars(stats: pd.DataFrame, title: str):
+    """Median ± IQR/1.35 per GCB band and the globe, one panel per component (land, ocean, total), bars per experiment.
+
+    ``stats`` has columns ``experiment, region_set, region, component, median, iqr_1_35`` (as written by
+    ``analyses/v10mip_zonal.py`` and :func:`mip.report.real.v10mip_zonal_stats`).
+    """
+    sub = stats[stats.region_set.isin(["gcb", "globe"])]
+    regions = ["south", "tropics", "north", "globe"]
+    exps = list(dict.fromkeys(sub.experiment))
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    w = 0.8 / max(len(exps), 1)
+    for ax, comp in zip(axes, ("land", "ocean", "total")):
+        s = sub[sub.component == comp]
+        for i, e in enumerate(exps):
+            r = s[s.experiment == e].set_index("region").reindex(regions)
+            ax.bar(np.arange(len(regions)) + (i - (len(exps) - 1) / 2) * w, r["median"], w, yerr=r["iqr_1_35"],
+                   capsize=2, label=e)
+        ax.axhline(0, color="k", lw=0.6)
+        ax.set_xticks(range(len(regions)), regions)
+        ax.set_title(comp)
+    axes[0].set_ylabel("Pg C/yr (positive = to the atmosphere)")
+    axes[0].legend(fontsize=7)
+    fig.suptitle(f"{title}: ensemble median ± IQR/1.35")
+    fig.tight_layout()
+    return fig
+
+
+def growth_rate(table: pd.DataFrame):
+    """NOAA's CO2 growth rate (Pg C/yr) per year with the GCB atmospheric growth over it."""
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    ax.bar(table["year"], table["noaa_pgc_per_yr"], color="0.7", label="NOAA growth rate × 2.124 Pg C/ppm")
+    ax.plot(table["year"], table["gcb_atmospheric_growth"], "k.-", lw=1, label="GCB 2023 atmospheric growth")
+    ax.set_ylabel("Pg C/yr")
+    ax.legend(fontsize=8)
+    ax.set_title("Observed atmospheric CO2 growth (real data)")
     fig.tight_layout()
     return fig

@@ -34,6 +34,7 @@ from mip.errors import InputError
 from mip.timeaxis import monthly_axis
 
 __all__ = ["read_band_file", "read_zonal_ensemble", "read_summary_table", "band_edges", "combine_bands", "period_mean",
+           "summary_as_bands", "bundled_summary",
            "BANDS_10", "COMPOSITE_BANDS", "COLUMNS", "REGION_SETS"]
 
 #: The header of every band file and the canonical variable each column becomes.
@@ -305,3 +306,33 @@ def period_mean(ds: xr.Dataset | xr.DataArray, bounds: xr.DataArray, start: str,
     dt = (b[:, 1] - b[:, 0]).astype("f8")
     out = (sel * dt).sum("time", skipna=False) / dt.sum()
     return out.assign_attrs(period=f"{start} to {end}")
+
+
+def summary_as_bands(table: xr.DataArray) -> xr.DataArray:
+    """A by-latitude summary table (dim ``lat`` = the 18 band centres) with ``region`` = the band names.
+
+    Parameters
+    ----------
+    table
+        From :func:`read_summary_table` of an ``*_bylat_*`` table.
+
+    Returns
+    -------
+    xarray.DataArray
+        Dims ``experiment``, ``model``, ``region`` (:data:`BANDS_10`), ready for :func:`combine_bands`.
+    """
+    centres = np.arange(-85.0, 90.0, 10.0)
+    if "lat" not in table.dims or not np.array_equal(np.asarray(table["lat"].values, float), centres):
+        raise InputError(table.attrs.get("source_file"), "lat", f"columns {list(table.coords.get('lat', []).values)[:4]}...",
+                         "the 18 band centres -85 ... 85")
+    return table.rename(lat="region").assign_coords(region=list(BANDS_10))
+
+
+def bundled_summary(component: str) -> xr.DataArray:
+    """The bundled June 2016 – May 2018 by-latitude table of ``total``, ``land`` or ``ocean`` (real, unchanged)."""
+    from importlib import resources
+
+    if component not in ("total", "land", "ocean"):
+        raise ValueError("component must be 'total', 'land' or 'ocean'")
+    path = resources.files("mip") / "data" / "stephens2026-v10mip" / f"oco2_v10mip_{component}_fluxes_bylat_201606-201805.txt"
+    return read_summary_table(Path(str(path)))

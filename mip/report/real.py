@@ -117,7 +117,11 @@ def add_real_sections(page: Any) -> dict[str, pd.DataFrame]:
     page.p(f"REAL data: the published v10 MIP band tables of Stephens et al. (2026, PNAS), {V10_WINDOW} means of "
            "every model and experiment (GPL-3, bundled unchanged). Ensemble median and IQR/1.35, Pg C/yr, positive "
            "= to the atmosphere; GCB bands exact at 30°; fossil = total − land − ocean.")
-    page.table(zonal, "v10mip_zonal", "v10 MIP zonal ensemble statistics")
+    wide = zonal.pivot_table(index=["experiment", "region_set", "region"], columns="component",
+                             values=["median", "iqr_1_35"], sort=False)
+    wide.columns = [f"{c} {'median' if s == 'median' else 'IQR/1.35'}" for s, c in wide.columns]
+    order = [f"{c} {s}" for c in ("land", "ocean", "fossil", "total") for s in ("median", "IQR/1.35")]
+    page.table(wide[order].reset_index(), "v10mip_zonal", "v10 MIP zonal ensemble statistics, Pg C/yr")
     page.figure(F.zonal_bars(zonal, f"OCO-2 v10 MIP (real), {V10_WINDOW}"), "v10mip_zonal", "v10 MIP band totals")
     cmp_ = gcb_vs_inversions(zonal)
     page.h2("Real data: the Global Carbon Budget 2023 next to the inversions")

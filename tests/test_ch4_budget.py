@@ -53,6 +53,18 @@ def test_every_run_once_does_not_reproduce(table):
     assert round(naive.loc["Fossil fuels", "max"]) == 170  # TOMCAT, outside the published 81-131
 
 
+def test_where_the_range_rule_fails():
+    """Rule 3 (TOMCAT out of the fossil range) misses the published 2000-2009 fossil maximum, 151: TOMCAT's own value."""
+    wb = read_workbook()
+    t = td_summary(wb, "2000-2009").set_index("category")
+    assert (round(t.loc["Fossil fuels", "mean"]), round(t.loc["Fossil fuels", "min"])) == (101, 71)  # as published
+    assert round(t.loc["Fossil fuels", "max"]) == 118  # published: 151
+    tomcat = float(wb.fossil.sel(period="2000-2009", region="GLOBAL", model="TOMCAT/surf"))
+    assert round(tomcat) == 151
+    agri = t.loc["Agriculture and Waste"]
+    assert (round(agri["mean"]), round(agri["min"]), round(agri["max"])) == (202, 198, 219)  # as published
+
+
 def test_grouping():
     assert saunois2020_group("TM5-4Dvar/SURF2") == "TM5-4Dvar/SURFX"
     assert saunois2020_group("PYVARLMDZ/GOSAT5") == "PYVARLMDZ/GOSAT3-6"

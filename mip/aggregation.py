@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import warnings
+from collections.abc import Callable, Mapping
 
 import dask.array as dsa
 import numpy as np
@@ -10,6 +12,7 @@ import scipy.sparse as sp
 import xarray as xr
 
 from mip.budget import TOTAL_UNITS
+from mip.errors import MipError, RegionWarning
 from mip.model import flux_variables
 from mip.regions import RegionSet
 from mip.timeaxis import bounds_seconds
@@ -81,8 +84,10 @@ def _region_totals(da: xr.DataArray, w: sp.csc_matrix) -> xr.DataArray:
 
 
 def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, str] | None = None,
-              variables: list[str] | None = None) -> xr.Dataset:
-    """Region totals of every flux variable (× model × experiment × time).
+              variables: list[str] | None = None, attribution: str = "surface",
+              surfaces: Mapping[str, str] | None = None,
+              land: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> xr.Dataset:
+    """Region totals of every flux variable (× model × experiment × time), plus what no region takes.
 
     Parameters
     ----------
@@ -97,16 +102,44 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         by the real length of each step (its time bounds).
     variables
         Flux variables to aggregate (default all).
+    attribution
+        ``"surface"`` (default): a land flux is shared among land regions by their share of the
+        cell's land, an ocean flux by the share of its ocean (see :mod:`mip.attribution`);
+        ``"area"``: every region takes its share of the cell's area.
+    surfaces
+        Variable → ``"land"``, ``"ocean"`` or ``"both"`` for variables whose surface fluxmip
+        cannot tell from their name or ``surface`` attribute.
+    land
+        ``land(lat_bounds, lon_bounds)`` → land fraction per cell; default the union of the
+        bundled country polygons.
 
     Returns
     -------
     xarray.Dataset
-        Dim ``region`` labelled by region name, totals in ``Pg yr-1`` (C basis) or
-        ``Tg yr-1`` (CH4, N), ``reported_as`` kept; ``region_area`` (m²) as coordinate; the
-        coverage is reported in ``attrs``: ``uncovered_area_fraction`` (of the grid's area in no
-        region) and ``overlapping_area_fraction`` (counted in more than one region).
+        Dim ``region``: the set's regions, then ``unattributed`` (one per set combined with
+        ``+``) holding what no region of that set takes, so that regions + unattributed = the
+        global total.  Totals in ``Pg yr-1`` (C basis) or ``Tg yr-1`` (CH4, N), ``reported_as``
+        kept; coordinates ``region_area`` (m², NaN for unattributed), ``abbrev``,
+        ``region_surface``, ``region_group``, ``unattributed`` (bool); ``attrs``: ``attribution`` and the coverage,
+        ``uncovered_area_fraction`` and ``overlapping_area_fraction``.
     """
-    w = regions.weights(ds).tocsc()
+    from mip.attribution import ATTRIBUTIONS, LAND_PARTS, attribution_weights, unattributed_names, variable_surface
+
+    if attribution not in ATTRIBUTIONS:
+        raise MipError(f"attribution {attribution!r}: expected one of {', '.join(ATTRIBUTIONS)}")
+    missing = [c for c in ("cell_area", "lat_bounds", "lon_bounds") if c not in ds.variables]
+    if missing:
+        raise MipError(f"aggregate needs the grid's {', '.join(missing)} (a canonical dataset keeps them as "
+                       "coordinates; select variables with ds[[...]] after set_coords, or re-open the product)")
+    weights: dict[str, sp.csc_matrix] = {}
+    overlap: dict[str, float] = {}
+
+    def w(surface: str) -> sp.csc_matrix:
+        if surface not in weights:
+            m, rep = attribution_weights(regions, ds, surface, land)
+            weights[surface], overlap[surface] = m.tocsc(), rep["overlap"]
+        return weights[surface]
+
     dt = bounds_seconds(ds["time_bounds"]) if period is not None else None
     if isinstance(period, tuple):
         sel = (ds["time_bounds"][:, 0] >= np.datetime64(period[0])) & (ds["time_bounds"][:, 1] <= np.datetime64(period[1]))
@@ -117,20 +150,45 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     for v in variables or flux_variables(ds):
         basis = ds[v].attrs["reported_as"]
         units, to = TOTAL_UNITS[basis]
-        tot = _region_totals(ds[v], w)  # kg s-1
+        surface = variable_surface(ds, v, surfaces) if attribution == "surface" else "any"
+        how = f"{surface} surface" if surface != "any" else "area"
+        if surface == "both":
+            parts = [p for p in LAND_PARTS.get(v, ()) if p in ds.data_vars]
+            if parts and "ocean" in ds.data_vars:
+                land_part = sum(ds[p] for p in parts)
+                tot = _region_totals(land_part, w("land")) + _region_totals(ds[v] - land_part, w("ocean"))
+                how = f"{' + '.join(parts)} over land, the rest ({v} − {' − '.join(parts)}) over ocean"
+            else:
+                tot, how = _region_totals(ds[v], w("any")), "area (its land and ocean parts are not in the dataset)"
+        else:
+            tot = _region_totals(ds[v], w(surface))  # kg s-1
         if period == "annual":
             tot = (tot * dt).groupby("time.year").sum(skipna=False) / dt.groupby("time.year").sum()
         elif isinstance(period, tuple) or period == "all":
             tot = (tot * dt).sum("time", skipna=False) / dt.sum("time")
         out[v] = (tot * SECONDS_PER_YEAR * to).assign_attrs(
-            units=units, reported_as=basis, year="Julian year, 365.25 days", regions=regions.description)
-    area = np.asarray(w.sum(axis=1)).ravel()
-    covered = np.asarray(w.sum(axis=0)).ravel() / ds["cell_area"].values.ravel()
-    total_area = float(ds["cell_area"].sum())
+            units=units, reported_as=basis, year="Julian year, 365.25 days", regions=regions.description,
+            attribution=how)
+    frac = regions.weights(ds)
+    area = np.asarray(frac.sum(axis=1)).ravel()
+    cell = ds["cell_area"].values.ravel()
+    covered = np.asarray(frac.sum(axis=0)).ravel() / cell
+    total_area = float(cell.sum())
+    extra = unattributed_names(regions)
+    groups = list(dict.fromkeys(regions.region_groups))
     out.attrs.update({
-        "uncovered_area_fraction": float(((1 - np.clip(covered, 0, 1)) * ds["cell_area"].values.ravel()).sum() / total_area),
-        "overlapping_area_fraction": float((np.clip(covered - 1, 0, None) * ds["cell_area"].values.ravel()).sum()
-                                           / total_area),
+        "attribution": attribution,
+        "uncovered_area_fraction": float(((1 - np.clip(covered, 0, 1)) * cell).sum() / total_area),
+        "overlapping_area_fraction": float((np.clip(covered - 1, 0, None) * cell).sum() / total_area),
+        "overlap_within_a_set": max(overlap.values(), default=0.0),
     })
-    return out.assign_coords(region=list(regions.names), region_area=("region", area),
-                             abbrev=("region", list(regions.abbrevs)))
+    if out.attrs["overlap_within_a_set"] > 1e-6:  # below that: rounding of polygons that share edges
+        warnings.warn(f"regions of one set overlap ({out.attrs['overlap_within_a_set']:.2%} of the grid's area is in "
+                      "two regions of the same set): those cells are counted in each, and nothing of them is "
+                      "reported unattributed", RegionWarning, stacklevel=2)
+    return out.assign_coords(region=list(regions.names) + extra,
+                             region_area=("region", np.concatenate([area, np.full(len(extra), np.nan)])),
+                             abbrev=("region", list(regions.abbrevs) + ["UNATTR"] * len(extra)),
+                             region_surface=("region", list(regions.region_surfaces) + ["-"] * len(extra)),
+                             region_group=("region", list(regions.region_groups) + groups),
+                             unattributed=("region", [False] * len(regions) + [True] * len(extra)))

@@ -41,6 +41,7 @@ def global_total(ds: xr.Dataset, variables: list[str] | None = None, *, annual_m
 
     out = aggregate(ds, latitude_bands((-90.0, 90.0), names=("global",)), period="all" if annual_mean else None,
                     variables=variables or flux_variables(ds))
-    out = out.squeeze("region", drop=True).drop_vars(["region_area", "abbrev"], errors="ignore")
+    out = out.sel(region="global", drop=True).drop_vars(["region_area", "abbrev", "region_surface", "region_group"],
+                                                         errors="ignore")
     out.attrs = {}
     return out

@@ -170,8 +170,9 @@ def _report_all_nan(totals, ds) -> None:
     listed = ~np.isin(
         [[f"{m}/{e}" for e in totals.experiment.values] for m in totals.model.values],
         str(ds.attrs.get("absent_pairs", "")).split("; "))
-    nan = np.all([totals[v].isnull().all([d for d in totals[v].dims if d not in ("model", "experiment")]).values
-                  for v in totals.data_vars], axis=0)
+    regions = totals.where(~totals["unattributed"], drop=True) if "unattributed" in totals.coords else totals
+    nan = np.all([regions[v].isnull().all([d for d in regions[v].dims if d not in ("model", "experiment")]).values
+                  for v in regions.data_vars], axis=0)
     bad = [f"{m}/{e}: all values NaN" for i, m in enumerate(totals.model.values)
            for j, e in enumerate(totals.experiment.values) if nan[i, j] and listed[i, j]]
     if bad:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from os import PathLike
 
-__all__ = ["MipError", "InputError", "MemberWarning"]
+__all__ = ["MipError", "InputError", "MemberWarning", "RegionWarning"]
 
 
 class MipError(Exception):
@@ -55,3 +55,7 @@ class InputError(MipError, ValueError):
 
 class MemberWarning(UserWarning):
     """Some ensemble members were left out; the warning lists them by name and reason."""
+
+
+class RegionWarning(UserWarning):
+    """Regions of one set overlap, so a cell's flux is counted in more than one of them."""

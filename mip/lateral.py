@@ -123,8 +123,9 @@ def river_split(river: xr.Dataset, *, variable: str = "river") -> dict[str, floa
     from mip.regions import latitude_bands
 
     period = "all" if "time" in river[variable].dims else None
-    bands = aggregate(river, latitude_bands(), variables=[variable], period=period)[variable]
-    out = {str(k): float(v) for k, v in zip(bands["region"].values, bands.values)}
+    gcb = latitude_bands()
+    bands = aggregate(river, gcb, variables=[variable], period=period)[variable]  # bands cover the globe: nothing is
+    out = {name: float(bands.sel(region=name)) for name in gcb.names}               # left unattributed
     out["total"] = sum(out.values())
     return out
 

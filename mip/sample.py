@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 import yaml
-from global_land_mask import globe
 
 from mip.grid import cell_area, centre_bounds
 from mip.io import atomic_write
@@ -35,19 +34,19 @@ SYNTHETIC_NOTE = ("SYNTHETIC sample written by mip.sample in the OCO-2 v10 MIP f
 
 
 def land_fraction_1deg() -> np.ndarray:
-    """Land fraction of each 1° cell from a 5×5 sub-grid of ``global-land-mask`` points.
+    """Land fraction of each 1° cell: the exact coverage of the bundled Natural Earth country polygons.
 
     Returns
     -------
     numpy.ndarray
         Shape (180, 360), latitude ascending from −89.5, longitude from −179.5.
     """
-    sub = (np.arange(5) + 0.5) / 5.0
-    lat = (np.arange(-90, 90)[:, None] + sub[None, :]).ravel()
-    lon = (np.arange(-180, 180)[:, None] + sub[None, :]).ravel()
-    lon2, lat2 = np.meshgrid(lon, lat)
-    land = globe.is_land(np.clip(lat2, -89.999, 89.999), np.clip(lon2, -179.999, 179.999))
-    return land.reshape(180, 5, 360, 5).mean(axis=(1, 3))
+    from mip.regions.countries import land_fraction
+
+    edges_lat, edges_lon = np.arange(-90.0, 91.0), np.arange(-180.0, 181.0)
+    lb = np.stack([edges_lat[:-1], edges_lat[1:]], axis=1)
+    ob = np.stack([edges_lon[:-1], edges_lon[1:]], axis=1)
+    return land_fraction(lb, ob).reshape(180, 360)
 
 
 def _fields(land_total: float, ocean_total: float, frac: np.ndarray, area: np.ndarray,
@@ -198,8 +197,10 @@ def write_country_sample(path: str | Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    gdf = gpd.GeoDataFrame({"ISO_A3": list(SAMPLE_COUNTRIES), "NAME": [f"synthetic {k}" for k in SAMPLE_COUNTRIES]},
-                           geometry=[shapely.box(*b) for b in SAMPLE_COUNTRIES.values()], crs="EPSG:4326")
+    boxes = {k: shapely.box(*b) for k, b in SAMPLE_COUNTRIES.items()}
+    boxes["XEU"] = boxes["XEU"].difference(boxes["XTI"])  # XTI is an enclave: countries do not overlap
+    gdf = gpd.GeoDataFrame({"ISO_A3": list(boxes), "NAME": [f"synthetic {k}" for k in boxes]},
+                           geometry=list(boxes.values()), crs="EPSG:4326")
     gdf.to_file(path)
     return path
 

@@ -19,7 +19,8 @@ def test_budget_cli_local_vs_distributed(sample_root, tmp_path):
     args = ["budget", cat, "gridded_fluxes", "--regions", "bands", "--period", "annual", "--quiet"]
     assert main(args + ["--out", str(tmp_path / "local.csv")]) == 0
     local = pd.read_csv(tmp_path / "local.csv")
-    assert set(local.region) == {"south", "tropics", "north"}
+    assert set(local.region) == {"south", "tropics", "north", "unattributed"}
+    assert (local[local.region == "unattributed"]["land (Pg yr-1)"] == 0).all()  # the bands cover the globe
     assert {"land (Pg yr-1)", "ocean (Pg yr-1)"} <= set(local.columns)
     # band totals add up to the prescribed global totals of the sample
     from mip.sample import SAMPLE_TOTALS

@@ -23,12 +23,18 @@ from mip.errors import InputError
 from mip.grid import cell_area, centre_bounds
 from mip.overlap import remap_fraction
 
-__all__ = ["RegionSet", "latitude_bands", "from_mask", "GCB_BANDS", "grid_weights"]
+__all__ = ["RegionSet", "latitude_bands", "from_mask", "GCB_BANDS", "grid_weights", "SURFACE_KINDS"]
 
 #: GCB latitude bands: south < 30°S, tropics 30°S–30°N, north > 30°N.
 GCB_BANDS = (-90.0, -30.0, 30.0, 90.0)
 
 WeightRule = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+#: Surfaces a region or a flux can belong to: ``"any"`` regions take a share of the cell by area.
+SURFACE_KINDS = ("land", "ocean", "any")
+_FRACTION_CACHE: dict[tuple, sp.csr_matrix] = {}
+_FRACTION_CACHE_MAX = 16
 
 
 @dataclass(frozen=True)
@@ -46,12 +52,40 @@ class RegionSet:
         dense array (region, nlat, nlon) or a sparse matrix (region × cell, lat-major).
     description
         What the set is, for provenance.
+    surfaces
+        Per region, the surface it is made of: ``"land"`` (countries, the land of a land/ocean
+        split), ``"ocean"`` (ocean basins) or ``"any"`` (latitude bands, masks of both); empty =
+        all ``"any"``.  Surface attribution (:func:`mip.aggregate`) shares a land flux among land
+        regions by their share of the cell's *land*, and among ``"any"`` regions by area.
+    groups
+        Per region, the set it came from (sets combined with ``+`` keep theirs); what a group
+        leaves unattributed is reported per group.  Empty = one group, ``description``.
     """
 
     names: tuple[str, ...]
     abbrevs: tuple[str, ...]
     fraction: WeightRule
     description: str = ""
+    surfaces: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for field, vals in (("surfaces", self.surfaces), ("groups", self.groups)):
+            if vals and len(vals) != len(self.names):
+                raise ValueError(f"RegionSet.{field} needs one entry per region ({len(self.names)}), got {len(vals)}")
+        bad = sorted(set(self.surfaces) - set(SURFACE_KINDS))
+        if bad:
+            raise ValueError(f"unknown region surface(s) {bad}; expected one of {SURFACE_KINDS}")
+
+    @property
+    def region_surfaces(self) -> tuple[str, ...]:
+        """The surface of every region (``"any"`` where none was given)."""
+        return self.surfaces or ("any",) * len(self.names)
+
+    @property
+    def region_groups(self) -> tuple[str, ...]:
+        """The group of every region (the set's description where none was given)."""
+        return self.groups or (self.description or "regions",) * len(self.names)
 
     def __add__(self, other: "RegionSet") -> "RegionSet":
         dup = set(self.names) & set(other.names)
@@ -66,14 +100,50 @@ class RegionSet:
                 return sp.vstack([flat(a), flat(b)], format="csr")
             return np.concatenate([a, b], axis=0)
 
+        g1, g2 = self.region_groups, other.region_groups
+        if set(g1) & set(g2):  # the same description twice: keep the groups apart
+            g2 = tuple(f"{g} (2)" for g in g2)
         return RegionSet(self.names + other.names, self.abbrevs + other.abbrevs, both,
-                         f"{self.description} + {other.description}")
+                         f"{self.description} + {other.description}",
+                         self.region_surfaces + other.region_surfaces, g1 + g2)
 
     def __len__(self) -> int:
         return len(self.names)
 
+    def fractions(self, ds: xr.Dataset) -> sp.csr_matrix:
+        """Sparse (region × cell) covered fractions for the grid of ``ds`` (cells lat-major), cached per grid.
+
+        Parameters
+        ----------
+        ds
+            Canonical dataset with ``lat_bounds`` and ``lon_bounds``.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix
+        """
+        lb, ob = np.asarray(ds["lat_bounds"].values, "f8"), np.asarray(ds["lon_bounds"].values, "f8")
+        key = (id(self.fraction), lb.tobytes(), ob.tobytes())
+        hit = _FRACTION_CACHE.get(key)
+        if hit is not None and hit[0] is self.fraction:
+            return hit[1]
+        frac = self.fraction(lb, ob)
+        ncell = lb.shape[0] * ob.shape[0]
+        if sp.issparse(frac):
+            if frac.shape != (len(self), ncell):
+                raise ValueError(f"region fractions of shape {frac.shape} do not fit {len(self)} regions x {ncell} cells")
+            out = sp.csr_matrix(frac)
+        else:
+            if frac.shape != (len(self), lb.shape[0], ob.shape[0]):
+                raise ValueError(f"region fractions of shape {frac.shape} do not fit the grid {(lb.shape[0], ob.shape[0])}")
+            out = sp.csr_matrix(frac.reshape(len(self), -1))
+        if len(_FRACTION_CACHE) >= _FRACTION_CACHE_MAX:
+            _FRACTION_CACHE.pop(next(iter(_FRACTION_CACHE)))
+        _FRACTION_CACHE[key] = (self.fraction, out)  # the rule is kept so that its id is not reused
+        return out
+
     def weights(self, ds: xr.Dataset) -> sp.csr_matrix:
-        """Sparse (region × cell) weights in m² for the grid of ``ds`` (cells flattened lat-major).
+        """Sparse (region × cell) weights in m² (covered fraction × cell area) for the grid of ``ds``.
 
         Parameters
         ----------
@@ -84,21 +154,12 @@ class RegionSet:
         -------
         scipy.sparse.csr_matrix
         """
-        frac = self.fraction(ds["lat_bounds"].values, ds["lon_bounds"].values)
-        ncell = ds["cell_area"].size
         area = ds["cell_area"].values.reshape(-1)
-        if sp.issparse(frac):
-            if frac.shape != (len(self), ncell):
-                raise ValueError(f"region fractions of shape {frac.shape} do not fit {len(self)} regions x {ncell} cells")
-            return sp.csr_matrix(frac.multiply(area[None, :]))
-        if frac.shape != (len(self),) + ds["cell_area"].shape:
-            raise ValueError(f"region fractions of shape {frac.shape} do not fit the grid {ds['cell_area'].shape}")
-        return sp.csr_matrix(frac.reshape(len(self), -1) * area[None, :])
+        return sp.csr_matrix(self.fractions(ds).multiply(area[None, :]))
 
     def coverage(self, ds: xr.Dataset) -> xr.DataArray:
         """Summed covered fraction of every cell (1 for a partition; above 1 where regions overlap)."""
-        frac = self.fraction(ds["lat_bounds"].values, ds["lon_bounds"].values)
-        tot = np.asarray(frac.sum(axis=0)).reshape(ds["cell_area"].shape)
+        tot = np.asarray(self.fractions(ds).sum(axis=0)).reshape(ds["cell_area"].shape)
         return xr.DataArray(tot, dims=("lat", "lon"), coords={"lat": ds["lat"], "lon": ds["lon"]})
 
 
@@ -147,7 +208,8 @@ def latitude_bands(edges: Sequence[float] = GCB_BANDS, names: Sequence[str] | No
 
 
 def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = None,
-              names: dict[int, str] | Sequence[str] | None = None, remap: bool = True) -> RegionSet:
+              names: dict[int, str] | Sequence[str] | None = None, remap: bool = True,
+              surface: str | Sequence[str] = "any") -> RegionSet:
     """Regions from an integer mask (codes 1..n, 0 or NaN outside) or fractional masks.
 
     On the data's own grid the mask's cells are used as they are; on another regular
@@ -166,6 +228,9 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
         ``region_names`` attribute or ``"region_<code>"``.
     remap
         Allow a mask on another grid (exact area fractions).
+    surface
+        What the regions are made of (``"land"``, ``"ocean"``, ``"any"``; one for all or one
+        per region): decides how surface attribution shares a land or ocean flux.
 
     Returns
     -------
@@ -212,4 +277,5 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
                              f"the data's {clat.size}×{clon.size} grid", "pass remap=True or regrid first")
         return remap_fraction(frac, mlat_b, mlon_b, lat_b, lon_b)
 
-    return RegionSet(tuple(rnames), tuple(rnames), fraction, f"mask {source}")
+    surfaces = (surface,) * len(rnames) if isinstance(surface, str) else tuple(surface)
+    return RegionSet(tuple(rnames), tuple(rnames), fraction, f"mask {source}", surfaces)

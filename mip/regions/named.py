@@ -11,7 +11,7 @@ import xarray as xr
 from mip.errors import InputError, MipError
 from mip.regions.core import RegionSet, from_mask
 
-__all__ = ["land_ocean", "transcom", "reccap2", "gcp_ch4", "TRANSCOM_NAMES", "GCP_CH4_REGIONS"]
+__all__ = ["transcom", "reccap2", "gcp_ch4", "TRANSCOM_NAMES", "GCP_CH4_REGIONS"]
 
 #: TransCom-3 regions, codes 1–11 land, 12–22 ocean (Gurney et al. 2002).
 TRANSCOM_NAMES = (
@@ -27,40 +27,6 @@ GCP_CH4_REGIONS = (
     "Equatorial Africa", "Southern Africa", "South Asia", "Southeast Asia", "Oceania", "USA", "Europe",
     "Central Asia", "Middle East", "China", "Korean Japan", "Canada", "Russia",
 )
-
-
-def land_ocean(*, step: float = 0.1) -> RegionSet:
-    """Land and ocean fractions from ``global-land-mask`` sampled on a sub-grid of each cell.
-
-    Parameters
-    ----------
-    step
-        Sub-grid spacing in degrees (each cell is sampled at about ``(Δ/step)²`` points).
-
-    Returns
-    -------
-    RegionSet
-        ``land`` and ``ocean``, a partition of the globe (fractions sum to 1 per cell).
-    """
-    from global_land_mask import globe
-
-    def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
-        nl = max(1, int(np.ceil(np.max(np.abs(np.diff(lat_b, axis=1))) / step)))
-        no = max(1, int(np.ceil(np.max(np.abs(np.diff(lon_b, axis=1))) / step)))
-        sub_l = (np.arange(nl) + 0.5) / nl
-        sub_o = (np.arange(no) + 0.5) / no
-        la = (lat_b[:, :1] + np.diff(lat_b, axis=1) * sub_l[None, :]).ravel()
-        lo = (lon_b[:, :1] + np.diff(lon_b, axis=1) * sub_o[None, :]).ravel()
-        lo = ((lo + 180.0) % 360.0) - 180.0
-        lo2, la2 = np.meshgrid(np.clip(lo, -180, 179.9999), np.clip(la, -89.9999, 89.9999))
-        land = globe.is_land(la2, lo2).reshape(lat_b.shape[0], nl, lon_b.shape[0], no)
-        # equal-area weighting of the sub-samples within a cell: cos(lat) of each sub-row
-        w = np.cos(np.deg2rad(la)).reshape(lat_b.shape[0], nl)
-        f = np.einsum("iajb,ia->ij", land, w) / (w.sum(axis=1)[:, None] * no)
-        return np.stack([f, 1.0 - f])
-
-    return RegionSet(("land", "ocean"), ("LND", "OCN"), fraction,
-                     f"land/ocean from global-land-mask sampled every {step} degrees")
 
 
 def transcom(path: str | PathLike | xr.DataArray, *, variable: str = "transcom_regions") -> RegionSet:
@@ -82,8 +48,9 @@ def transcom(path: str | PathLike | xr.DataArray, *, variable: str = "transcom_r
     if bad:
         raise InputError(path if not isinstance(path, xr.DataArray) else "mask", variable,
                          f"codes outside 1..22 ({bad})", "TransCom-3 codes 1-11 land, 12-22 ocean")
+    surfaces = tuple("land" if TRANSCOM_NAMES.index(n) < 11 else "ocean" for n in rs.names)  # 1-11 land, 12-22 ocean
     return RegionSet(rs.names, tuple(f"T{TRANSCOM_NAMES.index(n) + 1:02d}" for n in rs.names), rs.fraction,
-                     "TransCom-3 " + rs.description)
+                     "TransCom-3 " + rs.description, surfaces)
 
 
 def reccap2(path: str | PathLike | None = None, *, basins: tuple[str, ...] | None = None,
@@ -122,11 +89,12 @@ def reccap2(path: str | PathLike | None = None, *, basins: tuple[str, ...] | Non
         names = list(ds[b].attrs["region_names"])
         rs = from_mask(ds[b], names=names)
         codes = [names.index(n) + 1 for n in rs.names]
-        rs = RegionSet(rs.names, tuple(f"{b}:{c}" for c in codes), rs.fraction, rs.description)
+        kind = "land" if b == "land" else "ocean"
+        rs = RegionSet(rs.names, tuple(f"{b}:{c}" for c in codes), rs.fraction, rs.description, (kind,) * len(rs))
         total = rs if total is None else total + rs
     assert total is not None
-    return RegionSet(total.names, total.abbrevs, total.fraction,
-                     f"RECCAP2 {level}s ({ds.attrs['source_file']})")
+    return RegionSet(total.names, total.abbrevs, total.fraction, f"RECCAP2 {level}s ({ds.attrs['source_file']})",
+                     total.surfaces)
 
 
 def gcp_ch4(path: str | PathLike | xr.DataArray | None = None, *, variable: str = "region",
@@ -157,7 +125,7 @@ def gcp_ch4(path: str | PathLike | xr.DataArray | None = None, *, variable: str 
         if not path:
             raise MipError("the GCP-CH4 region mask is not bundled (it is not redistributable): pass its path, "
                            "gcp_ch4('regions.nc', variable=...), or set MIP_GCP_CH4_MASK to it")
-    rs = from_mask(path, variable=variable, names={i + 1: n for i, n in enumerate(GCP_CH4_REGIONS)})
+    rs = from_mask(path, variable=variable, names={i + 1: n for i, n in enumerate(GCP_CH4_REGIONS)}, surface="land")
     if with_bands:
         rs = latitude_bands((-90, 90), names=("GLOBAL",)) + latitude_bands(
             (-90, 30, 60, 90), names=("<30°N", "30°N-60°N", "60°N-90°N")) + rs

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from mip.errors import MipError
 from mip.regions.core import RegionSet, from_mask, latitude_bands
-from mip.regions.named import gcp_ch4, land_ocean, reccap2, transcom
+from mip.regions.countries import countries, land_ocean
+from mip.regions.named import gcp_ch4, reccap2, transcom
 from mip.regions.vector import from_vector
 
 __all__ = ["parse_regions", "SPEC_HELP"]
 
-SPEC_HELP = ("bands (GCB north/tropics/south) | bands:-90,-30,30,90 | land-ocean | transcom:PATH | "
+SPEC_HELP = ("bands (GCB north/tropics/south) | bands:-90,-30,30,90 | land-ocean | countries[:ISO,ISO,...] | "
+             "transcom:PATH | "
              "reccap2[:PATH] | reccap2-basins[:PATH] | gcp-ch4[:PATH] | mask:PATH:VARIABLE | vector:PATH:FIELD (countries:PATH:FIELD)")
 
 
@@ -33,6 +35,8 @@ def parse_regions(specs: list[str]) -> RegionSet:
             rs = latitude_bands(tuple(float(x) for x in args[0].split(","))) if args else latitude_bands()
         elif kind in ("land-ocean", "landocean"):
             rs = land_ocean()
+        elif kind == "countries" and len(args) < 2:  # bundled Natural Earth; countries:FRA,DEU,... to choose
+            rs = countries(args[0].split(",") if args else None)
         elif kind == "transcom" and args:
             rs = transcom(args[0], **({"variable": args[1]} if len(args) > 1 else {}))
         elif kind == "reccap2":  # no path: the bundled copy of the published masks
@@ -44,7 +48,7 @@ def parse_regions(specs: list[str]) -> RegionSet:
         elif kind == "mask" and len(args) == 2:
             rs = from_mask(args[0], variable=args[1])
         elif kind in ("vector", "countries") and len(args) == 2:
-            rs = from_vector(args[0], name=args[1])
+            rs = from_vector(args[0], name=args[1], surface="land" if kind == "countries" else "any")
         else:
             raise MipError(f"cannot read the region set {spec!r}; use one of: {SPEC_HELP}")
         out = rs if out is None else out + rs

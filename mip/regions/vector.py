@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from os import PathLike
 
 import numpy as np
@@ -11,11 +12,11 @@ from mip.errors import InputError
 from mip.polygons import coverage_fractions
 from mip.regions.core import RegionSet
 
-__all__ = ["from_vector"]
+__all__ = ["from_vector", "from_geometries"]
 
 
 def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None,
-                layer: str | None = None) -> RegionSet:
+                layer: str | None = None, surface: str = "any") -> RegionSet:
     """Regions from the polygons of a vector file, with exact spherical coverage of each cell.
 
     Each feature's area inside each cell is computed in closed form (edges straight in
@@ -32,6 +33,9 @@ def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None,
         Column with short names (default: ``name``).
     layer
         Layer of a multi-layer file.
+    surface
+        What the polygons are made of: ``"land"`` (countries, provinces), ``"ocean"`` or
+        ``"any"`` (default); decides how surface attribution shares land and ocean fluxes.
 
     Returns
     -------
@@ -53,13 +57,44 @@ def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None,
     names = tuple(str(n) for n in merged[name])
     abbrevs = tuple(str(a) for a in merged[abbrev]) if abbrev and abbrev in merged else names
     geoms = shapely.make_valid(np.asarray(merged.geometry.values, dtype=object))
-    cache: dict[tuple, sp.csr_matrix] = {}
+    return from_geometries(geoms, names, abbrevs=abbrevs, surface=surface, description=f"polygons of {path} by {name}")
+
+
+def from_geometries(geoms, names: Sequence[str], *, abbrevs: Sequence[str] | None = None, surface: str = "any",
+                    description: str = "polygons") -> RegionSet:
+    """Regions from shapely (Multi)Polygons in lon-lat degrees, with exact spherical coverage of each cell.
+
+    Parameters
+    ----------
+    geoms
+        One geometry per region (edges straight in lon-lat, as in shapefiles).
+    names
+        Region names.
+    abbrevs
+        Short names (default the names).
+    surface
+        ``"land"``, ``"ocean"`` or ``"any"`` (see :class:`RegionSet`).
+    description
+        For provenance.
+
+    Returns
+    -------
+    RegionSet
+
+    Examples
+    --------
+    >>> import shapely
+    >>> rs = from_geometries([shapely.box(0, 0, 10, 10)], ["square"], surface="land")
+    >>> rs.names, rs.surfaces
+    (('square',), ('land',))
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) != len(names):
+        raise ValueError(f"{len(geoms)} geometries for {len(names)} names")
 
     def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> sp.csr_matrix:
-        key = (lat_b.tobytes(), lon_b.tobytes())
-        if key not in cache:
-            cache.clear()
-            cache[key] = coverage_fractions(geoms, lat_b, lon_b)
-        return cache[key]
+        return coverage_fractions(geoms, lat_b, lon_b)
 
-    return RegionSet(names, abbrevs, fraction, f"polygons of {path} by {name}")
+    names = tuple(str(n) for n in names)
+    return RegionSet(names, tuple(abbrevs) if abbrevs is not None else names, fraction, description,
+                     (surface,) * len(names))

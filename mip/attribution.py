@@ -1,0 +1,161 @@
+"""Attribution of gridded fluxes to regions by the surface each flux lives on (pure compute).
+
+An OCO-2 MIP ``land`` flux (NBE) is a flux per m² of the whole cell that happens entirely on the
+cell's land, so a coastal cell's land flux belongs to the countries in it in proportion to their
+share of the cell's *land*, not of the cell's area.  Each variable has a surface
+(:data:`SURFACES`, or a ``surface`` attribute, or ``surfaces=`` given to :func:`mip.aggregate`):
+
+* ``land`` — shared among the set's land regions by ``area(region ∩ cell) / area(land ∩ cell)``,
+  the land of a cell being the union of the bundled country polygons (or the ``land`` given);
+* ``ocean`` — the same with the cell's ocean (1 − land) and the ocean regions;
+* ``both`` (``net``, ``total``) — split into its land parts and the rest (attributed as ocean)
+  when the dataset has the parts and an ``ocean`` variable; otherwise by area.
+
+Regions of surface ``any`` (latitude bands, masks of both) always take their area share.  What a
+set of regions does not take of a flux (land flux on a cell the polygons call sea, ocean flux
+outside every basin, land outside every country of the set) is one more row per set,
+``unattributed``, so that the regions plus ``unattributed`` add up to the global total exactly.
+``attribution="area"`` gives plain area weighting (what regionmask, xagg and exactextract do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import scipy.sparse as sp
+import xarray as xr
+
+from mip.errors import MipError
+from mip.regions.core import RegionSet
+
+__all__ = ["SURFACES", "LAND_PARTS", "variable_surface", "attribution_weights", "unattributed_names",
+           "ATTRIBUTIONS"]
+
+ATTRIBUTIONS = ("surface", "area")
+#: Surface of every canonical flux name (CO2, CH4, N2O, the CEOS lateral fields, the RECCAP2 river flux).
+SURFACES: dict[str, str] = {
+    "land": "land", "fossil": "land", "fire": "land", "ocean": "ocean", "net": "both", "total": "both",
+    "wetlands": "land", "agriculture_waste": "land", "biomass_biofuel_burning": "land", "soil_sink": "land",
+    "other_natural": "both", "anthropogenic": "land", "natural": "both",
+    "FF": "land", "Crop": "land", "Wood": "land", "River": "land", "Wood_Crop": "land", "NBE": "land",
+    "NCE": "land", "dC_loss": "land", "dC": "land", "river": "ocean",
+}
+#: For a ``both`` variable: the land-surface parts it is the sum of, with the ocean flux (the rest).
+LAND_PARTS: dict[str, tuple[str, ...]] = {"net": ("land",), "total": ("land", "fossil")}
+#: Relative tolerance under which a cell counts as fully attributed (rounding of the fractions).
+_EXACT = 1e-9
+
+
+def variable_surface(ds: xr.Dataset, name: str, declared: Mapping[str, str] | None = None) -> str:
+    """The surface of a flux variable: declared, then its ``surface`` attribute, then :data:`SURFACES`.
+
+    Parameters
+    ----------
+    ds
+        The dataset.
+    name
+        The variable.
+    declared
+        Variable → ``"land"``, ``"ocean"`` or ``"both"``, overriding the rest.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    MipError
+        When the surface cannot be told, saying how to declare it.
+    """
+    base = name[:-4] if name.endswith("_unc") else name
+    s = (declared or {}).get(name) or ds[name].attrs.get("surface") or SURFACES.get(name) or SURFACES.get(base)
+    if s not in ("land", "ocean", "both"):
+        raise MipError(f"cannot tell which surface variable {name!r} lives on (found {s!r}): declare it, e.g. "
+                       f"ds[{name!r}].attrs['surface'] = 'land' (or 'ocean', 'both'), or aggregate(..., "
+                       f"surfaces={{{name!r}: 'land'}}), or use attribution='area'")
+    return s
+
+
+def unattributed_names(regions: RegionSet) -> list[str]:
+    """Names of the unattributed rows: one per group of the set (``"unattributed"`` when there is one)."""
+    groups = list(dict.fromkeys(regions.region_groups))
+    return ["unattributed"] if len(groups) == 1 else [f"unattributed ({g})" for g in groups]
+
+
+def attribution_weights(regions: RegionSet, ds: xr.Dataset, surface: str,
+                        land: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+                        ) -> tuple[sp.csr_matrix, dict[str, float]]:
+    """(region + unattributed) × cell weights in m² for a flux of one surface.
+
+    Parameters
+    ----------
+    regions
+        The region set.
+    ds
+        Canonical grid (``lat_bounds``, ``lon_bounds``, ``cell_area``).
+    surface
+        ``"land"``, ``"ocean"`` or ``"any"`` (area weighting).
+    land
+        ``land(lat_bounds, lon_bounds)`` → land fraction per cell (flattened); default the union
+        of the bundled country polygons (:func:`mip.regions.land_fraction`).
+
+    Returns
+    -------
+    weights, report
+        The sparse weights (rows: the regions, then one unattributed row per group) and
+        ``{"overlap": ...}``, the area fraction of the grid counted twice within a group.
+    """
+    area = np.asarray(ds["cell_area"].values, "f8").reshape(-1)
+    frac = regions.fractions(ds).tocsr()
+    surf = np.asarray(regions.region_surfaces)
+    groups = np.asarray(regions.region_groups)
+    scale_rows = []
+    if surface == "any" or not np.any(surf == surface):
+        weighted = frac.multiply(area[None, :]).tocsr()
+        if surface != "any":  # regions of the other surface take nothing of this flux
+            keep = sp.diags((surf != ("ocean" if surface == "land" else "land")).astype("f8"))
+            weighted = (keep @ weighted).tocsr()
+    else:
+        lb, ob = np.asarray(ds["lat_bounds"].values, "f8"), np.asarray(ds["lon_bounds"].values, "f8")
+        if land is None:
+            from mip.regions.countries import land_fraction as land
+        lf = np.clip(np.asarray(land(lb, ob), "f8").reshape(-1), 0.0, 1.0)
+        share = lf if surface == "land" else 1.0 - lf
+        rows = []
+        for r in range(len(regions)):
+            row = frac.getrow(r)
+            if surf[r] == "any":
+                rows.append(row.multiply(area[None, :]))
+            elif surf[r] != surface:
+                rows.append(sp.csr_matrix(row.shape))
+            else:
+                scale_rows.append(r)
+                rows.append(row)
+        weighted = sp.vstack(rows, format="csr") if rows else sp.csr_matrix((0, area.size))
+        for g in dict.fromkeys(groups):
+            same = [r for r in scale_rows if groups[r] == g]
+            if not same:
+                continue
+            sub = frac[same]
+            denom = np.maximum(share, np.asarray(sub.sum(axis=0)).ravel())
+            inv = np.divide(area, denom, out=np.zeros_like(area), where=denom > 0)
+            scaled = sub.multiply(inv[None, :]).tocsr()
+            weighted = _replace_rows(weighted, same, scaled)
+    unattr, overlap = [], 0.0
+    for g in dict.fromkeys(groups):
+        taken = np.asarray(weighted[np.flatnonzero(groups == g)].sum(axis=0)).ravel()
+        rest = area - taken
+        rest[np.abs(rest) <= _EXACT * area] = 0.0
+        overlap += float(np.clip(-rest, 0, None).sum() / area.sum())
+        unattr.append(sp.csr_matrix(np.clip(rest, 0.0, None)[None, :]))
+    return sp.vstack([weighted, *unattr], format="csr"), {"overlap": overlap}
+
+
+def _replace_rows(m: sp.csr_matrix, rows: list[int], new: sp.csr_matrix) -> sp.csr_matrix:
+    """``m`` with ``rows`` replaced by the rows of ``new`` (same order)."""
+    keep = np.ones(m.shape[0], bool)
+    keep[rows] = False
+    out = sp.diags(keep.astype("f8")) @ m
+    put = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(m.shape[0], len(rows)))
+    return (out + put @ new).tocsr()

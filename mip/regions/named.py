@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from os import PathLike
 
-import numpy as np
 import xarray as xr
 
 from mip.errors import InputError, MipError

@@ -4,11 +4,13 @@ Usage::
 
     python analyses/national_budgets.py --out DIR
 
-Writes (everything SYNTHETIC, from :mod:`mip.sample`): the OCO-2-MIP-format sample ensemble,
-a CEOS-layout lateral-flux grid and synthetic countries (ISO 3166 user-assigned X.. codes),
-then ``DIR/national_budgets.csv`` (CEOS country layout, Tg CO2), ``DIR/national_budgets.nc``
-(Tg C, per model too), ``DIR/inventory_comparison.csv`` against a synthetic inventory table,
-and ``DIR/nbe_vs_dc_loss.png`` for the largest countries.
+On the REAL bundled countries (Natural Earth 1:50m, by ISO alpha-3 code; ``--synthetic-countries``
+for the sample's boxes) with SYNTHETIC fluxes from :mod:`mip.sample`: the OCO-2-MIP-format sample
+ensemble and a CEOS-layout lateral-flux grid.  Writes ``DIR/national_budgets.csv`` (CEOS country
+layout, Tg CO2; the land flux no country takes is its ``unattributed`` row),
+``DIR/national_budgets.nc`` (Tg C, per model too), ``DIR/coastal_share.csv`` (per country, the
+share of its land total attributed from coastal cells), ``DIR/inventory_comparison.csv``
+against a synthetic inventory table, and ``DIR/nbe_vs_dc_loss.png`` for the largest countries.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from mip.errors import MemberWarning  # noqa: E402
 from mip.io import atomic_write, save_figure  # noqa: E402
 from mip.national import compare_inventory, national_budget  # noqa: E402
 from mip.products.ceos import read_ceos_grid, write_ceos_countries  # noqa: E402
-from mip.regions import from_vector  # noqa: E402
+from mip.regions import countries, from_vector  # noqa: E402
 from mip.sample import write_country_sample, write_lateral_sample, write_oco2mip_sample  # noqa: E402
 
 
@@ -39,18 +41,25 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--uncertainty", choices=["quadrature", "ceos"], default="quadrature")
+    ap.add_argument("--synthetic-countries", action="store_true", help="the sample's box countries instead of the "
+                    "bundled Natural Earth ones")
     a = ap.parse_args(argv)
     data = a.out / "sample-data"
     cat = write_oco2mip_sample(data)
     lateral = read_ceos_grid(write_lateral_sample(data / "pilot_topdown_CO2_Budget_grid_sample.nc"))
-    countries = from_vector(write_country_sample(data / "countries.gpkg"), name="ISO_A3")
+    regions = (from_vector(write_country_sample(data / "countries.gpkg"), name="ISO_A3", surface="land")
+               if a.synthetic_countries else countries())
     ens = open_ensemble(cat, "gridded_fluxes")
-    budget = national_budget(ens, countries, lateral, uncertainty=a.uncertainty).compute()
+    budget = national_budget(ens, regions, lateral, uncertainty=a.uncertainty).compute()
     write_ceos_countries(budget, a.out / "national_budgets.csv",
-                         header=["# SYNTHETIC national budgets from the fluxmip sample (not real data)"])
+                         header=["# SYNTHETIC fluxes (the fluxmip sample) on the real Natural Earth countries: "
+                                 "not a real national budget"])
+    with atomic_write(a.out / "coastal_share.csv") as tmp:
+        budget["coastal_land_share"].to_series().dropna().to_csv(tmp, float_format="%.4f")
     with atomic_write(a.out / "national_budgets.nc") as tmp:
         budget.to_netcdf(tmp)
-    inv = pd.DataFrame({"iso3": ["XNA", "XEU", "XAS", "FRA"], "year": 2015, "value": [-250.0, -150.0, -700.0, -40.0],
+    known = ["XNA", "XEU", "XAS"] if a.synthetic_countries else ["USA", "FRA", "CHN"]
+    inv = pd.DataFrame({"iso3": known + ["XYZ"], "year": 2015, "value": [-250.0, -150.0, -700.0, -40.0],
                         "unit": "TgCO2", "uncertainty": [100.0, 60.0, 200.0, 10.0]})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MemberWarning)  # the unknown countries are printed below
@@ -68,12 +77,13 @@ def main(argv: list[str] | None = None) -> int:
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xticks(x, largest)
     ax.set_ylabel("Tg C/yr (positive = to the atmosphere / stock loss)")
-    ax.set_title("SYNTHETIC sample, experiment IS, 2015: NBE vs ΔC_loss")
+    ax.set_title("SYNTHETIC fluxes on the real countries, experiment IS, 2015: NBE vs ΔC_loss")
     ax.legend()
     fig.tight_layout()
     save_figure(fig, a.out / "nbe_vs_dc_loss.png")
-    print(budget[["NBE", "NCE", "dC_loss", "dC_loss_unc"]].sel(year=2015, experiment="IS")
-          .to_dataframe()[["NBE", "NCE", "dC_loss", "dC_loss_unc"]].round(1).to_string())
+    print(budget[["NBE", "NCE", "dC_loss", "dC_loss_unc", "coastal_land_share"]].sel(year=2015, experiment="IS",
+                                                                                     country=largest + ["unattributed"])
+          .to_dataframe()[["NBE", "NCE", "dC_loss", "dC_loss_unc", "coastal_land_share"]].round(2).to_string())
     if unknown:
         print(f"inventory countries not in the region set (not compared): {', '.join(unknown)}")
     print(f"written: {', '.join(sorted(p.name for p in a.out.iterdir() if p.is_file()))}")

@@ -30,7 +30,7 @@ from mip.errors import MipError
 from mip.regions.core import RegionSet
 
 __all__ = ["SURFACES", "LAND_PARTS", "variable_surface", "attribution_weights", "unattributed_names",
-           "ATTRIBUTIONS"]
+           "coastal_share", "ATTRIBUTIONS"]
 
 ATTRIBUTIONS = ("surface", "area")
 #: Surface of every canonical flux name (CO2, CH4, N2O, the CEOS lateral fields, the RECCAP2 river flux).
@@ -159,3 +159,37 @@ def _replace_rows(m: sp.csr_matrix, rows: list[int], new: sp.csr_matrix) -> sp.c
     out = sp.diags(keep.astype("f8")) @ m
     put = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(m.shape[0], len(rows)))
     return (out + put @ new).tocsr()
+
+
+def coastal_share(regions: RegionSet, ds: xr.Dataset,
+                  land: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> xr.DataArray:
+    """Per region, the share of its land weight that comes from coastal cells (0 < land < 1).
+
+    It says how much of a country's land flux total depends on how coastal cells are attributed
+    (area weighting would give such a country only part of the flux on its land there).
+
+    Parameters
+    ----------
+    regions
+        The region set.
+    ds
+        Canonical grid.
+    land
+        Land fraction rule (default the bundled countries' union).
+
+    Returns
+    -------
+    xarray.DataArray
+        Dim ``region`` (the set's regions), values in [0, 1]; NaN for a region with no land weight.
+    """
+    if land is None:
+        from mip.regions.countries import land_fraction as land
+    w, _ = attribution_weights(regions, ds, "land", land)
+    w = w[: len(regions)]
+    lf = np.asarray(land(np.asarray(ds["lat_bounds"].values, "f8"), np.asarray(ds["lon_bounds"].values, "f8"))).ravel()
+    coastal = ((lf > _EXACT) & (lf < 1 - _EXACT)).astype("f8")
+    total = np.asarray(w.sum(axis=1)).ravel()
+    part = np.asarray(w @ coastal).ravel()
+    share = np.divide(part, total, out=np.full_like(total, np.nan), where=total > 0)
+    return xr.DataArray(share, dims="region", coords={"region": list(regions.names)},
+                        attrs={"units": "1", "long_name": "share of the region's land weight in coastal cells"})

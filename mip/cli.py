@@ -202,6 +202,9 @@ def _national(args: argparse.Namespace, ds, regions) -> list[Path]:
     with atomic_write(nc) as tmp:
         budget.to_netcdf(tmp)
     out.append(nc)
+    coastal = Path(f"{stem}_national_coastal.csv")  # how much of each country's land total comes from coastal cells
+    _write_atomic(coastal, budget["coastal_land_share"].to_series().dropna().to_csv(float_format="%.4f"))
+    out.append(coastal)
     if args.inventory:
         table = pd.read_csv(args.inventory)
         comp, unknown = compare_inventory(budget, table, file=str(args.inventory))

@@ -140,9 +140,12 @@ def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *,
                        "give River_unc and Wood_unc/Crop_unc, or use uncertainty='ceos'")
     out["dC_loss_unc"] = dc_loss_uncertainty(nbe_unc, lat_t.get("River_unc"), lat_t.get("Wood_Crop_unc"),
                                              uncertainty=uncertainty)
+    from mip.attribution import coastal_share
+
+    out["coastal_land_share"] = coastal_share(regions, ens).reindex(region=out["region"].values)
     out = out.rename(region="country")
     for v in out.data_vars:
-        if v != "n_models":
+        if v not in ("n_models", "coastal_land_share"):
             out[v].attrs.update(units="Tg yr-1", reported_as="C")
     out.attrs.update({"uncertainty": uncertainty, "mode": mode,
                       "sign_convention": "NBE, NCE, dC_loss positive = to the atmosphere (stock loss); "

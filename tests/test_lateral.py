@@ -142,9 +142,21 @@ def test_cli_national(chain, tmp_path, capsys):
 
 
 def test_analysis_script(tmp_path):
+    """On the real bundled countries: every country's NBE + unattributed = the sample's global land flux."""
+    from mip import global_total, open_ensemble
+
     run_script("national_budgets.py", "--out", str(tmp_path))
     assert (tmp_path / "nbe_vs_dc_loss.png").stat().st_size > 5000
-    assert "XTI" in pd.read_csv(tmp_path / "national_budgets.csv", skiprows=52)["Alpha 3 Code"].values
+    codes = pd.read_csv(tmp_path / "national_budgets.csv", skiprows=52)["Alpha 3 Code"].values
+    assert {"FRA", "VAT", "TUV", "unattributed"} <= set(codes) and len(set(codes)) == 241
+    nat = xr.open_dataset(tmp_path / "national_budgets.nc")
+    ens = open_ensemble(tmp_path / "sample-data" / "sample-oco2mip.yaml", "gridded_fluxes")
+    glob = global_total(ens, ["land"]).land * 1e3  # Tg C/yr, the sample's one year
+    summed = nat.NBE_members.sel(year=2015).sum("country")
+    np.testing.assert_allclose(summed.transpose("model", "experiment").values,
+                               glob.sel(model=summed.model, experiment=summed.experiment).values, rtol=1e-9)
+    coastal = pd.read_csv(tmp_path / "coastal_share.csv", index_col=0).iloc[:, 0]
+    assert coastal["JPN"] > 0.5 and coastal["MNG"] == 0.0  # an island country, a landlocked one
 
 
 def test_ceos_grid_round_trip(tmp_path):

@@ -107,58 +107,40 @@ def attribution_weights(regions: RegionSet, ds: xr.Dataset, surface: str,
         ``{"overlap": ...}``, the area fraction of the grid counted twice within a group.
     """
     area = np.asarray(ds["cell_area"].values, "f8").reshape(-1)
-    frac = regions.fractions(ds).tocsr()
+    frac = regions.fractions(ds).tocoo()
     surf = np.asarray(regions.region_surfaces)
-    groups = np.asarray(regions.region_groups)
-    scale_rows = []
-    if surface == "any" or not np.any(surf == surface):
-        weighted = frac.multiply(area[None, :]).tocsr()
-        if surface != "any":  # regions of the other surface take nothing of this flux
-            keep = sp.diags((surf != ("ocean" if surface == "land" else "land")).astype("f8"))
-            weighted = (keep @ weighted).tocsr()
+    group_names = list(dict.fromkeys(regions.region_groups))
+    gidx = np.array([group_names.index(g) for g in regions.region_groups], dtype=int)
+    row, col = frac.row, frac.col
+    if surface == "any":
+        scale = area[col]
     else:
-        lb, ob = np.asarray(ds["lat_bounds"].values, "f8"), np.asarray(ds["lon_bounds"].values, "f8")
-        if land is None:
-            from mip.regions.countries import land_fraction as land
-        lf = np.clip(np.asarray(land(lb, ob), "f8").reshape(-1), 0.0, 1.0)
-        share = lf if surface == "land" else 1.0 - lf
-        rows = []
-        for r in range(len(regions)):
-            row = frac.getrow(r)
-            if surf[r] == "any":
-                rows.append(row.multiply(area[None, :]))
-            elif surf[r] != surface:
-                rows.append(sp.csr_matrix(row.shape))
-            else:
-                scale_rows.append(r)
-                rows.append(row)
-        weighted = sp.vstack(rows, format="csr") if rows else sp.csr_matrix((0, area.size))
-        for g in dict.fromkeys(groups):
-            same = [r for r in scale_rows if groups[r] == g]
-            if not same:
-                continue
-            sub = frac[same]
-            denom = np.maximum(share, np.asarray(sub.sum(axis=0)).ravel())
-            inv = np.divide(area, denom, out=np.zeros_like(area), where=denom > 0)
-            scaled = sub.multiply(inv[None, :]).tocsr()
-            weighted = _replace_rows(weighted, same, scaled)
+        other = "ocean" if surface == "land" else "land"
+        scale = np.where(surf[row] == other, 0.0, area[col])
+        same = surf[row] == surface
+        if same.any():
+            lb, ob = np.asarray(ds["lat_bounds"].values, "f8"), np.asarray(ds["lon_bounds"].values, "f8")
+            if land is None:
+                from mip.regions.natural_earth import land_fraction as land
+            lf = np.clip(np.asarray(land(lb, ob), "f8").reshape(-1), 0.0, 1.0)
+            share = lf if surface == "land" else 1.0 - lf
+            # per group and cell: the larger of the cell's share of this surface and what the group's
+            # regions of this surface cover of it; a region takes its part of that
+            claimed = sp.csr_matrix((frac.data[same], (gidx[row[same]], col[same])),
+                                    shape=(len(group_names), area.size)).toarray()
+            denom = np.maximum(share[None, :], claimed)[gidx[row[same]], col[same]]
+            scale[same] = np.divide(area[col[same]], denom, out=np.zeros(int(same.sum())), where=denom > 0)
+    weighted = sp.csr_matrix((frac.data * scale, (row, col)), shape=frac.shape)
     unattr, overlap = [], 0.0
-    for g in dict.fromkeys(groups):
-        taken = np.asarray(weighted[np.flatnonzero(groups == g)].sum(axis=0)).ravel()
-        rest = area - taken
+    taken = sp.csr_matrix((weighted.data, (gidx[weighted.tocoo().row], weighted.indices)),
+                          shape=(len(group_names), area.size)).toarray() if weighted.nnz else \
+        np.zeros((len(group_names), area.size))
+    for g in range(len(group_names)):
+        rest = area - taken[g]
         rest[np.abs(rest) <= _EXACT * area] = 0.0
         overlap += float(np.clip(-rest, 0, None).sum() / area.sum())
         unattr.append(sp.csr_matrix(np.clip(rest, 0.0, None)[None, :]))
     return sp.vstack([weighted, *unattr], format="csr"), {"overlap": overlap}
-
-
-def _replace_rows(m: sp.csr_matrix, rows: list[int], new: sp.csr_matrix) -> sp.csr_matrix:
-    """``m`` with ``rows`` replaced by the rows of ``new`` (same order)."""
-    keep = np.ones(m.shape[0], bool)
-    keep[rows] = False
-    out = sp.diags(keep.astype("f8")) @ m
-    put = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(m.shape[0], len(rows)))
-    return (out + put @ new).tocsr()
 
 
 def coastal_share(regions: RegionSet, ds: xr.Dataset,
@@ -183,7 +165,7 @@ def coastal_share(regions: RegionSet, ds: xr.Dataset,
         Dim ``region`` (the set's regions), values in [0, 1]; NaN for a region with no land weight.
     """
     if land is None:
-        from mip.regions.countries import land_fraction as land
+        from mip.regions.natural_earth import land_fraction as land
     w, _ = attribution_weights(regions, ds, "land", land)
     w = w[: len(regions)]
     lf = np.asarray(land(np.asarray(ds["lat_bounds"].values, "f8"), np.asarray(ds["lon_bounds"].values, "f8"))).ravel()

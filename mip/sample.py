@@ -41,7 +41,7 @@ def land_fraction_1deg() -> np.ndarray:
     numpy.ndarray
         Shape (180, 360), latitude ascending from −89.5, longitude from −179.5.
     """
-    from mip.regions.countries import land_fraction
+    from mip.regions.natural_earth import land_fraction
 
     edges_lat, edges_lon = np.arange(-90.0, 91.0), np.arange(-180.0, 181.0)
     lb = np.stack([edges_lat[:-1], edges_lat[1:]], axis=1)

@@ -152,3 +152,19 @@ def test_country_lookup():
     rs = countries()
     assert {"FRA", "NOR", "KOS", "AUS"} <= set(rs.names) and "-99" not in rs.names
     assert len(rs) == 240  # 242 Natural Earth rows; Ashmore and Cartier Is. and Indian Ocean Ter. are AUS
+
+
+def test_fractions_cached_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIP_CACHE_DIR", str(tmp_path))
+    ds = grid(2.0, 2.5)
+    first = countries(["FRA", "ITA"]).fractions(ds)
+    files = list((tmp_path / "region-fractions").glob("*.npz"))
+    assert len(files) == 1
+    import mip.regions.core as core
+    import mip.regions.natural_earth as ctry
+
+    core._FRACTION_CACHE.clear()
+    rs = countries(["FRA", "ITA"])
+    monkeypatch.setattr(ctry, "_all_fractions", lambda *a: (_ for _ in ()).throw(AssertionError("recomputed")))
+    again = rs.fractions(ds)  # not recomputed: read back from disk
+    assert (again != first).nnz == 0 and len(list((tmp_path / "region-fractions").glob("*.npz"))) == 1

@@ -89,3 +89,18 @@ def test_budget_cli_names_all_nan_member(sample_root, tmp_path):
     stats = pd.read_csv(tmp_path / "b_stats.csv")
     row = stats[(stats.variable == "land") & (stats.experiment == "IS") & (stats.region == "north")].iloc[0]
     assert row["n"] == 3 and row["n_missing"] == 1
+
+
+def test_budget_cli_countries_out_of_the_box(sample_root, tmp_path):
+    """--regions countries: the bundled Natural Earth countries, offline; countries + unattributed = global."""
+    from mip import global_total, open_ensemble
+
+    cat = str(sample_root / "sample-oco2mip.yaml")
+    assert main(["budget", cat, "gridded_fluxes", "--regions", "countries", "--period", "annual", "--quiet",
+                 "--out", str(tmp_path / "c.csv")]) == 0
+    df = pd.read_csv(tmp_path / "c.csv")
+    assert {"FRA", "NOR", "JPN", "unattributed"} <= set(df.region) and df.region.nunique() == 241
+    summed = df.groupby(["model", "experiment"])["land (Pg yr-1)"].sum()
+    glob = global_total(open_ensemble(cat, "gridded_fluxes"), ["land"]).land.to_series()
+    for (m, e), v in summed.items():
+        assert v == pytest.approx(glob[(m, e)], rel=1e-6)  # the CSV's 6 significant digits

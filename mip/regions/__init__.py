@@ -7,7 +7,7 @@ Public API: :func:`latitude_bands`, :func:`land_ocean`, :func:`from_mask`,
 """
 
 from mip.regions.core import GCB_BANDS, RegionSet, from_mask, grid_weights, latitude_bands
-from mip.regions.countries import countries, country_table, land_fraction, land_ocean
+from mip.regions.natural_earth import countries, country_table, land_fraction, land_ocean
 from mip.regions.named import GCP_CH4_REGIONS, TRANSCOM_NAMES, gcp_ch4, reccap2, transcom
 from mip.regions.spec import SPEC_HELP, parse_regions
 from mip.regions.vector import from_geometries, from_vector

@@ -37,6 +37,19 @@ _FRACTION_CACHE: dict[tuple, sp.csr_matrix] = {}
 _FRACTION_CACHE_MAX = 16
 
 
+def _disk_path(cache_key: str, lat_b: np.ndarray, lon_b: np.ndarray):
+    """Where the fractions of a set with this key on this grid are cached, if ``$MIP_CACHE_DIR`` is set."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    root = os.environ.get("MIP_CACHE_DIR")
+    if not root or not cache_key:
+        return None
+    h = hashlib.sha256(cache_key.encode() + lat_b.tobytes() + lon_b.tobytes()).hexdigest()[:32]
+    return Path(root) / "region-fractions" / f"{h}.npz"
+
+
 @dataclass(frozen=True)
 class RegionSet:
     """Named regions with a rule giving each cell's covered fraction.
@@ -60,6 +73,9 @@ class RegionSet:
     groups
         Per region, the set it came from (sets combined with ``+`` keep theirs); what a group
         leaves unattributed is reported per group.  Empty = one group, ``description``.
+    cache_key
+        A stable name of the set's geometry (e.g. a file's path, size and time): with it, and
+        ``$MIP_CACHE_DIR`` set, the fractions of each grid are also cached on disk there.
     """
 
     names: tuple[str, ...]
@@ -68,6 +84,7 @@ class RegionSet:
     description: str = ""
     surfaces: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    cache_key: str = ""
 
     def __post_init__(self) -> None:
         for field, vals in (("surfaces", self.surfaces), ("groups", self.groups)):
@@ -103,9 +120,10 @@ class RegionSet:
         g1, g2 = self.region_groups, other.region_groups
         if set(g1) & set(g2):  # the same description twice: keep the groups apart
             g2 = tuple(f"{g} (2)" for g in g2)
+        key = f"{self.cache_key} + {other.cache_key}" if self.cache_key and other.cache_key else ""
         return RegionSet(self.names + other.names, self.abbrevs + other.abbrevs, both,
                          f"{self.description} + {other.description}",
-                         self.region_surfaces + other.region_surfaces, g1 + g2)
+                         self.region_surfaces + other.region_surfaces, g1 + g2, key)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -127,6 +145,12 @@ class RegionSet:
         hit = _FRACTION_CACHE.get(key)
         if hit is not None and hit[0] is self.fraction:
             return hit[1]
+        disk = _disk_path(self.cache_key, lb, ob)
+        if disk is not None and disk.exists():
+            out = sp.load_npz(disk).tocsr()
+            if out.shape == (len(self), lb.shape[0] * ob.shape[0]):
+                _FRACTION_CACHE[key] = (self.fraction, out)
+                return out
         frac = self.fraction(lb, ob)
         ncell = lb.shape[0] * ob.shape[0]
         if sp.issparse(frac):
@@ -140,6 +164,12 @@ class RegionSet:
         if len(_FRACTION_CACHE) >= _FRACTION_CACHE_MAX:
             _FRACTION_CACHE.pop(next(iter(_FRACTION_CACHE)))
         _FRACTION_CACHE[key] = (self.fraction, out)  # the rule is kept so that its id is not reused
+        if disk is not None:
+            from mip.io import atomic_write
+
+            disk.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_write(disk) as tmp, tmp.open("wb") as fh:
+                sp.save_npz(fh, out)
         return out
 
     def weights(self, ds: xr.Dataset) -> sp.csr_matrix:

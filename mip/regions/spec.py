@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mip.errors import MipError
 from mip.regions.core import RegionSet, from_mask, latitude_bands
-from mip.regions.countries import countries, land_ocean
+from mip.regions.natural_earth import countries, land_ocean
 from mip.regions.named import gcp_ch4, reccap2, transcom
 from mip.regions.vector import from_vector
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from os import PathLike
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -57,7 +59,9 @@ def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None,
     names = tuple(str(n) for n in merged[name])
     abbrevs = tuple(str(a) for a in merged[abbrev]) if abbrev and abbrev in merged else names
     geoms = shapely.make_valid(np.asarray(merged.geometry.values, dtype=object))
-    return from_geometries(geoms, names, abbrevs=abbrevs, surface=surface, description=f"polygons of {path} by {name}")
+    rs = from_geometries(geoms, names, abbrevs=abbrevs, surface=surface, description=f"polygons of {path} by {name}")
+    st = Path(path).stat()
+    return replace(rs, cache_key=f"vector:{Path(path).resolve()}:{st.st_size}:{st.st_mtime_ns}:{name}:{layer}")
 
 
 def from_geometries(geoms, names: Sequence[str], *, abbrevs: Sequence[str] | None = None, surface: str = "any",

@@ -51,16 +51,16 @@ def _read(path: str) -> tuple[np.ndarray, pd.DataFrame]:
     missing = [f for f in _FIELDS if f not in cols]
     if missing:
         raise InputError(path, missing[0], "no such attribute", f"the Natural Earth attributes {', '.join(_FIELDS)}")
-    table = pd.DataFrame({k: np.asarray(cols[k], dtype=str) for k in _FIELDS})
-    table["iso3"] = np.where(table["ISO_A3_EH"] != "-99", table["ISO_A3_EH"], table["ADM0_A3"])
+    adm0, iso_eh, name = (np.asarray(cols[k], dtype=str) for k in ("ADM0_A3", "ISO_A3_EH", "NAME"))
+    iso3 = np.where(iso_eh != "-99", iso_eh, adm0)
     geoms = shapely.make_valid(shapely.from_wkb(wkb))
     merged, rows = [], []
-    for iso, idx in table.groupby("iso3", sort=True).groups.items():
-        idx = list(idx)
-        merged.append(geoms[idx[0]] if len(idx) == 1 else shapely.union_all(geoms[idx]))
-        own = [i for i in idx if table.loc[i, "ADM0_A3"] == iso]  # the row whose own code it is names it
-        name = table.loc[(own or idx)[0], "NAME"]
-        rows.append({"iso3": iso, "name": name, "ne_rows": ", ".join(table.loc[idx, "ADM0_A3"])})
+    for iso in np.unique(iso3):
+        idx = np.flatnonzero(iso3 == iso)
+        merged.append(geoms[idx[0]] if idx.size == 1 else shapely.union_all(geoms[idx]))
+        own = idx[adm0[idx] == iso]  # the row whose own code it is names it
+        rows.append({"iso3": str(iso), "name": str(name[(own if own.size else idx)[0]]),
+                     "ne_rows": ", ".join(adm0[idx])})
     return np.asarray(merged, dtype=object), pd.DataFrame(rows)
 
 
@@ -156,7 +156,9 @@ def countries(codes: Sequence[str] | None = None, *, path: str | Path | None = N
         f = _all_fractions(src, lat_b, lon_b)
         return f if codes is None else f[rows]
 
-    return RegionSet(names, names, fraction, f"countries ({Path(src).name})", ("land",) * len(names))
+    st = Path(src).stat()
+    key = f"countries:{Path(src).resolve()}:{st.st_size}:{st.st_mtime_ns}:{','.join(names)}"
+    return RegionSet(names, names, fraction, f"countries ({Path(src).name})", ("land",) * len(names), cache_key=key)
 
 
 def land_ocean(*, path: str | Path | None = None) -> RegionSet:

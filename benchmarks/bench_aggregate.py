@@ -21,7 +21,12 @@ peak RSS over its size after the imports.  Prints ``name = value`` lines, the ra
 last.  Targets: b/a ≤ 1.5, c/b ≥ 10, peak
 memory of b below half the ensemble's in-memory size.
 
-Usage: ``python benchmarks/bench_aggregate.py [--dir DIR] [--models 10] [--months 72] [--repeat 5]``
+``--full``: the full-MIP scale — 14 models × 6 experiments × 72 months × ``land``, ``ocean``,
+``net`` on 1° (≈ 4.4 GB of float32 files) aggregated to the bundled countries + land/ocean + the
+GCB bands with surface attribution (d), against the floor (a) only.  Targets: d/a ≤ 1.5, peak
+memory below 1.5 GB.
+
+Usage: ``python benchmarks/bench_aggregate.py [--dir DIR] [--models 10] [--months 72] [--repeat 5] [--full]``
 """
 
 from __future__ import annotations
@@ -38,7 +43,11 @@ from pathlib import Path
 import numpy as np
 
 
-def write_ensemble(root: Path, models: int, months: int) -> Path:
+EXPERIMENTS = ("IS", "LNLG")
+FULL_EXPERIMENTS = ("IS", "LNLG", "LNLGIS", "LNLGOGIS", "OG", "Prior")
+
+
+def write_ensemble(root: Path, models: int, months: int, experiments=EXPERIMENTS, variables=("land",)) -> Path:
     """Write the synthetic ensemble, the polygon file, the TransCom mask and a catalog."""
     import geopandas as gpd
     import shapely
@@ -47,16 +56,19 @@ def write_ensemble(root: Path, models: int, months: int) -> Path:
     lat, lon = np.arange(-89.5, 90, 1.0), np.arange(-179.5, 180, 1.0)
     rng = np.random.default_rng(1)
     names = [f"M{i:02d}" for i in range(models)]
-    for exp in ("IS", "LNLG"):
+    for exp in experiments:
         (root / exp).mkdir(parents=True, exist_ok=True)
         for m in names:
             p = root / exp / f"{m}_gridded_fluxes_{exp}.nc4"
             if p.exists():
                 continue
-            data = rng.normal(size=(months, 180, 360)).astype("f4")
             idx = 2015 * 12 + np.arange(months)
             sd = np.stack([idx // 12, idx % 12 + 1, np.ones(months, int)], axis=1).astype("i4")
-            xr.Dataset({"land": (("time", "latitude", "longitude"), data, {"units": "gC per m2 per year"}),
+            fields = {v: rng.normal(size=(months, 180, 360)).astype("f4") for v in variables if v != "net"}
+            if "net" in variables:
+                fields["net"] = fields["land"] + fields["ocean"]
+            xr.Dataset({**{v: (("time", "latitude", "longitude"), a, {"units": "gC per m2 per year"})
+                           for v, a in fields.items()},
                         "start_date": (("time", "date_component"), sd)},
                        coords={"latitude": lat, "longitude": lon}).to_netcdf(p)
     # 250 country-like polygons: a Voronoi partition of random points over the land-ish latitudes
@@ -79,8 +91,8 @@ def write_ensemble(root: Path, models: int, months: int) -> Path:
               family: oco2mip
               urlpath: "{root}/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
               models: [{", ".join(names)}]
-              experiments: [IS, LNLG]
-              options: {{variables: [land]}}
+              experiments: [{", ".join(experiments)}]
+              options: {{variables: [{", ".join(variables)}]}}
               check_all_nan: false
         """))
     return cat
@@ -94,7 +106,19 @@ files = sorted(glob.glob(f"{root}/*/*.nc4"))
 total = 0.0
 for f in files:
     with xr.open_dataset(f, chunks={{}}) as ds:
-        total += float(ds["land"].sum())
+        for v in ("land", "ocean", "net"):
+            if v in ds:
+                total += float(ds[v].sum())
+""",
+    "full": """
+import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2
+from mip.regions import countries, land_ocean, latitude_bands
+mip.families()  # load the reader modules
+# --- work
+ens = mip.open_ensemble("{root}/bench.yaml", "ens")
+regions = countries() + land_ocean() + latitude_bands()
+out = mip.aggregate(ens, regions).compute()
+assert out.land.sizes["region"] == len(regions) + 3
 """,
     "fluxmip": """
 import mip, geopandas, pyogrio, dask.array, netCDF4, fsspec, jinja2
@@ -161,7 +185,10 @@ def main() -> None:
     ap.add_argument("--models", type=int, default=10)
     ap.add_argument("--months", type=int, default=72)
     ap.add_argument("--repeat", type=int, default=5, help="runs of each step (median reported)")
+    ap.add_argument("--full", action="store_true", help="14 models x 6 experiments x land/ocean/net to countries")
     a = ap.parse_args()
+    if a.full:
+        return full(a)
     root = a.dir or Path(tempfile.mkdtemp(prefix="mip-bench-"))
     t = time.perf_counter()
     write_ensemble(root, a.models, a.months)
@@ -182,6 +209,27 @@ def main() -> None:
     print(f"ratio_fluxmip_over_floor = {r['fluxmip']['seconds'] / r['floor']['seconds']:.2f}")
     print(f"ratio_regionmask_over_fluxmip = {r['regionmask']['seconds'] / r['fluxmip']['seconds']:.1f}")
     print(f"ratio_fluxmip_peak_over_ensemble = {r['fluxmip']['peak_mb'] / size_mb:.2f}")
+
+
+def full(a: argparse.Namespace) -> None:
+    """The full-MIP-scale run: floor against fluxmip (countries + land/ocean + bands, surface attribution)."""
+    root = a.dir or Path(tempfile.mkdtemp(prefix="mip-bench-full-"))
+    t = time.perf_counter()
+    write_ensemble(root, 14, a.months, FULL_EXPERIMENTS, ("land", "ocean", "net"))
+    size_mb = 14 * len(FULL_EXPERIMENTS) * 3 * a.months * 180 * 360 * 4 / 2**20
+    print(f"ensemble_size_mb = {size_mb:.0f}")
+    print(f"write_seconds = {time.perf_counter() - t:.1f}")
+    run_step("floor", root)  # warm the page cache
+    runs: dict[str, list[dict]] = {k: [] for k in ("floor", "full")}
+    for _ in range(a.repeat):
+        for k in runs:
+            runs[k].append(run_step(k, root))
+    print({k: [round(x["seconds"], 2) for x in v] for k, v in runs.items()}, file=sys.stderr)
+    r = {k: {f: float(np.median([x[f] for x in v])) for f in ("seconds", "peak_mb")} for k, v in runs.items()}
+    for k, v in r.items():
+        print(f"{k}_seconds = {v['seconds']:.2f}")
+        print(f"{k}_peak_memory_mb = {v['peak_mb']:.0f}")
+    print(f"ratio_full_over_floor = {r['full']['seconds'] / r['floor']['seconds']:.2f}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
@@ -11,6 +12,9 @@ import xarray as xr
 from mip.errors import InputError, MemberWarning, MipError
 from mip.grid import grid_signature
 from mip.model import flux_variables
+
+if TYPE_CHECKING:
+    import dask.array as dsa
 
 __all__ = ["combine_members", "Member"]
 

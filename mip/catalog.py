@@ -22,17 +22,15 @@ from intake.source.base import DataSource, Schema
 from mip.ensemble import combine_members
 from mip.errors import InputError, MipError
 from mip.products import open_product
-from mip.yamlspec import resolve_name
+from mip.yamlspec import named_files, resolve_name, search_path
 
 __all__ = ["ProductSource", "open_catalog", "open_ensemble", "catalog_dirs", "list_catalogs", "entry_members"]
 
 
 def catalog_dirs() -> list[Path]:
-    """Folders searched for named catalogs: ``$MIP_CATALOG_PATH`` (``:``-separated), then
-    the project's ``catalogs/`` folder."""
-    dirs = [Path(p) for p in os.environ.get("MIP_CATALOG_PATH", "").split(os.pathsep) if p]
-    dirs.append(Path(__file__).resolve().parent.parent / "catalogs")
-    return [d for d in dirs if d.is_dir()]
+    """Folders searched for named catalogs: ``$MIP_CATALOG_PATH`` (``os.pathsep``-separated), then
+    the catalogs shipped inside the package (``mip/catalogs``)."""
+    return search_path("MIP_CATALOG_PATH", "catalogs")
 
 
 def list_catalogs() -> dict[str, Path]:
@@ -43,11 +41,7 @@ def list_catalogs() -> dict[str, Path]:
     dict
         Name → path.
     """
-    out: dict[str, Path] = {}
-    for d in catalog_dirs():
-        for p in sorted(d.glob("*.y*ml")):
-            out.setdefault(p.stem, p)
-    return out
+    return named_files("MIP_CATALOG_PATH", "catalogs")
 
 
 def open_catalog(name_or_path: str | os.PathLike) -> Any:

@@ -136,8 +136,9 @@ def write_oco2mip_sample(root: str | Path, *, models: tuple[str, ...] = SAMPLE_M
             enc = {v: {"zlib": True, "complevel": 1} for v in ("land", "ocean", "net")}
             with atomic_write(out) as tmp:
                 ds.to_netcdf(tmp, format="NETCDF4", encoding=enc)
-    proto = yaml.safe_load((Path(__file__).resolve().parents[1] / "catalogs" / "protocols" / "oco2mip-v10.yaml")
-                           .read_text())
+    from mip.checks.protocol import list_protocols
+
+    proto = yaml.safe_load(list_protocols()["oco2mip-v10"].read_text())
     proto.update(name="oco2mip-v10-sample", title="OCO-2 v10 MIP layout, sample period (12 months of one year)")
     proto["dims"]["time"] = 12
     proto["time"].update(first=f"{year}-01", months=12)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
@@ -11,7 +13,40 @@ from pydantic import BaseModel, ValidationError
 
 from mip.errors import InputError, MipError
 
-__all__ = ["resolve_name", "load_model"]
+__all__ = ["resolve_name", "load_model", "search_path", "named_files"]
+
+
+def search_path(env: str, package_dir: str) -> list[Path]:
+    """Folders searched for named specs: ``$<env>`` (``os.pathsep``-separated), then the package's own.
+
+    The YAML that ships with fluxmip lives inside the package (``mip/<package_dir>``) and is found
+    with :mod:`importlib.resources`, so an installed wheel has it; users add their own folders
+    with the environment variable.
+
+    Parameters
+    ----------
+    env
+        ``MIP_CATALOG_PATH``, ``MIP_PROTOCOL_PATH`` or ``MIP_CONSTRAINT_PATH``.
+    package_dir
+        ``catalogs``, ``protocols`` or ``constraints``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The folders that exist, in search order.
+    """
+    dirs = [Path(p) for p in os.environ.get(env, "").split(os.pathsep) if p]
+    dirs.append(Path(str(resources.files("mip") / package_dir)))
+    return [d for d in dirs if d.is_dir()]
+
+
+def named_files(env: str, package_dir: str) -> dict[str, Path]:
+    """Name (file stem) → YAML file over :func:`search_path`; the first folder that has a name wins."""
+    out: dict[str, Path] = {}
+    for d in search_path(env, package_dir):
+        for p in sorted(d.glob("*.y*ml")):
+            out.setdefault(p.stem, p)
+    return out
 
 M = TypeVar("M", bound=BaseModel)
 

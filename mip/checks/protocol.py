@@ -1,4 +1,4 @@
-"""MIP protocols as data: YAML files in ``catalogs/protocols/`` validated by pydantic."""
+"""MIP protocols as data: YAML files in ``mip/protocols/`` (and ``$MIP_PROTOCOL_PATH``) validated by pydantic."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mip.errors import MipError
-from mip.yamlspec import load_model, resolve_name
+from mip.yamlspec import load_model, named_files, resolve_name, search_path
 
 __all__ = ["Protocol", "load_protocol", "protocol_dir", "list_protocols"]
 
@@ -99,13 +99,13 @@ class Protocol(_Strict):
 
 
 def protocol_dir() -> Path:
-    """The project's ``catalogs/protocols`` folder."""
-    return Path(__file__).resolve().parents[2] / "catalogs" / "protocols"
+    """The protocols shipped inside the package (``mip/protocols``)."""
+    return search_path("MIP_PROTOCOL_PATH", "protocols")[-1]
 
 
 def list_protocols() -> dict[str, Path]:
-    """Known protocols by name."""
-    return {p.stem: p for p in sorted(protocol_dir().glob("*.yaml"))}
+    """Known protocols by name: ``$MIP_PROTOCOL_PATH`` folders first, then the shipped ones."""
+    return named_files("MIP_PROTOCOL_PATH", "protocols")
 
 
 def load_protocol(name_or_path: str | Path) -> Protocol:

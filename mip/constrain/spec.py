@@ -1,4 +1,4 @@
-"""Constraint specifications: YAML files in ``constraints/`` validated by pydantic."""
+"""Constraint specifications: YAML files in ``mip/constraints/`` (and ``$MIP_CONSTRAINT_PATH``) validated by pydantic."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mip.yamlspec import load_model
+from mip.yamlspec import load_model, named_files
 
 __all__ = ["ConstraintSpec", "load_spec", "list_specs"]
 
@@ -91,8 +91,8 @@ class ConstraintSpec(_Strict):
 
 
 def list_specs() -> dict[str, Path]:
-    """The project's constraint specs by name (``constraints/<name>.yaml``)."""
-    return {p.stem: p for p in sorted((Path(__file__).resolve().parents[2] / "constraints").glob("*.yaml"))}
+    """Constraint specs by name: ``$MIP_CONSTRAINT_PATH`` folders first, then the shipped ``mip/constraints``."""
+    return named_files("MIP_CONSTRAINT_PATH", "constraints")
 
 
 def load_spec(path: str | Path) -> ConstraintSpec:

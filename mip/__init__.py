@@ -1,32 +1,51 @@
 """fluxmip: multi-inversion intercomparison and observational constraints of GHG budgets.
 
-The import package is ``mip``; the distribution is ``fluxmip``.
+The import package is ``mip``; the distribution is ``fluxmip``.  The public names below are
+imported on first use (PEP 562), so ``import mip`` and ``mip --help`` stay fast and importing
+the package changes no other library's state.
 """
 
-from mip import regions
-from mip.aggregation import aggregate
-from mip.budget import global_total
-from mip.catalog import open_catalog, open_ensemble
-from mip.errors import InputError, MemberWarning, MipError
-from mip.model import canonical_problems, validate
-from mip.products import families, open_product, register
-from mip.units import ureg
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-__all__ = [
-    "aggregate",
-    "regions",
-    "InputError",
-    "MemberWarning",
-    "MipError",
-    "canonical_problems",
-    "families",
-    "global_total",
-    "open_catalog",
-    "open_ensemble",
-    "open_product",
-    "register",
-    "ureg",
-    "validate",
-]
+try:
+    __version__ = version("fluxmip")
+except PackageNotFoundError:  # a source tree that was not installed
+    __version__ = "0+unknown"
+
+#: Public name → the module that defines it.
+_EXPORTS = {
+    "aggregate": "mip.aggregation",
+    "regions": "mip.regions",
+    "InputError": "mip.errors",
+    "MemberWarning": "mip.errors",
+    "MipError": "mip.errors",
+    "RegionWarning": "mip.errors",
+    "canonical_problems": "mip.model",
+    "validate": "mip.model",
+    "families": "mip.products",
+    "open_product": "mip.products",
+    "register": "mip.products",
+    "global_total": "mip.budget",
+    "open_catalog": "mip.catalog",
+    "open_ensemble": "mip.catalog",
+    "ureg": "mip.units",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'mip' has no attribute {name!r}")
+    module = importlib.import_module(_EXPORTS[name])
+    value = module if name == "regions" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

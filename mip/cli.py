@@ -264,7 +264,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mip`` command."""
-    p = argparse.ArgumentParser(prog="mip", description="fluxmip: multi-inversion intercomparison toolkit")
+    from mip import __version__
+
+    p = argparse.ArgumentParser(prog="mip", description="fluxmip: multi-inversion intercomparison toolkit",
+                                epilog="exit status: 0 = done (for check: conforms), 1 = check found errors, "
+                                       "2 = could not run (a wrong argument or unreadable input)")
+    p.add_argument("--version", action="version", version=f"fluxmip {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="run the main job on the bundled data")
     d.add_argument("--out", default="mip-demo", help="output directory (default: ./mip-demo)")

@@ -17,12 +17,12 @@ Canonical units are ``kg m-2 s-1`` of the reporting basis (``C`` for CO2 product
 
 from __future__ import annotations
 
+import copy
 import functools
-
 import re
 from dataclasses import dataclass
 
-import cf_xarray.units  # noqa: F401  (registers the CF-aware registry)
+import cf_xarray.units
 import pint
 
 from mip.errors import InputError
@@ -39,11 +39,11 @@ __all__ = [
     "SECONDS_PER_YEAR",
 ]
 
-#: The package's single unit registry: cf_xarray's, with carbon and nitrogen masses.
-ureg: pint.UnitRegistry = cf_xarray.units.units
-if "gram_carbon" not in ureg:
-    ureg.define("gram_carbon = gram = gC")
-    ureg.define("gram_nitrogen = gram = gN")
+#: The package's single unit registry: a private copy of cf_xarray's (as xclim keeps one), with carbon
+#: and nitrogen masses defined on the copy only, so that importing fluxmip changes no other library's units.
+ureg: pint.UnitRegistry = copy.deepcopy(cf_xarray.units.units)
+ureg.define("gram_carbon = gram = gC")
+ureg.define("gram_nitrogen = gram = gN")
 
 #: Molar masses in g/mol (DESIGN.md).
 MOLAR_MASS: dict[str, float] = {

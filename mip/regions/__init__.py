@@ -2,16 +2,35 @@
 
 Public API: :func:`latitude_bands`, :func:`land_ocean`, :func:`from_mask`,
 :func:`from_vector`, :func:`from_geometries`, :func:`countries`, :func:`transcom`, :func:`reccap2`,
-:func:`gcp_ch4`; each returns a
-:class:`RegionSet`, and sets combine with ``+``.
+:func:`gcp_ch4`; each returns a :class:`RegionSet`, and sets combine with ``+``.  Names are
+imported on first use, so the command line's help does not load the geometry code.
 """
 
-from mip.regions.core import GCB_BANDS, RegionSet, from_mask, grid_weights, latitude_bands
-from mip.regions.natural_earth import countries, country_table, land_fraction, land_ocean
-from mip.regions.named import GCP_CH4_REGIONS, TRANSCOM_NAMES, gcp_ch4, reccap2, transcom
-from mip.regions.spec import SPEC_HELP, parse_regions
-from mip.regions.vector import from_geometries, from_vector
+from __future__ import annotations
 
-__all__ = ["RegionSet", "latitude_bands", "from_mask", "from_vector", "land_ocean", "transcom", "reccap2",
-           "gcp_ch4", "grid_weights", "GCB_BANDS", "TRANSCOM_NAMES", "GCP_CH4_REGIONS",
-           "parse_regions", "SPEC_HELP", "countries", "country_table", "land_fraction", "from_geometries"]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "RegionSet": "core", "latitude_bands": "core", "from_mask": "core", "grid_weights": "core", "GCB_BANDS": "core",
+    "SURFACE_KINDS": "core",
+    "countries": "natural_earth", "country_table": "natural_earth", "land_fraction": "natural_earth",
+    "land_ocean": "natural_earth",
+    "gcp_ch4": "named", "reccap2": "named", "transcom": "named", "TRANSCOM_NAMES": "named",
+    "GCP_CH4_REGIONS": "named",
+    "parse_regions": "spec", "SPEC_HELP": "spec",
+    "from_vector": "vector", "from_geometries": "vector",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'mip.regions' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"mip.regions.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

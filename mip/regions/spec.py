@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mip.errors import MipError
-from mip.regions.core import RegionSet, from_mask, latitude_bands
-from mip.regions.natural_earth import countries, land_ocean
-from mip.regions.named import gcp_ch4, reccap2, transcom
-from mip.regions.vector import from_vector
+
+if TYPE_CHECKING:
+    from mip.regions.core import RegionSet
 
 __all__ = ["parse_regions", "SPEC_HELP"]
 
@@ -27,6 +28,11 @@ def parse_regions(specs: list[str]) -> RegionSet:
     -------
     RegionSet
     """
+    from mip.regions.core import from_mask, latitude_bands
+    from mip.regions.named import gcp_ch4, reccap2, transcom
+    from mip.regions.natural_earth import countries, land_ocean
+    from mip.regions.vector import from_vector
+
     out: RegionSet | None = None
     for spec in specs:
         kind, _, rest = spec.partition(":")

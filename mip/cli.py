@@ -95,6 +95,23 @@ def _demo_real_co2() -> None:
           + "; ".join(f"{int(r.year)} {r.noaa_ppm_per_yr:.2f} [{r.noaa_pgc_per_yr:.2f}]" for _, r in gr.iterrows()))
 
 
+def cmd_list(args: argparse.Namespace) -> int:
+    """``mip protocols|constraints|families list``: what is known, with where it comes from."""
+    if args.command == "families":
+        from mip.products import families
+
+        for name in families():
+            print(name)
+        return 0
+    if args.command == "protocols":
+        from mip.checks.protocol import list_protocols as known
+    else:
+        from mip.constrain.spec import list_specs as known
+    for name, path in known().items():
+        print(f"{name:28s} {path}")
+    return 0
+
+
 def cmd_catalog(args: argparse.Namespace) -> int:
     """List the named catalogs or show one's entries."""
     from mip.catalog import list_catalogs, open_catalog
@@ -315,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="add the bundled real CO2 data: v10 MIP by latitude, GCB 2023 budget, NOAA growth rate")
     r.add_argument("--out", required=True, help="output directory")
     r.set_defaults(func=cmd_report)
+    for kind, what in (("protocols", "MIP protocols (mip/protocols and $MIP_PROTOCOL_PATH)"),
+                       ("constraints", "constraint specs (mip/constraints and $MIP_CONSTRAINT_PATH)"),
+                       ("families", "product families (readers)")):
+        lp = sub.add_parser(kind, help=f"list the {what}")
+        lp.add_argument("action", choices=["list"])
+        lp.set_defaults(func=cmd_list)
     c = sub.add_parser("catalog", help="list catalogs or show what one holds")
     c.add_argument("action", choices=["list", "show"])
     c.add_argument("name", nargs="?")

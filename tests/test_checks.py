@@ -24,12 +24,12 @@ def oco2(path, *, months=72, lat=None, lon=None, land=LAND, ocean=OCEAN, net=Non
     lon = np.arange(-179.5, 180, 1.0) if lon is None else lon
     shape = (months, lat.size, lon.size)
     L = np.broadcast_to(np.asarray(land, "f8"), shape).astype(flux_dtype)
-    O = np.broadcast_to(np.asarray(ocean, "f8"), shape).astype(flux_dtype)
-    N = (L + O) if net is None else np.broadcast_to(np.asarray(net, "f8"), shape).astype(flux_dtype)
+    Oc = np.broadcast_to(np.asarray(ocean, "f8"), shape).astype(flux_dtype)
+    N = (L + Oc) if net is None else np.broadcast_to(np.asarray(net, "f8"), shape).astype(flux_dtype)
     dims = (tdim, *dims_order)
     tr = lambda a: a if dims_order == ("latitude", "longitude") else a.transpose(0, 2, 1)  # noqa: E731
     va = {"units": units} if units is not None else {}
-    ds = xr.Dataset({"land": (dims, tr(L), va), "ocean": (dims, tr(O), va), "net": (dims, tr(N), va)},
+    ds = xr.Dataset({"land": (dims, tr(L), va), "ocean": (dims, tr(Oc), va), "net": (dims, tr(N), va)},
                     coords={"latitude": ("latitude", lat, {"units": "degrees_north"}),
                             "longitude": ("longitude", lon, {"units": "degrees_east"})}, attrs=attrs or {})
     if start is None:

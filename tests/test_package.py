@@ -56,3 +56,11 @@ def test_users_own_specs_on_a_search_path(tmp_path, monkeypatch):
     (tmp_path / "my-mip.yaml").write_text(src.read_text())
     monkeypatch.setenv("MIP_PROTOCOL_PATH", str(tmp_path))
     assert list_protocols()["my-mip"] == tmp_path / "my-mip.yaml"
+
+
+def test_list_commands(capsys):
+    from mip.cli import main
+
+    assert main(["protocols", "list"]) == 0 and "oco2mip-v10" in capsys.readouterr().out
+    assert main(["constraints", "list"]) == 0 and "southern-ocean-airborne" in capsys.readouterr().out
+    assert main(["families", "list"]) == 0 and "oco2mip" in capsys.readouterr().out.split()

@@ -10,7 +10,7 @@ from mip.constrain.plots import case_panels, pdf_figure, save, scatter_figure
 from mip.constrain.runner import Outcome
 from mip.io import atomic_write
 
-__all__ = ["write_outcome", "campaign_table"]
+__all__ = ["write_outcome", "campaign_table", "write_multi"]
 
 
 def _csv(df: pd.DataFrame, path: Path) -> Path:
@@ -65,4 +65,35 @@ def write_outcome(outcome: Outcome, out: str | Path, *, figures: bool = True) ->
         files.append(save(case_panels(outcome), out / "cases.png"))
         for c in outcome.results[outcome.spec.method]:
             files.append(save(pdf_figure(outcome, c), out / f"pdf_{c}.png"))
+    return files
+
+
+def write_multi(outcome, out: str | Path, *, figures: bool = True) -> list[Path]:
+    """Write a multi-predictor constraint: ``results.csv``, ``coefficients.csv``, ``inputs.csv``,
+    ``observations.csv`` and (with ``figures``) ``scatter.png`` and ``profile.png`` into ``out``.
+
+    Parameters
+    ----------
+    outcome
+        From :func:`mip.constrain.multi.run_multi`.
+    out
+        Directory (created).
+    figures
+        Also write PNG figures.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
+    from mip.constrain.plots import multi_scatter, profile_figure
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = [_csv(outcome.results, out / "results.csv"), _csv(outcome.coefficients(), out / "coefficients.csv")]
+    inputs = outcome.x.add_prefix("x:").join(outcome.y.add_prefix("y:"))
+    files.append(_csv(inputs.reset_index(names="member"), out / "inputs.csv"))
+    files.append(_csv(outcome.x_obs.reset_index(names="observation"), out / "observations.csv"))
+    if figures:
+        files.append(save(multi_scatter(outcome), out / "scatter.png"))
+        files.append(save(profile_figure(outcome), out / "profile.png"))
     return files

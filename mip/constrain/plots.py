@@ -117,3 +117,58 @@ def case_panels(outcome: "Outcome", method: str | None = None) -> "Figure":
     fig.suptitle(f"{outcome.spec.name} ({method})")
     fig.tight_layout()
     return fig
+
+
+def multi_scatter(outcome) -> "Figure":
+    """Per target: each member's flux against the fit's prediction, the 1:1 line and the constrained band."""
+    targets = list(outcome.fits)
+    fig, axes = plt.subplots(1, len(targets), figsize=(4.2 * len(targets), 4), squeeze=False)
+    res = outcome.results.set_index("region")
+    for ax, t in zip(axes[0], targets):
+        f = outcome.fits[t]
+        preds = list(f["params"].index[1:])
+        fitted = f["params"]["const"] + outcome.x[preds].to_numpy() @ f["params"][preds].to_numpy()
+        exps = [m.rpartition("_")[2] for m in outcome.y.index]
+        for e in dict.fromkeys(exps):
+            sel = np.array([x == e for x in exps])
+            ax.scatter(fitted[sel], outcome.y[t].to_numpy()[sel], s=14, label=e)
+        lo, hi = np.nanmin(fitted), np.nanmax(fitted)
+        ax.plot([lo, hi], [lo, hi], "k-", lw=0.8)
+        m, s = res.loc[t, "mean"], res.loc[t, "sd"]
+        ax.axhspan(m - s, m + s, color="tab:red", alpha=0.2, lw=0)
+        ax.axvline(m, color="tab:red", lw=1)
+        ax.set_title(f"{t}: r² = {f['r2']:.2f}; {m:.2f} ± {s:.2f}")
+        ax.set_xlabel("predicted from the concentration metrics (Pg C/yr)")
+        ax.set_ylabel("member's flux (Pg C/yr)")
+    axes[0, 0].legend(fontsize=7)
+    fig.suptitle(f"{outcome.spec.name}: members (points), fit (1:1) and constrained value ± SD (red)")
+    fig.tight_layout()
+    return fig
+
+
+def profile_figure(outcome) -> "Figure":
+    """The latitudinal flux profile: prior members and median per band, and the constrained regional totals."""
+    prof = outcome.profile
+    lat = np.asarray(prof.columns, float)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for _, row in prof.iterrows():
+        ax.plot(lat, row.to_numpy(), color="0.75", lw=0.6)
+    ax.plot(lat, prof.median().to_numpy(), "k-", lw=1.5, label="prior ensemble median (per 10° band)")
+    spec = outcome.spec
+    res = outcome.results.set_index("region")
+    for t in outcome.fits:
+        lo, hi = spec.predictands[t].centres
+        c = [x for x in lat if lo <= x <= hi]
+        n = len(c)
+        for val, sd, style, lab in ((res.loc[t, "prior_mean"], res.loc[t, "prior_sd"], "tab:blue", "prior mean ± SD"),
+                                    (res.loc[t, "mean"], res.loc[t, "sd"], "tab:red", "constrained ± SD")):
+            ax.fill_between([min(c) - 5, max(c) + 5], (val - sd) / n, (val + sd) / n, color=style, alpha=0.25, lw=0,
+                            label=lab if t == next(iter(outcome.fits)) else None)
+            ax.hlines(val / n, min(c) - 5, max(c) + 5, color=style)
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set_xlabel("latitude (band centre)")
+    ax.set_ylabel("Pg C/yr per 10° band (regional totals spread evenly)")
+    ax.legend(fontsize=7)
+    ax.set_title(f"{spec.name}: prior vs constrained latitudinal flux")
+    fig.tight_layout()
+    return fig

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mip.yamlspec import load_model, named_files
 
-__all__ = ["ConstraintSpec", "load_spec", "list_specs"]
+__all__ = ["ConstraintSpec", "MultiPredictorSpec", "load_spec", "list_specs", "resolve_data_path"]
 
 
 class _Strict(BaseModel):
@@ -90,13 +90,96 @@ class ConstraintSpec(_Strict):
         return self
 
 
+class FieldMetricSpec(_Strict):
+    """A concentration metric of a binned (latitude × pressure) field: a weighted mean over a latitude range."""
+
+    lat: tuple[float, float]
+    pressure: tuple[float, float] | None = None  # default: every pressure bin
+    weight: Literal["coslat", "none"] = "coslat"
+
+
+class BandSumSpec(_Strict):
+    """A flux of a by-latitude table: the sum of the bands whose centres lie in a range (inclusive)."""
+
+    centres: tuple[float, float]
+
+
+class MemberRule(_Strict):
+    """Which members count: all, less the experiments (and models) named."""
+
+    exclude_experiments: list[str] = Field(default_factory=list)
+    exclude_models: list[str] = Field(default_factory=list)
+
+
+class MultiDataSpec(_Strict):
+    """Where the fields, the observations and the fluxes come from (``bundled:<path in mip/data>`` or a path)."""
+
+    fields: str
+    observations: str
+    observations_join: Literal["labels", "position"] = "labels"
+    fluxes: str
+
+
+class MultiObservationSpec(_Strict):
+    """The primary instrument, and the other instruments' differences from it (each gives a simulated observation)."""
+
+    primary: str
+    differences: list[str] = Field(default_factory=list)
+
+
+class MonteCarloSpec(_Strict):
+    """Coefficient sets from the fit's covariance, plus a prediction noise with the residuals' SD."""
+
+    draws: int = Field(100_000, ge=100)
+    seed: int = 0
+    residual_ddof: int = Field(0, ge=0)
+
+
+class MultiPredictorSpec(_Strict):
+    """Several targets, each regressed (OLS) on its own set of predictors; Monte Carlo uncertainty."""
+
+    name: str
+    kind: Literal["multi_predictor"]
+    description: str = ""
+    reference: str = ""
+    data: MultiDataSpec
+    members: MemberRule = Field(default_factory=MemberRule)
+    predictors: dict[str, FieldMetricSpec]
+    predictands: dict[str, BandSumSpec]
+    targets: dict[str, list[str]]
+    observations: MultiObservationSpec
+    method: Literal["ols"] = "ols"
+    monte_carlo: MonteCarloSpec = Field(default_factory=MonteCarloSpec)
+    priors: dict[str, MemberRule] = Field(default_factory=lambda: {"all": MemberRule()})
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "MultiPredictorSpec":
+        for t, preds in self.targets.items():
+            if t not in self.predictands:
+                raise ValueError(f"target {t!r} has no predictand (predictands: {list(self.predictands)})")
+            unknown = [p for p in preds if p not in self.predictors]
+            if unknown or not preds:
+                raise ValueError(f"target {t!r}: unknown or no predictors {unknown} (predictors: {list(self.predictors)})")
+        return self
+
+
 def list_specs() -> dict[str, Path]:
     """Constraint specs by name: ``$MIP_CONSTRAINT_PATH`` folders first, then the shipped ``mip/constraints``."""
     return named_files("MIP_CONSTRAINT_PATH", "constraints")
 
 
-def load_spec(path: str | Path) -> ConstraintSpec:
-    """Read and validate a constraint spec.
+def resolve_data_path(ref: str, base: Path | None = None) -> Path:
+    """``bundled:<path>`` → the file inside the package's ``mip/data``; a relative path → against ``base``."""
+    from importlib import resources
+
+    if ref.startswith("bundled:"):
+        return Path(str(resources.files("mip") / "data" / ref[len("bundled:"):]))
+    p = Path(ref)
+    return p if p.is_absolute() or base is None else (base / p).resolve()
+
+
+def load_spec(path: str | Path) -> ConstraintSpec | MultiPredictorSpec:
+    """Read and validate a constraint spec (``kind: multi_predictor`` selects :class:`MultiPredictorSpec`).
 
     Parameters
     ----------
@@ -105,14 +188,25 @@ def load_spec(path: str | Path) -> ConstraintSpec:
 
     Returns
     -------
-    ConstraintSpec
+    ConstraintSpec or MultiPredictorSpec
 
     Raises
     ------
     InputError
         Naming the file and every invalid field.
     """
+    import yaml
+
     path = Path(path)
+    try:
+        kind = (yaml.safe_load(path.read_text()) or {}).get("kind") if path.exists() else None
+    except (yaml.YAMLError, AttributeError):
+        kind = None  # load_model reports the problem with the file
+    if kind == "multi_predictor":
+        multi = load_model(path, MultiPredictorSpec, "a multi-predictor constraint spec")
+        for f in ("fields", "observations", "fluxes"):
+            setattr(multi.data, f, str(resolve_data_path(getattr(multi.data, f), path.parent)))
+        return multi
     spec = load_model(path, ConstraintSpec, "a constraint spec")
     base = path.parent
     if spec.data.path and not Path(spec.data.path).is_absolute():

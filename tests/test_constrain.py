@@ -67,7 +67,7 @@ def test_wls_against_statsmodels():
 def test_odr_against_scipy_and_closed_form():
     scipy_odr = pytest.importorskip("scipy.odr")
     x, y = _data(n=20, seed=5)
-    f = fit_odr(x, y)
+    f = fit_odr(x, y, sx=1.0, sy=1.0)  # scipy's RealData default: unit weights
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = scipy_odr.ODR(scipy_odr.RealData(x, y), scipy_odr.unilinear, beta0=[1.0, 0.0]).run()
@@ -80,9 +80,9 @@ def test_odr_against_scipy_and_closed_form():
     xs = rng.normal(0.8, 0.3, 1_000_000)
     mc = b[:, 0] * xs + b[:, 1]
     assert mean == pytest.approx(mc.mean(), abs=3e-3 * mc.std()) and sd == pytest.approx(mc.std(), rel=3e-3)
-    scaled = fit_odr(x, y, covariance="scaled")
+    scaled = fit_odr(x, y, sx=1.0, sy=1.0, covariance="scaled")
     np.testing.assert_allclose(scaled["cov"], f["cov"] * f["res_var"])
-    r = constrain_odr(x, y, 0.8, 0.3)
+    r = constrain_odr(x, y, 0.8, 0.3, sx=1.0, sy=1.0)
     assert r.mean == pytest.approx(mean) and r.sd == pytest.approx(sd, rel=1e-4)
 
 
@@ -149,3 +149,39 @@ def test_significance_gate():
     r = constrain_ols(x, y, 0.0, gate=0.05)
     assert any("not significant" in f for f in r.flags)
     assert r.mean == pytest.approx(y.mean(), abs=1e-6) and r.sd == pytest.approx(y.std(ddof=1), rel=1e-4)
+
+
+@pytest.mark.parametrize("method", ["ols", "wls", "odr", "bayes", "bootstrap"])
+@pytest.mark.parametrize("fx, fy", [(1.0, 10.0), (7.0, 1.0), (0.01, 1000.0)])
+def test_every_method_is_invariant_to_units(method, fx, fy):
+    """x in other units changes no result; y in other units scales mean and SD; the p-value never changes."""
+    from mip.constrain import METHODS
+
+    x, y = _data(n=15, seed=3)
+    kw = {"weights": np.where(np.arange(15) < 5, 0.2, 1.0)} if method == "wls" else {}
+    base = METHODS[method](x, y, 0.4, 0.1, **kw)
+    other = METHODS[method](x * fx, y * fy, 0.4 * fx, 0.1 * fx, **kw)
+    assert other.mean == pytest.approx(fy * base.mean, rel=1e-6)
+    assert other.sd == pytest.approx(fy * base.sd, rel=1e-6)
+    assert other.p_value == pytest.approx(base.p_value, rel=1e-6)
+    assert other.prior_sd == pytest.approx(fy * base.prior_sd, rel=1e-12)
+
+
+def test_odr_errors_both_or_neither():
+    from mip.errors import MipError
+
+    x, y = _data(n=15, seed=3)
+    with pytest.raises(MipError, match="both"):
+        fit_odr(x, y, sx=1.0)
+
+
+def test_weighted_prior_is_consistent():
+    x, y = _data(n=15, seed=3)
+    w = np.where(np.arange(15) < 5, 0.2, 1.0)
+    r = constrain_wls(x, y, 0.4, weights=w)
+    mu = np.average(y, weights=w)
+    v1, v2 = w.sum(), (w**2).sum()
+    assert r.prior_mean == pytest.approx(mu)
+    assert r.prior_sd == pytest.approx(np.sqrt((w * (y - mu) ** 2).sum() / (v1 - v2 / v1)))
+    gated = constrain_wls(x, np.random.default_rng(1).normal(size=15), 0.4, weights=w, gate=1e-12)
+    assert gated.mean == pytest.approx(gated.prior_mean, abs=1e-3 * gated.prior_sd)  # a gated result is its prior

@@ -114,7 +114,11 @@ def finish(method: str, ens: Ensemble, fit: dict, x_obs: float, x_sd: float, y: 
     With ``samples``, the mean, SD, median and ranges are read from the samples themselves
     (a kernel density widens them slightly); the mode and the plotted density from ``pdf``.
     """
-    prior_mean, prior_sd = float(np.average(ens.y, weights=ens.weights)), float(np.std(ens.y, ddof=1))
+    # the prior's mean and SD with the same member weights (reliability weights; equal weights: ddof = 1)
+    w = np.asarray(ens.weights, float)
+    prior_mean = float(np.average(ens.y, weights=w))
+    v1, v2 = w.sum(), (w**2).sum()
+    prior_sd = float(np.sqrt((w * (ens.y - prior_mean) ** 2).sum() / (v1 - v2 / v1)))
     flags = list(ens.flags) + list(extra_flags or [])
     xcol = ens.x.reshape(ens.n, -1)[:, 0]
     if not (xcol.min() <= x_obs <= xcol.max()):

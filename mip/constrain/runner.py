@@ -138,6 +138,8 @@ def _fit(spec: ConstraintSpec, method: str, xs: pd.Series, ys: pd.Series, xo: fl
     kw: dict = {"gate": spec.gate}
     if method == "odr":
         kw["covariance"] = spec.covariance
+        if spec.odr_errors is not None:
+            kw["sx"], kw["sy"] = spec.odr_errors
     if method == "wls":
         kw["weights"] = pd.Series(_weights(spec, list(xs.index)), index=xs.index)
     if method == "bayes":

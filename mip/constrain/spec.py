@@ -74,6 +74,7 @@ class ConstraintSpec(_Strict):
     weights: Literal["equal", "family"] = "equal"
     method: Literal["odr", "ols", "wls", "bayes", "bootstrap"] = "odr"
     covariance: Literal["unscaled", "scaled"] = "unscaled"
+    odr_errors: tuple[float, float] | None = None  # errors of every member's x and y, in their units
     compare: list[Literal["odr", "ols", "wls", "bayes", "bootstrap"]] = Field(default_factory=list)
     gate: float | None = None
     discrepancy: float = 0.0

@@ -88,3 +88,19 @@ def test_unknown_gas(tmp_path):
     with pytest.raises(InputError, match="names no gas"):
         read_noaa(q)
     assert float(read_noaa(q, gas="co2").growth_rate.sel(year=2019)) == 2.54
+
+
+def test_noaa_growth_rate_definition():
+    """NOAA's growth rate from its own deseasonalised monthly CH4 (2025 vintage) vs its published rates (2020)."""
+    from mip.obs import noaa_growth_rate
+
+    trend = read_noaa(real_file("noaa-gml/2025/ch4_mm_gl.txt")).deseasonalized
+    ours = noaa_growth_rate(trend).sel(year=slice(2000, 2018))
+    published = read_noaa(real_file("noaa-gml/2020/ch4_gr_gl.txt")).growth_rate.sel(year=slice(2000, 2018))
+    diff = abs(ours - published)
+    assert float(diff.max()) < 0.17 and float(diff.mean()) < 0.06  # the vintages' recalibrations
+    assert ours.attrs["units"] == "ppb yr-1"
+    # a hand check of one year: 2014 = (Dec 2014 + Jan 2015)/2 − (Dec 2013 + Jan 2014)/2
+    t = trend.to_series()
+    by_hand = (t["2014-12-01"] + t["2015-01-01"]) / 2 - (t["2013-12-01"] + t["2014-01-01"]) / 2
+    assert float(ours.sel(year=2014)) == pytest.approx(by_hand, rel=1e-12)

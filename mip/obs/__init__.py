@@ -5,6 +5,7 @@ from mip.obs.metrics import (
     interhemispheric_gradient,
     layer_weights,
     multi_instrument,
+    noaa_growth_rate,
     point_gradient,
     seasonal_amplitude,
     vertical_gradient,
@@ -24,7 +25,7 @@ from mip.obs.readers import (
 
 __all__ = [
     "weighted_median", "layer_weights", "vertical_gradient", "point_gradient", "multi_instrument",
-    "window_mean", "seasonal_amplitude", "growth_rate", "interhemispheric_gradient",
+    "window_mean", "seasonal_amplitude", "growth_rate", "noaa_growth_rate", "interhemispheric_gradient",
     "bundled_so_airborne", "read_campaigns", "read_profiles", "read_flasks", "read_zonal_flux",
     "zonal_band_total", "model_info", "read_noaa", "PGC_PER_PPM",
 ]

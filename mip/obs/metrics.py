@@ -15,7 +15,7 @@ import pandas as pd
 import xarray as xr
 
 __all__ = ["weighted_median", "layer_weights", "vertical_gradient", "point_gradient", "multi_instrument",
-           "window_mean", "seasonal_amplitude", "growth_rate", "interhemispheric_gradient"]
+           "window_mean", "seasonal_amplitude", "growth_rate", "noaa_growth_rate", "interhemispheric_gradient"]
 
 LOWER = (-np.inf, 280.0)
 UPPER = (295.0, 305.0)
@@ -265,6 +265,36 @@ def growth_rate(series: xr.DataArray) -> float:
     """
     t = _decimal_years(series["time"])
     return float(_harmonic_fit(t - t.mean(), series.values.astype(float), 2, poly=1)[1])
+
+
+def noaa_growth_rate(deseasonalized: xr.DataArray) -> xr.DataArray:
+    """Annual growth rates as NOAA GML defines them, from a monthly deseasonalised (trend) series.
+
+    NOAA's "annual increase" of year Y is the trend value on 1 January of Y+1 minus that on
+    1 January of Y, each the mean of the deseasonalised December and January around it.  It is
+    not the difference of annual means (2019 CO2: 2.54 ppm/yr against 2.46 ppm).
+
+    Parameters
+    ----------
+    deseasonalized
+        Monthly series on ``time`` (month starts), e.g. ``read_noaa(...).deseasonalized``.
+
+    Returns
+    -------
+    xarray.DataArray
+        Dim ``year``: every year whose December before and January after are in the series (NaN
+        where one of the four months is missing); units per year.
+    """
+    s = deseasonalized.to_series()
+    s.index = pd.DatetimeIndex(s.index)
+    by = {(t.year, t.month): v for t, v in s.items()}
+    years = sorted({t.year for t in s.index})
+    jan1 = {y: 0.5 * (by.get((y - 1, 12), np.nan) + by.get((y, 1), np.nan)) for y in years + [years[-1] + 1]}
+    out = [(y, jan1[y + 1] - jan1[y]) for y in years if (y - 1, 12) in by and (y + 1, 1) in by]
+    units = deseasonalized.attrs.get("units", "")
+    return xr.DataArray([v for _, v in out], dims="year", coords={"year": [y for y, _ in out]},
+                        attrs={"units": f"{units} yr-1".strip(), "definition": "NOAA: trend on 1 Jan of Y+1 minus "
+                               "1 Jan of Y, each the mean of the deseasonalised Dec and Jan"})
 
 
 def interhemispheric_gradient(north: xr.DataArray, south: xr.DataArray) -> float:

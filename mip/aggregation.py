@@ -12,10 +12,10 @@ import scipy.sparse as sp
 import xarray as xr
 
 from mip.budget import TOTAL_UNITS
-from mip.errors import MipError, RegionWarning
+from mip.errors import IncompleteWarning, MipError, RegionWarning
 from mip.model import flux_variables
 from mip.regions import RegionSet
-from mip.timeaxis import bounds_seconds
+from mip.timeaxis import bounds_seconds, window_mask
 from mip.units import SECONDS_PER_YEAR
 
 __all__ = ["aggregate"]
@@ -84,7 +84,7 @@ def _region_totals(da: xr.DataArray, w: sp.csc_matrix) -> xr.DataArray:
 
 
 def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, str] | None = None,
-              variables: list[str] | None = None, attribution: str = "surface",
+              variables: list[str] | None = None, attribution: str = "surface", min_months: int = 12,
               surfaces: Mapping[str, str] | None = None,
               land: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> xr.Dataset:
     """Region totals of every flux variable (× model × experiment × time), plus what no region takes.
@@ -98,8 +98,13 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         The region set.
     period
         ``None``: one total per time step; ``"annual"``: calendar-year means; ``"all"``: one
-        mean over the whole time axis; a ``(start, end)`` pair of dates: one mean over that window.  Means are weighted
-        by the real length of each step (its time bounds).
+        mean over the whole time axis; a ``(start, end)`` pair of dates (``YYYY[-MM[-DD]]``, end
+        exclusive, any calendar): one mean over the steps wholly inside it.  Means are weighted by
+        the real length of each step (its time bounds) and carry the number of steps used
+        (coordinate ``n_steps``).
+    min_months
+        Annual means of monthly data need this many months of the year (default all 12); a year
+        with fewer is NaN and listed in ``attrs["incomplete_years"]``, never a partial mean.
     variables
         Flux variables to aggregate (default all).
     attribution
@@ -140,12 +145,19 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
             weights[surface], overlap[surface] = m.tocsc(), rep["overlap"]
         return weights[surface]
 
+    if period is not None and "time_bounds" not in ds.variables:
+        raise MipError(f"period={period!r} needs the dataset's time_bounds")
+    if period is not None and not (period in ("annual", "all") or isinstance(period, tuple) and len(period) == 2):
+        raise MipError(f"period {period!r}: expected None, 'annual', 'all' or a (start, end) pair of dates")
     dt = bounds_seconds(ds["time_bounds"]) if period is not None else None
     if isinstance(period, tuple):
-        sel = (ds["time_bounds"][:, 0] >= np.datetime64(period[0])) & (ds["time_bounds"][:, 1] <= np.datetime64(period[1]))
-        if not bool(sel.any()):
-            raise ValueError(f"no complete time step inside {period}")
-        ds, dt = ds.isel(time=sel.values), dt.isel(time=sel.values)
+        sel = window_mask(ds["time_bounds"], *period)
+        if not sel.any():
+            raise MipError(f"no complete time step inside {period[0]} .. {period[1]} (the data run from "
+                           f"{str(ds['time_bounds'].values[0, 0])[:10]} to {str(ds['time_bounds'].values[-1, 1])[:10]})")
+        ds, dt = ds.isel(time=sel), dt.isel(time=sel)
+    monthly = dt is not None and bool(((dt > 27 * 86400) & (dt < 32 * 86400)).all())
+    incomplete: list[int] = []
     out = xr.Dataset()
     for v in variables or flux_variables(ds):
         basis = ds[v].attrs["reported_as"]
@@ -163,9 +175,16 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         else:
             tot = _region_totals(ds[v], w(surface))  # kg s-1
         if period == "annual":
+            n = dt.groupby("time.year").count()
             tot = (tot * dt).groupby("time.year").sum(skipna=False) / dt.groupby("time.year").sum()
+            if monthly:
+                short = n < min_months
+                incomplete = [int(y) for y in n["year"].values[short.values]]
+                tot = tot.where(~short)
+            tot = tot.assign_coords(n_steps=("year", n.values))
         elif isinstance(period, tuple) or period == "all":
             tot = (tot * dt).sum("time", skipna=False) / dt.sum("time")
+            tot = tot.assign_coords(n_steps=int(dt.sizes["time"]))
         out[v] = (tot * SECONDS_PER_YEAR * to).assign_attrs(
             units=units, reported_as=basis, year="Julian year, 365.25 days", regions=regions.description,
             attribution=how)
@@ -176,7 +195,11 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     total_area = float(cell.sum())
     extra = unattributed_names(regions)
     groups = list(dict.fromkeys(regions.region_groups))
+    if incomplete:
+        warnings.warn(f"year(s) {incomplete} have fewer than {min_months} months: their annual means are NaN "
+                      "(min_months sets the rule)", IncompleteWarning, stacklevel=2)
     out.attrs.update({
+        "incomplete_years": ", ".join(map(str, incomplete)),
         "attribution": attribution,
         "uncovered_area_fraction": float(((1 - np.clip(covered, 0, 1)) * cell).sum() / total_area),
         "overlapping_area_fraction": float((np.clip(covered - 1, 0, None) * cell).sum() / total_area),

@@ -153,7 +153,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
     from mip.tables import write_budget
 
     regions = parse_regions(args.regions)
-    regrid = tuple(float(x) for x in args.regrid.lower().split("x")) if args.regrid else None
+    regrid = _regrid_arg(args.regrid)
     period: str | tuple[str, str] | None
     if args.period in (None, "monthly"):
         period = None
@@ -284,10 +284,27 @@ def _spec_path(name: str) -> str:
     return str(resolve_name(name, list_specs(), "constraint spec"))
 
 
+def _regrid_arg(text: str | None) -> tuple[float, float] | None:
+    """``--regrid DLATxDLON`` (e.g. ``1x1``, ``2x2.5``) → (dlat, dlon), or a clear error."""
+    if not text:
+        return None
+    parts = text.lower().split("x")
+    try:
+        out = tuple(float(x) for x in parts)
+    except ValueError:
+        out = ()
+    if len(out) != 2 or not all(0 < v <= 90 for v in out):
+        raise MipError(f"--regrid {text!r}: expected DLATxDLON in degrees, e.g. 1x1 or 2x2.5")
+    return out  # type: ignore[return-value]
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check submission files against a protocol; exit 0 conforms, 1 errors, 2 could not run."""
     from mip.checks import check, expand_paths
 
+    absent = [f for f in args.files if not Path(f).exists()]
+    if absent:  # a typo in a path cannot be checked; a broken file that exists is a finding
+        raise MipError(f"no such file or directory: {', '.join(absent)}")
     files = expand_paths(args.files)
     if not files:
         raise MipError(f"no files to check in {', '.join(args.files)}")
@@ -388,6 +405,10 @@ def main(argv: list[str] | None = None) -> int:
             return int(args.func(args) or 0)
         except MipError as exc:
             print(f"mip: error: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:  # an output folder that cannot be made, a file that cannot be written
+            where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+            print(f"mip: error: cannot read or write{where}: {exc.strerror or exc}", file=sys.stderr)
             return 2
 
 

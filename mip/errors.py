@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from os import PathLike
 
-__all__ = ["MipError", "InputError", "MemberWarning", "RegionWarning"]
+__all__ = ["MipError", "InputError", "MemberWarning", "RegionWarning", "IncompleteWarning"]
 
 
 class MipError(Exception):
@@ -59,3 +59,7 @@ class MemberWarning(UserWarning):
 
 class RegionWarning(UserWarning):
     """Regions of one set overlap, so a cell's flux is counted in more than one of them."""
+
+
+class IncompleteWarning(UserWarning):
+    """A period (a year, a window) lacks time steps; its mean is NaN rather than a partial mean."""

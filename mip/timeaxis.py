@@ -10,7 +10,7 @@ import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["monthly_axis", "month_keys", "check_monthly", "bounds_seconds"]
+__all__ = ["monthly_axis", "month_keys", "check_monthly", "bounds_seconds", "parse_date", "window_mask"]
 
 
 def monthly_axis(years: Sequence[int], months: Sequence[int], *, calendar: str = "standard",
@@ -114,3 +114,53 @@ def bounds_seconds(time_bounds: xr.DataArray) -> xr.DataArray:
     if np.issubdtype(d.dtype, np.timedelta64):
         return d / np.timedelta64(1, "s")
     return xr.apply_ufunc(np.vectorize(lambda t: t.total_seconds()), d)
+
+
+def parse_date(text: str) -> tuple[int, int, int]:
+    """``"YYYY"``, ``"YYYY-MM"`` or ``"YYYY-MM-DD"`` → (year, month, day), calendar-free.
+
+    Raises
+    ------
+    MipError
+        Naming the text and the expected form.
+    """
+    import re
+
+    from mip.errors import MipError
+
+    m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*", str(text))
+    if not m or not 1 <= int(m[2] or 1) <= 12 or not 1 <= int(m[3] or 1) <= 31:
+        raise MipError(f"date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+    return int(m[1]), int(m[2] or 1), int(m[3] or 1)
+
+
+def _ymd(values: np.ndarray) -> np.ndarray:
+    """(n, 3) array of year, month, day of datetime64 or cftime values."""
+    v = np.asarray(values)
+    if np.issubdtype(v.dtype, np.datetime64):
+        d = v.astype("datetime64[D]")
+        y = d.astype("datetime64[Y]").astype(int) + 1970
+        mth = d.astype("datetime64[M]").astype(int) % 12 + 1
+        day = (d - d.astype("datetime64[M]")).astype(int) + 1
+        return np.stack([y, mth, day], axis=-1)
+    return np.array([[t.year, t.month, t.day] for t in v.ravel()]).reshape(v.shape + (3,))
+
+
+def window_mask(time_bounds: xr.DataArray, start: str, end: str) -> np.ndarray:
+    """Which steps lie wholly inside [start, end), for any calendar (datetime64 or cftime bounds).
+
+    Parameters
+    ----------
+    time_bounds
+        (time, 2) bounds.
+    start, end
+        ``YYYY[-MM[-DD]]``; ``end`` is exclusive, as a step's upper bound is.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    lo, hi = np.array(parse_date(start)), np.array(parse_date(end))
+    b = _ymd(time_bounds.values)
+    key = lambda a: (a[..., 0] * 13 + a[..., 1]) * 32 + a[..., 2]  # noqa: E731  (lexicographic order)
+    return (key(b[:, 0]) >= key(lo)) & (key(b[:, 1]) <= key(hi))

@@ -107,7 +107,7 @@ def load_model(path: str | Path, model: type[M], what: str) -> M:
     try:
         raw = yaml.safe_load(path.read_text())
     except yaml.YAMLError as exc:
-        raise InputError(path, None, f"invalid YAML ({exc})", f"{what} (YAML)") from exc
+        raise InputError(path, None, f"invalid YAML ({' '.join(str(exc).split())})", f"{what} (YAML)") from exc
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

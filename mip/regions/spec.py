@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from mip.errors import MipError
@@ -14,6 +15,57 @@ __all__ = ["parse_regions", "SPEC_HELP"]
 SPEC_HELP = ("bands (GCB north/tropics/south) | bands:-90,-30,30,90 | land-ocean | countries[:ISO,ISO,...] | "
              "transcom:PATH | "
              "reccap2[:PATH] | reccap2-basins[:PATH] | gcp-ch4[:PATH] | mask:PATH:VARIABLE | vector:PATH:FIELD (countries:PATH:FIELD)")
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _path_and_name(rest: str, required: bool) -> tuple[str, str | None]:
+    """Split ``PATH[:NAME]`` at its last colon, so that paths with colons (``C:/data/m.nc``) stay whole.
+
+    A trailing part counts as the name only if it is an identifier (a variable or attribute name).
+    """
+    head, sep, tail = rest.rpartition(":")
+    if sep and head and _NAME.fullmatch(tail):
+        return head, tail
+    if required:
+        raise MipError(f"{rest!r}: expected PATH:NAME (a variable or attribute name after the last ':')")
+    return rest, None
+
+
+def _one(spec: str, latitude_bands, land_ocean, countries, transcom, reccap2, gcp_ch4, from_mask, from_vector):
+    kind, _, rest = spec.partition(":")
+    if kind == "bands":
+        if not rest:
+            return latitude_bands()
+        try:
+            edges = tuple(float(x) for x in rest.split(","))
+        except ValueError:
+            raise MipError(f"region set {spec!r}: band edges must be numbers, e.g. bands:-90,-30,30,90") from None
+        return latitude_bands(edges)
+    if kind in ("land-ocean", "landocean") and not rest:
+        return land_ocean()
+    if kind == "countries" and (not rest or _NAME.fullmatch(rest.replace(",", "_").replace(" ", "_"))):
+        return countries([c.strip() for c in rest.split(",")] if rest else None)  # bundled Natural Earth
+    if kind == "transcom" and rest:
+        path, var = _path_and_name(rest, required=False)
+        return transcom(path, **({"variable": var} if var else {}))
+    if kind == "reccap2":  # no path: the bundled copy of the published masks
+        return reccap2(rest or None)
+    if kind == "reccap2-basins":
+        return reccap2(rest or None, level="basin")
+    if kind == "gcp-ch4":  # no path: $MIP_GCP_CH4_MASK
+        if not rest:
+            return gcp_ch4(None)
+        path, var = _path_and_name(rest, required=False)
+        return gcp_ch4(path, **({"variable": var} if var else {}))
+    if kind == "mask" and rest:
+        path, var = _path_and_name(rest, required=True)
+        return from_mask(path, variable=var)
+    if kind in ("vector", "countries") and rest:
+        path, field = _path_and_name(rest, required=True)
+        return from_vector(path, name=field, surface="land" if kind == "countries" else "any")
+    raise MipError(f"cannot read the region set {spec!r}; use one of: {SPEC_HELP}")
 
 
 def parse_regions(specs: list[str]) -> RegionSet:
@@ -35,28 +87,10 @@ def parse_regions(specs: list[str]) -> RegionSet:
 
     out: RegionSet | None = None
     for spec in specs:
-        kind, _, rest = spec.partition(":")
-        args = rest.split(":") if rest else []
-        if kind == "bands":
-            rs = latitude_bands(tuple(float(x) for x in args[0].split(","))) if args else latitude_bands()
-        elif kind in ("land-ocean", "landocean"):
-            rs = land_ocean()
-        elif kind == "countries" and len(args) < 2:  # bundled Natural Earth; countries:FRA,DEU,... to choose
-            rs = countries(args[0].split(",") if args else None)
-        elif kind == "transcom" and args:
-            rs = transcom(args[0], **({"variable": args[1]} if len(args) > 1 else {}))
-        elif kind == "reccap2":  # no path: the bundled copy of the published masks
-            rs = reccap2(args[0] if args else None)
-        elif kind == "reccap2-basins":
-            rs = reccap2(args[0] if args else None, level="basin")
-        elif kind == "gcp-ch4":  # no path: $MIP_GCP_CH4_MASK
-            rs = gcp_ch4(args[0] if args else None, **({"variable": args[1]} if len(args) > 1 else {}))
-        elif kind == "mask" and len(args) == 2:
-            rs = from_mask(args[0], variable=args[1])
-        elif kind in ("vector", "countries") and len(args) == 2:
-            rs = from_vector(args[0], name=args[1], surface="land" if kind == "countries" else "any")
-        else:
-            raise MipError(f"cannot read the region set {spec!r}; use one of: {SPEC_HELP}")
+        try:
+            rs = _one(spec, latitude_bands, land_ocean, countries, transcom, reccap2, gcp_ch4, from_mask, from_vector)
+        except ValueError as exc:  # a malformed value inside an otherwise well-formed spec
+            raise MipError(f"region set {spec!r}: {exc}") from exc
         out = rs if out is None else out + rs
     if out is None:
         raise MipError(f"no region set given; use one of: {SPEC_HELP}")

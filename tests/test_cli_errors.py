@@ -1,0 +1,82 @@
+"""No command answers a user's mistake with a traceback: exit 2 and one line naming what was wrong."""
+
+import pytest
+
+from mip.cli import main
+
+
+def cases(cat, f, tmp):
+    out = str(tmp / "out.csv")
+    bad_spec = tmp / "bad.yaml"
+    bad_spec.write_text("name: x\nkind: multi_predictor\n")
+    broken = tmp / "broken.yaml"
+    broken.write_text("{{{")
+    (tmp / "empty").mkdir()
+    b = ["budget", cat, "gridded_fluxes"]
+    return {
+        "unknown catalog": (["budget", "nope", "x", "--regions", "bands", "--out", out], "unknown catalog 'nope'"),
+        "unknown entry": (["budget", cat, "nope", "--regions", "bands", "--out", out], "no entry 'nope'"),
+        "malformed period": (b + ["--regions", "bands", "--period", "2015-13:2016-01", "--out", out], "2015-13"),
+        "period outside the data": (b + ["--regions", "bands", "--period", "2030-01:2031-01", "--out", out],
+                                    "no complete time step"),
+        "period without colon": (b + ["--regions", "bands", "--period", "2015", "--out", out], "--period"),
+        "malformed grid": (b + ["--regions", "bands", "--regrid", "abc", "--out", out], "--regrid 'abc'"),
+        "unknown region set": (b + ["--regions", "nonsense", "--out", out], "cannot read the region set"),
+        "drive-letter path": (b + ["--regions", "mask:C:/data/m.nc:var", "--out", out], "C:/data/m.nc"),
+        "path with a space": (b + ["--regions", "vector:/no/such file.gpkg:ISO_A3", "--out", out],
+                              "/no/such file.gpkg"),
+        "unknown country": (b + ["--regions", "countries:XXX", "--out", out], "XXX"),
+        "bands not ascending": (b + ["--regions", "bands:10,0", "--out", out], "ascending"),
+        "bands not numbers": (b + ["--regions", "bands:a,b", "--out", out], "must be numbers"),
+        "missing mask": (b + ["--regions", "reccap2:/no/file.nc", "--out", out], "/no/file.nc"),
+        "unwritable output": (b + ["--regions", "bands", "--out", "/proc/nope/x.csv"], "/proc/nope"),
+        "missing lateral file": (b + ["--regions", "bands", "--lateral", "/no/lat.nc", "--out", out], "/no/lat.nc"),
+        "check: missing path": (["check", "/no/such/dir", "--protocol", "oco2mip-v10"], "/no/such/dir"),
+        "check: unknown protocol": (["check", f, "--protocol", "nope"], "unknown protocol 'nope'"),
+        "check: empty folder": (["check", str(tmp / "empty"), "--protocol", "oco2mip-v10"], "no files to check"),
+        "check: broken protocol": (["check", f, "--protocol", str(broken)], "invalid YAML"),
+        "check: unwritable report": (["check", f, "--protocol", "oco2mip-v10", "--no-cf", "--output",
+                                      "/proc/nope/r.json"], "/proc/nope"),
+        "constrain: unknown spec": (["constrain", "nope"], "unknown constraint spec 'nope'"),
+        "constrain: invalid spec": (["constrain", str(bad_spec)], "Field required"),
+        "constrain: broken spec": (["constrain", str(broken)], "invalid YAML"),
+        "report: unknown catalog": (["report", "nope", "x", "--out", str(tmp / "r")], "unknown catalog"),
+        "report: missing workbook": (["report", cat, "gridded_fluxes", "--ch4-workbook", "/no/wb.xlsx", "--out",
+                                      str(tmp / "r")], "/no/wb.xlsx"),
+        "catalog: unknown": (["catalog", "show", "nope"], "unknown catalog"),
+        "catalog: no name": (["catalog", "show"], "needs a catalog NAME"),
+        "demo: unwritable": (["demo", "--out", "/proc/nope"], "/proc/nope"),
+        "unknown subcommand": (["nope"], "invalid choice"),
+        "missing argument": (["budget", cat], "required"),
+    }
+
+
+
+
+@pytest.fixture(scope="module")
+def table(sample_root, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bad")
+    return cases(str(sample_root / "sample-oco2mip.yaml"), str(sample_root / "oco2mip-v10/IS/Ames_gridded_fluxes_IS.nc4"),
+                 tmp)
+
+
+CASE_NAMES = ["unknown catalog", "unknown entry", "malformed period", "period outside the data", "period without colon",
+              "malformed grid", "unknown region set", "drive-letter path", "path with a space", "unknown country",
+              "bands not ascending", "bands not numbers", "missing mask", "unwritable output", "missing lateral file",
+              "check: missing path", "check: unknown protocol", "check: empty folder", "check: broken protocol",
+              "check: unwritable report", "constrain: unknown spec", "constrain: invalid spec",
+              "constrain: broken spec", "report: unknown catalog", "report: missing workbook", "catalog: unknown",
+              "catalog: no name", "demo: unwritable", "unknown subcommand", "missing argument"]
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_wrong_argument_exits_2_with_one_line(table, name, capsys):
+    argv, says = table[name]
+    try:
+        rc = main(argv)
+    except SystemExit as e:  # argparse's own usage errors
+        rc = e.code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2, err
+    assert err and "Traceback" not in "\n".join(err)
+    assert says in err[-1], err[-1]

@@ -21,7 +21,7 @@ from intake.source.base import DataSource, Schema
 
 from mip.ensemble import combine_members
 from mip.errors import InputError, MipError
-from mip.products import open_product
+from mip.products import family_labels, open_product
 from mip.yamlspec import named_files, resolve_name, search_path
 
 __all__ = ["ProductSource", "open_catalog", "open_ensemble", "catalog_dirs", "list_catalogs", "entry_members"]
@@ -146,10 +146,11 @@ class ProductSource(DataSource):
             for e in exps:
                 path = Path(self.urlpath.format(data_root=root, model=m, experiment=e))
                 opts = {**self.options, **self.model_options.get(m, {})}
-                if m is not None and self.family not in ("gcb", "reccap2"):
+                labels = family_labels(self.family)  # declared by each reader at registration
+                if m is not None and "model" in labels:
                     opts.setdefault("model", m)
-                if e is not None and self.family in ("oco2mip", "cf", "gcp_ch4"):
-                    opts.setdefault("experiment", "prior" if e.lower() == "prior" else e)
+                if e is not None and "experiment" in labels:
+                    opts.setdefault("experiment", _experiment(e))
                 out.append((m or "", e or "", path, opts))
         return out
 
@@ -166,12 +167,18 @@ class ProductSource(DataSource):
         if self.family == "reccap2":
             raise MipError(f"catalog entry {self.name!r}: reccap2 masks are one file, not per model")
         return combine_members(
-            [(m, e or "default", (lambda p=p, o=o: open_product(self.family, p, **o))) for m, e, p, o in members],
+            [(m, _experiment(e) if e else "", (lambda p=p, o=o: open_product(self.family, p, **o)), str(p))
+             for m, e, p, o in members],
             check_all_nan=self.check_all_nan, source=f"catalog entry {self.name!r}", regrid_to=self.regrid)
 
     def read(self) -> xr.Dataset:
         """Same as :meth:`to_dask`: the data stay lazy until computed."""
         return self.to_dask()
+
+
+def _experiment(e: str) -> str:
+    """The canonical experiment name of a catalog's label (``Prior`` → ``prior``)."""
+    return "prior" if e.lower() == "prior" else e
 
 
 def entry_members(catalog: Any, entry: str, *, data_root: str | os.PathLike | None = None) -> list[tuple[str, str, Path, dict]]:

@@ -116,7 +116,16 @@ def _stack(kept: list[xr.Dataset]) -> xr.Dataset:
     return out
 
 #: (model, experiment, opener) — the opener returns the member's canonical Dataset.
-Member = tuple[str, str, Callable[[], xr.Dataset]]
+Member = tuple  # (model, experiment, opener) or (model, experiment, opener, source)
+
+
+def _relabel(ds: xr.Dataset, model: str, exp: str) -> xr.Dataset:
+    """Give a one-member dataset the catalog's labels (a file holding several members keeps its own)."""
+    if model and ds.sizes.get("model") == 1:
+        ds = ds.assign_coords(model=[model])
+    if exp and ds.sizes.get("experiment") == 1:
+        ds = ds.assign_coords(experiment=[exp])
+    return ds
 
 
 def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
@@ -132,7 +141,9 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
     Parameters
     ----------
     members
-        ``(model, experiment, opener)`` triples.
+        ``(model, experiment, opener[, source])``: the catalog's labels, which the opened member
+        takes (a reader's own labels never decide); an empty label keeps the reader's.  Two
+        members with the same labels are an error naming both sources.
     check_all_nan
         Scan each member for all-NaN fluxes (one pass over its data).
     source
@@ -154,12 +165,20 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
     good: list[xr.Dataset] = []
     excluded: list[str] = []
     ref_grid = ref_time = None
-    for model, exp, opener in members:
+    seen: dict[tuple[str, str], str] = {}
+    for item in members:
+        model, exp, opener = item[:3]
+        where = str(item[3]) if len(item) > 3 else f"member {len(seen) + 1}"
+        if model and exp:
+            if (model, exp) in seen:
+                raise MipError(f"{source}: two members are labelled {model}/{exp}: {seen[(model, exp)]} and {where}")
+            seen[(model, exp)] = where
         try:
             ds = opener()
         except InputError as exc:
             excluded.append(f"{model}/{exp}: {exc}")
             continue
+        ds = _relabel(ds, model, exp)
         if regrid_to is not None:
             from mip.regrid import regrid, target_grid
 

@@ -157,3 +157,28 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     with atomic_write(target) as tmp:
         tmp.write_text("a,b\n")
     assert target.read_text() == "a,b\n" and [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+def test_members_take_the_catalogs_labels(tmp_path):
+    """Readers that label every file alike ("default") no longer collapse two members into one."""
+    from layouts import oco2mip_file
+
+    from mip.ensemble import combine_members
+    from mip.errors import MipError
+    from mip.products import open_product
+
+    a = oco2mip_file(tmp_path / "a" / "X_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=2)
+    b = oco2mip_file(tmp_path / "b" / "X_gridded_fluxes_IS.nc4", land=np.float32(2.0), months=2)
+    same = lambda p: (lambda: open_product("oco2mip", p, model="X", experiment="default"))  # noqa: E731
+    ds = combine_members([("X", "IS", same(a), str(a)), ("X", "LNLG", same(b), str(b))])
+    assert list(ds.experiment.values) == ["IS", "LNLG"]
+    first = ds.land.sel(model="X").isel(time=0, lat=0, lon=0)
+    assert float(first.sel(experiment="LNLG")) == pytest.approx(2 * float(first.sel(experiment="IS")))
+    with pytest.raises(MipError, match=f"two members are labelled X/IS: {a} and {b}"):
+        combine_members([("X", "IS", same(a), str(a)), ("X", "IS", same(b), str(b))])
+
+
+def test_family_labels_are_declared():
+    from mip.products import family_labels
+
+    assert family_labels("oco2mip") == ("model", "experiment") and family_labels("gcb") == ()

@@ -15,20 +15,25 @@ import xarray as xr
 
 from mip.errors import MipError
 
-__all__ = ["register", "open_product", "families", "Reader"]
+__all__ = ["register", "open_product", "families", "family_labels", "Reader"]
 
 Reader = Callable[..., xr.Dataset]
 _REGISTRY: dict[str, Reader] = {}
+#: Per family, the member labels its reader accepts as options (``model``, ``experiment``).
+_LABELS: dict[str, tuple[str, ...]] = {}
 _BUILTIN = ("oco2mip", "gcb", "gcp_ch4", "gcp_n2o", "reccap2", "cf")
 
 
-def register(name: str) -> Callable[[Reader], Reader]:
+def register(name: str, *, labels: tuple[str, ...] = ("model", "experiment")) -> Callable[[Reader], Reader]:
     """Register a reader under a family name.
 
     Parameters
     ----------
     name
         Family name used by catalogs and :func:`open_product`.
+    labels
+        The member labels the reader takes as options (a catalog passes its own ``model`` and
+        ``experiment`` to such readers); ``()`` for readers of files that hold many members or none.
 
     Returns
     -------
@@ -38,9 +43,16 @@ def register(name: str) -> Callable[[Reader], Reader]:
 
     def deco(fn: Reader) -> Reader:
         _REGISTRY[name] = fn
+        _LABELS[name] = tuple(labels)
         return fn
 
     return deco
+
+
+def family_labels(family: str) -> tuple[str, ...]:
+    """The member labels a family's reader accepts (declared at :func:`register`)."""
+    _load_builtins()
+    return _LABELS.get(family, ())
 
 
 def _load_builtins() -> None:

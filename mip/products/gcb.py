@@ -47,7 +47,7 @@ def member_names(ds: xr.Dataset, file: object) -> list[str]:
     return names
 
 
-@register("gcb")
+@register("gcb", labels=())
 def read_gcb(paths, *, variables: dict[str, str] | None = None, sign: str = "atmosphere",
              experiment: str = "GCB", version: str = "2024", check_all_nan: bool = True,
              systems: dict[str, str] | None = None) -> xr.Dataset:

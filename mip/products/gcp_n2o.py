@@ -80,7 +80,7 @@ def _read_one(path: Path, *, model: str | None, sign: str, version: str, system:
     return out
 
 
-@register("gcp_n2o")
+@register("gcp_n2o", labels=("model",))
 def read_gcp_n2o(paths, *, model: str | None = None, sign: str = "atmosphere", version: str = "2023",
                  system: str | None = None) -> xr.Dataset:
     """Read GCP-N2O inversion files (one model per file).

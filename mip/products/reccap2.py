@@ -102,7 +102,7 @@ def _names(da: xr.DataArray, var: str, codes: list[int], path: Path) -> tuple[li
     return [table.get(c, f"{var} {c}") for c in range(1, max(codes, default=0) + 1)], source
 
 
-@register("reccap2")
+@register("reccap2", labels=())
 def read_reccap2(paths: str | PathLike | None = None, *, basins: tuple[str, ...] | None = None) -> xr.Dataset:
     """Read the RECCAP2 region-mask file.
 

@@ -128,6 +128,47 @@ def _relabel(ds: xr.Dataset, model: str, exp: str) -> xr.Dataset:
     return ds
 
 
+def _calendar(t: np.ndarray) -> str:
+    return "datetime64" if np.issubdtype(np.asarray(t).dtype, np.datetime64) else getattr(t[0], "calendar", "?")
+
+
+def _common_time_axis(good: list[xr.Dataset], excluded: list[str]) -> tuple[list[xr.Dataset], list[str]]:
+    """Members on the union of their time axes, NaN outside each one's span (as xclim's ensembles do).
+
+    Members on another calendar than most are left out (their months cannot be lined up) and named.
+    """
+    from mip.io import time_chunk
+
+    cals = [_calendar(g["time"].values) for g in good]
+    main = max(set(cals), key=cals.count)
+    same = []
+    for g, c in zip(good, cals):
+        if c == main:
+            same.append(g)
+        else:
+            m, e = str(g["model"].values[0]), str(g["experiment"].values[0])
+            excluded.append(f"{m}/{e}: calendar {c} differs from the ensemble's {main}")
+    bounds: dict = {}
+    for g in same:
+        for t, b in zip(g["time"].values, g["time_bounds"].values):
+            bounds.setdefault(t, b)
+    union = sorted(bounds)
+    padded, kept = [], []
+    for g in same:
+        t = g["time"].values
+        if len(t) == len(union) and all(a == b for a, b in zip(t, union)):
+            kept.append(g)
+            continue
+        m, e = str(g["model"].values[0]), str(g["experiment"].values[0])
+        padded.append(f"{m}/{e}: {str(t[0])[:7]}..{str(t[-1])[:7]} ({len(t)} of {len(union)} steps)")
+        g = g.reindex(time=union).assign_coords(time_bounds=(("time", "bnds"), np.array([bounds[u] for u in union])))
+        ncell = g.sizes.get("lat", 1) * g.sizes.get("lon", 1)
+        for v in flux_variables(g):
+            g[v] = g[v].chunk({"time": time_chunk(len(union), ncell)})
+        kept.append(g)
+    return kept, padded
+
+
 def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
                     source: str = "ensemble", regrid_to: xr.Dataset | tuple[float, float] | None = None) -> xr.Dataset:
     """Open every member and combine them along ``model`` and ``experiment``.
@@ -136,7 +177,9 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
     different time axis than the first good member are left out, and every one of
     them is named, with its reason, in a :class:`~mip.errors.MemberWarning` and in
     ``ds.attrs['excluded_members']``.  Model × experiment pairs that were never
-    listed stay NaN, and are listed in ``ds.attrs['absent_pairs']``.
+    listed stay NaN, and are listed in ``ds.attrs['absent_pairs']``.  Members covering
+    different spans are kept on the union of their time axes, NaN outside their own span, and
+    named in ``ds.attrs['padded_members']``; only a member on another calendar is left out.
 
     Parameters
     ----------
@@ -201,16 +244,7 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
         good.append(ds)
     if not good:
         raise MipError(f"{source}: no member could be opened:\n  " + "\n  ".join(excluded))
-    times = [g["time"].values for g in good]
-    ref_time = max(times, key=len)
-    kept = []
-    for g, t in zip(good, times):
-        if len(t) != len(ref_time) or not np.array_equal(t, ref_time):
-            m, e = str(g["model"].values[0]), str(g["experiment"].values[0])
-            excluded.append(f"{m}/{e}: time axis {t[0]}..{t[-1]} ({len(t)} steps) differs from "
-                            f"the ensemble's {ref_time[0]}..{ref_time[-1]} ({len(ref_time)} steps)")
-            continue
-        kept.append(g)
+    kept, padded = _common_time_axis(good, excluded)
     out = _stack(kept)
     for keep in ("sign_convention", "earth_radius", "product", "product_version"):
         if keep in kept[0].attrs:
@@ -229,6 +263,10 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
     absent = [f"{m}/{e}" for m in out["model"].values for e in out["experiment"].values if (m, e) not in listed]
     if absent:
         out.attrs["absent_pairs"] = "; ".join(absent)
+    if padded:
+        out.attrs["padded_members"] = "; ".join(padded)
+        warnings.warn(f"{source}: {len(padded)} member(s) cover part of the time axis and are NaN outside it:\n  "
+                      + "\n  ".join(padded), MemberWarning, stacklevel=3)
     if excluded:
         out.attrs["excluded_members"] = "; ".join(excluded)
         warnings.warn(f"{source}: {len(excluded)} member(s) left out:\n  " + "\n  ".join(excluded),

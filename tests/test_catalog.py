@@ -79,12 +79,31 @@ def test_catalog_check_all_nan_setting_is_honoured(sample_root, tmp_path):
         open_ensemble(cat, "gridded_fluxes", check_all_nan=True)
 
 
-def test_time_axis_mismatch_reported(sample_root, tmp_path):
+def test_members_with_other_spans_are_padded(sample_root, tmp_path):
+    """A member covering July 2015 - June 2016 is kept: NaN outside its span, its months in place."""
+    from mip.ensemble import combine_members
+    from mip.products import open_product
+
     root = _copy_catalog(sample_root, tmp_path)
-    oco2mip_file(root / "oco2mip-v10/IS/Ames_gridded_fluxes_IS.nc4", months=11)
-    with pytest.warns(MemberWarning, match="Ames/IS: time axis"):
+    oco2mip_file(root / "oco2mip-v10/IS/Ames_gridded_fluxes_IS.nc4", months=11)  # Jan - Nov 2015
+    with pytest.warns(MemberWarning, match="Ames/IS: 2015-01..2015-11 \\(11 of 12 steps\\)"):
         ds = open_ensemble(root / "sample-oco2mip.yaml", "gridded_fluxes")
-    assert ds.sizes["time"] == 12
+    assert ds.sizes["time"] == 12 and "Ames/IS" in ds.attrs["padded_members"]
+    assert bool(ds.land.sel(model="Ames", experiment="IS").isel(time=11).isnull().all())
+    assert bool(ds.land.sel(model="Ames", experiment="IS").isel(time=0).notnull().all())
+    a = oco2mip_file(tmp_path / "x" / "A_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=12, year=2015)
+    idx = 2015 * 12 + 6 + np.arange(12)
+    sd = np.stack([idx // 12, idx % 12 + 1, np.ones(12, int)], axis=1)
+    b = oco2mip_file(tmp_path / "y" / "B_gridded_fluxes_IS.nc4", land=np.float32(2.0), start_dates=sd)
+    with pytest.warns(MemberWarning, match="B/IS"):
+        ens = combine_members([("A", "IS", lambda: open_product("oco2mip", a)),
+                               ("B", "IS", lambda: open_product("oco2mip", b))])
+    assert ens.sizes["time"] == 18 and str(ens.time.values[-1])[:7] == "2016-06"
+    land = ens.land.isel(lat=0, lon=0).sel(experiment="IS").compute()
+    assert int(land.sel(model="A").notnull().sum()) == 12 and int(land.sel(model="B").notnull().sum()) == 12
+    from mip.stats import ensemble_stats
+    n = ensemble_stats(land)["n"]
+    assert list(n.values) == [1] * 6 + [2] * 6 + [1] * 6  # members counted per time step
 
 
 def test_named_catalogs_and_data_root(tmp_path, monkeypatch):

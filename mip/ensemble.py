@@ -207,7 +207,7 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
     """
     good: list[xr.Dataset] = []
     excluded: list[str] = []
-    ref_grid = ref_time = None
+    ref_grid = None
     seen: dict[tuple[str, str], str] = {}
     for item in members:
         model, exp, opener = item[:3]

@@ -18,7 +18,7 @@ from mip.regions import RegionSet
 from mip.timeaxis import bounds_seconds, window_mask
 from mip.units import SECONDS_PER_YEAR
 
-__all__ = ["aggregate"]
+__all__ = ["aggregate", "restore_bounds"]
 
 
 _scratch = threading.local()
@@ -83,6 +83,45 @@ def _region_totals(da: xr.DataArray, w: sp.csc_matrix) -> xr.DataArray:
     return xr.DataArray(out, dims=lead + ("region",), coords=coords)
 
 
+def restore_bounds(ds: xr.Dataset, *, time: bool = False) -> xr.Dataset:
+    """Put back the bounds that ``ds[[...]]`` drops (they have a ``bnds`` dim no flux has).
+
+    ``lat_bounds``/``lon_bounds`` are rebuilt from regular cell centres (exact for the regular grids
+    the readers produce), ``time_bounds`` from month-start times ([start, next month)).  What cannot
+    be rebuilt is an error that names it.
+
+    Parameters
+    ----------
+    ds
+        A canonical dataset, perhaps a selection of its variables.
+    time
+        Also make sure of ``time_bounds``.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    from mip.grid import centre_bounds
+    from mip.timeaxis import month_keys, monthly_axis
+
+    if "cell_area" not in ds.variables or "lat" not in ds.variables or "lon" not in ds.variables:
+        missing = [c for c in ("lat", "lon", "cell_area") if c not in ds.variables]
+        raise MipError(f"aggregate needs the grid's {', '.join(missing)}: pass a canonical dataset (mip.open_product, "
+                       "mip.open_ensemble, or mip.validate to see what is missing)")
+    add = {}
+    for axis, limits in (("lat", (-90.0, 90.0)), ("lon", None)):
+        if f"{axis}_bounds" not in ds.variables:
+            add[f"{axis}_bounds"] = ((axis, "bnds"), centre_bounds(ds[axis].values, name=axis, limits=limits))
+    if time and "time_bounds" not in ds.variables:
+        if "time" not in ds.variables:
+            raise MipError("a period needs a time axis: the dataset has no 'time'")
+        keys = month_keys(ds["time"])
+        cal = ds["time"].encoding.get("calendar") or getattr(ds["time"].values[0], "calendar", "standard")
+        t, tb = monthly_axis([k[0] for k in keys], [k[1] for k in keys], calendar=cal or "standard")
+        add["time_bounds"] = (("time", "bnds"), tb)
+    return ds.assign_coords(add) if add else ds
+
+
 def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, str] | None = None,
               variables: list[str] | None = None, attribution: str = "surface", min_months: int = 12,
               surfaces: Mapping[str, str] | None = None,
@@ -132,10 +171,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
 
     if attribution not in ATTRIBUTIONS:
         raise MipError(f"attribution {attribution!r}: expected one of {', '.join(ATTRIBUTIONS)}")
-    missing = [c for c in ("cell_area", "lat_bounds", "lon_bounds") if c not in ds.variables]
-    if missing:
-        raise MipError(f"aggregate needs the grid's {', '.join(missing)} (a canonical dataset keeps them as "
-                       "coordinates; select variables with ds[[...]] after set_coords, or re-open the product)")
+    ds = restore_bounds(ds, time=period is not None)
     weights: dict[str, sp.csc_matrix] = {}
     overlap: dict[str, float] = {}
 

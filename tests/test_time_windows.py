@@ -62,3 +62,16 @@ def test_bad_windows_are_clear():
         mip.aggregate(ds, rs, period=("2015-13", "2016-01"))
     with pytest.raises(MipError, match="period 'weekly'"):
         mip.aggregate(ds, rs, period="weekly")
+
+
+def test_selecting_variables_keeps_what_aggregate_needs():
+    """ds[["land"]] drops the bounds (their 'bnds' dim); aggregate rebuilds them, same numbers."""
+    ds = ds_on("standard", months=12)
+    ds["ocean"] = ds["land"] * 2
+    full = mip.aggregate(ds, latitude_bands(), period="annual", attribution="area")
+    sub = ds[["land"]]
+    assert "lat_bounds" not in sub.variables and "time_bounds" not in sub.variables
+    part = mip.aggregate(sub, latitude_bands(), period="annual", attribution="area")
+    np.testing.assert_allclose(part.land.values, full.land.values, rtol=1e-12)
+    with pytest.raises(MipError, match="cell_area"):
+        mip.aggregate(sub.drop_vars("cell_area"), latitude_bands())

@@ -406,6 +406,12 @@ def main(argv: list[str] | None = None) -> int:
         except MipError as exc:
             print(f"mip: error: {exc}", file=sys.stderr)
             return 2
+        except RuntimeError as exc:
+            if not str(exc).startswith(("NetCDF:", "HDF")):
+                raise
+            print(f"mip: error: a data file could not be read while computing ({exc}); run 'mip check' on the "
+                  "inputs to find the damaged one", file=sys.stderr)
+            return 2
         except OSError as exc:  # an output folder that cannot be made, a file that cannot be written
             where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
             print(f"mip: error: cannot read or write{where}: {exc.strerror or exc}", file=sys.stderr)

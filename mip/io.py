@@ -12,7 +12,7 @@ import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["open_netcdf", "atomic_write", "save_figure", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
+__all__ = ["load_values", "open_netcdf", "atomic_write", "save_figure", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
            "default_chunks"]
 
 #: Target size of one dask block of canonical (float64) data.  Blocks this size keep the
@@ -105,6 +105,19 @@ def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | N
     except Exception as exc:  # netCDF4/HDF5 raise many types; each is a broken file here
         raise InputError(p, None, f"unreadable ({type(exc).__name__}: {exc})",
                          "a readable netCDF file (is it truncated?)") from exc
+
+
+def load_values(da: xr.DataArray, path: str | Path, variable: str) -> np.ndarray:
+    """Read a variable's data now, turning the backend's failure on a damaged file into an :class:`InputError`.
+
+    netCDF/HDF5 may open a file whose data blocks are damaged and fail only when the data are
+    read (``RuntimeError: NetCDF: HDF error``); this names the file and the variable instead.
+    """
+    try:
+        return np.asarray(da.values)
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise InputError(path, variable, f"data that cannot be read ({type(exc).__name__}: {exc})",
+                         "readable values (the file may be damaged or truncated)") from exc
 
 
 @contextlib.contextmanager

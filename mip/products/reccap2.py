@@ -26,7 +26,7 @@ import xarray as xr
 
 from mip.errors import InputError
 from mip.grid import standardise_grid
-from mip.io import open_netcdf
+from mip.io import load_values, open_netcdf
 from mip.products import register
 from mip.products._common import as_paths, find_axis, onto_grid, to_canonical_flux
 
@@ -146,7 +146,7 @@ def read_reccap2(paths: str | PathLike | None = None, *, basins: tuple[str, ...]
         da = ds[b]
         if set(da.dims) != {lat, lon}:
             raise InputError(path, b, f"dims {da.dims}", f"({lat}, {lon})")
-        vals = np.nan_to_num(np.asarray(da.transpose(lat, lon).values, dtype="f8"), nan=0.0)
+        vals = np.nan_to_num(load_values(da.transpose(lat, lon), path, b).astype("f8"), nan=0.0)
         if np.any(vals < 0) or np.any(vals != np.round(vals)):
             raise InputError(path, b, "negative or non-integer codes", "0 = outside, 1..n = sub-region")
         arr = onto_grid(xr.DataArray(vals.astype("i4"), dims=(lat, lon)), ds, grid, lat=lat, lon=lon)
@@ -190,6 +190,7 @@ def read_river_flux(path: str | PathLike, *, variable: str = "fgco2", sign: str 
     if set(da.dims) != {lat, lon}:
         raise InputError(path, variable, f"dims {da.dims}", f"({lat}, {lon})")
     grid = standardise_grid(ds[[lat, lon]].reset_coords(drop=True).set_coords([lat, lon]), lat=lat, lon=lon, file=path)
+    da = da.copy(data=load_values(da, path, variable))
     flux = to_canonical_flux(onto_grid(da.fillna(0.0), ds, grid, lat=lat, lon=lon), gas="CO2", file=path,
                              native_name=variable, product="reccap2 river adjustment", version=path.stem,
                              sign=sign_factor(sign, file=path, variable=variable))

@@ -44,7 +44,6 @@ def reader_survives(tmp_path, rel, name, read, how, where, byte):
 @given(how=HOW, where=st.floats(0, 1), byte=st.integers(0, 255))
 def test_text_readers_raise_only_their_own_errors(tmp_path, how, where, byte):
     from mip.obs.noaa import read_noaa
-    from mip.products.ceos import read_ceos_countries
     from mip.tables.v10mip_zonal import read_band_file, read_summary_table
 
     reader_survives(tmp_path, "noaa-gml/2026/co2_mm_mlo.txt", "co2_mm_mlo.txt", read_noaa, how, where, byte)

@@ -104,3 +104,20 @@ def test_noaa_growth_rate_definition():
     t = trend.to_series()
     by_hand = (t["2014-12-01"] + t["2015-01-01"]) / 2 - (t["2013-12-01"] + t["2014-01-01"]) / 2
     assert float(ours.sel(year=2014)) == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_station_metrics_on_the_real_mauna_loa_record():
+    """Seasonal amplitude and growth rate (harmonic fit) against NOAA's own decomposition of the same record."""
+    import xarray as xr
+
+    from mip.obs import growth_rate, interhemispheric_gradient, seasonal_amplitude
+
+    mlo = read_noaa(real_file("noaa-gml/2026/co2_mm_mlo.txt")).sel(time=slice("2010-01", "2019-12"))
+    amp = seasonal_amplitude(mlo.average)
+    cycle = (mlo.average - mlo.deseasonalized).groupby("time.month").mean()  # NOAA's seasonal component
+    assert amp == pytest.approx(float(cycle.max() - cycle.min()), abs=0.3)
+    years = mlo.decimal.values
+    slope = np.polyfit(years, mlo.deseasonalized.values, 1)[0]
+    assert growth_rate(mlo.average) == pytest.approx(slope, abs=0.05)
+    shifted = xr.DataArray(mlo.average.values - 1.5, dims="time", coords={"time": mlo.time})
+    assert interhemispheric_gradient(mlo.average, shifted) == pytest.approx(1.5, abs=1e-9)

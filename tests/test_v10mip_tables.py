@@ -150,3 +150,17 @@ def test_zonal_analysis_script(tmp_path):
     q75, q25 = np.percentile(values, [75, 25])
     assert row["iqr_1_35"] == pytest.approx((q75 - q25) / 1.35, abs=5e-5)
     assert (tmp_path / "zonal_bands.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("edit, variable, found", [
+    (lambda lines: lines[:-1], "latitude", "14 rows of values for 15 latitudes"),      # a row missing
+    (lambda lines: lines[:2] + [lines[2] + " 0.1"] + lines[3:], "pressure", "8 values"),  # a value too many
+    (lambda lines: lines[:3] + [lines[3].replace("-", "x", 1)] + lines[4:], "lat -55", "'x"),  # not a number
+])
+def test_binned_field_defects(tmp_path, edit, variable, found):
+    src = real_file(f"{ROOT}/AMES/IS/Annual_Mean_CO2_OP_10x100.txt")
+    p = tmp_path / src.name
+    p.write_text("\n".join(edit(src.read_text().splitlines())) + "\n")
+    with pytest.raises(InputError) as e:
+        read_binned_field(p)
+    assert e.value.file == str(p) and e.value.variable == variable and found in e.value.found, str(e.value)

@@ -1,0 +1,83 @@
+"""Trends against statsmodels and scipy on synthetic series with known trends and AR(1) noise, and on the real GCB sink."""
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+import xarray as xr
+from conftest import real_file
+from scipy import stats
+
+from mip.trends import linear_trend, td_bu_trends, trend_difference
+
+
+def ar1(n, phi, sd, rng):
+    e = np.zeros(n)
+    for i in range(1, n):
+        e[i] = phi * e[i - 1] + rng.normal(0, sd)
+    return e
+
+
+def test_against_statsmodels_and_scipy():
+    rng = np.random.default_rng(4)
+    years = np.arange(1960, 2020)
+    y = 0.05 * (years - 1960) + ar1(years.size, 0.6, 0.3, rng)
+    y[7] += 1.0  # one outlier: Theil-Sen shrugs it off
+    tr = linear_trend(xr.DataArray(y, dims="year", coords={"year": years}, attrs={"units": "Pg yr-1"}), "year")
+    fit = sm.OLS(y, sm.add_constant(years.astype(float))).fit()
+    assert float(tr.slope) == pytest.approx(fit.params[1], rel=1e-12)
+    resid = fit.resid
+    r1 = np.corrcoef(resid[:-1], resid[1:])[0, 1]
+    n_eff = 60 * (1 - r1) / (1 + r1)
+    assert float(tr.r1) == pytest.approx(r1, rel=1e-12) and r1 > 0.1
+    assert float(tr.slope_se) == pytest.approx(fit.bse[1] * np.sqrt(58 / (n_eff - 2)), rel=1e-10)
+    assert float(tr.slope_se) > fit.bse[1]  # positively autocorrelated noise: a wider interval
+    assert float(tr.theil_sen) == pytest.approx(stats.theilslopes(y, years).slope, rel=1e-12)
+    assert float(tr.p_value) == pytest.approx(stats.kendalltau(years, y).pvalue, rel=1e-12)
+    assert tr.slope.attrs["units"] == "(Pg yr-1) yr-1"
+
+
+def test_inflated_se_covers_the_true_trend():
+    """With AR(1) noise (φ = 0.5) the inflated 95 % interval holds the true slope about 95 % of the time."""
+    rng = np.random.default_rng(11)
+    years = np.arange(100)
+    hits = plain = 0
+    for _ in range(300):
+        y = 0.02 * years + ar1(100, 0.5, 1.0, rng)
+        tr = linear_trend(xr.DataArray(y, dims="year", coords={"year": years}), "year")
+        hits += abs(float(tr.slope) - 0.02) < 1.96 * float(tr.slope_se)
+        plain += abs(float(tr.slope) - 0.02) < 1.96 * stats.linregress(years, y).stderr
+    assert 0.90 <= hits / 300 <= 0.99 and plain / 300 < hits / 300
+
+
+def test_monthly_times_in_any_calendar():
+    t = xr.date_range("2000-01-01", periods=120, freq="MS", calendar="noleap", use_cftime=True)
+    y = 3.0 + 0.2 * np.arange(120) / 12
+    tr = linear_trend(xr.DataArray(y, dims="time", coords={"time": t}))
+    assert float(tr.slope) == pytest.approx(0.2, rel=2e-3)  # months are not all 1/12 of a year long
+
+
+def test_the_land_sink_trend_and_the_difference_of_periods():
+    """GCB 2023 land sink: the trends of 1990-2005 and 2006-2022, and their difference, by hand."""
+    from mip.tables.gcb_workbook import read_global_budget
+
+    land = read_global_budget(real_file("gcb-2023/Global_Carbon_Budget_2023v1.1.xlsx")).sel(component="land_sink")
+    d = trend_difference(land, (1990, 2005), (2006, 2022), dim="year")
+    a = stats.linregress(np.arange(1990, 2006), land.sel(year=slice(1990, 2005)).values)
+    b = stats.linregress(np.arange(2006, 2023), land.sel(year=slice(2006, 2022)).values)
+    assert float(d.difference) == pytest.approx(b.slope - a.slope, rel=1e-12)
+    assert float(d.difference_se) >= np.hypot(a.stderr, b.stderr) * 0.999
+
+
+def test_td_bu_table():
+    years = np.arange(2000, 2020)
+    rng = np.random.default_rng(0)
+    def ens(slopes):
+        return xr.DataArray(np.array([s * (years - 2000) + rng.normal(0, 0.01, years.size) for s in slopes])[:, None, :]
+                            * np.ones((1, 2, 1)), dims=("model", "category", "year"),
+                            coords={"model": [f"m{i}" for i in range(len(slopes))], "category": ["ocean", "land"],
+                                    "year": years})
+    td, bu = ens([0.10, 0.12, 0.14]), ens([0.13, 0.20])
+    bu.loc[{"category": "land"}] = bu.sel(category="land") * 3  # land: no overlap
+    t = td_bu_trends(td, bu).set_index("category")
+    assert bool(t.loc["ocean", "ranges_overlap"]) and not bool(t.loc["land", "ranges_overlap"])
+    assert t.loc["ocean", "td_median"] == pytest.approx(0.12, abs=2e-3)

@@ -81,3 +81,23 @@ def test_td_bu_table():
     t = td_bu_trends(td, bu).set_index("category")
     assert bool(t.loc["ocean", "ranges_overlap"]) and not bool(t.loc["land", "ranges_overlap"])
     assert t.loc["ocean", "td_median"] == pytest.approx(0.12, abs=2e-3)
+
+
+def test_growth_rate_closure_of_the_real_v10_mip():
+    """The v10 MIP members' global totals against NOAA's growth rate × 2.124, recomputed by hand for one member."""
+    from mip.closure import growth_closure
+    from mip.obs import read_noaa
+    from mip.tables.v10mip_zonal import BANDS_10, read_zonal_ensemble
+
+    ens = read_zonal_ensemble(real_file("stephens2026-v10mip/V10MIP"), experiments=["LNLG"])
+    annual = ens.total.sel(region=list(BANDS_10)).sum("region", skipna=False).groupby("time.year").mean()
+    gr = read_noaa(real_file("noaa-gml/2020/co2_gr_gl.txt")).growth_rate
+    c = growth_closure(annual, gr)
+    assert list(c.year.values) == [2015, 2016, 2017, 2018, 2019]
+    ct = np.loadtxt(real_file("stephens2026-v10mip/V10MIP/CT/LNLG/flux_20X-90X_timeseries.txt"), skiprows=1)
+    tr = np.loadtxt(real_file("stephens2026-v10mip/V10MIP/CT/LNLG/flux_20S-20N_timeseries.txt"), skiprows=1)
+    total_2017 = (ct[24:36, 4] + ct[24:36, 5] + tr[24:36, 4] + tr[24:36, 5]).mean()  # net + fossil, all bands
+    assert float(c.mismatch.sel(model="CT", experiment="LNLG", year=2017)) == pytest.approx(total_2017 - 2.14 * 2.124,
+                                                                                          abs=2e-5)
+    # an inversion's mass balance holds to within a few tenths of Pg C/yr on average over 2015-2019
+    assert float(abs(c.mean_mismatch.sel(experiment="LNLG")).max()) < 0.6

@@ -19,6 +19,8 @@ except PackageNotFoundError:  # a source tree that was not installed
 #: Public name → the module that defines it.
 _EXPORTS = {
     "aggregate": "mip.aggregation",
+    "check": "mip.checks",
+    "linear_trend": "mip.trends",
     "regions": "mip.regions",
     "InputError": "mip.errors",
     "MemberWarning": "mip.errors",
@@ -40,7 +42,12 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
-        raise AttributeError(f"module 'mip' has no attribute {name!r}")
+        try:  # a subpackage used as an attribute: mip.checks.check, mip.obs.read_noaa, ...
+            module = importlib.import_module(f"mip.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"module 'mip' has no attribute {name!r}") from None
+        globals()[name] = module
+        return module
     module = importlib.import_module(_EXPORTS[name])
     value = module if name == "regions" else getattr(module, name)
     globals()[name] = value

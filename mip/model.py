@@ -150,5 +150,5 @@ def validate(ds: xr.Dataset, *, source: object = None) -> xr.Dataset:
     """
     problems = canonical_problems(ds)
     if problems:
-        raise InputError(source, None, "; ".join(problems), "the canonical data model (DESIGN.md)")
+        raise InputError(source, None, "; ".join(problems), "the canonical data model (docs: data-model; mip.canonical_problems lists every departure)")
     return ds

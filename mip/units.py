@@ -45,7 +45,7 @@ ureg: pint.UnitRegistry = copy.deepcopy(cf_xarray.units.units)
 ureg.define("gram_carbon = gram = gC")
 ureg.define("gram_nitrogen = gram = gN")
 
-#: Molar masses in g/mol (DESIGN.md).
+#: Molar masses in g/mol.
 MOLAR_MASS: dict[str, float] = {
     "C": 12.011,
     "CO2": 44.0095,

@@ -168,3 +168,11 @@ def test_fractions_cached_on_disk(tmp_path, monkeypatch):
     monkeypatch.setattr(ctry, "_all_fractions", lambda *a: (_ for _ in ()).throw(AssertionError("recomputed")))
     again = rs.fractions(ds)  # not recomputed: read back from disk
     assert (again != first).nnz == 0 and len(list((tmp_path / "region-fractions").glob("*.npz"))) == 1
+
+
+def test_precomputed_1deg_land_fraction_equals_the_computation():
+    from mip.regions.natural_earth import _computed_land_fraction, bundled_countries
+
+    ds = grid(1.0, 1.0)
+    lb, ob = ds.lat_bounds.values, ds.lon_bounds.values
+    np.testing.assert_array_equal(land_fraction(lb, ob), _computed_land_fraction(str(bundled_countries()), lb, ob))

@@ -92,6 +92,25 @@ def _all_fractions(path: str, lat_b: np.ndarray, lon_b: np.ndarray) -> sp.csr_ma
     return _coverage(path, lat_b.tobytes(), lon_b.tobytes(), (lat_b.shape[0], lon_b.shape[0]))
 
 
+def _computed_land_fraction(src: str, lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
+    f = _all_fractions(src, lat_b, lon_b)
+    return np.clip(np.asarray(f.sum(axis=0)).ravel(), 0.0, 1.0)
+
+
+def _is_global_1deg(lat_b: np.ndarray, lon_b: np.ndarray) -> bool:
+    edges_lat, edges_lon = np.arange(-90.0, 91.0), np.arange(-180.0, 181.0)
+    return (lat_b.shape == (180, 2) and lon_b.shape == (360, 2)
+            and np.array_equal(lat_b[:, 0], edges_lat[:-1]) and np.array_equal(lat_b[:, 1], edges_lat[1:])
+            and np.array_equal(lon_b[:, 0], edges_lon[:-1]) and np.array_equal(lon_b[:, 1], edges_lon[1:]))
+
+
+@lru_cache(maxsize=1)
+def _precomputed_1deg() -> np.ndarray:
+    p = Path(str(resources.files("mip") / "data" / "natural-earth" / "land_fraction_1deg.npz"))
+    with np.load(p) as z:
+        return z["land_fraction"].ravel()
+
+
 def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, path: str | Path | None = None) -> np.ndarray:
     """Land fraction of every cell (lat-major, flattened): the union of the country polygons.
 
@@ -107,8 +126,10 @@ def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, path: str | Path | No
     numpy.ndarray
         Fractions in [0, 1], one per cell.
     """
-    f = _all_fractions(str(path or bundled_countries()), lat_b, lon_b)
-    return np.clip(np.asarray(f.sum(axis=0)).ravel(), 0.0, 1.0)
+    lat_b, lon_b = np.asarray(lat_b, "f8"), np.asarray(lon_b, "f8")
+    if path is None and _is_global_1deg(lat_b, lon_b):
+        return _precomputed_1deg()  # tools/make_land_fraction.py; tested equal to the computation
+    return _computed_land_fraction(str(path or bundled_countries()), lat_b, lon_b)
 
 
 def countries(codes: Sequence[str] | None = None, *, path: str | Path | None = None) -> RegionSet:

@@ -179,6 +179,21 @@ def run_step(name: str, root: Path) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def run_steps(steps: tuple[str, ...], root: Path, repeat: int) -> dict[str, dict[str, float]]:
+    """Warm the page cache, run every step ``repeat`` times in turn (fresh processes), print and return medians."""
+    run_step("floor", root)  # warm the page cache so every step reads from memory alike
+    runs: dict[str, list[dict]] = {k: [] for k in steps}
+    for _ in range(repeat):
+        for k in runs:
+            runs[k].append(run_step(k, root))
+    print({k: [round(x["seconds"], 2) for x in v] for k, v in runs.items()}, file=sys.stderr)
+    r = {k: {f: float(np.median([x[f] for x in v])) for f in ("seconds", "peak_mb")} for k, v in runs.items()}
+    for k, v in r.items():
+        print(f"{k}_seconds = {v['seconds']:.2f}")
+        print(f"{k}_peak_memory_mb = {v['peak_mb']:.0f}")
+    return r
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dir", type=Path, default=None, help="where to write the ensemble (kept for reuse)")
@@ -195,17 +210,7 @@ def main() -> None:
     size_mb = a.models * 2 * a.months * 180 * 360 * 4 / 2**20
     print(f"ensemble_size_mb = {size_mb:.0f}")
     print(f"write_seconds = {time.perf_counter() - t:.1f}")
-    run_step("floor", root)  # warm the page cache so every step reads from memory alike
-    # each step runs --repeat times, each time in a fresh process, in turn; the median counts
-    runs: dict[str, list[dict]] = {k: [] for k in ("floor", "fluxmip", "regionmask")}
-    for _ in range(a.repeat):
-        for k in runs:
-            runs[k].append(run_step(k, root))
-    print({k: [round(x["seconds"], 2) for x in v] for k, v in runs.items()}, file=sys.stderr)
-    r = {k: {f: float(np.median([x[f] for x in v])) for f in ("seconds", "peak_mb")} for k, v in runs.items()}
-    for k, v in r.items():
-        print(f"{k}_seconds = {v['seconds']:.2f}")
-        print(f"{k}_peak_memory_mb = {v['peak_mb']:.0f}")
+    r = run_steps(("floor", "fluxmip", "regionmask"), root, a.repeat)
     print(f"ratio_fluxmip_over_floor = {r['fluxmip']['seconds'] / r['floor']['seconds']:.2f}")
     print(f"ratio_regionmask_over_fluxmip = {r['regionmask']['seconds'] / r['fluxmip']['seconds']:.1f}")
     print(f"ratio_fluxmip_peak_over_ensemble = {r['fluxmip']['peak_mb'] / size_mb:.2f}")
@@ -219,16 +224,7 @@ def full(a: argparse.Namespace) -> None:
     size_mb = 14 * len(FULL_EXPERIMENTS) * 3 * a.months * 180 * 360 * 4 / 2**20
     print(f"ensemble_size_mb = {size_mb:.0f}")
     print(f"write_seconds = {time.perf_counter() - t:.1f}")
-    run_step("floor", root)  # warm the page cache
-    runs: dict[str, list[dict]] = {k: [] for k in ("floor", "full")}
-    for _ in range(a.repeat):
-        for k in runs:
-            runs[k].append(run_step(k, root))
-    print({k: [round(x["seconds"], 2) for x in v] for k, v in runs.items()}, file=sys.stderr)
-    r = {k: {f: float(np.median([x[f] for x in v])) for f in ("seconds", "peak_mb")} for k, v in runs.items()}
-    for k, v in r.items():
-        print(f"{k}_seconds = {v['seconds']:.2f}")
-        print(f"{k}_peak_memory_mb = {v['peak_mb']:.0f}")
+    r = run_steps(("floor", "full"), root, a.repeat)
     print(f"ratio_full_over_floor = {r['full']['seconds'] / r['floor']['seconds']:.2f}")
 
 

@@ -47,6 +47,9 @@ def cases(cat, f, tmp):
         "catalog: no name": (["catalog", "show"], "needs a catalog NAME"),
         "demo: unwritable": (["demo", "--out", "/proc/nope"], "/proc/nope"),
         "unknown subcommand": (["nope"], "invalid choice"),
+        "protocols: wrong action": (["protocols", "show"], "invalid choice"),
+        "constraints: wrong action": (["constraints", "run"], "invalid choice"),
+        "families: wrong action": (["families", "nope"], "invalid choice"),
         "missing argument": (["budget", cat], "required"),
     }
 
@@ -66,7 +69,8 @@ CASE_NAMES = ["unknown catalog", "unknown entry", "malformed period", "period ou
               "check: missing path", "check: unknown protocol", "check: empty folder", "check: broken protocol",
               "check: unwritable report", "constrain: unknown spec", "constrain: invalid spec",
               "constrain: broken spec", "report: unknown catalog", "report: missing workbook", "catalog: unknown",
-              "catalog: no name", "demo: unwritable", "unknown subcommand", "missing argument"]
+              "catalog: no name", "demo: unwritable", "unknown subcommand", "missing argument",
+              "protocols: wrong action", "constraints: wrong action", "families: wrong action"]
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)

@@ -112,7 +112,8 @@ def test_cli_and_script(tmp_path, capsys):
     assert main(["constrain", "latitudinal-airborne", "--out", str(tmp_path / "cli"), "--no-figures"]) == 0
     assert "reduction" in capsys.readouterr().out
     r = pd.read_csv(tmp_path / "cli" / "results.csv")
-    assert list(r.columns[:2]) == ["region", "mean"] and list(r.region) == ["SET", "T", "NET"]
+    assert list(r.columns[:6]) == ["region", "mean", "sd", "prior_mean", "prior_sd", "reduction_pct"]
+    assert list(r.region) == ["SET", "T", "NET"]
     assert {"sd", "prior_mean", "prior_sd", "reduction_pct", "prior_sd_noOG", "reduction_pct_noOG"} <= set(r.columns)
     run_script("latitudinal_airborne.py", "--out", str(tmp_path / "script"))
     assert (tmp_path / "script" / "scatter.png").stat().st_size > 10_000

@@ -168,8 +168,8 @@ def run_multi(spec: MultiPredictorSpec) -> MultiOutcome:
     -------
     MultiOutcome
         ``results`` has one row per target: ``region, mean, sd, prior_mean, prior_sd, reduction_pct``
-        (against the first prior) and ``prior_mean_<name>, prior_sd_<name>, reduction_pct_<name>`` for
-        every other prior, plus ``n_members``, ``r2``.
+        (against the first prior), ``n_prior``, then ``prior_mean_<name>, prior_sd_<name>,
+        reduction_pct_<name>, n_prior_<name>`` for every other prior, then ``n_members``, ``r2``.
     """
     from mip.obs.binned import read_binned_columns
     from mip.tables.v10mip_zonal import read_summary_table
@@ -217,13 +217,14 @@ def run_multi(spec: MultiPredictorSpec) -> MultiOutcome:
         samples = monte_carlo(f, xo, draws=spec.monte_carlo.draws, seed=spec.monte_carlo.seed,
                               residual_ddof=spec.monte_carlo.residual_ddof)
         sd = float(np.std(samples))
-        row = {"region": t, "mean": central, "sd": sd, "n_members": len(y), "r2": f["r2"]}
+        row = {"region": t, "mean": central, "sd": sd}
         for k, name in enumerate(prior_names):
             keep = select_members(list(y.index), spec.priors[name])
             pm, ps = float(y.loc[keep, t].mean()), float(y.loc[keep, t].std(ddof=1))
             sfx = "" if k == 0 else f"_{name}"
             row.update({f"prior_mean{sfx}": pm, f"prior_sd{sfx}": ps, f"reduction_pct{sfx}": 100 * (1 - sd / ps),
                         f"n_prior{sfx}": len(keep)})
+        row.update(n_members=len(y), r2=f["r2"])
         rows.append(row)
     out.results = pd.DataFrame(rows)
     out.profile = pd.DataFrame({m: table.sel(model=m.rpartition("_")[0], experiment=m.rpartition("_")[2]).to_series()

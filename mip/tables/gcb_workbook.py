@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -58,11 +59,20 @@ def _norm(text: object) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().lower()
 
 
-def _sheet_rows(path: Path, sheet: str) -> list[tuple]:
-    import openpyxl
-
+def _sheet_rows(path: Path, sheet: str) -> tuple[tuple, ...]:
+    """The rows of one sheet, read once per file version (the demo and report ask for the same sheet
+    several times, and each opening of the workbook costs 0.5 s)."""
     if not path.is_file():
         raise InputError(path, None, "no such file", "the Global Carbon Budget workbook (.xlsx)")
+    st = path.stat()
+    return _read_sheet(str(path), st.st_size, st.st_mtime_ns, sheet)
+
+
+@lru_cache(maxsize=8)
+def _read_sheet(path_s: str, _size: int, _mtime: int, sheet: str) -> tuple[tuple, ...]:
+    import openpyxl
+
+    path = Path(path_s)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
@@ -71,7 +81,7 @@ def _sheet_rows(path: Path, sheet: str) -> list[tuple]:
     try:
         if sheet not in wb.sheetnames:
             raise InputError(path, sheet, f"no such sheet (sheets: {', '.join(wb.sheetnames)})", f"a sheet '{sheet}'")
-        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+        return tuple(tuple(r) for r in wb[sheet].iter_rows(values_only=True))
     finally:
         wb.close()
 

@@ -117,7 +117,7 @@ def restore_bounds(ds: xr.Dataset, *, time: bool = False) -> xr.Dataset:
             raise MipError("a period needs a time axis: the dataset has no 'time'")
         keys = month_keys(ds["time"])
         cal = ds["time"].encoding.get("calendar") or getattr(ds["time"].values[0], "calendar", "standard")
-        t, tb = monthly_axis([k[0] for k in keys], [k[1] for k in keys], calendar=cal or "standard")
+        _, tb = monthly_axis([k[0] for k in keys], [k[1] for k in keys], calendar=cal or "standard")
         add["time_bounds"] = (("time", "bnds"), tb)
     return ds.assign_coords(add) if add else ds
 
@@ -181,8 +181,6 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
             weights[surface], overlap[surface] = m.tocsc(), rep["overlap"]
         return weights[surface]
 
-    if period is not None and "time_bounds" not in ds.variables:
-        raise MipError(f"period={period!r} needs the dataset's time_bounds")
     if period is not None and not (period in ("annual", "all") or isinstance(period, tuple) and len(period) == 2):
         raise MipError(f"period {period!r}: expected None, 'annual', 'all' or a (start, end) pair of dates")
     dt = bounds_seconds(ds["time_bounds"]) if period is not None else None
@@ -230,7 +228,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     covered = np.asarray(frac.sum(axis=0)).ravel() / cell
     total_area = float(cell.sum())
     extra = unattributed_names(regions)
-    groups = list(dict.fromkeys(regions.region_groups))
+    groups = regions.group_names
     if incomplete:
         warnings.warn(f"year(s) {incomplete} have fewer than {min_months} months: their annual means are NaN "
                       "(min_months sets the rule)", IncompleteWarning, stacklevel=2)

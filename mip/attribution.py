@@ -79,7 +79,7 @@ def variable_surface(ds: xr.Dataset, name: str, declared: Mapping[str, str] | No
 
 def unattributed_names(regions: RegionSet) -> list[str]:
     """Names of the unattributed rows: one per group of the set (``"unattributed"`` when there is one)."""
-    groups = list(dict.fromkeys(regions.region_groups))
+    groups = regions.group_names
     return ["unattributed"] if len(groups) == 1 else [f"unattributed ({g})" for g in groups]
 
 
@@ -109,7 +109,7 @@ def attribution_weights(regions: RegionSet, ds: xr.Dataset, surface: str,
     area = np.asarray(ds["cell_area"].values, "f8").reshape(-1)
     frac = regions.fractions(ds).tocoo()
     surf = np.asarray(regions.region_surfaces)
-    group_names = list(dict.fromkeys(regions.region_groups))
+    group_names = regions.group_names
     gidx = np.array([group_names.index(g) for g in regions.region_groups], dtype=int)
     row, col = frac.row, frac.col
     if surface == "any":

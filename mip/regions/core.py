@@ -104,6 +104,11 @@ class RegionSet:
         """The group of every region (the set's description where none was given)."""
         return self.groups or (self.description or "regions",) * len(self.names)
 
+    @property
+    def group_names(self) -> list[str]:
+        """The groups, in the order their regions come (one ``unattributed`` row each)."""
+        return list(dict.fromkeys(self.region_groups))
+
     def __add__(self, other: "RegionSet") -> "RegionSet":
         dup = set(self.names) & set(other.names)
         if dup:

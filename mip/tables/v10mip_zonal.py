@@ -323,7 +323,7 @@ def summary_as_bands(table: xr.DataArray) -> xr.DataArray:
     """
     centres = np.arange(-85.0, 90.0, 10.0)
     if "lat" not in table.dims or not np.array_equal(np.asarray(table["lat"].values, float), centres):
-        raise InputError(table.attrs.get("source_file"), "lat", f"columns {list(table.coords.get('lat', []).values)[:4]}...",
+        raise InputError(table.attrs.get("source_file"), "lat", f"columns {list(table['lat'].values)[:4] if 'lat' in table.coords else list(table.dims)}",
                          "the 18 band centres -85 ... 85")
     return table.rename(lat="region").assign_coords(region=list(BANDS_10))
 

@@ -11,6 +11,7 @@ from os import PathLike
 from pathlib import Path
 
 from mip.checks.cf import rule_cf
+from mip.checks.closure import rule_closure
 from mip.checks.protocol import Protocol, list_protocols, load_protocol
 from mip.checks.report import Finding, Report
 from mip.checks.rules import STRUCTURE_RULES, Context, rule_data, rule_filename
@@ -56,7 +57,7 @@ def _check_one(path: Path, protocol: Protocol, *, cf: bool) -> list[Finding]:
                 + (f" ({', '.join(map(str, phony))})" if phony else ""),
                 "a netCDF file (netCDF-4 or classic)", "write the file with a netCDF library, not plain HDF5")
         return ctx.findings
-    for rule in (*STRUCTURE_RULES, rule_data) + ((rule_cf,) if cf else ()):
+    for rule in (*STRUCTURE_RULES, rule_data, rule_closure) + ((rule_cf,) if cf else ()):
         try:
             rule(ctx)
         except Exception as exc:  # a rule that cannot evaluate a broken file reports it and the check goes on

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mip.errors import MipError
 from mip.yamlspec import load_model, named_files, resolve_name, search_path
@@ -78,6 +78,24 @@ class CFSpec(_Strict):
     ignore: list[str] = Field(default_factory=list)  # messages containing any of these are not reported
 
 
+class ClosureSpec(_Strict):
+    """The growth-rate closure: the file's global total flux (+ prescribed fossil) equals the observed growth.
+
+    ``variables`` are summed into the global total (Pg C/yr) of each calendar year the file covers in
+    full; ``fossil: gcb-2023`` adds the GCB 2023 fossil emissions net of cement carbonation (for
+    MIPs whose submissions exclude a prescribed fossil flux); ``growth`` is ``noaa-gml`` (the bundled
+    NOAA global growth rate, 2020 vintage) or the path of a NOAA ``co2_gr_gl.txt``; × 2.124 Pg C/ppm.
+    Only files whose ``experiment`` (the file pattern's group) is in ``experiments`` are checked, when given.
+    """
+
+    variables: list[str]
+    tolerance: float
+    fossil: Literal["none", "gcb-2023"] = "none"
+    growth: str = "noaa-gml"
+    severity: Literal["error", "warning"] = "warning"
+    experiments: list[str] | None = None
+
+
 class Protocol(_Strict):
     """Everything a submission file must satisfy."""
 
@@ -96,6 +114,18 @@ class Protocol(_Strict):
     global_attributes: list[str] = Field(default_factory=list)
     variable_attributes: list[str] = Field(default_factory=lambda: ["units"])
     cf: CFSpec = Field(default_factory=CFSpec)
+    closure: ClosureSpec | None = None
+
+    @model_validator(mode="after")
+    def _closure_is_co2(self) -> Protocol:
+        if self.closure is not None:
+            if self.gas != "CO2":
+                raise ValueError("closure: the growth-rate closure holds for CO2 only (CH4 and N2O have "
+                                 "atmospheric sinks that are not surface fluxes)")
+            unknown = [v for v in self.closure.variables if v not in self.variables]
+            if unknown:
+                raise ValueError(f"closure.variables: {unknown} are not variables of the protocol")
+        return self
 
 
 def protocol_dir() -> Path:

@@ -30,6 +30,7 @@ class Context:
     time_dim: str | None = None
     months: list[tuple[int, int]] | None = None
     good_vars: list[str] = field(default_factory=list)
+    totals: dict[str, np.ndarray] = field(default_factory=dict)  # per time step, Pg C/yr or Tg/yr (rule_data)
 
     def add(self, rule: str, severity: str, variable: str | None, observed: str, expected: str, fix: str = "") -> None:
         """Record a finding."""
@@ -327,6 +328,7 @@ def rule_data(ctx: Context) -> None:
             continue
         tot = s["total"] * f * SECONDS_PER_YEAR * (1e-12 if basis == "C" else 1e-9)
         tot[nm] = np.nan
+        ctx.totals[name] = tot
         unit = "Pg C/yr" if basis == "C" else f"Tg {basis}/yr"
         w = days if days is not None and days.size == tot.size else np.ones_like(tot)
         ok = np.isfinite(tot)

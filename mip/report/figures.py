@@ -13,7 +13,8 @@ import xarray as xr  # noqa: E402
 
 from mip.io import save_figure  # noqa: E402
 
-__all__ = ["save", "budget_bars", "region_timeseries", "maps", "td_bu_bars", "zonal_bars", "growth_rate"]
+__all__ = ["save", "budget_bars", "region_timeseries", "maps", "td_bu_bars", "zonal_bars", "growth_rate", "co2eq_bars",
+           "closure_bars", "growth_trend"]
 
 
 def save(fig, path: Path) -> Path:
@@ -147,5 +148,73 @@ def growth_rate(table: pd.DataFrame):
     ax.set_ylabel("Pg C/yr")
     ax.legend(fontsize=8)
     ax.set_title("Observed atmospheric CO2 growth (real data)")
+    fig.tight_layout()
+    return fig
+
+
+def co2eq_bars(result: xr.Dataset, title: str):
+    """Stacked bars per region, GWP100 beside GWP20: each gas's CO2-eq (positive up, negative down) and the total.
+
+    ``result`` is from :func:`mip.multigas.co2eq_by_region`.
+    """
+    regions = [str(r) for r in result.region.values]
+    gases = [str(g) for g in result.gas.values]
+    colours = {"CO2": "0.45", "CH4": "tab:orange", "N2O": "tab:green"}
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(regions)), 4.2))
+    x = np.arange(len(regions))
+    for k, (h, hatch) in enumerate(zip(("GWP100", "GWP20"), ("", "//"))):
+        xs = x + (k - 0.5) * 0.38
+        up, down = np.zeros(len(regions)), np.zeros(len(regions))
+        for g in gases:
+            v = result.co2eq.sel(gas=g, horizon=h).values / 1e3
+            base = np.where(v >= 0, up, down)
+            ax.bar(xs, v, 0.36, bottom=base, color=colours.get(g, "tab:blue"), hatch=hatch, edgecolor="k", lw=0.4,
+                   label=f"{g} ({h})")
+            up, down = up + np.clip(v, 0, None), down + np.clip(v, None, 0)
+        ax.plot(xs, result.total.sel(horizon=h).values / 1e3, "kD", ms=4, label="total" if k == 0 else None)
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set_xticks(x, regions, rotation=20, ha="right")
+    ax.set_ylabel("Pg CO2-eq/yr (positive = to the atmosphere)")
+    ax.set_title(f"{title}: left bar GWP100, right bar (hatched) GWP20")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def closure_bars(closure: xr.Dataset, title: str):
+    """Mean mismatch (global total − observed growth) per member, one group of bars per experiment, with the tolerance."""
+    mm = closure.mean_mismatch.transpose("experiment", "model")
+    exps, models = [str(e) for e in mm.experiment.values], [str(m) for m in mm.model.values]
+    fig, ax = plt.subplots(figsize=(max(7, 0.5 * len(models) * len(exps) / 3), 3.8))
+    w = 0.8 / max(len(models), 1)
+    for j, m in enumerate(models):
+        ax.bar(np.arange(len(exps)) + (j - (len(models) - 1) / 2) * w, mm.sel(model=m).values, w, label=m)
+    tol = float(closure.attrs.get("tolerance", np.nan))
+    for s in (-1, 1):
+        ax.axhline(s * tol, color="r", ls="--", lw=0.8)
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set_xticks(range(len(exps)), exps)
+    ax.set_ylabel("Pg C/yr")
+    ax.set_title(f"{title} (dashed: ±{tol:g} Pg C/yr)")
+    ax.legend(fontsize=6, ncol=4)
+    fig.tight_layout()
+    return fig
+
+
+def growth_trend(growth: xr.DataArray, trends: pd.DataFrame):
+    """The observed growth rate per year with the OLS trend line of each period in ``trends``."""
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    years = np.asarray(growth["year"].values)
+    ax.bar(years, growth.values, color="0.75", label="NOAA growth rate × 2.124 Pg C/ppm")
+    for _, r in trends[~trends.period.str.startswith("difference")].iterrows():
+        a, b = (int(p) for p in r["period"].split("-"))
+        sel = (years >= a) & (years <= b)
+        y = growth.values[sel]
+        x0 = years[sel].mean()
+        ax.plot(years[sel], y.mean() + r["slope"] * (years[sel] - x0), lw=2,
+                label=f"{r['period']}: {r['slope']:+.3f} ± {r['slope_se']:.3f} Pg C/yr per yr")
+    ax.set_ylabel("Pg C/yr")
+    ax.legend(fontsize=8)
+    ax.set_title("Observed CO2 growth rate and its trend (real data)")
     fig.tight_layout()
     return fig

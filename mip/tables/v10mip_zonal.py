@@ -34,7 +34,7 @@ from mip.errors import InputError
 from mip.timeaxis import monthly_axis
 
 __all__ = ["read_band_file", "read_zonal_ensemble", "read_summary_table", "band_edges", "combine_bands", "period_mean",
-           "summary_as_bands", "bundled_summary",
+           "summary_as_bands", "bundled_summary", "annual_table", "bundled_annual",
            "BANDS_10", "COMPOSITE_BANDS", "COLUMNS", "REGION_SETS"]
 
 #: The header of every band file and the canonical variable each column becomes.
@@ -336,3 +336,53 @@ def bundled_summary(component: str) -> xr.DataArray:
         raise ValueError("component must be 'total', 'land' or 'ocean'")
     path = resources.files("mip") / "data" / "stephens2026-v10mip" / f"oco2_v10mip_{component}_fluxes_bylat_201606-201805.txt"
     return read_summary_table(Path(str(path)))
+
+
+def annual_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Calendar-year means of ``land``, ``ocean`` and ``fossil`` per member and band (months weighted by length).
+
+    Parameters
+    ----------
+    ds
+        From :func:`read_zonal_ensemble`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``experiment, model, year, band, land, ocean, fossil`` (Pg C/yr); members without data left out.
+    """
+    bounds = ds["time_bounds"]
+    years = sorted({int(y) for y in ds["time.year"].values})
+    parts = []
+    for y in years:
+        m = period_mean(ds[["land", "ocean", "fossil"]], bounds, f"{y}-01", f"{y}-12")
+        parts.append(m.expand_dims(year=[y]))
+    df = xr.concat(parts, "year").to_dataframe().reset_index().rename(columns={"region": "band"})
+    df = df.dropna(subset=["land", "ocean", "fossil"], how="all")
+    return df[["experiment", "model", "year", "band", "land", "ocean", "fossil"]]
+
+
+def bundled_annual() -> xr.Dataset:
+    """The bundled annual v10 MIP table (derived from the real band time series by ``tools/make_v10mip_annual.py``).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``land``, ``ocean``, ``fossil`` and ``total`` on (model, experiment, region = the 18 10°
+        bands, year), Pg C/yr positive = to the atmosphere; NaN for a member the MIP lacks.
+    """
+    from importlib import resources
+
+    path = Path(str(resources.files("mip") / "data" / "stephens2026-v10mip" / "v10mip_annual_bylat.csv.gz"))
+    try:
+        df = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise InputError(path, None, f"unreadable ({exc})", "the gzip CSV written by tools/make_v10mip_annual.py") from exc
+    ds = df.set_index(["model", "experiment", "band", "year"]).to_xarray().rename(band="region")
+    ds = ds.reindex(region=list(BANDS_10))
+    attrs = {"units": "Pg yr-1", "reported_as": "C", "sign_convention": "positive = to the atmosphere"}
+    for v in ("land", "ocean", "fossil"):
+        ds[v].attrs.update(attrs)
+    ds["total"] = (ds["land"] + ds["ocean"] + ds["fossil"]).assign_attrs(attrs, long_name="land + ocean + fossil")
+    ds.attrs.update(source_file=str(path), product="OCO-2 v10 MIP zonal fluxes (Stephens et al. 2026), annual means")
+    return ds

@@ -1,4 +1,4 @@
-"""The ``mip`` command: ``mip demo``, ``mip report``, ``mip check``, ``mip budget``, ``mip constrain``, ``mip catalog``."""
+"""The ``mip`` command: ``demo``, ``report``, ``check``, ``budget``, ``constrain``, ``stocktake``, ``catalog``, lists."""
 
 from __future__ import annotations
 
@@ -298,6 +298,43 @@ def _regrid_arg(text: str | None) -> tuple[float, float] | None:
     return out  # type: ignore[return-value]
 
 
+def cmd_stocktake(args: argparse.Namespace) -> int:
+    """The three-gas stocktake on the bundled real data: tables (CSV), figures and a summary."""
+    from mip.multigas import co2eq_table
+    from mip.report.stocktake import closure_table, stocktake_tables
+
+    out = Path(args.out)
+    t = stocktake_tables(year=args.year, experiment=args.experiment, tolerance=args.tolerance, ceos=args.ceos)
+    tables = {"co2eq_bands": co2eq_table(t["co2eq_bands"]), "co2eq_countries": co2eq_table(t["co2eq_countries"]),
+              "growth_closure": closure_table(t["closure"]), "growth_rate_trends": t["growth_trends"],
+              "sink_trends": t["sink_trends"]}
+    out.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.items():
+        _write_atomic(out / f"{name}.csv", df.to_csv(index=False, float_format="%.6g"))
+    if not args.no_figures:
+        from mip.report import figures as F
+
+        F.save(F.co2eq_bars(t["co2eq_bands"], f"Latitude bands, {args.year}"), out / "co2eq_bands.png")
+        F.save(F.co2eq_bars(t["co2eq_countries"], f"Countries, {args.year}"), out / "co2eq_countries.png")
+        F.save(F.closure_bars(t["closure"], "Global total − observed growth"), out / "growth_closure.png")
+        F.save(F.growth_trend(t["growth"], t["growth_trends"]), out / "growth_rate_trends.png")
+    for key in ("co2eq_bands", "co2eq_countries"):
+        df = tables[key]
+        flagged = df.loc[df["CH4 > CO2 under GWP20 only"], "region"].tolist()
+        print(f"{key} ({t[key].attrs['period']}, REAL data): dominant gas GWP100 / GWP20: "
+              + "; ".join(f"{r.region} {r['dominant GWP100']}/{r['dominant GWP20']}" for _, r in df.iterrows())
+              + f"\n  CH4 outweighs CO2 under GWP20 only: {', '.join(flagged) or 'nowhere'}")
+    ct = tables["growth_closure"]
+    off = ct[ct.years_beyond_tolerance != ""]
+    print(f"growth-rate closure (v10 MIP, ±{args.tolerance:g} Pg C/yr): {len(ct) - len(off)} of {len(ct)} members "
+          f"close every year; beyond: " + (", ".join(f"{r.model}/{r.experiment}" for _, r in off.iterrows()) or "none"))
+    g = tables["growth_rate_trends"]
+    print("observed growth-rate trend, Pg C/yr per year: "
+          + "; ".join(f"{r.period} {r.slope:+.3f} ± {r.slope_se:.3f} (p {r.p_value:.2g})" for _, r in g.iterrows()))
+    print(f"written to {out}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check submission files against a protocol; exit 0 conforms, 1 errors, 2 could not run."""
     from mip.checks import check, expand_paths
@@ -372,6 +409,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="add the bundled real CO2 data: v10 MIP by latitude, GCB 2023 budget, NOAA growth rate")
     r.add_argument("--out", required=True, help="output directory")
     r.set_defaults(func=cmd_report)
+    st = sub.add_parser("stocktake", help="the three-gas stocktake on the bundled real data: CO2-eq by band and "
+                                          "country, growth-rate closure, trends")
+    st.add_argument("--out", default="stocktake-out", help="output directory (default ./stocktake-out)")
+    st.add_argument("--year", type=int, default=2017, help="year of the CO2-eq tables (default 2017)")
+    st.add_argument("--experiment", default="LNLGIS", help="v10 MIP experiment of the CO2 (default LNLGIS)")
+    st.add_argument("--tolerance", type=float, default=1.2, help="closure tolerance, Pg C/yr (default 1.2)")
+    st.add_argument("--ceos", help="CEOS pilot country file (default: the bundled rows)")
+    st.add_argument("--no-figures", action="store_true", help="tables only")
+    st.set_defaults(func=cmd_stocktake)
     for kind, what in (("protocols", "MIP protocols (mip/protocols and $MIP_PROTOCOL_PATH)"),
                        ("constraints", "constraint specs (mip/constraints and $MIP_CONSTRAINT_PATH)"),
                        ("families", "product families (readers)")):

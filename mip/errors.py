@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from os import PathLike
 
-__all__ = ["MipError", "InputError", "MemberWarning", "RegionWarning", "IncompleteWarning"]
+__all__ = ["MipError", "InputError", "MismatchError", "MemberWarning", "RegionWarning", "IncompleteWarning"]
 
 
 class MipError(Exception):
@@ -51,6 +51,13 @@ class InputError(MipError, ValueError):
         if hint:
             msg += f" ({hint})"
         super().__init__(msg)
+
+
+class MismatchError(MipError, ValueError):
+    """Inputs that cannot be combined as they are: different regions, periods, calendars or grids.
+
+    The message names what differs, so the caller can select or convert before combining.
+    """
 
 
 class MemberWarning(UserWarning):

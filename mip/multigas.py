@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from mip.errors import MismatchError
 from mip.gwp import gwp_factor
 
 __all__ = ["GASES", "HORIZONS", "co2eq_by_region", "co2eq_table"]
@@ -47,16 +48,16 @@ def _check_same(budgets: Mapping[str, xr.Dataset], allow_different_periods: bool
     for g in gases[1:]:
         other = list(map(str, budgets[g].region.values))
         if set(other) != set(regions):
-            raise ValueError(f"gases on different regions: {ref} has {sorted(set(regions) - set(other)) or 'no other'} "
+            raise MismatchError(f"gases on different regions: {ref} has {sorted(set(regions) - set(other)) or 'no other'} "
                              f"that {g} lacks, {g} has {sorted(set(other) - set(regions)) or 'no other'} that "
                              f"{ref} lacks; put every gas on the same region set")
     periods = {g: budgets[g].attrs.get("period") for g in gases}
     missing = [g for g, p in periods.items() if p is None]
     if missing and not allow_different_periods:
-        raise ValueError(f"{', '.join(missing)} budget has no attrs['period']; state the period of every gas "
+        raise MismatchError(f"{', '.join(missing)} budget has no attrs['period']; state the period of every gas "
                          "(e.g. ds.attrs['period'] = '2017')")
     if len({str(p) for p in periods.values()}) > 1 and not allow_different_periods:
-        raise ValueError("gases on different periods: " + ", ".join(f"{g} {p}" for g, p in periods.items())
+        raise MismatchError("gases on different periods: " + ", ".join(f"{g} {p}" for g, p in periods.items())
                          + "; select the same period, or pass allow_different_periods=True to compare them anyway")
     period = " / ".join(f"{g} {p}" for g, p in periods.items()) if len({str(p) for p in periods.values()}) > 1 \
         else str(periods[ref])
@@ -93,8 +94,10 @@ def co2eq_by_region(budgets: Mapping[str, xr.Dataset], *, member_dim: str = "mod
 
     Raises
     ------
+    MismatchError
+        Gases on different regions or periods (a ``ValueError``).
     ValueError
-        Fewer than two gases, an unknown gas, wrong units, different regions or periods.
+        Fewer than two gases, an unknown gas, wrong units.
 
     Examples
     --------

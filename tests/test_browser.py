@@ -49,6 +49,8 @@ def test_report_in_headless_chromium(report, tmp_path):
               "Top-down vs bottom-up (GCP-CH4)", "GWP-weighted CO2-equivalent summary", "Emergent constraints",
               "Provenance", "Real data: the OCO-2 v10 MIP by latitude",
               "Real data: the Global Carbon Budget 2023 next to the inversions",
-              "Real data: the observed CO2 growth rate (NOAA)"):
+              "Real data: the observed CO2 growth rate (NOAA)",
+              "Three-gas stocktake: CO2 and CH4 in CO2-equivalent", "Growth-rate closure of the OCO-2 v10 MIP members",
+              "Monitoring: the observed growth rate and the sinks' trends"):
         assert h in headings
     assert shot.stat().st_size > 50_000

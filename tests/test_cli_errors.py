@@ -51,6 +51,13 @@ def cases(cat, f, tmp):
         "constraints: wrong action": (["constraints", "run"], "invalid choice"),
         "families: wrong action": (["families", "nope"], "invalid choice"),
         "missing argument": (["budget", cat], "required"),
+        "stocktake: year without CH4": (["stocktake", "--year", "2019", "--out", str(tmp / "s")],
+                                        "no period '2019'; it has 2000-2009, 2008-2017, 2017"),
+        "stocktake: unknown experiment": (["stocktake", "--experiment", "XX", "--out", str(tmp / "s")],
+                                          "asked for XX 2017"),
+        "stocktake: missing CEOS file": (["stocktake", "--ceos", "/no/ceos.csv", "--out", str(tmp / "s")],
+                                         "/no/ceos.csv"),
+        "stocktake: unwritable": (["stocktake", "--no-figures", "--out", "/proc/nope"], "/proc/nope"),
     }
 
 
@@ -70,7 +77,9 @@ CASE_NAMES = ["unknown catalog", "unknown entry", "malformed period", "period ou
               "check: unwritable report", "constrain: unknown spec", "constrain: invalid spec",
               "constrain: broken spec", "report: unknown catalog", "report: missing workbook", "catalog: unknown",
               "catalog: no name", "demo: unwritable", "unknown subcommand", "missing argument",
-              "protocols: wrong action", "constraints: wrong action", "families: wrong action"]
+              "protocols: wrong action", "constraints: wrong action", "families: wrong action",
+              "stocktake: year without CH4", "stocktake: unknown experiment", "stocktake: missing CEOS file",
+              "stocktake: unwritable"]
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)

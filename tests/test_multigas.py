@@ -125,3 +125,46 @@ def test_bundled_annual_table_equals_the_real_time_series():
             assert row[col] == pytest.approx(np.average(rows[:, k], weights=d), rel=1e-6, abs=1e-9)
     n_members = sum(1 for m in root.iterdir() if m.is_dir() for e in m.iterdir() if e.is_dir())
     assert len(bundled) == n_members * 6 * 18
+
+
+def test_real_2017_countries_from_the_bundled_ceos_rows():
+    """USA and Korea+Japan CO2 of 2017 read from the real CEOS file with pandas (Tg CO2, no conversion needed)."""
+    from mip.report.stocktake import three_gas_countries
+
+    raw = pd.read_csv(real_file("ceos-pilot-2023/pilot_topdown_CO2_Budget_countries_v1.csv"), skiprows=52)
+    raw = raw[raw["Year"] == "2017"].set_index("Alpha 3 Code")
+    co2 = raw["LNLGIS NBE (TgCO2)"].astype(float) + raw["FF (TgCO2)"].astype(float)
+    out = three_gas_countries(2017)
+    got = out.co2eq.sel(gas="CO2", horizon="GWP100")
+    assert float(got.sel(region="USA")) == pytest.approx(co2["USA"], rel=1e-5)
+    assert float(got.sel(region="Korean Japan")) == pytest.approx(co2["KOR"] + co2["JPN"], rel=1e-5)
+    # GCP-CH4 2020 workbook, USA 2017 top-down means: total sources 49.06, fossil 12.47, soil sink 2.84 Tg CH4/yr
+    ch4_20 = 12.47 * 82.5 + (49.06 - 12.47 - 2.84) * 79.7
+    ch4_100 = 12.47 * 29.8 + (49.06 - 12.47 - 2.84) * 27.0
+    assert float(out.co2eq.sel(region="USA", gas="CH4", horizon="GWP20")) == pytest.approx(ch4_20, rel=2e-3)
+    assert ch4_100 < co2["USA"] < ch4_20  # hence flagged: CH4 outweighs CO2 under GWP20 only
+    assert bool(out.ch4_over_co2_gwp20_only.sel(region="USA"))
+
+
+def test_bundled_ceos_rows_are_lines_of_the_real_file():
+    from importlib import resources
+
+    real = real_file("ceos-pilot-2023/pilot_topdown_CO2_Budget_countries_v1.csv").read_bytes().split(b"\r\n")
+    bundled = (resources.files("mip") / "data" / "ceos-pilot-2023" / "pilot_topdown_CO2_Budget_countries_v1.csv")
+    lines = bundled.read_bytes().split(b"\r\n")
+    assert lines[:53] == real[:53] and set(lines) <= set(real)
+    assert {ln.split(b",")[0] for ln in lines[53:] if ln} == {b"USA", b"CAN", b"BRA", b"CHN", b"RUS", b"KOR", b"JPN"}
+
+
+def test_stocktake_command_writes_every_table(tmp_path, capsys):
+    from mip.cli import main
+
+    assert main(["stocktake", "--out", str(tmp_path)]) == 0
+    said = capsys.readouterr().out
+    assert "CH4 outweighs CO2 under GWP20 only: USA" in said
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"co2eq_bands.csv", "co2eq_countries.csv", "growth_closure.csv", "growth_rate_trends.csv",
+            "sink_trends.csv", "co2eq_bands.png", "growth_closure.png"} <= names
+    clo = pd.read_csv(tmp_path / "growth_closure.csv", keep_default_na=False)
+    # priors are not fitted to the atmosphere: only they miss the growth rate by more than 1.2 Pg C/yr in a year
+    assert set(clo.loc[clo.years_beyond_tolerance != "", "experiment"]) == {"prior"}

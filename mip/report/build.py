@@ -249,7 +249,9 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         ``True`` for the bundled GCP-CH4 workbook, a path, or ``None``.
     real_co2
         Add the sections on real CO2 data bundled with the package: the OCO-2 v10 MIP by latitude
-        (Stephens et al. 2026 tables), the GCB 2023 budget beside it and NOAA's growth rate.
+        (Stephens et al. 2026 tables), the GCB 2023 budget beside it, NOAA's growth rate, and the
+        three-gas stocktake (CO2 and CH4 in CO2-eq by band and country, every v10 MIP member's
+        growth-rate closure, the trends of the growth rate and the sinks).
     progress
         Progress bar on standard error.
 
@@ -299,6 +301,9 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         from mip.report.real import add_real_sections
 
         add_real_sections(page)
+        from mip.report.stocktake import add_stocktake_sections
+
+        add_stocktake_sections(page)
         bar.update()
     ch4 = None
     if ch4_workbook:

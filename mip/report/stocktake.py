@@ -20,11 +20,15 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["GCP_CH4_BANDS", "ch4_topdown_by_region", "co2_v10mip_on", "three_gas_bands", "v10mip_closure",
-           "growth_rate_monitoring", "sink_trends"]
+__all__ = ["GCP_CH4_BANDS", "GCP_CH4_COUNTRIES", "ch4_topdown_by_region", "co2_v10mip_on", "co2_ceos_on",
+           "three_gas_bands", "three_gas_countries", "v10mip_closure",
+           "growth_rate_monitoring", "sink_trends", "stocktake_tables", "closure_table", "add_stocktake_sections"]
 
 #: GCP-CH4 latitude regions as sums of the v10 MIP 10° bands (exact: both are bounded at 30°N and 60°N).
 GCP_CH4_BANDS = {"GLOBAL": slice(0, 18), "<30°N": slice(0, 12), "30°N-60°N": slice(12, 15), "60°N-90°N": slice(15, 18)}
+#: GCP-CH4 regions that are countries (Korea and Japan together) → their ISO codes in the CEOS file.
+GCP_CH4_COUNTRIES = {"USA": ("USA",), "Canada": ("CAN",), "Brazil": ("BRA",), "China": ("CHN",),
+                     "Russia": ("RUS",), "Korean Japan": ("KOR", "JPN")}
 #: TD categories that add up to the net CH4 flux to the atmosphere (sources, minus the soil sink).
 CH4_PARTS = {"Wetlands": "wetlands", "Other Natural Sources": "other_natural", "Agriculture and Waste":
              "agriculture_waste", "Fossil fuels": "fossil", "Biomass and Biofuel Burning": "biomass_biofuel_burning",
@@ -52,7 +56,15 @@ def ch4_topdown_by_region(period: str, regions: list[str], workbook: str | Path 
     from mip.ch4budget import td_summary
     from mip.products.gcp_ch4 import read_workbook
 
+    from mip.errors import MismatchError
+
     td = read_workbook(workbook, approach="TD")
+    if period not in td.period.values:
+        raise MismatchError(f"CH4: the GCP-CH4 workbook has no period {period!r}; it has "
+                            f"{', '.join(map(str, td.period.values))}")
+    missing = [r for r in regions if r not in td.region.values]
+    if missing:
+        raise MismatchError(f"CH4: the GCP-CH4 workbook has no region {missing}")
     vals = {v: [] for v in CH4_PARTS.values()}
     for r in regions:
         t = td_summary(td, period, r).set_index("category")["mean"]
@@ -84,13 +96,91 @@ def co2_v10mip_on(regions: dict[str, slice], year: int, experiment: str = "LNLGI
     """
     from mip.tables.v10mip_zonal import bundled_annual
 
-    ann = bundled_annual()[["land", "ocean", "fossil"]].sel(experiment=experiment, year=year)
+    from mip.errors import MismatchError
+
+    ann = bundled_annual()[["land", "ocean", "fossil"]]
+    if experiment not in ann.experiment.values or year not in ann.year.values:
+        raise MismatchError(f"CO2: the v10 MIP table has experiments {', '.join(map(str, ann.experiment.values))} "
+                            f"and years {int(ann.year.min())}-{int(ann.year.max())}; asked for {experiment} {year}")
+    ann = ann.sel(experiment=experiment, year=year)
     ann = ann.dropna("model", how="all", subset=["land"])
     parts = [ann.isel(region=s).sum("region", skipna=False).expand_dims(region=[name]) for name, s in regions.items()]
     out = xr.concat(parts, "region")
     for v in out.data_vars:
         out[v].attrs.update(units="Pg yr-1", reported_as="C")
     out.attrs.update(period=str(year), source=f"OCO-2 v10 MIP {experiment} (Stephens et al. 2026), {year}")
+    return out
+
+
+def co2_ceos_on(regions: dict[str, tuple[str, ...]], year: int, experiment: str = "LNLGIS",
+                path: str | Path | None = None) -> xr.Dataset:
+    """CEOS pilot national CO2 (NBE and fossil, Byrne et al. 2023) of one year, summed into regions of countries.
+
+    Parameters
+    ----------
+    regions
+        Region name → ISO alpha-3 codes it sums.
+    year
+        2015 … 2020.
+    experiment
+        v10 MIP experiment of the NBE.
+    path
+        The CEOS country file (default the bundled subset).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``NBE`` and ``fossil`` (Tg C/yr, ``Tg yr-1``) on ``region``; ``attrs["period"]``. The NBE is
+        the file's ensemble median of each country; a region of several countries sums them.
+    """
+    from mip.errors import InputError
+    from mip.products.ceos import read_ceos_countries
+
+    path = Path(path) if path else Path(str(resources.files("mip") / "data" / "ceos-pilot-2023"
+                                             / "pilot_topdown_CO2_Budget_countries_v1.csv"))
+    from mip.errors import MismatchError
+
+    ds = read_ceos_countries(path)
+    if experiment not in ds.experiment.values or year not in ds.year.values:
+        raise MismatchError(f"CO2: {path} has experiments {', '.join(map(str, ds.experiment.values))} and years "
+                            f"{int(ds.year.min())}-{int(ds.year.max())}; asked for {experiment} {year}")
+    codes = [c for cs in regions.values() for c in cs]
+    unknown = [c for c in codes if c not in ds.country.values]
+    if unknown:
+        raise InputError(path, "Alpha 3 Code", f"no rows for {unknown}", "every country of the regions")
+    sel = ds.sel(year=year)
+    nbe = [float(sel.NBE.sel(experiment=experiment, country=list(cs)).sum()) for cs in regions.values()]
+    ff = [float(sel.FF.sel(country=list(cs)).sum()) for cs in regions.values()]
+    attrs = {"units": "Tg yr-1", "reported_as": "C"}
+    out = xr.Dataset({"NBE": ("region", nbe, attrs), "fossil": ("region", ff, attrs)}, coords={"region": list(regions)})
+    out.attrs.update(period=str(year), source=f"CEOS pilot national CO2 budgets, {experiment} NBE + FF, {year} "
+                                              "(Byrne et al. 2023)")
+    return out
+
+
+def three_gas_countries(year: int = 2017, experiment: str = "LNLGIS", ceos: str | Path | None = None) -> xr.Dataset:
+    """CO2 (CEOS pilot NBE + fossil) and CH4 (GCP-CH4 top-down) of one year in CO2-eq for the workbook's countries.
+
+    Parameters
+    ----------
+    year
+        The year both cover (2017: the GCP-CH4 2020 budget's own year).
+    experiment
+        v10 MIP experiment of the NBE.
+    ceos
+        The CEOS country file (default the bundled subset).
+
+    Returns
+    -------
+    xarray.Dataset
+        From :func:`mip.multigas.co2eq_by_region`.
+    """
+    from mip.multigas import co2eq_by_region
+
+    co2 = co2_ceos_on(GCP_CH4_COUNTRIES, year, experiment, ceos)
+    ch4 = ch4_topdown_by_region(str(year), list(GCP_CH4_COUNTRIES))
+    out = co2eq_by_region({"CO2": co2, "CH4": ch4})
+    out.attrs["sources"] = f"{co2.attrs['source']}; {ch4.attrs['source']}"
     return out
 
 
@@ -200,3 +290,116 @@ def sink_trends(periods: tuple[tuple[int, int], ...] = ((1960, 1989), (1990, 202
            for c in ("land_sink", "ocean_sink")]
     df = pd.concat(out, ignore_index=True)
     return df[["component", "period", "slope", "slope_se", "theil_sen", "p_value"]]
+
+
+def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance: float = 1.2,
+                     ceos: str | Path | None = None) -> dict[str, object]:
+    """Every table of the three-gas stocktake on the bundled real data.
+
+    Parameters
+    ----------
+    year
+        Year of the CO2-eq tables (CO2 and CH4 must both cover it; the GCP-CH4 2020 budget gives 2017).
+    experiment
+        v10 MIP experiment of the CO2 fluxes.
+    tolerance
+        Pg C/yr of the growth-rate closure.
+    ceos
+        CEOS pilot country file (default the bundled subset).
+
+    Returns
+    -------
+    dict
+        ``co2eq_bands`` and ``co2eq_countries`` (:func:`mip.multigas.co2eq_by_region` results),
+        ``closure`` (:func:`mip.closure.growth_closure` of every v10 MIP member), ``growth`` (NOAA, Pg
+        C/yr), ``growth_trends`` and ``sink_trends`` (DataFrames).
+    """
+    from mip.obs.noaa import read_noaa
+
+    return {"co2eq_bands": three_gas_bands(year, experiment),
+            "co2eq_countries": three_gas_countries(year, experiment, ceos),
+            "closure": v10mip_closure(tolerance=tolerance),
+            "growth": read_noaa(Path(str(resources.files("mip") / "data" / "noaa-gml" / "co2_gr_gl.txt"))).growth_rate_pgc,
+            "growth_trends": growth_rate_monitoring(), "sink_trends": sink_trends()}
+
+
+def closure_table(closure: xr.Dataset) -> pd.DataFrame:
+    """Per experiment and model: mean, largest mismatch and the years beyond the tolerance.
+
+    Parameters
+    ----------
+    closure
+        From :func:`mip.closure.growth_closure`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``experiment, model, mean_mismatch, max_abs_mismatch, years_beyond_tolerance`` (Pg C/yr).
+    """
+    rows = []
+    for e in closure.experiment.values:
+        for m in closure.model.values:
+            mm = closure.mismatch.sel(experiment=e, model=m)
+            if bool(mm.isnull().all()):
+                continue
+            bad = [int(y) for y in mm.year.values[(~closure.within_tolerance.sel(experiment=e, model=m)).values
+                                                  & mm.notnull().values]]
+            rows.append({"experiment": str(e), "model": str(m), "mean_mismatch": float(mm.mean()),
+                         "max_abs_mismatch": float(np.abs(mm).max()),
+                         "years_beyond_tolerance": " ".join(map(str, bad))})
+    return pd.DataFrame(rows)
+
+
+def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dict[str, object]:
+    """Append the three-gas stocktake sections (real data) to a report page.
+
+    Parameters
+    ----------
+    page
+        The report page (``h2``, ``p``, ``table``, ``figure``).
+    tables
+        From :func:`stocktake_tables` (computed when not given).
+
+    Returns
+    -------
+    dict
+        The tables shown.
+    """
+    from mip.multigas import co2eq_table
+    from mip.report import figures as F
+
+    t = tables or stocktake_tables()
+    bands, countries = t["co2eq_bands"], t["co2eq_countries"]
+    page.h2("Three-gas stocktake: CO2 and CH4 in CO2-equivalent")
+    page.p(f"REAL data, {bands.attrs['period']}: {bands.attrs['sources']}; {countries.attrs['sources'].split(';')[0]}. "
+           "Tg CO2-eq/yr, positive = to the atmosphere; IPCC AR6 GWP100 and GWP20 (fossil CH4 29.8 / 82.5, other "
+           "CH4 27.0 / 79.7). CO2 is the net surface flux (fossil + land + ocean); CH4 is emissions minus the soil "
+           "sink (its atmospheric OH sink is not a surface flux). The dominant gas has the largest CO2-eq; flagged: "
+           "CH4 outweighs CO2 under GWP20 but not under GWP100. No N2O table is bundled.")
+    tb = co2eq_table(bands)
+    page.table(tb, "co2eq_bands", "CO2-eq by latitude band (v10 MIP bands summed exactly to the GCP-CH4 bands)")
+    page.figure(F.co2eq_bars(bands, f"Latitude bands, {bands.attrs['period']}"), "co2eq_bands", "CO2-eq by band")
+    tc = co2eq_table(countries)
+    page.table(tc, "co2eq_countries", "CO2-eq of the countries the GCP-CH4 workbook reports on their own")
+    page.figure(F.co2eq_bars(countries, f"Countries, {countries.attrs['period']}"), "co2eq_countries",
+                "CO2-eq by country")
+    clo = t["closure"]
+    page.h2("Growth-rate closure of the OCO-2 v10 MIP members")
+    page.p("REAL data: each member's global total (land + ocean + fossil, annual means of the Stephens et al. 2026 "
+           "band files) minus NOAA's growth rate × 2.124 Pg C/ppm, per year 2015-2019. Tolerance "
+           f"±{clo.attrs['tolerance']:g} Pg C/yr (the oco2mip-v10 protocol's closure rule uses the same with the "
+           "GCB 2023 fossil emissions).")
+    ct = closure_table(clo)
+    page.table(ct, "growth_closure", "mismatch per member, Pg C/yr")
+    page.figure(F.closure_bars(clo, "Global total − observed growth, mean over 2015-2019"), "growth_closure",
+                "closure per member")
+    page.h2("Monitoring: the observed growth rate and the sinks' trends")
+    page.p("REAL data: NOAA GML global growth rate (2020 vintage) × 2.124 Pg C/ppm with its trend per period (OLS "
+           "with the standard error inflated for lag-1 autocorrelation, Theil-Sen, Mann-Kendall p), and the trends "
+           "of the GCB 2023 land and ocean sinks (positive = uptake); the last row of each is the difference of the "
+           "two periods' trends — is the growth, or the sink's growth, changing?")
+    page.table(t["growth_trends"], "growth_rate_trends", "trend of the observed growth rate, Pg C/yr per year")
+    page.figure(F.growth_trend(t["growth"], t["growth_trends"]), "growth_rate_trends", "growth rate trend")
+    page.table(t["sink_trends"], "sink_trends", "trends of the GCB 2023 sinks, Pg C/yr per year")
+    return {"co2eq_bands": tb, "co2eq_countries": tc, "growth_closure": ct, "growth_rate_trends": t["growth_trends"],
+            "sink_trends": t["sink_trends"]}

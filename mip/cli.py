@@ -27,7 +27,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     page = build_report(args.catalog, args.entry, args.out, region_specs=args.regions, constraints=constraints,
                         protocol=args.protocol, data_root=args.data_root,
                         ch4_workbook=(True if args.ch4_workbook == "bundled" else args.ch4_workbook),
-                        real_co2=args.real_co2, progress=sys.stderr.isatty())
+                        real_co2=args.real_co2, evaluate=args.evaluate,
+                        evaluate_options={"calendar": args.calendar, **_read_options(args)},
+                        progress=sys.stderr.isatty())
     print(f"report written to {page}")
     return 0
 
@@ -37,7 +39,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from mip.budget import global_total
     from mip.catalog import open_ensemble
     from mip.products.gcp_ch4 import read_workbook
-    from mip.sample import write_oco2mip_sample
+    from mip.sample import write_cmip6_sample, write_oco2mip_sample
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -64,9 +66,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from mip.report import build_report
 
     print("\nbuilding the report (checks, budgets, maps, the real v10 MIP / GCB 2023 / NOAA sections, GCP-CH4 TD vs "
-          "BU, CO2-eq, the Southern Ocean airborne constraint) ...", flush=True)
+          "BU, CO2-eq, the three-gas stocktake, a SYNTHETIC CMIP6 model's evaluation, the Southern Ocean airborne "
+          "constraint) ...", flush=True)
+    esm = write_cmip6_sample(out)
     page = build_report(cat, "gridded_fluxes", out / "report", ch4_workbook=True, real_co2=True,
-                        constraints=[_spec_path("southern-ocean-airborne")], progress=sys.stderr.isatty())
+                        constraints=[_spec_path("southern-ocean-airborne")], evaluate=[str(f) for f in esm],
+                        evaluate_options={"calendar": "by-month", "land_fraction": "natural-earth"},
+                        progress=sys.stderr.isatty())
     print(f"report written to {page}")
     return 0
 
@@ -335,6 +341,50 @@ def cmd_stocktake(args: argparse.Namespace) -> int:
     return 0
 
 
+def _years(text: str | None, flag: str) -> tuple[int, int] | None:
+    """``2015:2020`` → (2015, 2020); None stays None."""
+    if text is None:
+        return None
+    a, _, b = text.partition(":")
+    try:
+        return int(a), int(b or a)
+    except ValueError:
+        raise MipError(f"{flag} {text!r}: use FIRST:LAST years (e.g. 2015:2020)") from None
+
+
+def _read_options(args: argparse.Namespace) -> dict:
+    return {k: v for k, v in (("sign", args.sign), ("sftlf", args.sftlf), ("sftof", args.sftof),
+                              ("land_fraction", args.land_fraction), ("bounds", args.bounds)) if v is not None}
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Score an Earth system model's CMIP files against a catalog's inversion ensemble: CSV, figure, summary."""
+    from mip.evaluate import evaluation_table
+    from mip.regions import parse_regions
+    from mip.report.evaluation import run_evaluation
+
+    regions = parse_regions(args.regions) if args.regions else None
+    scores, name = run_evaluation(args.files, args.catalog, args.entry, experiment=args.experiment, regions=regions,
+                                  period=_years(args.period, "--period"), calendar=args.calendar,
+                                  data_root=args.data_root, **_read_options(args))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    table = evaluation_table(scores)
+    _write_atomic(out / "scores.csv", table.to_csv(index=False, float_format="%.6g"))
+    if not args.no_figures:
+        from mip.report import figures as F
+
+        F.save(F.evaluation_ranges(scores, name), out / "scores.png")
+    print(f"{name} against {args.catalog}:{args.entry} ({scores.attrs['experiment']}), {scores.attrs['period']}, "
+          f"{scores.attrs['units']}:")
+    for _, r in table.iterrows():
+        print(f"  {r.variable:8s} {r.region:14s} model {r.model_mean:8.3f}  ensemble median {r.ensemble_median:8.3f} "
+              f"[{r.ensemble_min:.3f}, {r.ensemble_max:.3f}]  {'inside' if r.in_range else 'OUTSIDE'}  "
+              f"distance {r.distance:+.2f}  seasonal r {r.seasonal_correlation:.2f}, amplitude x{r.amplitude_ratio:.2f}")
+    print(f"written to {out}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check submission files against a protocol; exit 0 conforms, 1 errors, 2 could not run."""
     from mip.checks import check, expand_paths
@@ -407,8 +457,37 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--data-root", help="root of the data tree (default $MIP_DATA)")
     r.add_argument("--real-co2", action="store_true",
                    help="add the bundled real CO2 data: v10 MIP by latitude, GCB 2023 budget, NOAA growth rate")
+    r.add_argument("--evaluate", action="append", help="an Earth system model's CMIP file: adds its evaluation "
+                   "against the ensemble (repeat for each file)")
+    r.add_argument("--calendar", choices=["error", "by-month"], default="error", help="(with --evaluate) as in evaluate")
+    r.add_argument("--sign", choices=["atmosphere", "surface"], help="(with --evaluate) as in evaluate")
+    r.add_argument("--sftlf", help="(with --evaluate) as in evaluate")
+    r.add_argument("--sftof", help="(with --evaluate) as in evaluate")
+    r.add_argument("--land-fraction", choices=["natural-earth"], help="(with --evaluate) as in evaluate")
+    r.add_argument("--bounds", choices=["file", "centres"], help="(with --evaluate) as in evaluate")
     r.add_argument("--out", required=True, help="output directory")
     r.set_defaults(func=cmd_report)
+    ev = sub.add_parser("evaluate", help="score an Earth system model (CMIP files) against an inversion ensemble")
+    ev.add_argument("catalog", help="catalog name or path of the inversion ensemble")
+    ev.add_argument("entry", help="catalog entry")
+    ev.add_argument("files", nargs="+", help="the model's CMIP-convention files (nbp, fgco2, ...; time chunks joined)")
+    ev.add_argument("--experiment", help="ensemble experiment (default its first)")
+    ev.add_argument("--regions", action="append", help=SPEC_HELP + " (default: bands + land-ocean)")
+    ev.add_argument("--period", help="FIRST:LAST whole years (default every whole year both cover)")
+    ev.add_argument("--calendar", choices=["error", "by-month"], default="error",
+                    help="a model on another calendar: refuse (default) or compare months by their labels")
+    ev.add_argument("--sign", choices=["atmosphere", "surface"], help="sign convention of variables whose metadata "
+                    "do not give it (never guessed)")
+    ev.add_argument("--sftlf", help="the model's land area fraction file (CMIP6 fx sftlf)")
+    ev.add_argument("--sftof", help="the model's sea area fraction file (CMIP6 Ofx sftof)")
+    ev.add_argument("--land-fraction", choices=["natural-earth"], help="without sftlf/sftof: the bundled Natural "
+                    "Earth land fraction on the model's grid")
+    ev.add_argument("--bounds", choices=["file", "centres"], help="cell bounds: the file's (default) or from "
+                    "evenly spaced centres")
+    ev.add_argument("--data-root", help="root of the data tree (default $MIP_DATA)")
+    ev.add_argument("--out", default="evaluation-out", help="output directory (default ./evaluation-out)")
+    ev.add_argument("--no-figures", action="store_true", help="tables only")
+    ev.set_defaults(func=cmd_evaluate)
     st = sub.add_parser("stocktake", help="the three-gas stocktake on the bundled real data: CO2-eq by band and "
                                           "country, growth-rate closure, trends")
     st.add_argument("--out", default="stocktake-out", help="output directory (default ./stocktake-out)")

@@ -265,3 +265,35 @@ def write_lateral_sample(path: str | Path, *, years: tuple[int, ...] = (2015,)) 
     with atomic_write(path) as tmp:
         ds.to_netcdf(tmp, encoding={v: {"zlib": True, "complevel": 1} for v in ds.data_vars})
     return path
+
+
+def write_cmip6_sample(root: str | Path, *, year: int = 2015) -> list[Path]:
+    """A synthetic Earth-system-model output in the CMIP6 layout (``nbp`` and ``fgco2``, ``noleap``, Gaussian grid).
+
+    Land sink ≈ 1.5 Pg C/yr per land area with a northern summer uptake, ocean sink ≈ 2.4 Pg C/yr per
+    sea area, CMIP's sign convention (positive into the surface); every file says SYNTHETIC in its title.
+
+    Parameters
+    ----------
+    root
+        Directory (the files go to ``root/cmip6-synthetic``).
+    year
+        The one year written.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
+    from mip.testing import write_cmip6
+
+    folder = Path(root) / "cmip6-synthetic"
+
+    def nbp(lat, lon, y, m):
+        season = 1.5e-9 * np.cos(2 * np.pi * (m - 7) / 12) * np.clip(np.sin(np.deg2rad(lat)), 0, None)
+        return 3.2e-10 + season
+
+    def fgco2(lat, lon, y, m):
+        return np.full(lat.shape, 2.1e-10)
+
+    return [write_cmip6(folder, v, f, source_id="TOY-ESM1-0", calendar="noleap", years=(year, year))
+            for v, f in (("nbp", nbp), ("fgco2", fgco2))]

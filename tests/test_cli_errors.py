@@ -51,6 +51,10 @@ def cases(cat, f, tmp):
         "constraints: wrong action": (["constraints", "run"], "invalid choice"),
         "families: wrong action": (["families", "nope"], "invalid choice"),
         "missing argument": (["budget", cat], "required"),
+        "evaluate: missing model file": (["evaluate", cat, "gridded_fluxes", "/no/nbp_Lmon.nc", "--out", str(tmp / "e")],
+                                         "/no/nbp_Lmon.nc"),
+        "evaluate: malformed period": (["evaluate", cat, "gridded_fluxes", f, "--period", "soon", "--out",
+                                        str(tmp / "e")], "--period 'soon'"),
         "stocktake: year without CH4": (["stocktake", "--year", "2019", "--out", str(tmp / "s")],
                                         "no period '2019'; it has 2000-2009, 2008-2017, 2017"),
         "stocktake: unknown experiment": (["stocktake", "--experiment", "XX", "--out", str(tmp / "s")],
@@ -79,7 +83,7 @@ CASE_NAMES = ["unknown catalog", "unknown entry", "malformed period", "period ou
               "catalog: no name", "demo: unwritable", "unknown subcommand", "missing argument",
               "protocols: wrong action", "constraints: wrong action", "families: wrong action",
               "stocktake: year without CH4", "stocktake: unknown experiment", "stocktake: missing CEOS file",
-              "stocktake: unwritable"]
+              "stocktake: unwritable", "evaluate: missing model file", "evaluate: malformed period"]
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)

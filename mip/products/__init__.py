@@ -21,7 +21,7 @@ Reader = Callable[..., xr.Dataset]
 _REGISTRY: dict[str, Reader] = {}
 #: Per family, the member labels its reader accepts as options (``model``, ``experiment``).
 _LABELS: dict[str, tuple[str, ...]] = {}
-_BUILTIN = ("oco2mip", "gcb", "gcp_ch4", "gcp_n2o", "reccap2", "cf")
+_BUILTIN = ("oco2mip", "gcb", "gcp_ch4", "gcp_n2o", "reccap2", "cf", "cmip")
 
 
 def register(name: str, *, labels: tuple[str, ...] = ("model", "experiment")) -> Callable[[Reader], Reader]:

@@ -226,7 +226,8 @@ def _provenance(page: _Page, ds, settings: dict[str, Any]) -> None:
 
 def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_specs: list[str] | None = None,
                  constraints: list[str] | None = None, protocol=None, data_root=None, ch4_workbook=None,
-                 real_co2: bool = False, progress: bool = True) -> Path:
+                 real_co2: bool = False, evaluate: list[str] | None = None,
+                 evaluate_options: dict[str, Any] | None = None, progress: bool = True) -> Path:
     """Write ``out/index.html`` with checks, budgets, time series, maps, TD/BU, CO2-eq, constraints, provenance.
 
     Parameters
@@ -252,6 +253,11 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         (Stephens et al. 2026 tables), the GCB 2023 budget beside it, NOAA's growth rate, and the
         three-gas stocktake (CO2 and CH4 in CO2-eq by band and country, every v10 MIP member's
         growth-rate closure, the trends of the growth rate and the sinks).
+    evaluate
+        CMIP-convention files of an Earth system model to score against the ensemble (a section).
+    evaluate_options
+        ``calendar``, ``period`` and the reader's options (``sign``, ``sftlf``, ``sftof``,
+        ``land_fraction``, ``bounds``) for the evaluation.
     progress
         Progress bar on standard error.
 
@@ -277,7 +283,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     page = _Page(out)
     steps = ["open", "checks", "budgets", "time series", "maps"] + (["real CO2 data"] if real_co2 else []) + \
         (["GCP-CH4"] if ch4_workbook else []) + \
-        ["CO2-eq"] + (["constraints"] if constraints else []) + ["provenance"]
+        ["CO2-eq"] + (["evaluation"] if evaluate else []) + (["constraints"] if constraints else []) + ["provenance"]
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
     ds = open_ensemble(cat, entry, data_root=data_root)
     title = f"Intercomparison report: {(cat.metadata or {}).get('title', entry)}"
@@ -311,12 +317,20 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         bar.update()
     _co2eq(page, ds, ch4)
     bar.update()
+    if evaluate:
+        from mip.report.evaluation import add_evaluation_section, run_evaluation
+
+        opts = dict(evaluate_options or {})
+        scores, name = run_evaluation(evaluate, cat, entry, regions=regions, ensemble=ds, **opts)
+        add_evaluation_section(page, scores, name)
+        bar.update()
     if constraints:
         _constraints(page, constraints)
         bar.update()
     _provenance(page, ds, {"catalog": catalog if isinstance(catalog, (str, Path)) else "(object)", "entry": entry,
                            "regions": regions.description, "protocol": protocol, "constraints": constraints,
-                           "ch4_workbook": ch4_workbook, "real_co2": real_co2, "data_root": data_root})
+                           "ch4_workbook": ch4_workbook, "real_co2": real_co2, "data_root": data_root,
+                           "evaluate": evaluate, "evaluate_options": evaluate_options})
     bar.update()
     bar.close()
     return page.write(title)

@@ -14,7 +14,7 @@ import xarray as xr  # noqa: E402
 from mip.io import save_figure  # noqa: E402
 
 __all__ = ["save", "budget_bars", "region_timeseries", "maps", "td_bu_bars", "zonal_bars", "growth_rate", "co2eq_bars",
-           "closure_bars", "growth_trend"]
+           "closure_bars", "growth_trend", "evaluation_ranges"]
 
 
 def save(fig, path: Path) -> Path:
@@ -216,5 +216,31 @@ def growth_trend(growth: xr.DataArray, trends: pd.DataFrame):
     ax.set_ylabel("Pg C/yr")
     ax.legend(fontsize=8)
     ax.set_title("Observed CO2 growth rate and its trend (real data)")
+    fig.tight_layout()
+    return fig
+
+
+def evaluation_ranges(scores: xr.Dataset, model_name: str):
+    """Per variable, per region: the ensemble's range (line), IQR (box) and median (tick), and the model (diamond).
+
+    ``scores`` is from :func:`mip.evaluate.evaluate_model`.
+    """
+    variables = [str(v) for v in scores.variable.values]
+    regions = [str(r) for r in scores.region.values]
+    fig, axes = plt.subplots(1, len(variables), figsize=(max(5, 1.1 * len(regions)) * len(variables), 3.8),
+                             squeeze=False)
+    x = np.arange(len(regions))
+    for ax, v in zip(axes[0], variables):
+        s = scores.sel(variable=v)
+        med, half = s.ensemble_median.values, 0.675 * s.iqr_1_35.values
+        ax.vlines(x, s.ensemble_min.values, s.ensemble_max.values, color="0.5", lw=1, label="ensemble range")
+        ax.bar(x, 2 * half, 0.4, bottom=med - half, color="0.8", edgecolor="0.4", label="ensemble IQR")
+        ax.hlines(med, x - 0.2, x + 0.2, color="k", lw=1.5, label="ensemble median")
+        ax.plot(x, s.model_mean.values, "D", color="tab:red", ms=6, label=model_name)
+        ax.axhline(0, color="k", lw=0.5)
+        ax.set_xticks(x, regions, rotation=25, ha="right")
+        ax.set_title(f"{v} ({scores.attrs.get('period', '')})")
+        ax.set_ylabel(scores.attrs.get("units", ""))
+    axes[0][0].legend(fontsize=7)
     fig.tight_layout()
     return fig

@@ -1,0 +1,103 @@
+"""The ESM evaluation as a job: read the model (``cmip`` family), regrid it onto the ensemble's grid, aggregate both to
+the same regions, score (:mod:`mip.evaluate`), and the report section."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import xarray as xr
+
+__all__ = ["run_evaluation", "add_evaluation_section"]
+
+
+def run_evaluation(files: Sequence[str | Path], catalog: Any, entry: str, *, experiment: str | None = None,
+                   regions: Any = None, period: tuple[int, int] | None = None, calendar: str = "error",
+                   data_root: str | None = None, ensemble: xr.Dataset | None = None,
+                   **read_options: Any) -> tuple[xr.Dataset, str]:
+    """Score CMIP-convention model files against a catalog's inversion ensemble.
+
+    Parameters
+    ----------
+    files
+        The model's files (:func:`mip.products.cmip.read_cmip`).
+    catalog, entry
+        The inversion ensemble.
+    experiment
+        Ensemble experiment (default its first).
+    regions
+        A RegionSet (default the GCB latitude bands + land/ocean).
+    period
+        Whole years ``(first, last)`` (default every whole year both cover).
+    calendar
+        ``"error"`` or ``"by-month"`` (see :func:`mip.evaluate.evaluate_model`).
+    data_root
+        Data root of the catalog.
+    ensemble
+        An already opened ensemble (skips opening the catalog).
+    **read_options
+        ``sign``, ``sftlf``, ``sftof``, ``land_fraction``, ``bounds``.
+
+    Returns
+    -------
+    (xarray.Dataset, str)
+        The scores and the model's name.
+    """
+    from mip.aggregation import aggregate
+    from mip.catalog import open_ensemble
+    from mip.errors import MismatchError
+    from mip.evaluate import evaluate_model
+    from mip.products.cmip import read_cmip
+    from mip.regions import land_ocean, latitude_bands
+    from mip.regrid import regrid
+
+    ens = ensemble if ensemble is not None else open_ensemble(catalog, entry, data_root=data_root)
+    exp = experiment or str(ens.experiment.values[0])
+    if exp not in ens.experiment.values:
+        raise MismatchError(f"the ensemble has no experiment {exp!r}; it has {', '.join(map(str, ens.experiment.values))}")
+    model = read_cmip(list(files), **read_options)
+    shared = [v for v in model.data_vars if v in ens.data_vars]
+    if not shared:
+        raise MismatchError(f"the model's variables {list(model.data_vars)} are not in the ensemble "
+                            f"({list(ens.data_vars)})")
+    model = regrid(model.drop_vars([v for v in model.data_vars if v not in shared]), ens)
+    regions = regions or (latitude_bands() + land_ocean())
+    mt = aggregate(model, regions).compute()
+    et = aggregate(ens.drop_vars([v for v in ens.data_vars if v not in shared]).sel(experiment=exp), regions).compute()
+    if period is None:
+        ym = {int(y) for y in mt.time.dt.year.values} & {int(y) for y in et.time.dt.year.values}
+        full = sorted(y for y in ym if (mt.time.dt.year == y).sum() == 12 and (et.time.dt.year == y).sum() == 12)
+        if not full:
+            raise MismatchError("the model and the ensemble share no whole year")
+        period = (full[0], full[-1])
+    scores = evaluate_model(mt, et, period=period, calendar=calendar)
+    name = str(model.model.values[0])
+    scores.attrs.update(model=name, experiment=exp, regions=regions.description,
+                        model_files=", ".join(str(f) for f in files))
+    return scores, name
+
+
+def add_evaluation_section(page: Any, scores: xr.Dataset, name: str) -> None:
+    """Append the evaluation table and figure to a report page.
+
+    Parameters
+    ----------
+    page
+        The report page.
+    scores, name
+        From :func:`run_evaluation`.
+    """
+    from mip.evaluate import evaluation_table
+    from mip.report import figures as F
+
+    page.h2(f"Earth-system-model evaluation: {name}")
+    page.p(f"{name} ({scores.attrs.get('model_files', '')}) against the inversion ensemble's "
+           f"{scores.attrs.get('experiment', '')} experiment on {scores.attrs.get('regions', '')}, "
+           f"{scores.attrs['period']} ({scores.attrs['units']}, positive = to the atmosphere; the model's CMIP sign "
+           "convention read from its standard names, its per-land/sea fluxes weighted by its area fractions, its grid "
+           "regridded conservatively). Distance = (model − ensemble median) / (IQR/1.35); seasonal cycle: correlation "
+           "and amplitude ratio against the ensemble median's; trend difference in units per year. Calendars: model "
+           f"{scores.attrs['model_calendar']}, ensemble {scores.attrs['ensemble_calendar']}.")
+    page.table(evaluation_table(scores), f"evaluation_{name}", f"scores of {name}")
+    page.figure(F.evaluation_ranges(scores, name), f"evaluation_{name}", f"{name} against the ensemble")

@@ -313,7 +313,7 @@ def cmd_stocktake(args: argparse.Namespace) -> int:
     t = stocktake_tables(year=args.year, experiment=args.experiment, tolerance=args.tolerance, ceos=args.ceos)
     tables = {"co2eq_bands": co2eq_table(t["co2eq_bands"]), "co2eq_countries": co2eq_table(t["co2eq_countries"]),
               "growth_closure": closure_table(t["closure"]), "growth_rate_trends": t["growth_trends"],
-              "sink_trends": t["sink_trends"]}
+              "sink_trends": t["sink_trends"], "ocean_sink_trends": t["ocean_sink_trends"]}
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         _write_atomic(out / f"{name}.csv", df.to_csv(index=False, float_format="%.6g"))
@@ -381,6 +381,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"  {r.variable:8s} {r.region:14s} model {r.model_mean:8.3f}  ensemble median {r.ensemble_median:8.3f} "
               f"[{r.ensemble_min:.3f}, {r.ensemble_max:.3f}]  {'inside' if r.in_range else 'OUTSIDE'}  "
               f"distance {r.distance:+.2f}  seasonal r {r.seasonal_correlation:.2f}, amplitude x{r.amplitude_ratio:.2f}")
+    o = tables["ocean_sink_trends"].iloc[0]
+    print(f"ocean sink trend {o.period}, Pg C/yr per year: data products {o.td_median:+.3f} [{o.td_min:+.3f}, "
+          f"{o.td_max:+.3f}], models {o.bu_median:+.3f} [{o.bu_min:+.3f}, {o.bu_max:+.3f}]; ranges "
+          f"{'overlap' if o.ranges_overlap else 'do not overlap'}")
     print(f"written to {out}")
     return 0
 

@@ -101,3 +101,20 @@ def test_growth_rate_closure_of_the_real_v10_mip():
                                                                                           abs=2e-5)
     # an inversion's mass balance holds to within a few tenths of Pg C/yr on average over 2015-2019
     assert float(abs(c.mean_mismatch.sel(experiment="LNLG")).max()) < 0.6
+
+
+def test_ocean_sink_trends_data_products_vs_models_on_the_real_gcb():
+    """Each member's 2000-2022 slope by numpy.polyfit; the medians and ranges of the two groups."""
+    from mip.report.stocktake import ocean_sink_trends
+    from mip.tables.gcb_workbook import read_sink_sheet
+
+    t = read_sink_sheet(sheet="Ocean Sink").sel(year=slice(2000, 2022))
+    years = t.year.values.astype(float)
+    slopes = {k: [np.polyfit(years, t.sel(model=m).values, 1)[0] for m, kk in zip(t.model.values, t.kind.values)
+                  if kk == k] for k in ("data product", "model")}
+    row = ocean_sink_trends((2000, 2022)).iloc[0]
+    assert row.td_median == pytest.approx(np.median(slopes["data product"]), rel=1e-10)
+    assert row.bu_max == pytest.approx(max(slopes["model"]), rel=1e-10)
+    assert row.n_products == len(slopes["data product"]) == 8 and row.n_models == 10
+    # GCB 2023: the data products' sink grows faster than the models' since 2000
+    assert row.td_median > row.bu_median

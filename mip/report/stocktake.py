@@ -22,7 +22,7 @@ import xarray as xr
 
 __all__ = ["GCP_CH4_BANDS", "GCP_CH4_COUNTRIES", "ch4_topdown_by_region", "co2_v10mip_on", "co2_ceos_on",
            "three_gas_bands", "three_gas_countries", "v10mip_closure",
-           "growth_rate_monitoring", "sink_trends", "stocktake_tables", "closure_table", "add_stocktake_sections"]
+           "growth_rate_monitoring", "sink_trends", "ocean_sink_trends", "stocktake_tables", "closure_table", "add_stocktake_sections"]
 
 #: GCP-CH4 latitude regions as sums of the v10 MIP 10° bands (exact: both are bounded at 30°N and 60°N).
 GCP_CH4_BANDS = {"GLOBAL": slice(0, 18), "<30°N": slice(0, 12), "30°N-60°N": slice(12, 15), "60°N-90°N": slice(15, 18)}
@@ -292,6 +292,36 @@ def sink_trends(periods: tuple[tuple[int, int], ...] = ((1960, 1989), (1990, 202
     return df[["component", "period", "slope", "slope_se", "theil_sen", "p_value"]]
 
 
+def ocean_sink_trends(period: tuple[int, int] = (2000, 2022)) -> pd.DataFrame:
+    """Trends of the GCB 2023 ocean sink: the observation-based data products beside the ocean models.
+
+    The GCB's own top-down/bottom-up pair for the ocean: pCO2-based data products against global
+    ocean biogeochemistry models, each member's OLS trend over the period, and whether the two ranges
+    of member trends overlap (:func:`mip.trends.td_bu_trends`).
+
+    Parameters
+    ----------
+    period
+        (first, last) year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``category`` (``ocean sink``), ``td_*`` = data products, ``bu_*`` = models (median,
+        min, max of the member trends, Pg C/yr per year), ``ranges_overlap``, ``n_products``, ``n_models``.
+    """
+    from mip.tables.gcb_workbook import read_sink_sheet
+    from mip.trends import td_bu_trends
+
+    t = read_sink_sheet(sheet="Ocean Sink")
+    kinds = np.asarray(t.kind.values)
+    products = t.isel(model=np.nonzero(kinds == "data product")[0]).expand_dims(category=["ocean sink"])
+    models = t.isel(model=np.nonzero(kinds == "model")[0]).expand_dims(category=["ocean sink"])
+    out = td_bu_trends(products, models, dim="year", member="model", period=period)
+    return out.assign(period=f"{period[0]}-{period[1]}", n_products=products.sizes["model"],
+                      n_models=models.sizes["model"])
+
+
 def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance: float = 1.2,
                      ceos: str | Path | None = None) -> dict[str, object]:
     """Every table of the three-gas stocktake on the bundled real data.
@@ -312,7 +342,7 @@ def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance:
     dict
         ``co2eq_bands`` and ``co2eq_countries`` (:func:`mip.multigas.co2eq_by_region` results),
         ``closure`` (:func:`mip.closure.growth_closure` of every v10 MIP member), ``growth`` (NOAA, Pg
-        C/yr), ``growth_trends`` and ``sink_trends`` (DataFrames).
+        C/yr), ``growth_trends``, ``sink_trends`` and ``ocean_sink_trends`` (DataFrames).
     """
     from mip.obs.noaa import read_noaa
 
@@ -320,7 +350,8 @@ def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance:
             "co2eq_countries": three_gas_countries(year, experiment, ceos),
             "closure": v10mip_closure(tolerance=tolerance),
             "growth": read_noaa(Path(str(resources.files("mip") / "data" / "noaa-gml" / "co2_gr_gl.txt"))).growth_rate_pgc,
-            "growth_trends": growth_rate_monitoring(), "sink_trends": sink_trends()}
+            "growth_trends": growth_rate_monitoring(), "sink_trends": sink_trends(),
+            "ocean_sink_trends": ocean_sink_trends()}
 
 
 def closure_table(closure: xr.Dataset) -> pd.DataFrame:
@@ -401,5 +432,9 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
     page.table(t["growth_trends"], "growth_rate_trends", "trend of the observed growth rate, Pg C/yr per year")
     page.figure(F.growth_trend(t["growth"], t["growth_trends"]), "growth_rate_trends", "growth rate trend")
     page.table(t["sink_trends"], "sink_trends", "trends of the GCB 2023 sinks, Pg C/yr per year")
-    return {"co2eq_bands": tb, "co2eq_countries": tc, "growth_closure": ct, "growth_rate_trends": t["growth_trends"],
+    page.p("Do observation-based and model estimates of the ocean sink agree on its trend? The GCB 2023 data "
+           "products (pCO2-based) as the top-down side, its ocean models as the bottom-up side: the range of member "
+           "trends of each, and whether the ranges overlap.")
+    page.table(t["ocean_sink_trends"], "ocean_sink_trends", "ocean sink trends, data products vs models, Pg C/yr per year")
+    return {"ocean_sink_trends": t["ocean_sink_trends"], "co2eq_bands": tb, "co2eq_countries": tc, "growth_closure": ct, "growth_rate_trends": t["growth_trends"],
             "sink_trends": t["sink_trends"]}

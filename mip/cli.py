@@ -337,6 +337,10 @@ def cmd_stocktake(args: argparse.Namespace) -> int:
     g = tables["growth_rate_trends"]
     print("observed growth-rate trend, Pg C/yr per year: "
           + "; ".join(f"{r.period} {r.slope:+.3f} ± {r.slope_se:.3f} (p {r.p_value:.2g})" for _, r in g.iterrows()))
+    o = tables["ocean_sink_trends"].iloc[0]
+    print(f"ocean sink trend {o.period}, Pg C/yr per year: data products {o.td_median:+.3f} [{o.td_min:+.3f}, "
+          f"{o.td_max:+.3f}], models {o.bu_median:+.3f} [{o.bu_min:+.3f}, {o.bu_max:+.3f}]; ranges "
+          f"{'overlap' if o.ranges_overlap else 'do not overlap'}")
     print(f"written to {out}")
     return 0
 
@@ -381,10 +385,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"  {r.variable:8s} {r.region:14s} model {r.model_mean:8.3f}  ensemble median {r.ensemble_median:8.3f} "
               f"[{r.ensemble_min:.3f}, {r.ensemble_max:.3f}]  {'inside' if r.in_range else 'OUTSIDE'}  "
               f"distance {r.distance:+.2f}  seasonal r {r.seasonal_correlation:.2f}, amplitude x{r.amplitude_ratio:.2f}")
-    o = tables["ocean_sink_trends"].iloc[0]
-    print(f"ocean sink trend {o.period}, Pg C/yr per year: data products {o.td_median:+.3f} [{o.td_min:+.3f}, "
-          f"{o.td_max:+.3f}], models {o.bu_median:+.3f} [{o.bu_min:+.3f}, {o.bu_max:+.3f}]; ranges "
-          f"{'overlap' if o.ranges_overlap else 'do not overlap'}")
     print(f"written to {out}")
     return 0
 

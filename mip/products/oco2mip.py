@@ -14,6 +14,7 @@ The CEOS country budget CSV (``pilot_topdown_CO2_Budget_countries_v1.csv``) is r
 
 from __future__ import annotations
 
+import hashlib
 import re
 from os import PathLike
 from pathlib import Path
@@ -171,7 +172,10 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
         if set(da.dims) != {"time", "latitude", "longitude"}:
             raise InputError(path, v, f"dims {da.dims}", "(time, latitude, longitude)")
         block = time_chunk(nt, da.sizes["latitude"] * da.sizes["longitude"])
-        da = onto_grid(da.chunk({d: block if d == "time" else -1 for d in da.dims}), ds, grid,
+        # the dask name from the file's identity: tokenising the lazy array would pickle it (~5 ms a variable)
+        st = path.stat()
+        token = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{v}|{block}".encode()).hexdigest()
+        da = onto_grid(da.chunk({d: block if d == "time" else -1 for d in da.dims}, token=token), ds, grid,
                        lat="latitude", lon="longitude")
         fluxes[v] = to_canonical_flux(da, gas="CO2", file=path, native_name=v, product="oco2mip",
                                       version=version, sign=s)

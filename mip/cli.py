@@ -23,13 +23,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Write the intercomparison report (index.html with figures and CSV tables beside it)."""
     from mip.report import build_report
 
+    from mip.compute import scheduler
+
     constraints = [_spec_path(c) for c in (args.constraints or [])]
-    page = build_report(args.catalog, args.entry, args.out, region_specs=args.regions, constraints=constraints,
-                        protocol=args.protocol, data_root=args.data_root,
-                        ch4_workbook=(True if args.ch4_workbook == "bundled" else args.ch4_workbook),
-                        real_co2=args.real_co2, evaluate=args.evaluate,
-                        evaluate_options={"calendar": args.calendar, **_read_options(args)},
-                        progress=sys.stderr.isatty())
+    period = _period_arg(args.period)
+    if period == "annual":
+        period = None  # the report's budgets are annual anyway
+    with scheduler(args.scheduler):
+        page = build_report(args.catalog, args.entry, args.out, region_specs=args.regions, constraints=constraints,
+                            protocol=args.protocol, data_root=args.data_root,
+                            ch4_workbook=(True if args.ch4_workbook == "bundled" else args.ch4_workbook),
+                            real_co2=args.real_co2, evaluate=args.evaluate,
+                            evaluate_options={"calendar": args.calendar, **_read_options(args)},
+                            regrid=_regrid_arg(args.regrid), period=period, cf=not args.no_cf,
+                            progress=sys.stderr.isatty() and not args.quiet)
     print(f"report written to {page}")
     return 0
 
@@ -69,7 +76,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
           "BU, CO2-eq, the three-gas stocktake, a SYNTHETIC CMIP6 model's evaluation, the Southern Ocean airborne "
           "constraint) ...", flush=True)
     esm = write_cmip6_sample(out)
-    page = build_report(cat, "gridded_fluxes", out / "report", ch4_workbook=True, real_co2=True,
+    page = build_report(cat, "gridded_fluxes", out / "report", ch4_workbook=True, real_co2=True, cf=False,
                         constraints=[_spec_path("southern-ocean-airborne")], evaluate=[str(f) for f in esm],
                         evaluate_options={"calendar": "by-month", "land_fraction": "natural-earth"},
                         progress=sys.stderr.isatty())
@@ -160,16 +167,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
 
     regions = parse_regions(args.regions)
     regrid = _regrid_arg(args.regrid)
-    period: str | tuple[str, str] | None
-    if args.period in (None, "monthly"):
-        period = None
-    elif args.period == "annual":
-        period = "annual"
-    else:
-        a, _, b = args.period.partition(":")
-        if not b:
-            raise MipError(f"--period {args.period!r}: use monthly, annual or START:END (e.g. 2015-01-01:2021-01-01)")
-        period = (a, b)
+    period = _period_arg(args.period)
     with scheduler(args.scheduler) as client:
         # all-NaN members are found from the totals below, so the data are read once, not twice
         ds = open_ensemble(args.catalog, args.entry, data_root=args.data_root, regrid=regrid, check_all_nan=False)
@@ -179,11 +177,35 @@ def cmd_budget(args: argparse.Namespace) -> int:
         if k in ds.attrs:
             totals.attrs[k] = ds.attrs[k]
     totals.attrs["catalog"] = f"{args.catalog}:{args.entry}"
-    files = write_budget(totals, args.out)
+    prefix = _out_prefix(args.out)
+    files = write_budget(totals, f"{prefix}budget" if prefix.endswith("/") else prefix[:-1])
     if args.lateral:
-        files += _national(args, ds, regions)
+        files += _national(args, ds, regions, prefix)
     print("written: " + ", ".join(str(f) for f in files))
     return 0
+
+
+def _period_arg(text: str | None) -> str | tuple[str, str] | None:
+    """``--period``: monthly (None), annual, or START:END → (start, end)."""
+    if text in (None, "monthly"):
+        return None
+    if text == "annual":
+        return "annual"
+    a, _, b = text.partition(":")
+    if not b:
+        raise MipError(f"--period {text!r}: use monthly, annual or START:END (e.g. 2015-01-01:2021-01-01)")
+    return a, b
+
+
+def _out_prefix(out: str) -> str:
+    """Where ``--out`` puts the files: a directory (``DIR/``); a ``.csv``/``.nc`` path is the old stem form."""
+    p = Path(out)
+    if p.suffix.lower() in (".csv", ".nc"):
+        print(f"mip: warning: --out {out}: a file name is deprecated; --out is a directory in every command (files "
+              f"written as {p.with_suffix('')}*.csv/.nc for now)", file=sys.stderr)
+        return f"{p.with_suffix('')}_"
+    p.mkdir(parents=True, exist_ok=True)
+    return f"{p}/"
 
 
 def _report_all_nan(totals, ds) -> None:
@@ -205,7 +227,7 @@ def _report_all_nan(totals, ds) -> None:
                       stacklevel=2)
 
 
-def _national(args: argparse.Namespace, ds, regions) -> list[Path]:
+def _national(args: argparse.Namespace, ds, regions, prefix: str) -> list[Path]:
     """Stock-change budgets per region with lateral fluxes (CEOS layout) and the inventory comparison."""
     import pandas as pd
 
@@ -215,23 +237,22 @@ def _national(args: argparse.Namespace, ds, regions) -> list[Path]:
 
     lateral = read_ceos_grid(args.lateral)
     budget = national_budget(ds, regions, lateral, uncertainty=args.uncertainty).compute()
-    stem = Path(args.out).with_suffix("")
-    out = [write_ceos_countries(budget, f"{stem}_national.csv",
+    out = [write_ceos_countries(budget, f"{prefix}national.csv",
                                 header=[f"# National stock-change budgets by fluxmip from {args.catalog}:{args.entry}",
                                         f"# lateral fluxes: {args.lateral}; uncertainty: {args.uncertainty}",
                                         "# NBE, NCE, dC_loss: ensemble median; unc: IQR/1.35 (NBE) combined with "
                                         "the lateral uncertainties"])]
-    nc = Path(f"{stem}_national.nc")
+    nc = Path(f"{prefix}national.nc")
     with atomic_write(nc) as tmp:
         budget.to_netcdf(tmp)
     out.append(nc)
-    coastal = Path(f"{stem}_national_coastal.csv")  # how much of each country's land total comes from coastal cells
+    coastal = Path(f"{prefix}national_coastal.csv")  # how much of each country's land total comes from coastal cells
     _write_atomic(coastal, budget["coastal_land_share"].to_series().dropna().to_csv(float_format="%.4f"))
     out.append(coastal)
     if args.inventory:
         table = pd.read_csv(args.inventory)
         comp, unknown = compare_inventory(budget, table, file=str(args.inventory))
-        p = Path(f"{stem}_inventory.csv")
+        p = Path(f"{prefix}inventory.csv")
         _write_atomic(p, comp.to_csv(index=False, float_format="%.6g"))
         out.append(p)
         if unknown:
@@ -431,7 +452,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--period", default="monthly", help="monthly (default), annual, or START:END (a mean)")
     b.add_argument("--regrid", help="DLATxDLON: put members on other grids onto this grid (conservative)")
     b.add_argument("--data-root", help="root of the data tree (default $MIP_DATA)")
-    b.add_argument("--out", required=True, help="output path; writes <stem>.csv, <stem>.nc, <stem>_stats.csv")
+    b.add_argument("--out", required=True, help="output directory: budget.csv, budget.nc, budget_stats.csv (and "
+                   "national*.csv/.nc, inventory.csv with --lateral)")
     b.add_argument("--scheduler", help="dask.distributed scheduler address (default $MIP_SCHEDULER, else threads)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--lateral", help="lateral-flux grid (CEOS layout): adds NBE/NCE/dC_loss per region (CEOS CSV)")
@@ -461,6 +483,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--data-root", help="root of the data tree (default $MIP_DATA)")
     r.add_argument("--real-co2", action="store_true",
                    help="add the bundled real CO2 data: v10 MIP by latitude, GCB 2023 budget, NOAA growth rate")
+    r.add_argument("--period", help="START:END: only the months inside this window (as in budget)")
+    r.add_argument("--regrid", help="DLATxDLON: put members on other grids onto this grid (conservative)")
+    r.add_argument("--scheduler", help="dask.distributed scheduler address (default $MIP_SCHEDULER, else threads)")
+    r.add_argument("--no-cf", action="store_true", help="skip the CF conformance suite in the submission checks")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--evaluate", action="append", help="an Earth system model's CMIP file: adds its evaluation "
                    "against the ensemble (repeat for each file)")
     r.add_argument("--calendar", choices=["error", "by-month"], default="error", help="(with --evaluate) as in evaluate")

@@ -17,8 +17,8 @@ def test_parse_regions():
 def test_budget_cli_local_vs_distributed(sample_root, tmp_path):
     cat = str(sample_root / "sample-oco2mip.yaml")
     args = ["budget", cat, "gridded_fluxes", "--regions", "bands", "--period", "annual", "--quiet"]
-    assert main(args + ["--out", str(tmp_path / "local.csv")]) == 0
-    local = pd.read_csv(tmp_path / "local.csv")
+    assert main(args + ["--out", str(tmp_path / "local")]) == 0
+    local = pd.read_csv(tmp_path / "local" / "budget.csv")
     assert set(local.region) == {"south", "tropics", "north", "unattributed"}
     assert (local[local.region == "unattributed"]["land (Pg yr-1)"] == 0).all()  # the bands cover the globe
     assert {"land (Pg yr-1)", "ocean (Pg yr-1)"} <= set(local.columns)
@@ -26,17 +26,17 @@ def test_budget_cli_local_vs_distributed(sample_root, tmp_path):
     from mip.sample import SAMPLE_TOTALS
     g = local.groupby(["model", "experiment"])["land (Pg yr-1)"].sum()
     assert g[("LoFI", "LNLG")] == pytest.approx(SAMPLE_TOTALS[("LoFI", "LNLG")][0], rel=1e-5)
-    stats = pd.read_csv(tmp_path / "local_stats.csv")
+    stats = pd.read_csv(tmp_path / "local" / "budget_stats.csv")
     row = stats[(stats.variable == "land") & (stats.experiment == "IS") & (stats.region == "north")].iloc[0]
     vals = local[(local.experiment == "IS") & (local.region == "north")]["land (Pg yr-1)"]
     assert row["median"] == pytest.approx(vals.median(), rel=1e-5) and row["n"] == 4
-    assert (tmp_path / "local.nc").exists() and not list(tmp_path.glob("*.part*"))
+    assert (tmp_path / "local" / "budget.nc").exists() and not list(tmp_path.rglob("*.part*"))
 
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
-        assert main(args + ["--out", str(tmp_path / "dist.csv"), "--scheduler", cluster.scheduler_address]) == 0
-    dist = pd.read_csv(tmp_path / "dist.csv")
+        assert main(args + ["--out", str(tmp_path / "dist"), "--scheduler", cluster.scheduler_address]) == 0
+    dist = pd.read_csv(tmp_path / "dist" / "budget.csv")
     pd.testing.assert_frame_equal(local, dist)
 
 
@@ -84,9 +84,9 @@ def test_budget_cli_names_all_nan_member(sample_root, tmp_path):
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always", MemberWarning)
         assert main(["budget", str(root / "sample-oco2mip.yaml"), "gridded_fluxes", "--regions", "bands",
-                     "--period", "annual", "--quiet", "--out", str(tmp_path / "b.csv")]) == 0
+                     "--period", "annual", "--quiet", "--out", str(tmp_path / "b")]) == 0
     assert any("WOMBAT/IS: all values NaN" in str(w.message) for w in rec)
-    stats = pd.read_csv(tmp_path / "b_stats.csv")
+    stats = pd.read_csv(tmp_path / "b" / "budget_stats.csv")
     row = stats[(stats.variable == "land") & (stats.experiment == "IS") & (stats.region == "north")].iloc[0]
     assert row["n"] == 3 and row["n_missing"] == 1
 
@@ -104,3 +104,34 @@ def test_budget_cli_countries_out_of_the_box(sample_root, tmp_path):
     glob = global_total(open_ensemble(cat, "gridded_fluxes"), ["land"]).land.to_series()
     for (m, e), v in summed.items():
         assert v == pytest.approx(glob[(m, e)], rel=1e-6)  # the CSV's 6 significant digits
+
+
+def test_out_as_a_file_name_still_works_with_a_warning(sample_root, tmp_path, capsys):
+    cat = str(sample_root / "sample-oco2mip.yaml")
+    assert main(["budget", cat, "gridded_fluxes", "--regions", "bands", "--period", "annual", "--quiet",
+                 "--out", str(tmp_path / "old.csv")]) == 0
+    assert "a file name is deprecated" in capsys.readouterr().err
+    assert {p.name for p in tmp_path.iterdir()} == {"old.csv", "old.nc", "old_stats.csv"}
+
+
+def test_report_takes_the_budget_options(sample_root, tmp_path):
+    """--period, --regrid, --no-cf, --quiet on report; the window's land total recomputed from the raw file by hand."""
+    import numpy as np
+    import xarray as xr
+
+    cat = str(sample_root / "sample-oco2mip.yaml")
+    out = tmp_path / "r"
+    assert main(["report", cat, "gridded_fluxes", "--regions", "land-ocean", "--period", "2015-01-01:2015-07-01",
+                 "--regrid", "2x2.5", "--no-cf", "--quiet", "--out", str(out)]) == 0
+    members = pd.read_csv(out / "tables" / "budgets_members.csv")
+    assert set(members.year) == {"2015-01-01 to 2015-07-01"}
+    ames = members[(members.model == "Ames") & (members.experiment == "IS")].set_index("region")["land"]
+    raw = xr.open_dataset(sample_root / "oco2mip-v10" / "IS" / "Ames_gridded_fluxes_IS.nc4")
+    R = 6_371_007.2
+    lat = np.deg2rad(np.arange(-90, 91, 1.0))
+    area = (R**2 * np.deg2rad(1.0) * np.diff(np.sin(lat)))[:, None] * np.ones((1, 360))
+    monthly = (raw["land"].values[:6] * area).sum((1, 2)) / 1e15  # gC/m2/yr × m2 → Pg C/yr
+    days = np.array([31, 28, 31, 30, 31, 30], float)
+    # land + ocean + unattributed; the report writes its tables to 6 significant digits
+    assert ames.sum() == pytest.approx(np.average(monthly, weights=days), rel=1e-5)
+    assert (out / "index.html").exists()

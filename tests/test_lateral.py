@@ -131,14 +131,14 @@ def test_cli_national(chain, tmp_path, capsys):
         warnings.simplefilter("ignore", MemberWarning)
         rc = main(["budget", str(d / "sample-oco2mip.yaml"), "gridded_fluxes", "--regions", f"vector:{d / 'c.gpkg'}:ISO_A3",
                    "--period", "annual", "--lateral", str(d / "lateral.nc"), "--inventory", str(inv),
-                   "--out", str(tmp_path / "b.csv"), "--quiet"])
+                   "--out", str(tmp_path / "b"), "--quiet"])
     assert rc == 0
     assert "FRA" in capsys.readouterr().out
-    nat = pd.read_csv(tmp_path / "b_national.csv", skiprows=52)
+    nat = pd.read_csv(tmp_path / "b" / "national.csv", skiprows=52)
     assert nat.columns[:3].tolist() == ["Alpha 3 Code", "Year", "IS dC_loss (TgCO2)"]
     # the countries, and what none of them takes (land flux on cells outside every polygon)
     assert set(nat["Alpha 3 Code"]) == {"XNA", "XEU", "XAS", "XSA", "XAF", "XAU", "XTI", "unattributed"}
-    assert (tmp_path / "b_inventory.csv").exists() and (tmp_path / "b_national.nc").exists()
+    assert (tmp_path / "b" / "inventory.csv").exists() and (tmp_path / "b" / "national.nc").exists()
 
 
 def test_analysis_script(tmp_path):

@@ -60,7 +60,7 @@ class _Page:
         return p
 
 
-def _checks(page: _Page, catalog, entry: str, protocol, data_root) -> None:
+def _checks(page: _Page, catalog, entry: str, protocol, data_root, cf: bool = False) -> None:
     from mip.catalog import entry_members
     from mip.checks import check
 
@@ -78,7 +78,7 @@ def _checks(page: _Page, catalog, entry: str, protocol, data_root) -> None:
     if not files:
         page.p("No member file exists: nothing to check.")
         return
-    rep = check(files, protocol, cf=False)
+    rep = check(files, protocol, cf=cf)
     rows = [{"model": m, "experiment": e, "file": p.name, "errors": len(rep.of(str(p), "error")),
              "warnings": len(rep.of(str(p), "warning")), "status": rep.status(str(p))}
             for m, e, p, _ in members if p.exists()]
@@ -88,19 +88,23 @@ def _checks(page: _Page, catalog, entry: str, protocol, data_root) -> None:
     (page.out / "checks.html").write_text(rep.to_html())
 
 
-def _budgets(page: _Page, ds, regions) -> pd.DataFrame:
+def _budgets(page: _Page, ds, regions, period: tuple[str, str] | None = None) -> pd.DataFrame:
     from mip.aggregation import aggregate
     from mip.tables import stats_table
 
-    annual = aggregate(ds, regions, period="annual").compute()
-    stats = stats_table(annual)
-    units = next(iter(annual.data_vars.values())).attrs.get("units", "")
+    totals = aggregate(ds, regions, period=period or "annual").compute()
+    stats = stats_table(totals)
+    if period is not None:
+        stats.insert(2, "year", f"{period[0]} to {period[1]}")
+        totals = totals.expand_dims(year=[f"{period[0]} to {period[1]}"])
+    units = next(iter(totals.data_vars.values())).attrs.get("units", "")
     page.h2("Global and regional budgets")
-    page.p(f"Annual region totals ({units}, positive = to the atmosphere): ensemble median, IQR/1.35 "
+    page.p(f"{'Annual region totals' if period is None else f'Region totals, mean over {period[0]} to {period[1]}'} "
+           f"({units}, positive = to the atmosphere): ensemble median, IQR/1.35 "
            f"(the OCO-2 MIP spread), min and max over {ds.sizes['model']} models.")
     cols = ["variable", "experiment", "year", "region", "median", "iqr_1_35", "mean", "min", "max", "n"]
     page.table(stats[cols], "budgets_stats", "ensemble statistics")
-    members = annual.to_dataframe().reset_index()
+    members = totals.to_dataframe().reset_index()
     page.table(members[[c for c in members.columns if c not in ("source_file", "abbrev", "system")]],
                "budgets_members", "every member")
     for e in ds.experiment.values:
@@ -227,7 +231,8 @@ def _provenance(page: _Page, ds, settings: dict[str, Any]) -> None:
 def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_specs: list[str] | None = None,
                  constraints: list[str] | None = None, protocol=None, data_root=None, ch4_workbook=None,
                  real_co2: bool = False, evaluate: list[str] | None = None,
-                 evaluate_options: dict[str, Any] | None = None, progress: bool = True) -> Path:
+                 evaluate_options: dict[str, Any] | None = None, regrid: tuple[float, float] | None = None,
+                 period: tuple[str, str] | None = None, cf: bool = True, progress: bool = True) -> Path:
     """Write ``out/index.html`` with checks, budgets, time series, maps, TD/BU, CO2-eq, constraints, provenance.
 
     Parameters
@@ -258,6 +263,12 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     evaluate_options
         ``calendar``, ``period`` and the reader's options (``sign``, ``sftlf``, ``sftof``,
         ``land_fraction``, ``bounds``) for the evaluation.
+    regrid
+        ``(dlat, dlon)``: put members on other grids onto this grid (conservative), as ``mip budget --regrid``.
+    period
+        ``(start, end)`` dates: every section uses only this window (``end`` exclusive, as ``mip budget --period``).
+    cf
+        Run the CF conformance suite in the submission checks (slower).
     progress
         Progress bar on standard error.
 
@@ -285,7 +296,18 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         (["GCP-CH4"] if ch4_workbook else []) + \
         ["CO2-eq"] + (["evaluation"] if evaluate else []) + (["constraints"] if constraints else []) + ["provenance"]
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
-    ds = open_ensemble(cat, entry, data_root=data_root)
+    ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid)
+    if period is not None:
+        from mip.errors import MipError
+        from mip.timeaxis import window_mask
+
+        try:
+            keep = window_mask(ds["time_bounds"], *period)
+        except ValueError as exc:
+            raise MipError(f"period {period[0]}:{period[1]}: {exc}") from exc
+        if not keep.any():
+            raise MipError(f"period {period[0]}:{period[1]}: no month of {entry} lies inside it")
+        ds = ds.isel(time=np.nonzero(keep)[0])
     title = f"Intercomparison report: {(cat.metadata or {}).get('title', entry)}"
     page.p(f"{ds.sizes['model']} models ({', '.join(map(str, ds.model.values))}) × {ds.sizes['experiment']} "
            f"experiments ({', '.join(map(str, ds.experiment.values))}), {str(ds.time.values[0])[:7]} to "
@@ -295,9 +317,9 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         if k in ds.attrs:
             page.p(f"{k.replace('_', ' ')}: {ds.attrs[k]}", cls="bad")
     bar.update()
-    _checks(page, cat, entry, protocol, data_root)
+    _checks(page, cat, entry, protocol, data_root, cf=cf)
     bar.update()
-    _budgets(page, ds, regions)
+    _budgets(page, ds, regions, period)
     bar.update()
     _timeseries(page, ds, regions)
     bar.update()
@@ -330,7 +352,8 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     _provenance(page, ds, {"catalog": catalog if isinstance(catalog, (str, Path)) else "(object)", "entry": entry,
                            "regions": regions.description, "protocol": protocol, "constraints": constraints,
                            "ch4_workbook": ch4_workbook, "real_co2": real_co2, "data_root": data_root,
-                           "evaluate": evaluate, "evaluate_options": evaluate_options})
+                           "evaluate": evaluate, "evaluate_options": evaluate_options,
+                           "regrid": regrid, "period": period, "cf": cf})
     bar.update()
     bar.close()
     return page.write(title)

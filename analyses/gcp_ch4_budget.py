@@ -9,7 +9,7 @@ Writes ``DIR/td_summary.csv`` and ``DIR/bu_summary.csv`` (columns
 counts used) for the GLOBAL region, ``DIR/td_regions.csv``/``DIR/bu_regions.csv`` for
 every region, and ``DIR/td_vs_bu.png``: top-down vs bottom-up bars (mean with min–max)
 per category, one panel per region.  The top-down rule is documented in
-:mod:`mip.ch4budget`; bottom-up estimates each count once.
+:mod:`mip.budgets.ch4`; bottom-up estimates each count once.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from mip.ch4budget import TD_BU_PAIRS as PAIRS
-from mip.ch4budget import bu_summary, td_summary
+from mip.budgets.ch4 import TD_BU_PAIRS as PAIRS
+from mip.budgets.ch4 import bu_summary, td_summary
 from mip.io import atomic_write
 from mip.products.gcp_ch4 import PERIODS, read_workbook
 from mip.report.figures import save, td_bu_bars

@@ -5,7 +5,7 @@ Usage::
     python analyses/national_budgets.py --out DIR
 
 On the REAL bundled countries (Natural Earth 1:50m, by ISO alpha-3 code; ``--synthetic-countries``
-for the sample's boxes) with SYNTHETIC fluxes from :mod:`mip.sample`: the OCO-2-MIP-format sample
+for the sample's boxes) with SYNTHETIC fluxes from :mod:`mip.testing`: the OCO-2-MIP-format sample
 ensemble and a CEOS-layout lateral-flux grid.  Writes ``DIR/national_budgets.csv`` (CEOS country
 layout, Tg CO2; the land flux no country takes is its ``unattributed`` row),
 ``DIR/national_budgets.nc`` (Tg C, per model too), ``DIR/coastal_share.csv`` (per country, the
@@ -30,10 +30,10 @@ import pandas as pd  # noqa: E402
 from mip import open_ensemble  # noqa: E402
 from mip.errors import MemberWarning  # noqa: E402
 from mip.io import atomic_write, save_figure  # noqa: E402
-from mip.national import compare_inventory, national_budget  # noqa: E402
+from mip.budgets.national import compare_inventory, national_budget  # noqa: E402
 from mip.products.ceos import read_ceos_grid, write_ceos_countries  # noqa: E402
 from mip.regions import countries, from_vector  # noqa: E402
-from mip.sample import write_country_sample, write_lateral_sample, write_oco2mip_sample  # noqa: E402
+from mip.testing import write_country_sample, write_lateral_sample, write_oco2mip_sample  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

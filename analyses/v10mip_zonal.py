@@ -26,7 +26,7 @@ import pandas as pd
 
 from mip.errors import MipError
 from mip.io import atomic_write
-from mip.stats import ensemble_stats
+from mip.budgets.stats import ensemble_stats
 from mip.tables.v10mip_zonal import REGION_SETS, combine_bands, period_mean, read_zonal_ensemble
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "stephens2026-v10mip" / "V10MIP"

@@ -132,7 +132,7 @@ assert out.land.sizes["region"] == len(regions) + 3  # + one unattributed row pe
 """,
     "regionmask": """
 import glob, numpy as np, xarray as xr, regionmask, geopandas as gpd, dask.array, netCDF4
-from mip.grid import cell_area, centre_bounds
+from mip.geometry.grid import cell_area, centre_bounds
 import shapely
 # --- work
 ds = xr.open_mfdataset(sorted(glob.glob(f"{root}/*/*.nc4")), combine="nested", concat_dim="member",

@@ -23,7 +23,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Write the intercomparison report (index.html with figures and CSV tables beside it)."""
     from mip.report import build_report
 
-    from mip.compute import scheduler
+    from mip.io.scheduler import scheduler
 
     constraints = [_spec_path(c) for c in (args.constraints or [])]
     period = _period_arg(args.period)
@@ -43,10 +43,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Write the sample, open it through its catalog, print global totals per model."""
-    from mip.budget import global_total
+    from mip.budgets.totals import global_total
     from mip.catalog import open_ensemble
     from mip.products.gcp_ch4 import read_workbook
-    from mip.sample import write_cmip6_sample, write_oco2mip_sample
+    from mip.testing import write_cmip6_sample, write_oco2mip_sample
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -159,9 +159,9 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 def cmd_budget(args: argparse.Namespace) -> int:
     """Regional budget table of a catalog entry: CSV, netCDF and ensemble statistics."""
-    from mip.aggregation import aggregate
+    from mip.budgets.aggregation import aggregate
     from mip.catalog import open_ensemble
-    from mip.compute import compute, scheduler
+    from mip.io.scheduler import compute, scheduler
     from mip.regions import parse_regions
     from mip.tables import write_budget
 
@@ -232,7 +232,7 @@ def _national(args: argparse.Namespace, ds, regions, prefix: str) -> list[Path]:
     import pandas as pd
 
     from mip.io import atomic_write
-    from mip.national import compare_inventory, national_budget
+    from mip.budgets.national import compare_inventory, national_budget
     from mip.products.ceos import read_ceos_grid, write_ceos_countries
 
     lateral = read_ceos_grid(args.lateral)
@@ -306,7 +306,7 @@ def _constrain_multi(spec, args: argparse.Namespace) -> int:
 
 def _spec_path(name: str) -> str:
     from mip.constrain.spec import list_specs
-    from mip.yamlspec import resolve_name
+    from mip.io.yamlspec import resolve_name
 
     return str(resolve_name(name, list_specs(), "constraint spec"))
 
@@ -327,7 +327,7 @@ def _regrid_arg(text: str | None) -> tuple[float, float] | None:
 
 def cmd_stocktake(args: argparse.Namespace) -> int:
     """The three-gas stocktake on the bundled real data: tables (CSV), figures and a summary."""
-    from mip.multigas import co2eq_table
+    from mip.budgets.multigas import co2eq_table
     from mip.report.stocktake import closure_table, stocktake_tables
 
     out = Path(args.out)
@@ -384,7 +384,7 @@ def _read_options(args: argparse.Namespace) -> dict:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Score an Earth system model's CMIP files against a catalog's inversion ensemble: CSV, figure, summary."""
-    from mip.evaluate import evaluation_table
+    from mip.budgets.evaluate import evaluation_table
     from mip.regions import parse_regions
     from mip.report.evaluation import run_evaluation
 

@@ -11,7 +11,7 @@ R = 6_371_007.2
 @pytest.fixture(scope="session")
 def sample_root(tmp_path_factory):
     """One synthetic OCO-2-MIP sample for the whole session (written once: ~5 s)."""
-    from mip.sample import write_oco2mip_sample
+    from mip.testing import write_oco2mip_sample
 
     root = tmp_path_factory.mktemp("sample")
     write_oco2mip_sample(root)

@@ -3,10 +3,10 @@ import pytest
 import xarray as xr
 
 from conftest import R
-from layouts import oco2mip_file
+from mip.testing import write_oco2mip
 from mip import open_product
-from mip.aggregation import aggregate
-from mip.budget import global_total
+from mip.budgets.aggregation import aggregate
+from mip.budgets.totals import global_total
 from mip.errors import InputError
 from mip.regions import from_mask, grid_weights, latitude_bands
 
@@ -31,7 +31,7 @@ def test_band_weights_exact_when_edges_cut_cells(dlat):
 
 
 def test_aggregate_constant_flux_bands(tmp_path):
-    p = oco2mip_file(tmp_path / "CT_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=12)
+    p = write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=12)
     ds = open_product("oco2mip", p)
     out = aggregate(ds, latitude_bands(), period=("2015-01-01", "2016-01-01")).compute()
     north_pg = 2 * np.pi * R**2 * (1 - np.sin(np.deg2rad(30))) * 1e-15  # 1 gC/m2/yr over the cap
@@ -49,7 +49,7 @@ def test_aggregate_constant_flux_bands(tmp_path):
 
 @pytest.mark.parametrize("layout", ["numpy", "grid-split-chunks", "time-last"])
 def test_aggregate_any_array_layout(tmp_path, layout):
-    p = oco2mip_file(tmp_path / "CT_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=3)
+    p = write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=3)
     ds = open_product("oco2mip", p)
     ds = {"numpy": lambda d: d.load(), "grid-split-chunks": lambda d: d.chunk({"lat": 45, "lon": 100}),
           "time-last": lambda d: d.assign(land=d.land.transpose("lat", "lon", ...))}[layout](ds)
@@ -73,13 +73,13 @@ def test_aggregate_monthly_and_annual(sample_root):
 def test_nan_cell_only_spoils_its_region(tmp_path):
     land = np.ones((1, 180, 360), "f4")
     land[0, 170, 10] = np.nan  # 80.5N
-    ds = open_product("oco2mip", oco2mip_file(tmp_path / "CT_gridded_fluxes_IS.nc4", land=land, months=1))
+    ds = open_product("oco2mip", write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", land=land, months=1))
     out = aggregate(ds, latitude_bands()).land.compute()
     assert np.isnan(out.sel(region="north").item()) and np.isfinite(out.sel(region="south").item())
 
 
 def test_integer_mask_and_grid_mismatch(tmp_path):
-    ds = open_product("oco2mip", oco2mip_file(tmp_path / "CT_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=1))
+    ds = open_product("oco2mip", write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=1))
     codes = xr.zeros_like(ds.cell_area, dtype="i4")
     codes[:90, :] = 1
     codes[90:, :180] = 2

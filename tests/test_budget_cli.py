@@ -23,7 +23,7 @@ def test_budget_cli_local_vs_distributed(sample_root, tmp_path):
     assert (local[local.region == "unattributed"]["land (Pg yr-1)"] == 0).all()  # the bands cover the globe
     assert {"land (Pg yr-1)", "ocean (Pg yr-1)"} <= set(local.columns)
     # band totals add up to the prescribed global totals of the sample
-    from mip.sample import SAMPLE_TOTALS
+    from mip.testing import SAMPLE_TOTALS
     g = local.groupby(["model", "experiment"])["land (Pg yr-1)"].sum()
     assert g[("LoFI", "LNLG")] == pytest.approx(SAMPLE_TOTALS[("LoFI", "LNLG")][0], rel=1e-5)
     stats = pd.read_csv(tmp_path / "local" / "budget_stats.csv")
@@ -53,15 +53,15 @@ def test_open_ensemble_regrids_on_request(sample_root, tmp_path):
     import shutil
     import warnings
 
-    from layouts import oco2mip_file
+    from mip.testing import write_oco2mip
     from mip import open_ensemble
-    from mip.budget import global_total
+    from mip.budgets.totals import global_total
     from mip.errors import MemberWarning
 
     root = tmp_path / "s"
     shutil.copytree(sample_root, root)
     q = root / "oco2mip-v10/LNLG/LoFI_gridded_fluxes_LNLG.nc4"
-    oco2mip_file(q, land=np.float32(1.0), lat=np.arange(-89, 90, 2.0), lon=np.arange(-178.75, 180, 2.5),
+    write_oco2mip(q, land=np.float32(1.0), lat=np.arange(-89, 90, 2.0), lon=np.arange(-178.75, 180, 2.5),
                  with_start_date=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error", MemberWarning)
@@ -74,12 +74,12 @@ def test_budget_cli_names_all_nan_member(sample_root, tmp_path):
     import shutil
     import warnings
 
-    from layouts import oco2mip_file
+    from mip.testing import write_oco2mip
     from mip.errors import MemberWarning
 
     root = tmp_path / "s"
     shutil.copytree(sample_root, root)
-    oco2mip_file(root / "oco2mip-v10/IS/WOMBAT_gridded_fluxes_IS.nc4", land=np.float32(np.nan),
+    write_oco2mip(root / "oco2mip-v10/IS/WOMBAT_gridded_fluxes_IS.nc4", land=np.float32(np.nan),
                  ocean=np.float32(np.nan))
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always", MemberWarning)

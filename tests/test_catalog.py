@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from layouts import oco2mip_file
+from mip.testing import write_oco2mip
 from mip import global_total, open_catalog, open_ensemble, validate
 from mip.catalog import list_catalogs
 from mip.cli import main
 from mip.errors import MemberWarning, MipError
-from mip.sample import SAMPLE_TOTALS
+from mip.testing import SAMPLE_TOTALS
 
 
 def test_sample_ensemble_totals(sample_root):
@@ -52,9 +52,9 @@ def test_missing_and_broken_members_are_reported(sample_root, tmp_path):
 def test_all_nan_and_other_grid_members(sample_root, tmp_path):
     root = _copy_catalog(sample_root, tmp_path)
     p = root / "oco2mip-v10/IS/WOMBAT_gridded_fluxes_IS.nc4"
-    oco2mip_file(p, land=np.float32(np.nan), ocean=np.float32(np.nan))
+    write_oco2mip(p, land=np.float32(np.nan), ocean=np.float32(np.nan))
     q = root / "oco2mip-v10/LNLG/LoFI_gridded_fluxes_LNLG.nc4"
-    oco2mip_file(q, lat=np.arange(-89, 90, 2.0), lon=np.arange(-178.75, 180, 2.5), with_start_date=False)
+    write_oco2mip(q, lat=np.arange(-89, 90, 2.0), lon=np.arange(-178.75, 180, 2.5), with_start_date=False)
     with pytest.warns(MemberWarning):
         ds = open_ensemble(root / "sample-oco2mip.yaml", "gridded_fluxes")
     ex = ds.attrs["excluded_members"]
@@ -64,7 +64,7 @@ def test_all_nan_and_other_grid_members(sample_root, tmp_path):
 
 def test_catalog_check_all_nan_setting_is_honoured(sample_root, tmp_path):
     root = _copy_catalog(sample_root, tmp_path)
-    oco2mip_file(root / "oco2mip-v10/IS/WOMBAT_gridded_fluxes_IS.nc4", land=np.float32(np.nan),
+    write_oco2mip(root / "oco2mip-v10/IS/WOMBAT_gridded_fluxes_IS.nc4", land=np.float32(np.nan),
                  ocean=np.float32(np.nan))
     cat = root / "sample-oco2mip.yaml"
     text = cat.read_text()
@@ -81,27 +81,27 @@ def test_catalog_check_all_nan_setting_is_honoured(sample_root, tmp_path):
 
 def test_members_with_other_spans_are_padded(sample_root, tmp_path):
     """A member covering July 2015 - June 2016 is kept: NaN outside its span, its months in place."""
-    from mip.ensemble import combine_members
+    from mip.catalog.ensemble import combine_members
     from mip.products import open_product
 
     root = _copy_catalog(sample_root, tmp_path)
-    oco2mip_file(root / "oco2mip-v10/IS/Ames_gridded_fluxes_IS.nc4", months=11)  # Jan - Nov 2015
+    write_oco2mip(root / "oco2mip-v10/IS/Ames_gridded_fluxes_IS.nc4", months=11)  # Jan - Nov 2015
     with pytest.warns(MemberWarning, match="Ames/IS: 2015-01..2015-11 \\(11 of 12 steps\\)"):
         ds = open_ensemble(root / "sample-oco2mip.yaml", "gridded_fluxes")
     assert ds.sizes["time"] == 12 and "Ames/IS" in ds.attrs["padded_members"]
     assert bool(ds.land.sel(model="Ames", experiment="IS").isel(time=11).isnull().all())
     assert bool(ds.land.sel(model="Ames", experiment="IS").isel(time=0).notnull().all())
-    a = oco2mip_file(tmp_path / "x" / "A_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=12, year=2015)
+    a = write_oco2mip(tmp_path / "x" / "A_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=12, first=(2015, 1))
     idx = 2015 * 12 + 6 + np.arange(12)
     sd = np.stack([idx // 12, idx % 12 + 1, np.ones(12, int)], axis=1)
-    b = oco2mip_file(tmp_path / "y" / "B_gridded_fluxes_IS.nc4", land=np.float32(2.0), start_dates=sd)
+    b = write_oco2mip(tmp_path / "y" / "B_gridded_fluxes_IS.nc4", land=np.float32(2.0), start_dates=sd)
     with pytest.warns(MemberWarning, match="B/IS"):
         ens = combine_members([("A", "IS", lambda: open_product("oco2mip", a)),
                                ("B", "IS", lambda: open_product("oco2mip", b))])
     assert ens.sizes["time"] == 18 and str(ens.time.values[-1])[:7] == "2016-06"
     land = ens.land.isel(lat=0, lon=0).sel(experiment="IS").compute()
     assert int(land.sel(model="A").notnull().sum()) == 12 and int(land.sel(model="B").notnull().sum()) == 12
-    from mip.stats import ensemble_stats
+    from mip.budgets.stats import ensemble_stats
     n = ensemble_stats(land)["n"]
     assert list(n.values) == [1] * 6 + [2] * 6 + [1] * 6  # members counted per time step
 
@@ -114,7 +114,7 @@ def test_named_catalogs_and_data_root(tmp_path, monkeypatch):
     with pytest.raises(MipError, match="set MIP_DATA"):
         open_ensemble("oco2mip-v10", "gridded_fluxes")
     # with a data root holding one published file, the other 83 members are reported missing
-    oco2mip_file(tmp_path / "oco2mip-v10/LNLG/CAMS_gridded_fluxes_LNLG.nc4", months=72)
+    write_oco2mip(tmp_path / "oco2mip-v10/LNLG/CAMS_gridded_fluxes_LNLG.nc4", months=72)
     with pytest.warns(MemberWarning, match="83 member"):
         ds = open_ensemble("oco2mip-v10", "gridded_fluxes", data_root=tmp_path)
     assert ds.model.values.tolist() == ["CAMS"] and ds.sizes["time"] == 72
@@ -180,14 +180,14 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
 
 def test_members_take_the_catalogs_labels(tmp_path):
     """Readers that label every file alike ("default") no longer collapse two members into one."""
-    from layouts import oco2mip_file
+    from mip.testing import write_oco2mip
 
-    from mip.ensemble import combine_members
+    from mip.catalog.ensemble import combine_members
     from mip.errors import MipError
     from mip.products import open_product
 
-    a = oco2mip_file(tmp_path / "a" / "X_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=2)
-    b = oco2mip_file(tmp_path / "b" / "X_gridded_fluxes_IS.nc4", land=np.float32(2.0), months=2)
+    a = write_oco2mip(tmp_path / "a" / "X_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=2)
+    b = write_oco2mip(tmp_path / "b" / "X_gridded_fluxes_IS.nc4", land=np.float32(2.0), months=2)
     same = lambda p: (lambda: open_product("oco2mip", p, model="X", experiment="default"))  # noqa: E731
     ds = combine_members([("X", "IS", same(a), str(a)), ("X", "LNLG", same(b), str(b))])
     assert list(ds.experiment.values) == ["IS", "LNLG"]

@@ -8,7 +8,7 @@ from conftest import real_file
 
 from mip import open_product
 from mip.errors import InputError
-from mip.lateral import dc_loss, nce
+from mip.budgets.lateral import dc_loss, nce
 from mip.products.ceos import read_ceos_countries, write_ceos_countries
 
 CEOS = "ceos-pilot-2023/pilot_topdown_CO2_Budget_countries_v1.csv"
@@ -68,7 +68,7 @@ def test_mean_rows_are_read_not_recomputed(co2):
 
 
 def test_identities_on_every_row(co2):
-    """NCE = NBE + FF and dC_loss = NBE − Rivers − (Wood+Crop) with mip.lateral, to the file's 6 digits."""
+    """NCE = NBE + FF and dC_loss = NBE − Rivers − (Wood+Crop) with mip.budgets.lateral, to the file's 6 digits."""
     n = 0
     for sfx in ("", "_mean"):
         nbe, ff, riv, wc = (co2[f"{v}{sfx}"] for v in ("NBE", "FF", "Rivers", "Wood_Crop"))
@@ -90,7 +90,7 @@ def test_round_trip_is_byte_identical(tmp_path):
 
 
 def test_recomputed_columns_round_trip(tmp_path, co2):
-    """NCE and dC_loss recomputed with mip.lateral and written back match the file's columns."""
+    """NCE and dC_loss recomputed with mip.budgets.lateral and written back match the file's columns."""
     ds = co2.copy()
     for sfx in ("", "_mean"):
         ds[f"NCE{sfx}"] = nce(ds[f"NBE{sfx}"], ds[f"FF{sfx}"]).assign_attrs(co2[f"NCE{sfx}"].attrs)

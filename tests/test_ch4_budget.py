@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from conftest import run_script
-from mip.ch4budget import saunois2020_group, td_summary
+from mip.budgets.ch4 import saunois2020_group, td_summary
 from mip.products.gcp_ch4 import read_workbook
 
 # published: mean [min-max]

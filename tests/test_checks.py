@@ -9,6 +9,7 @@ import xarray as xr
 
 from mip.checks import check
 from mip.cli import main
+from mip.testing import write_oco2mip
 
 R = 6_371_007.2
 SPHERE = 4 * np.pi * R**2
@@ -16,32 +17,9 @@ LAND = -1.5e15 / SPHERE   # gC m-2 yr-1 uniform over the sphere -> -1.5 Pg C/yr
 OCEAN = -2.5e15 / SPHERE
 
 
-def oco2(path, *, months=72, lat=None, lon=None, land=LAND, ocean=OCEAN, net=None, units="gC per m2 per year",
-         start=None, tdim="time", start_dtype="i4", drop=(), dims_order=("latitude", "longitude"), extra=None,
-         flux_dtype="f4", attrs=None):
-    """A file in the OCO-2 v10 MIP layout; constant fields compress to almost nothing."""
-    lat = np.arange(-89.5, 90, 1.0) if lat is None else lat
-    lon = np.arange(-179.5, 180, 1.0) if lon is None else lon
-    shape = (months, lat.size, lon.size)
-    L = np.broadcast_to(np.asarray(land, "f8"), shape).astype(flux_dtype)
-    Oc = np.broadcast_to(np.asarray(ocean, "f8"), shape).astype(flux_dtype)
-    N = (L + Oc) if net is None else np.broadcast_to(np.asarray(net, "f8"), shape).astype(flux_dtype)
-    dims = (tdim, *dims_order)
-    tr = lambda a: a if dims_order == ("latitude", "longitude") else a.transpose(0, 2, 1)  # noqa: E731
-    va = {"units": units} if units is not None else {}
-    ds = xr.Dataset({"land": (dims, tr(L), va), "ocean": (dims, tr(Oc), va), "net": (dims, tr(N), va)},
-                    coords={"latitude": ("latitude", lat, {"units": "degrees_north"}),
-                            "longitude": ("longitude", lon, {"units": "degrees_east"})}, attrs=attrs or {})
-    if start is None:
-        idx = 2015 * 12 + np.arange(months)
-        start = np.stack([idx // 12, idx % 12 + 1, np.ones(months, int)], axis=1)
-    ds["start_date"] = ((tdim, "date_component"), np.asarray(start).astype(start_dtype))
-    for k, v in (extra or {}).items():
-        ds[k] = v
-    ds = ds.drop_vars(list(drop))
-    enc = {v: {"zlib": True, "complevel": 1} for v in ("land", "ocean", "net") if v in ds}
-    ds.to_netcdf(path, format="NETCDF4", encoding=enc)
-    return path
+def oco2(path, *, start=None, **kw):
+    """The corpus's base file: 72 months of uniform land and ocean fluxes (mip.testing writes it)."""
+    return write_oco2mip(path, **{"months": 72, "land": LAND, "ocean": OCEAN, "start_dates": start, **kw})
 
 
 def _shift(months, first=(2015, 1)):

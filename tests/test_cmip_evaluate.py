@@ -5,7 +5,7 @@ import pytest
 import xarray as xr
 
 from mip.errors import InputError, MismatchError
-from mip.evaluate import evaluate_model
+from mip.budgets.evaluate import evaluate_model
 from mip.products.cmip import read_cmip
 from mip.testing import gaussian_latitudes, write_cmip6, write_fx
 
@@ -171,7 +171,7 @@ def test_period_outside_either_side_is_named():
 
 def test_evaluate_command_on_the_sample(sample_root, tmp_path, capsys):
     from mip.cli import main
-    from mip.sample import write_cmip6_sample
+    from mip.testing import write_cmip6_sample
 
     files = [str(f) for f in write_cmip6_sample(tmp_path)]
     cat = str(sample_root / "sample-oco2mip.yaml")
@@ -183,7 +183,7 @@ def test_evaluate_command_on_the_sample(sample_root, tmp_path, capsys):
     assert rc == 0
     import pandas as pd
 
-    from mip.grid import cell_area
+    from mip.geometry.grid import cell_area
     from mip.regions.natural_earth import land_fraction
 
     t = pd.read_csv(tmp_path / "ev" / "scores.csv").set_index(["variable", "region"])

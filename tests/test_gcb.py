@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from conftest import R
-from layouts import LAT1, LON1, gcb_file
+from mip.testing import LAT1, LON1, write_gcb_inversions
 from mip import global_total, open_product, validate
 from mip.errors import InputError, MemberWarning
 
@@ -16,7 +16,7 @@ def test_gcb_members_units_and_all_nan(tmp_path):
     land[1] = -2e-15
     land[2] = np.nan         # an all-NaN member, as occurs in the real file
     land[3] = 0.5e-15
-    p = gcb_file(tmp_path / "GCP2024_inversions_1x1_version1_2_20240912.nc", names, land)
+    p = write_gcb_inversions(tmp_path / "GCP2024_inversions_1x1_version1_2_20240912.nc", names, land)
     with pytest.warns(MemberWarning, match="Jena CarboScope"):
         ds = open_product("gcb", p)
     validate(ds)
@@ -33,7 +33,7 @@ def test_gcb_members_units_and_all_nan(tmp_path):
 def test_gcb_honours_product_cell_area(tmp_path):
     area = np.full((180, 360), 2.0)  # 2 m2 per cell, deliberately not spherical
     land = np.full((1, 12, 180, 360), 1e-15, "f4")
-    p = gcb_file(tmp_path / "g.nc", ["X"], land, cell_area=area)
+    p = write_gcb_inversions(tmp_path / "g.nc", ["X"], land, cell_area=area)
     ds = open_product("gcb", p)
     assert ds.cell_area.attrs["source"] == "product's own cell area"
     # total = 1 g/m2/yr * 2 m2 * 64800 cells = 129600 g/yr
@@ -41,7 +41,7 @@ def test_gcb_honours_product_cell_area(tmp_path):
 
 
 def test_gcb_duplicate_names(tmp_path):
-    p = gcb_file(tmp_path / "g.nc", ["A", "A"], np.zeros((2, 1, 180, 360), "f4"), months=1)
+    p = write_gcb_inversions(tmp_path / "g.nc", ["A", "A"], np.zeros((2, 1, 180, 360), "f4"), months=1)
     with pytest.raises(InputError, match="duplicate names"):
         open_product("gcb", p)
 
@@ -51,7 +51,7 @@ def test_gcb_ocean_and_lon_0_360(tmp_path):
     land = np.zeros((1, 1, 180, 360), "f4")
     ocean = np.zeros((1, 1, 180, 360), "f4")
     ocean[0, 0, 90, 359] = 1.0
-    p = gcb_file(tmp_path / "g.nc", ["A"], land, ocean=ocean, lon=lon, months=1)
+    p = write_gcb_inversions(tmp_path / "g.nc", ["A"], land, ocean=ocean, lon=lon, months=1)
     with warnings.catch_warnings():
         warnings.simplefilter("error", MemberWarning)  # an all-zero member is not all-NaN
         ds = open_product("gcb", p)

@@ -4,8 +4,8 @@ import xarray as xr
 
 from conftest import R
 from mip.errors import InputError
-from mip.grid import cell_area, centre_bounds, standardise_grid
-from mip.timeaxis import bounds_seconds, check_monthly, monthly_axis
+from mip.geometry.grid import cell_area, centre_bounds, standardise_grid
+from mip.conventions.timeaxis import bounds_seconds, check_monthly, monthly_axis
 
 
 def _grid(dlat, dlon):

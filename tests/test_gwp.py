@@ -1,7 +1,7 @@
 import pytest
 import xarray as xr
 
-from mip.gwp import co2eq, gwp_factor
+from mip.budgets.gwp import co2eq, gwp_factor
 
 
 def test_factors_by_hand():

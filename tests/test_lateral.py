@@ -9,11 +9,11 @@ from conftest import run_script
 from mip import open_ensemble
 from mip.cli import main
 from mip.errors import InputError, MemberWarning, MipError
-from mip.lateral import dc_loss, dc_loss_uncertainty, gcb_river_adjustment, nce
-from mip.national import compare_inventory, national_budget
+from mip.budgets.lateral import dc_loss, dc_loss_uncertainty, gcb_river_adjustment, nce
+from mip.budgets.national import compare_inventory, national_budget
 from mip.products.ceos import read_ceos_grid
 from mip.regions import from_vector, latitude_bands
-from mip.sample import SAMPLE_LATERAL_TOTALS, write_country_sample, write_lateral_sample
+from mip.testing import SAMPLE_LATERAL_TOTALS, write_country_sample, write_lateral_sample
 
 C_PER_CO2 = 12.011 / 44.0095
 YEAR = 365.25 * 86400
@@ -62,7 +62,7 @@ def test_ceos_grid_reader_units(tmp_path):
 
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory):
-    from mip.sample import write_oco2mip_sample
+    from mip.testing import write_oco2mip_sample
     d = tmp_path_factory.mktemp("nat")
     ens = open_ensemble(write_oco2mip_sample(d), "gridded_fluxes")
     lateral = read_ceos_grid(write_lateral_sample(d / "lateral.nc"))
@@ -88,7 +88,7 @@ def test_grid_first_equals_region_first(chain):
 
 def test_lateral_on_another_grid(chain):
     _, ens, lateral, countries = chain
-    from mip.regrid import regrid
+    from mip.geometry.regrid import regrid
     coarse = regrid(lateral, (2.0, 2.5))
     a = national_budget(ens, latitude_bands(), lateral).compute()
     b = national_budget(ens, latitude_bands(), coarse).compute()
@@ -171,7 +171,7 @@ def test_ceos_grid_round_trip(tmp_path):
         raw[f"{e}_dC_loss"] = (nbe - raw.River - raw.Wood - raw.Crop).assign_attrs(units="gCO2/m2/yr")
     raw.to_netcdf(tmp_path / "full.nc")
     ds = read_ceos_grid(tmp_path / "full.nc")
-    # compute NCE and dC_loss from NBE and the lateral fields with mip.lateral, write, read back
+    # compute NCE and dC_loss from NBE and the lateral fields with mip.budgets.lateral, write, read back
     ds["NCE"] = nce(ds.NBE, ds.FF).assign_attrs(ds.NBE.attrs)
     ds["dC_loss"] = dc_loss(ds.NBE, ds.River, ds.Wood_Crop).assign_attrs(ds.NBE.attrs)
     back = xr.open_dataset(write_ceos_grid(ds, tmp_path / "out.nc"))

@@ -1,14 +1,14 @@
 import numpy as np
 import pytest
 
-from layouts import oco2mip_file
+from mip.testing import write_oco2mip
 from mip import canonical_problems, open_product, validate
 from mip.errors import InputError
 
 
 @pytest.fixture()
 def ds(tmp_path):
-    return open_product("oco2mip", oco2mip_file(tmp_path / "CT_gridded_fluxes_IS.nc4", months=2))
+    return open_product("oco2mip", write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", months=2))
 
 
 def test_canonical_passes(ds):

@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 from conftest import real_file
 
-from mip.multigas import co2eq_by_region, co2eq_table
+from mip.budgets.multigas import co2eq_by_region, co2eq_table
 
 C_TO_CO2 = 44.0095 / 12.0107  # molar masses (IUPAC), g CO2 per g C
 

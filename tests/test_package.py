@@ -14,15 +14,15 @@ def run(code: str) -> str:
 def test_importing_mip_changes_no_other_library():
     out = run("import cf_xarray.units as u, matplotlib\n"
               "b = matplotlib.get_backend()\n"
-              "import mip, mip.units, mip.report.figures, mip.constrain.plots\n"
-              "print(mip.units.ureg('gC').units, 'gram_carbon' in u.units, matplotlib.get_backend() == b)")
+              "import mip, mip.conventions.units, mip.report.figures, mip.constrain.plots\n"
+              "print(mip.conventions.units.ureg('gC').units, 'gram_carbon' in u.units, matplotlib.get_backend() == b)")
     assert out == "gram_carbon False True"
 
 
 def test_import_is_lazy():
     out = run("import sys, mip\nprint(any(m in sys.modules for m in ('xarray', 'dask', 'matplotlib', 'mip.regions.core')))")
     assert out == "False"
-    assert mip.aggregate.__module__ == "mip.aggregation" and callable(mip.regions.countries)
+    assert mip.aggregate.__module__ == "mip.budgets.aggregation" and callable(mip.regions.countries)
 
 
 def test_one_version():

@@ -8,7 +8,7 @@ from conftest import R, real_file
 
 import mip
 from mip.errors import InputError
-from mip.lateral import gcb_river_adjustment, river_split
+from mip.budgets.lateral import gcb_river_adjustment, river_split
 from mip.products.reccap2 import parse_region_name, read_reccap2, read_river_flux
 from mip.regions import from_mask, latitude_bands, reccap2
 

@@ -5,7 +5,7 @@ import xarray as xr
 
 from conftest import R
 from mip.errors import InputError
-from mip.polygons import spherical_area
+from mip.geometry.polygons import spherical_area
 from mip.regions import from_vector, grid_weights, land_ocean, latitude_bands, transcom
 
 
@@ -97,7 +97,7 @@ def test_band_names_default():
 def _clipped_fractions(geom, lb, ob):
     """Independent reference: clip the polygon to every cell with shapely (cells wrapped by 360°)
     and take the exact spherical area of each clipped piece."""
-    from mip.grid import cell_area
+    from mip.geometry.grid import cell_area
     out = np.zeros((lb.shape[0], ob.shape[0]))
     areas = cell_area(lb, ob, R)
     for i in range(lb.shape[0]):
@@ -111,8 +111,8 @@ def _clipped_fractions(geom, lb, ob):
 
 @pytest.mark.parametrize("dlat,dlon,lon0", [(4.0, 5.0, -180.0), (3.0, 3.75, -178.125)])
 def test_coverage_matches_clipping_cell_by_cell(dlat, dlon, lon0):
-    from mip.grid import centre_bounds
-    from mip.polygons import coverage_fractions
+    from mip.geometry.grid import centre_bounds
+    from mip.geometry.polygons import coverage_fractions
     # clockwise exterior crossing the antimeridian (lon up to 195), a hole, and a second part
     ring = shapely.buffer(shapely.Point(170, 40), 25, quad_segs=6).exterior.coords[::-1]
     hole = shapely.buffer(shapely.Point(175, 45), 6, quad_segs=4).exterior.coords

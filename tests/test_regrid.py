@@ -3,11 +3,11 @@ import pytest
 import xarray as xr
 from hypothesis import given, settings, strategies as st
 
-from mip.aggregation import aggregate
-from mip.budget import global_total
-from mip.model import SIGN_CONVENTION
+from mip.budgets.aggregation import aggregate
+from mip.budgets.totals import global_total
+from mip.conventions.model import SIGN_CONVENTION
 from mip.regions import latitude_bands
-from mip.regrid import regrid, target_grid
+from mip.geometry.regrid import regrid, target_grid
 
 LAT_STEPS = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 5.0, 6.0, 7.5, 10.0]  # all divide 30 degrees
 LON_STEPS = [0.5, 0.625, 1.0, 1.25, 2.0, 2.5, 3.0, 3.75, 5.0, 7.5, 10.0]

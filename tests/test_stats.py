@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from mip.stats import ensemble_stats, group_means
+from mip.budgets.stats import ensemble_stats, group_means
 
 
 def _da(values, names):

@@ -8,7 +8,7 @@ import xarray as xr
 import mip
 from mip.errors import IncompleteWarning, MipError
 from mip.regions import grid_weights, latitude_bands
-from mip.timeaxis import monthly_axis
+from mip.conventions.timeaxis import monthly_axis
 
 PG = 365.25 * 86400 * 1e-12
 

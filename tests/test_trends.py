@@ -7,7 +7,7 @@ import xarray as xr
 from conftest import real_file
 from scipy import stats
 
-from mip.trends import linear_trend, td_bu_trends, trend_difference
+from mip.budgets.trends import linear_trend, td_bu_trends, trend_difference
 
 
 def ar1(n, phi, sd, rng):
@@ -85,7 +85,7 @@ def test_td_bu_table():
 
 def test_growth_rate_closure_of_the_real_v10_mip():
     """The v10 MIP members' global totals against NOAA's growth rate × 2.124, recomputed by hand for one member."""
-    from mip.closure import growth_closure
+    from mip.budgets.closure import growth_closure
     from mip.obs import read_noaa
     from mip.tables.v10mip_zonal import BANDS_10, read_zonal_ensemble
 

@@ -1,7 +1,7 @@
 import pytest
 
 from mip.errors import InputError
-from mip.units import SECONDS_PER_YEAR, factor_to, parse_native, species_factor
+from mip.conventions.units import SECONDS_PER_YEAR, factor_to, parse_native, species_factor
 
 YEAR = 365.25 * 86400.0
 

@@ -8,7 +8,7 @@ from conftest import real_file
 
 from mip.errors import InputError
 from mip.obs.binned import read_binned_columns, read_binned_field
-from mip.stats import ensemble_stats
+from mip.budgets.stats import ensemble_stats
 from mip.tables.v10mip_zonal import BANDS_10, COMPOSITE_BANDS, read_band_file, read_summary_table, read_zonal_ensemble
 
 ROOT = "stephens2026-v10mip/V10MIP"

@@ -90,6 +90,16 @@ def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Prot
     ------
     MipError
         Unknown protocol, or no files to check (nothing else: a broken file is a finding).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from mip.testing import write_oco2mip
+    >>> f = write_oco2mip(Path(tempfile.mkdtemp()) / "CAMS_gridded_fluxes_IS.nc4", ocean=-2e-3, months=72)
+    >>> report = check(f, "oco2mip-v10", cf=False)
+    >>> report.exit_code, sorted({x.rule for x in report.findings})  # land all zero; ocean too weak
+    (1, ['data.all_zero', 'data.growth_closure', 'data.total_range'])
     """
     proto = protocol if isinstance(protocol, Protocol) else load_protocol(protocol)
     files = expand_paths([paths] if isinstance(paths, (str, PathLike)) else paths)

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mip.errors import MipError
-from mip.yamlspec import load_model, named_files, resolve_name, search_path
+from mip.io.yamlspec import load_model, named_files, resolve_name, search_path
 
 __all__ = ["Protocol", "load_protocol", "protocol_dir", "list_protocols"]
 

@@ -13,8 +13,8 @@ import xarray as xr
 from mip.checks.protocol import Protocol
 from mip.checks.report import Finding
 from mip.errors import InputError
-from mip.grid import cell_area, centre_bounds
-from mip.units import BASIS_OF_GAS, SECONDS_PER_YEAR, factor_to, parse_native
+from mip.geometry.grid import cell_area, centre_bounds
+from mip.conventions.units import BASIS_OF_GAS, SECONDS_PER_YEAR, factor_to, parse_native
 
 __all__ = ["Context", "STRUCTURE_RULES", "rule_filename", "rule_data"]
 

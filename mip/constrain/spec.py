@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mip.yamlspec import load_model, named_files
+from mip.io.yamlspec import load_model, named_files
 
 __all__ = ["ConstraintSpec", "MultiPredictorSpec", "load_spec", "list_specs", "resolve_data_path"]
 

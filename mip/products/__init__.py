@@ -1,7 +1,7 @@
 """Product families: one reader per published layout, registered by name.
 
 ``open_product(family, paths, **options)`` returns the canonical Dataset (see
-:mod:`mip.model`).  A new family is a module that decorates its reader with
+:mod:`mip.conventions.model`).  A new family is a module that decorates its reader with
 :func:`register`.
 """
 

@@ -10,8 +10,8 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
-from mip.model import CANONICAL_UNITS, SIGN_CONVENTION
-from mip.units import BASIS_OF_GAS, factor_to, parse_native
+from mip.conventions.model import CANONICAL_UNITS, SIGN_CONVENTION
+from mip.conventions.units import BASIS_OF_GAS, factor_to, parse_native
 
 __all__ = ["as_paths", "sign_factor", "to_canonical_flux", "assemble", "require"]
 
@@ -170,7 +170,7 @@ def months_of(ds: xr.Dataset, tname: str, file: object) -> tuple[np.ndarray, np.
     -------
     time, time_bounds
     """
-    from mip.timeaxis import month_keys, monthly_axis
+    from mip.conventions.timeaxis import month_keys, monthly_axis
 
     t = ds[tname]
     if not (np.issubdtype(t.dtype, np.datetime64) or t.dtype == object):
@@ -209,7 +209,7 @@ def onto_grid(da: xr.DataArray, native: xr.Dataset, grid: xr.Dataset, *, lat: st
     native
         The dataset it came from (for the native coordinate values).
     grid
-        Canonical grid from :func:`mip.grid.standardise_grid`.
+        Canonical grid from :func:`mip.geometry.grid.standardise_grid`.
     lat, lon
         Native coordinate names.
     rename

@@ -28,10 +28,10 @@ import pandas as pd
 import xarray as xr
 
 from mip.errors import InputError
-from mip.grid import standardise_grid
+from mip.geometry.grid import standardise_grid
 from mip.io import atomic_write, open_netcdf
 from mip.products._common import as_paths, onto_grid
-from mip.units import MOLAR_MASS, factor_to, parse_native
+from mip.conventions.units import MOLAR_MASS, factor_to, parse_native
 
 __all__ = ["read_ceos_grid", "write_ceos_grid", "read_ceos_countries", "write_ceos_countries", "LATERAL_VARIABLES",
            "CEOS_HEADER"]

@@ -2,7 +2,7 @@
 
 Axes are found with cf_xarray (``standard_name``/``axis``) or common names; flux
 variables are those named in ``variables`` (canonical → native) or, by default,
-every (time, lat, lon) variable whose units are in :data:`mip.units.NATIVE_UNITS`.
+every (time, lat, lon) variable whose units are in :data:`mip.conventions.units.NATIVE_UNITS`.
 The sign comes from each variable's CF ``positive`` attribute (``up`` = to the
 atmosphere), else from the ``sign`` option.
 """
@@ -14,11 +14,11 @@ from pathlib import Path
 import xarray as xr
 
 from mip.errors import InputError
-from mip.grid import standardise_grid
+from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf
 from mip.products import register
 from mip.products._common import as_paths, onto_grid, assemble, find_axis, months_of, sign_factor, to_canonical_flux
-from mip.units import NATIVE_UNITS, _normalise
+from mip.conventions.units import NATIVE_UNITS, _normalise
 
 __all__ = ["read_cf"]
 

@@ -20,7 +20,7 @@ What a CMIP6 file holds and how it becomes canonical:
   ``bounds="centres"`` (an evenly spaced grid); curvilinear ocean grids are refused (use the
   model's ``gr`` regridded output);
 - any cftime calendar (``noleap``, ``360_day``, ...), kept as it is (the comparison aligns months
-  by their labels: see :mod:`mip.evaluate`).
+  by their labels: see :mod:`mip.budgets.evaluate`).
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
-from mip.grid import AUTHALIC_RADIUS, cell_area, standardise_grid
+from mip.geometry.grid import AUTHALIC_RADIUS, cell_area, standardise_grid
 from mip.io import open_netcdf
 from mip.products import register
-from mip.timeaxis import month_keys
+from mip.conventions.timeaxis import month_keys
 from mip.products._common import as_paths, assemble, find_axis, months_of, onto_grid, sign_factor, to_canonical_flux
 
 __all__ = ["read_cmip", "CMIP_NAMES", "cmip_sign"]

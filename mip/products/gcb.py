@@ -18,11 +18,11 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError, MemberWarning
-from mip.grid import standardise_grid
+from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf
 from mip.products import register
 from mip.products._common import as_paths, onto_grid, find_axis, months_of, require, sign_factor, to_canonical_flux
-from mip.model import SIGN_CONVENTION
+from mip.conventions.model import SIGN_CONVENTION
 
 __all__ = ["read_gcb", "member_names", "DEFAULT_VARIABLES", "RIVER_ADJUSTMENT"]
 

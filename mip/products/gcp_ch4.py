@@ -23,13 +23,13 @@ import openpyxl
 import xarray as xr
 
 from mip.errors import InputError
-from mip.grid import standardise_grid
+from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf
 from mip.products import register
 from mip.products._common import (
     as_paths, onto_grid, assemble, find_axis, months_of, sign_factor, to_canonical_flux,
 )
-from mip.timeaxis import month_keys
+from mip.conventions.timeaxis import month_keys
 
 __all__ = ["read_gcp_ch4", "read_workbook", "read_gridded", "bundled_workbook", "PERIODS",
            "TD_CATEGORIES", "GRIDDED_CATEGORIES"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import xarray as xr
 
 from mip.errors import InputError
-from mip.grid import standardise_grid
+from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf
 from mip.products import register
 from mip.products._common import as_paths, onto_grid, assemble, find_axis, months_of, sign_factor, to_canonical_flux

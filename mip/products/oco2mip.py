@@ -23,12 +23,12 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
-from mip.grid import standardise_grid
+from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf, time_chunk
 from mip.products import register
 from mip.products.ceos import read_ceos_countries
 from mip.products._common import as_paths, onto_grid, assemble, require, sign_factor, to_canonical_flux
-from mip.timeaxis import monthly_axis
+from mip.conventions.timeaxis import monthly_axis
 
 __all__ = ["read_oco2mip", "read_gridded", "read_ceos_countries", "parse_name", "EXPERIMENTS", "MODELS"]
 

@@ -25,7 +25,7 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
-from mip.grid import standardise_grid
+from mip.geometry.grid import standardise_grid
 from mip.io import load_values, open_netcdf
 from mip.products import register
 from mip.products._common import as_paths, find_axis, onto_grid, to_canonical_flux

@@ -20,8 +20,8 @@ import scipy.sparse as sp
 import xarray as xr
 
 from mip.errors import InputError
-from mip.grid import cell_area, centre_bounds
-from mip.overlap import remap_fraction
+from mip.geometry.grid import cell_area, centre_bounds
+from mip.geometry.overlap import remap_fraction
 
 __all__ = ["RegionSet", "latitude_bands", "from_mask", "GCB_BANDS", "grid_weights", "SURFACE_KINDS"]
 
@@ -222,6 +222,12 @@ def latitude_bands(edges: Sequence[float] = GCB_BANDS, names: Sequence[str] | No
     Returns
     -------
     RegionSet
+
+    Examples
+    --------
+    >>> bands = latitude_bands()
+    >>> list(bands.names)
+    ['south', 'tropics', 'north']
     """
     e = np.asarray(edges, dtype="f8")
     if e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0) or e[0] < -90 or e[-1] > 90:
@@ -249,7 +255,7 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
 
     On the data's own grid the mask's cells are used as they are; on another regular
     grid each target cell gets the exact area fraction that every region covers
-    (:func:`mip.overlap.remap_fraction`), unless ``remap=False``, which refuses.
+    (:func:`mip.geometry.overlap.remap_fraction`), unless ``remap=False``, which refuses.
 
     Parameters
     ----------
@@ -271,7 +277,7 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
     -------
     RegionSet
     """
-    from mip.grid import standardise_grid
+    from mip.geometry.grid import standardise_grid
     from mip.io import open_netcdf
 
     source = "mask"

@@ -4,7 +4,7 @@ One region per ISO 3166 alpha-3 code: ``ISO_A3_EH`` where Natural Earth gives on
 (France and Norway have ``ISO_A3 = -99`` but ``ISO_A3_EH`` FRA/NOR; Kosovo, N. Cyprus, Somaliland
 and Siachen keep their NE codes KOS, CYN, SOL, KAS; Ashmore and Cartier Is. and Indian Ocean
 Ter. have ``ISO_A3_EH = AUS`` and count as Australia).  Coverage of every cell is exact on the
-sphere (:mod:`mip.polygons`), so countries smaller than a cell keep their share.
+sphere (:mod:`mip.geometry.polygons`), so countries smaller than a cell keep their share.
 
 The land of a cell is the union of the same polygons (:func:`land_fraction`), so countries,
 land/ocean and surface attribution agree exactly: for a land flux, the countries' totals plus
@@ -24,7 +24,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from mip.errors import InputError, MipError
-from mip.polygons import coverage_fractions
+from mip.geometry.polygons import coverage_fractions
 from mip.regions.core import RegionSet
 
 __all__ = ["countries", "country_table", "land_ocean", "land_fraction", "bundled_countries"]

@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from mip.errors import InputError
-from mip.polygons import coverage_fractions
+from mip.geometry.polygons import coverage_fractions
 from mip.regions.core import RegionSet
 
 __all__ = ["from_vector", "from_geometries"]
@@ -22,7 +22,7 @@ def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None,
     """Regions from the polygons of a vector file, with exact spherical coverage of each cell.
 
     Each feature's area inside each cell is computed in closed form (edges straight in
-    lon-lat, Green's theorem; :mod:`mip.polygons`), so small countries keep their share
+    lon-lat, Green's theorem; :mod:`mip.geometry.polygons`), so small countries keep their share
     on coarse grids.  Features sharing a name are merged.
 
     Parameters

@@ -89,7 +89,7 @@ def _checks(page: _Page, catalog, entry: str, protocol, data_root, cf: bool = Fa
 
 
 def _budgets(page: _Page, ds, regions, period: tuple[str, str] | None = None) -> pd.DataFrame:
-    from mip.aggregation import aggregate
+    from mip.budgets.aggregation import aggregate
     from mip.tables import stats_table
 
     totals = aggregate(ds, regions, period=period or "annual").compute()
@@ -114,7 +114,7 @@ def _budgets(page: _Page, ds, regions, period: tuple[str, str] | None = None) ->
 
 
 def _timeseries(page: _Page, ds, regions) -> None:
-    from mip.aggregation import aggregate
+    from mip.budgets.aggregation import aggregate
 
     monthly = aggregate(ds, regions).compute()
     page.h2("Time series per region")
@@ -125,7 +125,7 @@ def _timeseries(page: _Page, ds, regions) -> None:
 
 
 def _maps(page: _Page, ds) -> None:
-    from mip.model import flux_variables
+    from mip.conventions.model import flux_variables
 
     fv = flux_variables(ds)
     v = "net" if "net" in fv else fv[0]
@@ -135,7 +135,7 @@ def _maps(page: _Page, ds) -> None:
 
 
 def _ch4(page: _Page, workbook, period: str = "2008-2017") -> pd.DataFrame:
-    from mip.ch4budget import TD_BU_PAIRS, bu_summary, td_summary
+    from mip.budgets.ch4 import TD_BU_PAIRS, bu_summary, td_summary
     from mip.products.gcp_ch4 import read_workbook
 
     td_ds = read_workbook(None if workbook is True else workbook, approach="TD")
@@ -154,8 +154,8 @@ def _ch4(page: _Page, workbook, period: str = "2008-2017") -> pd.DataFrame:
 
 
 def _co2eq(page: _Page, ds, ch4_td: pd.DataFrame | None) -> None:
-    from mip.budget import global_total
-    from mip.gwp import gwp_factor
+    from mip.budgets.totals import global_total
+    from mip.budgets.gwp import gwp_factor
 
     rows = []
     if ds is not None and ds[next(iter(ds.data_vars))].attrs.get("reported_as") == "C":
@@ -299,7 +299,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid)
     if period is not None:
         from mip.errors import MipError
-        from mip.timeaxis import window_mask
+        from mip.conventions.timeaxis import window_mask
 
         try:
             keep = window_mask(ds["time_bounds"], *period)

@@ -1,5 +1,5 @@
 """The ESM evaluation as a job: read the model (``cmip`` family), regrid it onto the ensemble's grid, aggregate both to
-the same regions, score (:mod:`mip.evaluate`), and the report section."""
+the same regions, score (:mod:`mip.budgets.evaluate`), and the report section."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def run_evaluation(files: Sequence[str | Path], catalog: Any, entry: str, *, exp
     period
         Whole years ``(first, last)`` (default every whole year both cover).
     calendar
-        ``"error"`` or ``"by-month"`` (see :func:`mip.evaluate.evaluate_model`).
+        ``"error"`` or ``"by-month"`` (see :func:`mip.budgets.evaluate.evaluate_model`).
     data_root
         Data root of the catalog.
     ensemble
@@ -44,13 +44,13 @@ def run_evaluation(files: Sequence[str | Path], catalog: Any, entry: str, *, exp
     (xarray.Dataset, str)
         The scores and the model's name.
     """
-    from mip.aggregation import aggregate
+    from mip.budgets.aggregation import aggregate
     from mip.catalog import open_ensemble
     from mip.errors import MismatchError
-    from mip.evaluate import evaluate_model
+    from mip.budgets.evaluate import evaluate_model
     from mip.products.cmip import read_cmip
     from mip.regions import land_ocean, latitude_bands
-    from mip.regrid import regrid
+    from mip.geometry.regrid import regrid
 
     ens = ensemble if ensemble is not None else open_ensemble(catalog, entry, data_root=data_root)
     exp = experiment or str(ens.experiment.values[0])
@@ -88,7 +88,7 @@ def add_evaluation_section(page: Any, scores: xr.Dataset, name: str) -> None:
     scores, name
         From :func:`run_evaluation`.
     """
-    from mip.evaluate import evaluation_table
+    from mip.budgets.evaluate import evaluation_table
     from mip.report import figures as F
 
     page.h2(f"Earth-system-model evaluation: {name}")

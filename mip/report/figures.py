@@ -155,7 +155,7 @@ def growth_rate(table: pd.DataFrame):
 def co2eq_bars(result: xr.Dataset, title: str):
     """Stacked bars per region, GWP100 beside GWP20: each gas's CO2-eq (positive up, negative down) and the total.
 
-    ``result`` is from :func:`mip.multigas.co2eq_by_region`.
+    ``result`` is from :func:`mip.budgets.multigas.co2eq_by_region`.
     """
     regions = [str(r) for r in result.region.values]
     gases = [str(g) for g in result.gas.values]
@@ -223,7 +223,7 @@ def growth_trend(growth: xr.DataArray, trends: pd.DataFrame):
 def evaluation_ranges(scores: xr.Dataset, model_name: str):
     """Per variable, per region: the ensemble's range (line), IQR (box) and median (tick), and the model (diamond).
 
-    ``scores`` is from :func:`mip.evaluate.evaluate_model`.
+    ``scores`` is from :func:`mip.budgets.evaluate.evaluate_model`.
     """
     variables = [str(v) for v in scores.variable.values]
     regions = [str(r) for r in scores.region.values]

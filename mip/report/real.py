@@ -27,7 +27,7 @@ def v10mip_zonal_stats() -> pd.DataFrame:
         bands (exact at 30°), the 20° bands and the globe; components land, ocean, fossil
         (= total − land − ocean) and total, Pg C/yr positive = to the atmosphere.
     """
-    from mip.stats import ensemble_stats
+    from mip.budgets.stats import ensemble_stats
     from mip.tables.v10mip_zonal import REGION_SETS, bundled_summary, combine_bands, summary_as_bands
 
     comp = {c: summary_as_bands(bundled_summary(c)) for c in ("total", "land", "ocean")}
@@ -61,7 +61,7 @@ def gcb_vs_inversions(zonal: pd.DataFrame, *, experiment: str = "LNLGIS") -> pd.
     pandas.DataFrame
         ``component, gcb, inversions_median, inversions_iqr_1_35, inversions_river_adjusted``.
     """
-    from mip.lateral import GCB_RIVER
+    from mip.budgets.lateral import GCB_RIVER
     from mip.tables.gcb_workbook import period_means, read_global_budget
 
     g = period_means(read_global_budget(), *GCB_YEARS)

@@ -53,7 +53,7 @@ def ch4_topdown_by_region(period: str, regions: list[str], workbook: str | Path 
         One variable per category in ``Tg yr-1`` of CH4 on ``region``; the soil sink negative;
         ``attrs["period"]``.
     """
-    from mip.ch4budget import td_summary
+    from mip.budgets.ch4 import td_summary
     from mip.products.gcp_ch4 import read_workbook
 
     from mip.errors import MismatchError
@@ -173,9 +173,9 @@ def three_gas_countries(year: int = 2017, experiment: str = "LNLGIS", ceos: str 
     Returns
     -------
     xarray.Dataset
-        From :func:`mip.multigas.co2eq_by_region`.
+        From :func:`mip.budgets.multigas.co2eq_by_region`.
     """
-    from mip.multigas import co2eq_by_region
+    from mip.budgets.multigas import co2eq_by_region
 
     co2 = co2_ceos_on(GCP_CH4_COUNTRIES, year, experiment, ceos)
     ch4 = ch4_topdown_by_region(str(year), list(GCP_CH4_COUNTRIES))
@@ -197,9 +197,9 @@ def three_gas_bands(year: int = 2017, experiment: str = "LNLGIS") -> xr.Dataset:
     Returns
     -------
     xarray.Dataset
-        From :func:`mip.multigas.co2eq_by_region`.
+        From :func:`mip.budgets.multigas.co2eq_by_region`.
     """
-    from mip.multigas import co2eq_by_region
+    from mip.budgets.multigas import co2eq_by_region
 
     co2 = co2_v10mip_on(GCP_CH4_BANDS, year, experiment)
     ch4 = ch4_topdown_by_region(str(year), list(GCP_CH4_BANDS))
@@ -222,9 +222,9 @@ def v10mip_closure(experiments: tuple[str, ...] = ("prior", "IS", "LNLG", "LNLGI
     Returns
     -------
     xarray.Dataset
-        From :func:`mip.closure.growth_closure`.
+        From :func:`mip.budgets.closure.growth_closure`.
     """
-    from mip.closure import growth_closure
+    from mip.budgets.closure import growth_closure
     from mip.obs.noaa import read_noaa
     from mip.tables.v10mip_zonal import bundled_annual
 
@@ -249,7 +249,7 @@ def growth_rate_monitoring(periods: tuple[tuple[int, int], ...] = ((1960, 1989),
         difference of the two slopes and its standard error.
     """
     from mip.obs.noaa import read_noaa
-    from mip.trends import linear_trend, trend_difference
+    from mip.budgets.trends import linear_trend, trend_difference
 
     gr = read_noaa(Path(str(resources.files("mip") / "data" / "noaa-gml" / "co2_gr_gl.txt"))).growth_rate_pgc
     return _trend_rows(gr, periods, linear_trend, trend_difference)
@@ -283,7 +283,7 @@ def sink_trends(periods: tuple[tuple[int, int], ...] = ((1960, 1989), (1990, 202
         as the GCB reports them).
     """
     from mip.tables.gcb_workbook import read_global_budget
-    from mip.trends import linear_trend, trend_difference
+    from mip.budgets.trends import linear_trend, trend_difference
 
     g = read_global_budget()
     out = [_trend_rows(g.sel(component=c), periods, linear_trend, trend_difference).assign(component=c)
@@ -297,7 +297,7 @@ def ocean_sink_trends(period: tuple[int, int] = (2000, 2022)) -> pd.DataFrame:
 
     The GCB's own top-down/bottom-up pair for the ocean: pCO2-based data products against global
     ocean biogeochemistry models, each member's OLS trend over the period, and whether the two ranges
-    of member trends overlap (:func:`mip.trends.td_bu_trends`).
+    of member trends overlap (:func:`mip.budgets.trends.td_bu_trends`).
 
     Parameters
     ----------
@@ -311,7 +311,7 @@ def ocean_sink_trends(period: tuple[int, int] = (2000, 2022)) -> pd.DataFrame:
         min, max of the member trends, Pg C/yr per year), ``ranges_overlap``, ``n_products``, ``n_models``.
     """
     from mip.tables.gcb_workbook import read_sink_sheet
-    from mip.trends import td_bu_trends
+    from mip.budgets.trends import td_bu_trends
 
     t = read_sink_sheet(sheet="Ocean Sink")
     kinds = np.asarray(t.kind.values)
@@ -340,8 +340,8 @@ def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance:
     Returns
     -------
     dict
-        ``co2eq_bands`` and ``co2eq_countries`` (:func:`mip.multigas.co2eq_by_region` results),
-        ``closure`` (:func:`mip.closure.growth_closure` of every v10 MIP member), ``growth`` (NOAA, Pg
+        ``co2eq_bands`` and ``co2eq_countries`` (:func:`mip.budgets.multigas.co2eq_by_region` results),
+        ``closure`` (:func:`mip.budgets.closure.growth_closure` of every v10 MIP member), ``growth`` (NOAA, Pg
         C/yr), ``growth_trends``, ``sink_trends`` and ``ocean_sink_trends`` (DataFrames).
     """
     from mip.obs.noaa import read_noaa
@@ -360,7 +360,7 @@ def closure_table(closure: xr.Dataset) -> pd.DataFrame:
     Parameters
     ----------
     closure
-        From :func:`mip.closure.growth_closure`.
+        From :func:`mip.budgets.closure.growth_closure`.
 
     Returns
     -------
@@ -396,7 +396,7 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
     dict
         The tables shown.
     """
-    from mip.multigas import co2eq_table
+    from mip.budgets.multigas import co2eq_table
     from mip.report import figures as F
 
     t = tables or stocktake_tables()

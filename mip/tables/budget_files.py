@@ -8,7 +8,7 @@ import pandas as pd
 import xarray as xr
 
 from mip.io import atomic_write
-from mip.stats import ensemble_stats
+from mip.budgets.stats import ensemble_stats
 
 __all__ = ["write_budget", "stats_table"]
 
@@ -26,7 +26,7 @@ def stats_table(totals: xr.Dataset, *, groups=None) -> pd.DataFrame:
     totals
         Output of :func:`mip.aggregate`.
     groups
-        Grouping rule passed to :func:`mip.stats.ensemble_stats`.
+        Grouping rule passed to :func:`mip.budgets.stats.ensemble_stats`.
 
     Returns
     -------

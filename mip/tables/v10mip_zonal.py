@@ -9,7 +9,7 @@ atmosphere, ``net`` = land + ocean (fossil separate).  Bands: 18 of 10° (``90S-
 
 :func:`read_zonal_ensemble` turns the tree into the canonical region-total model (``region`` ×
 ``time`` × ``model`` × ``experiment``, Pg C/yr, ``time_bounds``), so every budget statistic
-(:func:`mip.stats.ensemble_stats`, annual means) applies to the real v10 MIP ensemble.  A
+(:func:`mip.budgets.stats.ensemble_stats`, annual means) applies to the real v10 MIP ensemble.  A
 (model, experiment) without a folder is kept as NaN and named in ``attrs["missing_members"]``.
 
 Summary tables ``V10MIP/oco2_v10mip_*.txt`` (``exp mod <columns>``, one row per member) are read
@@ -31,7 +31,7 @@ import pandas as pd
 import xarray as xr
 
 from mip.errors import InputError
-from mip.timeaxis import monthly_axis
+from mip.conventions.timeaxis import monthly_axis
 
 __all__ = ["read_band_file", "read_zonal_ensemble", "read_summary_table", "band_edges", "combine_bands", "period_mean",
            "summary_as_bands", "bundled_summary", "annual_table", "bundled_annual",

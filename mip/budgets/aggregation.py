@@ -11,12 +11,12 @@ import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
-from mip.budget import TOTAL_UNITS
+from mip.budgets.totals import TOTAL_UNITS
 from mip.errors import IncompleteWarning, MipError, RegionWarning
-from mip.model import flux_variables
+from mip.conventions.model import flux_variables
 from mip.regions import RegionSet
-from mip.timeaxis import bounds_seconds, window_mask
-from mip.units import SECONDS_PER_YEAR
+from mip.conventions.timeaxis import bounds_seconds, window_mask
+from mip.conventions.units import SECONDS_PER_YEAR
 
 __all__ = ["aggregate", "restore_bounds"]
 
@@ -101,8 +101,8 @@ def restore_bounds(ds: xr.Dataset, *, time: bool = False) -> xr.Dataset:
     -------
     xarray.Dataset
     """
-    from mip.grid import centre_bounds
-    from mip.timeaxis import month_keys, monthly_axis
+    from mip.geometry.grid import centre_bounds
+    from mip.conventions.timeaxis import month_keys, monthly_axis
 
     if "cell_area" not in ds.variables or "lat" not in ds.variables or "lon" not in ds.variables:
         missing = [c for c in ("lat", "lon", "cell_area") if c not in ds.variables]
@@ -148,7 +148,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         Flux variables to aggregate (default all).
     attribution
         ``"surface"`` (default): a land flux is shared among land regions by their share of the
-        cell's land, an ocean flux by the share of its ocean (see :mod:`mip.attribution`);
+        cell's land, an ocean flux by the share of its ocean (see :mod:`mip.regions.attribution`);
         ``"area"``: every region takes its share of the cell's area.
     surfaces
         Variable → ``"land"``, ``"ocean"`` or ``"both"`` for variables whose surface fluxmip
@@ -166,8 +166,23 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         kept; coordinates ``region_area`` (m², NaN for unattributed), ``abbrev``,
         ``region_surface``, ``region_group``, ``unattributed`` (bool); ``attrs``: ``attribution`` and the coverage,
         ``uncovered_area_fraction`` and ``overlapping_area_fraction``.
+
+    Examples
+    --------
+    A uniform flux of 1e-9 kg C m-2 s-1 over the globe, to the three GCB latitude bands (Pg C/yr):
+    the bands hold 1/4, 1/2 and 1/4 of the sphere, and nothing is left unattributed.
+
+    >>> import numpy as np, xarray as xr
+    >>> from mip.geometry.regrid import target_grid
+    >>> from mip.regions import latitude_bands
+    >>> g = target_grid(10.0, 10.0)
+    >>> ds = xr.Dataset({"land": (("lat", "lon"), np.full((18, 36), 1e-9), {"reported_as": "C", "surface": "both"})},
+    ...                 coords=g.coords)
+    >>> out = aggregate(ds, latitude_bands(), attribution="area")
+    >>> [round(float(x), 3) for x in out.land]  # 1e-9 × 4πR² × 365.25 d / 1e12, split 1:2:1
+    [4.024, 8.048, 4.024, 0.0]
     """
-    from mip.attribution import ATTRIBUTIONS, LAND_PARTS, attribution_weights, unattributed_names, variable_surface
+    from mip.regions.attribution import ATTRIBUTIONS, LAND_PARTS, attribution_weights, unattributed_names, variable_surface
 
     if attribution not in ATTRIBUTIONS:
         raise MipError(f"attribution {attribution!r}: expected one of {', '.join(ATTRIBUTIONS)}")

@@ -41,7 +41,7 @@ import re
 import pandas as pd
 import xarray as xr
 
-from mip.stats import ensemble_stats
+from mip.budgets.stats import ensemble_stats
 
 __all__ = ["saunois2020_group", "RANGE_EXCLUDE", "td_summary", "bu_summary", "TD_LABELS", "BU_LABELS",
            "TD_BU_PAIRS"]

@@ -1,7 +1,7 @@
 """First-order conservative regridding between regular lat-lon grids, exact on the sphere.
 
 On regular grids the area two cells share is ``R² · Δλ_overlap · Δ(sin φ)_overlap``
-(:mod:`mip.overlap`), so conservative remapping is two small dense matrix products,
+(:mod:`mip.geometry.overlap`), so conservative remapping is two small dense matrix products,
 one per axis.  ``xarray-regrid``'s conservative method gives the same values to
 rounding away from the poles, but treats the polar rows differently, which leaves
 global totals off by ~1e-6 relative; here totals are conserved to rounding (1e-12),
@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from mip.grid import cell_area, centre_bounds
-from mip.model import flux_variables
-from mip.overlap import lat_overlap, lon_overlap
+from mip.geometry.grid import cell_area, centre_bounds
+from mip.conventions.model import flux_variables
+from mip.geometry.overlap import lat_overlap, lon_overlap
 
 __all__ = ["regrid", "target_grid"]
 
@@ -99,5 +99,5 @@ def regrid(ds: xr.Dataset, target: xr.Dataset | tuple[float, float], *, partial:
     out = out.assign_coords(lat=tgt["lat"], lon=tgt["lon"], lat_bounds=tgt["lat_bounds"],
                             lon_bounds=tgt["lon_bounds"], cell_area=tgt["cell_area"])
     out.attrs["regridded"] = (f"first-order conservative from {ds.sizes['lat']}x{ds.sizes['lon']} "
-                              f"to {tgt.sizes['lat']}x{tgt.sizes['lon']} (mip.regrid, exact spherical overlaps)")
+                              f"to {tgt.sizes['lat']}x{tgt.sizes['lon']} (mip.geometry.regrid, exact spherical overlaps)")
     return out

@@ -80,6 +80,14 @@ def linear_trend(obj: xr.DataArray, dim: str = "time", *, period: tuple[object, 
     >>> da = xr.DataArray(2.0 + 0.5 * np.arange(10.0), dims="year", coords={"year": np.arange(2000, 2010)})
     >>> round(float(linear_trend(da, "year").slope), 6)
     0.5
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> years = np.arange(2000, 2010)
+    >>> tr = linear_trend(xr.DataArray(0.5 * years + 3.0, dims="year", coords={"year": years}), "year")
+    >>> round(float(tr.slope), 6), round(float(tr.theil_sen), 6)
+    (0.5, 0.5)
     """
     if dim not in obj.dims:
         raise MipError(f"linear_trend: no dimension {dim!r} in {obj.dims}")

@@ -13,7 +13,7 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
-from mip.grid import AUTHALIC_RADIUS
+from mip.geometry.grid import AUTHALIC_RADIUS
 
 __all__ = [
     "CANONICAL_UNITS",

@@ -71,6 +71,15 @@ def cell_area(lat_bounds: np.ndarray, lon_bounds: np.ndarray,
     -------
     numpy.ndarray
         Areas of shape ``(nlat, nlon)``.
+
+    Examples
+    --------
+    The two hemispheres of a 2-cell grid each hold half the sphere (authalic radius):
+
+    >>> import numpy as np
+    >>> a = cell_area(np.array([[-90.0, 0.0], [0.0, 90.0]]), np.array([[-180.0, 180.0]]))
+    >>> bool(np.isclose(a.sum(), 4 * np.pi * 6371007.2**2)), bool(a[0, 0] == a[1, 0])
+    (True, True)
     """
     lb = np.deg2rad(np.asarray(lat_bounds, dtype="f8"))
     ob = np.deg2rad(np.asarray(lon_bounds, dtype="f8"))

@@ -10,8 +10,8 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError, MemberWarning, MipError
-from mip.grid import grid_signature
-from mip.model import flux_variables
+from mip.geometry.grid import grid_signature
+from mip.conventions.model import flux_variables
 
 if TYPE_CHECKING:
     import dask.array as dsa
@@ -223,7 +223,7 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
             continue
         ds = _relabel(ds, model, exp)
         if regrid_to is not None:
-            from mip.regrid import regrid, target_grid
+            from mip.geometry.regrid import regrid, target_grid
 
             tgt = target_grid(*regrid_to) if isinstance(regrid_to, tuple) else regrid_to
             if grid_signature(ds) != grid_signature(tgt):

@@ -75,6 +75,13 @@ def ensemble_stats(da: xr.DataArray, *, dim: str = "model",
         Variables ``mean``, ``median``, ``sd`` (ddof=1), ``min``, ``max``,
         ``iqr_1_35``, ``n`` (groups used), ``n_members`` (members used) and
         ``n_missing`` (members that were NaN).
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> st = ensemble_stats(xr.DataArray([1.0, 2.0, 3.0, 4.0, 5.0], dims="model"))
+    >>> float(st["median"]), round(float(st["iqr_1_35"]), 4), int(st["n"])
+    (3.0, 1.4815, 5)
     """
     g = group_means(da, dim=dim, groups=groups)
     ok = g.notnull()

@@ -19,10 +19,10 @@ import intake
 import xarray as xr
 from intake.source.base import DataSource, Schema
 
-from mip.ensemble import combine_members
+from mip.catalog.ensemble import combine_members
 from mip.errors import InputError, MipError
 from mip.products import family_labels, open_product
-from mip.yamlspec import named_files, resolve_name, search_path
+from mip.io.yamlspec import named_files, resolve_name, search_path
 
 __all__ = ["ProductSource", "open_catalog", "open_ensemble", "catalog_dirs", "list_catalogs", "entry_members"]
 

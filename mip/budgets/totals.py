@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xarray as xr
 
-from mip.model import flux_variables
+from mip.conventions.model import flux_variables
 
 __all__ = ["global_total", "TOTAL_UNITS"]
 
@@ -36,7 +36,7 @@ def global_total(ds: xr.Dataset, variables: list[str] | None = None, *, annual_m
         Totals in ``Pg yr-1`` (C basis) or ``Tg yr-1`` (CH4, N basis), with
         ``reported_as``.
     """
-    from mip.aggregation import aggregate
+    from mip.budgets.aggregation import aggregate
     from mip.regions import latitude_bands
 
     out = aggregate(ds, latitude_bands((-90.0, 90.0), names=("global",)), period="all" if annual_mean else None,

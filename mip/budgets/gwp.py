@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import xarray as xr
 
-from mip.units import MOLAR_MASS
+from mip.conventions.units import MOLAR_MASS
 
 __all__ = ["GWP", "FOSSIL_CH4_CATEGORIES", "gwp_factor", "co2eq"]
 
@@ -42,6 +42,13 @@ def gwp_factor(gas: str, category: str | None = None, horizon: str = "GWP100") -
     -------
     float
         E.g. 1 Tg N (of N2O) → 273 × 44.013/28.0134 Tg CO2-eq.
+
+    Examples
+    --------
+    >>> gwp_factor("CH4", "wetlands", "GWP20"), gwp_factor("CH4", "fossil", "GWP100")
+    (79.7, 29.8)
+    >>> round(gwp_factor("N2O"), 1)  # 273 × 44.013 / 28.013: per unit of N
+    428.9
     """
     if gas == "CO2":
         return MOLAR_MASS["CO2"] / MOLAR_MASS["C"]

@@ -3,7 +3,7 @@
 Given budgets of CO2, CH4 and/or N2O on the *same* regions and the *same* period (from any mix of
 gridded ensembles aggregated with :func:`mip.aggregate` and published tables), each gas is put in
 CO2-equivalent under GWP100 and GWP20 (IPCC AR6 WG1 Table 7.15, fossil vs non-fossil CH4 as in
-:mod:`mip.gwp`), summed, and the regions are classified: which gas has the largest warming effect
+:mod:`mip.budgets.gwp`), summed, and the regions are classified: which gas has the largest warming effect
 under each metric, and where CH4 outweighs CO2 under GWP20 but not under GWP100.
 
 Values are signed fluxes to the atmosphere: a region whose CO2 is a net sink has a negative CO2
@@ -20,7 +20,7 @@ import pandas as pd
 import xarray as xr
 
 from mip.errors import MismatchError
-from mip.gwp import gwp_factor
+from mip.budgets.gwp import gwp_factor
 
 __all__ = ["GASES", "HORIZONS", "co2eq_by_region", "co2eq_table"]
 

@@ -119,7 +119,7 @@ def river_split(river: xr.Dataset, *, variable: str = "river") -> dict[str, floa
         ``total``, ``north`` (> 30°N), ``tropics`` (30°S–30°N), ``south`` (< 30°S), in Pg C/yr
         (a time axis, if any, is averaged over its bounds).
     """
-    from mip.aggregation import aggregate
+    from mip.budgets.aggregation import aggregate
     from mip.regions import latitude_bands
 
     period = "all" if "time" in river[variable].dims else None

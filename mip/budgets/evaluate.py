@@ -9,7 +9,7 @@ canonical fields and of the ensemble). For each variable and region, over a peri
 - the seasonal cycle (the mean of each calendar month minus the period mean): its correlation with
   the ensemble median's cycle and the ratio of their amplitudes (max − min);
 - the trend of the annual means (OLS, per year) minus that of the ensemble median, with the two
-  lag-1-inflated standard errors in quadrature (:func:`mip.trends.linear_trend`).
+  lag-1-inflated standard errors in quadrature (:func:`mip.budgets.trends.linear_trend`).
 
 Months are matched by their (year, month) labels. Models on other calendars (``noleap``,
 ``360_day``) are compared only when ``calendar="by-month"`` says so (each side's annual means are
@@ -95,7 +95,7 @@ def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int
         Different calendars (without ``calendar="by-month"``), regions, or a period either side
         does not cover.
     """
-    from mip.trends import linear_trend
+    from mip.budgets.trends import linear_trend
 
     model = model.squeeze([d for d in ("model", "experiment") if d in model.dims and model.sizes[d] == 1], drop=True)
     if "experiment" in ensemble.dims:

@@ -1,7 +1,7 @@
 """National (or any region's) stock-change budgets from an inversion ensemble and lateral fluxes.
 
 ``national_budget`` aggregates the ensemble's NBE (``land``) and the lateral fields to the
-regions, applies the identities of :mod:`mip.lateral` per model, and summarises the
+regions, applies the identities of :mod:`mip.budgets.lateral` per model, and summarises the
 ensemble with the OCO-2 MIP convention (median, spread = IQR/1.35).  Uncertainties:
 
 * NBE: the ensemble spread (IQR/1.35);
@@ -19,13 +19,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from mip.aggregation import aggregate
+from mip.budgets.aggregation import aggregate
 from mip.errors import MemberWarning, MipError
-from mip.grid import grid_signature
-from mip.lateral import dc_loss, dc_loss_uncertainty, nce, nce_uncertainty
+from mip.geometry.grid import grid_signature
+from mip.budgets.lateral import dc_loss, dc_loss_uncertainty, nce, nce_uncertainty
 from mip.regions import RegionSet
-from mip.stats import ensemble_stats
-from mip.units import factor_to, parse_native
+from mip.budgets.stats import ensemble_stats
+from mip.conventions.units import factor_to, parse_native
 
 __all__ = ["aggregate_fields", "national_budget", "compare_inventory"]
 
@@ -86,7 +86,7 @@ def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *,
     if grid_signature(lateral) != grid_signature(ens):
         if not regrid_lateral:
             raise MipError("the lateral fluxes are on another grid than the ensemble; pass regrid_lateral=True")
-        from mip.regrid import regrid
+        from mip.geometry.regrid import regrid
 
         lat_vars = [v for v in lateral.data_vars if "reported_as" in lateral[v].attrs]
         lateral = regrid(lateral[lat_vars].assign_coords(lat_bounds=lateral["lat_bounds"],
@@ -140,7 +140,7 @@ def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *,
                        "give River_unc and Wood_unc/Crop_unc, or use uncertainty='ceos'")
     out["dC_loss_unc"] = dc_loss_uncertainty(nbe_unc, lat_t.get("River_unc"), lat_t.get("Wood_Crop_unc"),
                                              uncertainty=uncertainty)
-    from mip.attribution import coastal_share
+    from mip.regions.attribution import coastal_share
 
     out["coastal_land_share"] = coastal_share(regions, ens).reindex(region=out["region"].values)
     out = out.rename(region="country")

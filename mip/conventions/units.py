@@ -160,7 +160,7 @@ def parse_native(units: str | None, *, file: object = None, variable: str | None
     key = _normalise(str(units))
     if key not in NATIVE_UNITS:
         raise InputError(file, variable, f"unknown unit string {units!r}",
-                         "one of the unit strings in mip.units.NATIVE_UNITS",
+                         "one of the unit strings in mip.conventions.units.NATIVE_UNITS",
                          "add it to the table if it is a legitimate spelling")
     return NATIVE_UNITS[key]
 

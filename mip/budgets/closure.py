@@ -38,6 +38,16 @@ def growth_closure(total: xr.DataArray, growth_ppm: xr.DataArray, *, tolerance: 
     xarray.Dataset
         On the years both cover: ``observed`` (Pg C/yr), ``mismatch`` (total − observed),
         ``within_tolerance``, and ``mean_mismatch`` over the years per member.
+
+    Examples
+    --------
+    A member whose 2017 total is 4.5 Pg C/yr, against NOAA's 2.14 ppm (× 2.124 = 4.545 Pg C):
+
+    >>> import xarray as xr
+    >>> total = xr.DataArray([4.5], dims="year", coords={"year": [2017]})
+    >>> gr = xr.DataArray([2.14], dims="year", coords={"year": [2017]})
+    >>> round(float(growth_closure(total, gr).mismatch.sel(year=2017)), 3)
+    -0.045
     """
     total, growth = xr.align(total, growth_ppm, join="inner")
     if total.sizes.get("year", 0) == 0:

@@ -1,0 +1,2 @@
+"""Conventions every other box shares: the canonical data model (``model``), units and their conversions
+(``units``: a private pint registry), and time axes on any calendar (``timeaxis``)."""

@@ -1,0 +1,24 @@
+"""Input and output: netCDF opening with clear errors, atomic writes, the dask scheduler, shipped YAML lookup.
+
+``mip.io.files`` (re-exported here: ``open_netcdf``, ``atomic_write``, ``save_figure``, ...),
+``mip.io.scheduler`` (a dask.distributed client or local threads, and a progress bar) and
+``mip.io.yamlspec`` (the search path of catalogs, protocols and constraint specs). Names are
+imported on first use, so ``import mip.io.yamlspec`` does not load xarray.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_FILES = ("load_values", "open_netcdf", "atomic_write", "save_figure", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
+          "default_chunks")
+__all__ = list(_FILES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FILES:
+        value = getattr(importlib.import_module("mip.io.files"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'mip.io' has no attribute {name!r}")

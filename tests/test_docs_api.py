@@ -30,3 +30,14 @@ def test_documented_name_exists(name):
 
 def test_the_snippets_were_found():
     assert {"mip.open_ensemble", "mip.aggregate"} <= set(snippet_names())
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/getting-started.md"])
+def test_the_snippets_run(doc, tmp_path, monkeypatch, capsys):
+    """Every Python block of the document, in order, in one namespace, in an empty folder."""
+    monkeypatch.chdir(tmp_path)
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / doc).read_text(), flags=re.S)
+    assert blocks
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, doc, "exec"), namespace)  # noqa: S102  (our own documentation)

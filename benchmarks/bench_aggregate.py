@@ -112,6 +112,7 @@ for f in files:
 """,
     "full": """
 import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2
+import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml: libraries, imported before the clock as in the floor
 from mip.regions import countries, land_ocean, latitude_bands
 mip.families()  # load the reader modules
 # --- work
@@ -122,6 +123,7 @@ assert out.land.sizes["region"] == len(regions) + 3
 """,
     "fluxmip": """
 import mip, geopandas, pyogrio, dask.array, netCDF4, fsspec, jinja2
+import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml: libraries, imported before the clock as in the floor
 from mip.regions import from_vector, latitude_bands, transcom
 mip.families()  # load the reader modules
 # --- work

@@ -54,9 +54,15 @@ def test_bu_names_and_na():
     assert bu.biomass_burning.sel(period="2008-2017", model="FINNv1.5", region="GLOBAL").item() == 14.81
 
 
-def test_open_product_default_is_bundled_workbook():
-    ds = open_product("gcp_ch4", None)
-    assert ds.attrs["approach"] == "TD"
+def test_the_workbook_is_a_table_with_its_own_reader():
+    import mip
+
+    ds = mip.tables.read_gcp_ch4_workbook()
+    assert ds.attrs["approach"] == "TD" and "lat" not in ds.dims
+    with pytest.warns(DeprecationWarning, match="returns the budget table, not gridded fluxes"):
+        old = open_product("gcp_ch4", None)  # the old way still works, with a warning
+    assert float(old.total.sel(period="2017", region="GLOBAL").mean()) == float(ds.total.sel(
+        period="2017", region="GLOBAL").mean())
 
 
 def test_gridded_with_climatology(tmp_path):

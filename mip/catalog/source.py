@@ -71,7 +71,8 @@ class ProductSource(DataSource):
     Parameters
     ----------
     family
-        Registered product family (see :func:`mip.products.families`).
+        Registered product family (see :func:`mip.products.families`), or ``table:<name>`` for a
+        published table (:data:`mip.tables.TABLES`).
     urlpath
         File pattern with ``{data_root}``, ``{model}``, ``{experiment}`` placeholders.
     models, experiments
@@ -163,6 +164,10 @@ class ProductSource(DataSource):
         members = self.members()
         if len(members) == 1 and not members[0][0]:
             _, _, path, opts = members[0]
+            if self.family.startswith("table:"):  # a published table, not gridded fluxes
+                from mip.tables import read_table
+
+                return read_table(self.family.partition(":")[2], path, **opts)
             return open_product(self.family, path, **opts)
         if self.family == "reccap2":
             raise MipError(f"catalog entry {self.name!r}: reccap2 masks are one file, not per model")

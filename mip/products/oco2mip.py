@@ -8,14 +8,16 @@ month.  Known quirks handled: ``start_date`` absent (LoFI: give ``start="2015-01
 mid-month ``start_date`` days, the ``n_months`` dimension, and the ``EnsMean``,
 ``EnsStd`` and ``Prior`` files.
 
-The CEOS country budget CSV (``pilot_topdown_CO2_Budget_countries_v1.csv``) is read by
-:func:`mip.products.ceos.read_ceos_countries` (also through ``open_product("oco2mip", "x.csv")``).
+The CEOS country budget CSV (``pilot_topdown_CO2_Budget_countries_v1.csv``) is a table, read by
+:func:`mip.tables.ceos_countries.read_ceos_countries` (``open_product("oco2mip", "x.csv")`` still
+returns it, with a DeprecationWarning).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from os import PathLike
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from mip.errors import InputError
 from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf, time_chunk
 from mip.products import register
-from mip.products.ceos import read_ceos_countries
+from mip.tables.ceos_countries import read_ceos_countries
 from mip.products._common import as_paths, onto_grid, assemble, require, sign_factor, to_canonical_flux
 from mip.conventions.timeaxis import monthly_axis
 
@@ -205,6 +207,8 @@ def read_oco2mip(paths, **options) -> xr.Dataset:
     """
     ps = as_paths(paths)
     if len(ps) == 1 and ps[0].suffix.lower() == ".csv":
+        warnings.warn("open_product('oco2mip', <country CSV>) returns the CEOS country table, not gridded fluxes: "
+                      "use mip.tables.ceos_countries.read_ceos_countries", DeprecationWarning, stacklevel=3)
         return read_ceos_countries(ps[0], **options)
     parts = [read_gridded(p, **options) for p in ps]
     return parts[0] if len(parts) == 1 else xr.combine_by_coords(parts, combine_attrs="drop_conflicts")

@@ -1,9 +1,60 @@
-"""Budget tables: readers of published tables (GCB workbook, v10 MIP zonal tables) and the budget writers.
+"""Published tables and fluxmip's own: readers of tables that are not gridded products (the GCB workbook, the GCP-CH4
+budget workbook, the CEOS national budgets, the v10 MIP zonal tables) and the budget writers.
 
-Tables are not gridded products: each has its own reader here, returning xarray objects with
-units, and :func:`write_budget` writes fluxmip's own region-total tables.
+Tables are not gridded products: each has its own reader here (never ``open_product``), returning
+xarray objects with units; :func:`write_budget` writes fluxmip's region-total tables.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from mip.tables.budget_files import stats_table, write_budget
 
-__all__ = ["write_budget", "stats_table"]
+#: Reader names offered here → (module, name in it); imported on first use.
+_READERS = {
+    "read_gcp_ch4_workbook": ("mip.tables.gcp_ch4_workbook", "read_workbook"),
+    "read_ceos_countries": ("mip.tables.ceos_countries", "read_ceos_countries"),
+    "write_ceos_countries": ("mip.tables.ceos_countries", "write_ceos_countries"),
+    "read_gcb_global_budget": ("mip.tables.gcb_workbook", "read_global_budget"),
+    "read_zonal_ensemble": ("mip.tables.v10mip_zonal", "read_zonal_ensemble"),
+}
+
+#: Tables a catalog entry can name as ``family: table:<name>``.
+TABLES = {"gcp_ch4_workbook": "read_gcp_ch4_workbook", "ceos_countries": "read_ceos_countries",
+          "gcb_global_budget": "read_gcb_global_budget"}
+
+__all__ = ["write_budget", "stats_table", "read_table", "TABLES", *_READERS]
+
+
+def read_table(name: str, path: Any = None, **options: Any) -> Any:
+    """Read a published table by its name in :data:`TABLES` (what a catalog's ``family: table:<name>`` calls).
+
+    Parameters
+    ----------
+    name
+        ``gcp_ch4_workbook``, ``ceos_countries`` or ``gcb_global_budget``.
+    path
+        The file (``None``: the bundled copy, where there is one).
+    **options
+        The reader's options (e.g. ``approach="BU"``).
+
+    Returns
+    -------
+    xarray.Dataset or xarray.DataArray
+    """
+    from mip.errors import MipError
+
+    if name not in TABLES:
+        raise MipError(f"unknown table {name!r}; known: {', '.join(TABLES)}")
+    return __getattr__(TABLES[name])(path, **options)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _READERS:
+        module, attr = _READERS[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'mip.tables' has no attribute {name!r}")

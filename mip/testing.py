@@ -17,7 +17,7 @@ attributes of the CMIP6 data request (``variable_id``, ``source_id``, ``experime
 ``lat_bnds``/``lon_bnds``, and the variable as the CMOR tables define it (``standard_name``,
 ``units``, ``cell_methods``, ``cell_measures``, ``positive`` where CMIP sets it, ``_FillValue`` 1e20).
 
-Real files confirm the CEOS country CSV layout (written by :func:`mip.products.ceos.write_ceos_countries`,
+Real files confirm the CEOS country CSV layout (written by :func:`mip.tables.ceos_countries.write_ceos_countries`,
 byte-exact on the real file); the OCO-2 gridded layout and the CMIP6 layout here follow their
 documentation (no real file of either is available to check against).
 """

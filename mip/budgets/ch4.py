@@ -115,7 +115,7 @@ def td_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL", *, rule: str
     Parameters
     ----------
     ds
-        The TD workbook dataset (:func:`mip.products.gcp_ch4.read_workbook`).
+        The TD workbook dataset (:func:`mip.tables.gcp_ch4_workbook.read_workbook`).
     period
         ``"2000-2009"``, ``"2008-2017"`` or ``"2017"``.
     region

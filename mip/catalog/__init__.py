@@ -7,16 +7,8 @@ Names are imported on first use (intake is slow to import).
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mip._lazy import lazy_getattr
 
 _SOURCE = ("ProductSource", "open_catalog", "open_ensemble", "catalog_dirs", "list_catalogs", "entry_members")
 __all__ = list(_SOURCE)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _SOURCE:
-        value = getattr(importlib.import_module("mip.catalog.source"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'mip.catalog' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, {n: ("mip.catalog.source", n) for n in _SOURCE})

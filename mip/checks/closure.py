@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -35,11 +34,10 @@ def observed_growth(source: str = "noaa-gml") -> pd.Series:
     pandas.Series
         Indexed by year.
     """
-    from mip.obs.noaa import read_noaa
+    from mip.obs.noaa import bundled_growth_rate, read_noaa
 
-    path = Path(str(resources.files("mip") / "data" / "noaa-gml" / "co2_gr_gl.txt")) if source == "noaa-gml" \
-        else Path(source)
-    return read_noaa(path).growth_rate_pgc.to_series()
+    ds = bundled_growth_rate() if source == "noaa-gml" else read_noaa(Path(source))
+    return ds.growth_rate_pgc.to_series()
 
 
 @lru_cache(maxsize=2)

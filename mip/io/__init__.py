@@ -8,17 +8,9 @@ imported on first use, so ``import mip.io.yamlspec`` does not load xarray.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mip._lazy import lazy_getattr
 
 _FILES = ("load_values", "open_netcdf", "atomic_write", "save_figure", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
           "default_chunks")
 __all__ = list(_FILES)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _FILES:
-        value = getattr(importlib.import_module("mip.io.files"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'mip.io' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, {n: ("mip.io.files", n) for n in _FILES})

@@ -36,7 +36,7 @@ import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["read_noaa", "LAYOUTS", "UNITS", "PGC_PER_PPM"]
+__all__ = ["read_noaa", "bundled_growth_rate", "LAYOUTS", "UNITS", "PGC_PER_PPM"]
 
 #: Pg C per ppm of atmospheric CO2 (the Global Carbon Budget's conversion).
 PGC_PER_PPM = 2.124
@@ -181,3 +181,16 @@ def read_noaa(path: str | PathLike, *, gas: str | None = None, site: str | None 
         out["growth_rate_pgc"] = (out["growth_rate"] * PGC_PER_PPM).assign_attrs(
             units="Pg yr-1", reported_as="C", long_name=f"growth rate × {PGC_PER_PPM} Pg C per ppm (GCB)")
     return out
+
+
+def bundled_growth_rate() -> xr.Dataset:
+    """NOAA GML's global CO2 annual increase as bundled with the package (2020 vintage, real, unchanged).
+
+    Returns
+    -------
+    xarray.Dataset
+        From :func:`read_noaa`: ``growth_rate`` (ppm/yr) and ``growth_rate_pgc`` (× 2.124 Pg C/ppm) on ``year``.
+    """
+    from importlib import resources
+
+    return read_noaa(Path(str(resources.files("mip") / "data" / "noaa-gml" / "co2_gr_gl.txt")))

@@ -84,13 +84,11 @@ def growth_rate_table() -> pd.DataFrame:
     pandas.DataFrame
         ``year, noaa_ppm_per_yr, noaa_pgc_per_yr`` (× 2.124 Pg C/ppm), ``gcb_atmospheric_growth``.
     """
-    from importlib import resources
-    from pathlib import Path
 
-    from mip.obs.noaa import read_noaa
+    from mip.obs.noaa import bundled_growth_rate
     from mip.tables.gcb_workbook import read_global_budget
 
-    gr = read_noaa(Path(str(resources.files("mip") / "data" / "noaa-gml" / "co2_gr_gl.txt")))
+    gr = bundled_growth_rate()
     gcb = read_global_budget().sel(component="atmospheric_growth")
     df = pd.DataFrame({"year": gr.year.values, "noaa_ppm_per_yr": gr.growth_rate.values,
                        "noaa_pgc_per_yr": gr.growth_rate_pgc.values})

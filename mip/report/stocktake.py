@@ -225,12 +225,12 @@ def v10mip_closure(experiments: tuple[str, ...] = ("prior", "IS", "LNLG", "LNLGI
         From :func:`mip.budgets.closure.growth_closure`.
     """
     from mip.budgets.closure import growth_closure
-    from mip.obs.noaa import read_noaa
+    from mip.obs.noaa import bundled_growth_rate
     from mip.tables.v10mip_zonal import bundled_annual
 
     ann = bundled_annual()
     total = ann["total"].sel(experiment=list(experiments)).sum("region", skipna=False)
-    gr = read_noaa(Path(str(resources.files("mip") / "data" / "noaa-gml" / "co2_gr_gl.txt"))).growth_rate
+    gr = bundled_growth_rate().growth_rate
     return growth_closure(total, gr, tolerance=tolerance)
 
 
@@ -248,10 +248,10 @@ def growth_rate_monitoring(periods: tuple[tuple[int, int], ...] = ((1960, 1989),
         ``period, slope, slope_se, theil_sen, p_value`` in Pg C/yr per year, and a last row with the
         difference of the two slopes and its standard error.
     """
-    from mip.obs.noaa import read_noaa
+    from mip.obs.noaa import bundled_growth_rate
     from mip.budgets.trends import linear_trend, trend_difference
 
-    gr = read_noaa(Path(str(resources.files("mip") / "data" / "noaa-gml" / "co2_gr_gl.txt"))).growth_rate_pgc
+    gr = bundled_growth_rate().growth_rate_pgc
     return _trend_rows(gr, periods, linear_trend, trend_difference)
 
 
@@ -344,12 +344,12 @@ def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance:
         ``closure`` (:func:`mip.budgets.closure.growth_closure` of every v10 MIP member), ``growth`` (NOAA, Pg
         C/yr), ``growth_trends``, ``sink_trends`` and ``ocean_sink_trends`` (DataFrames).
     """
-    from mip.obs.noaa import read_noaa
+    from mip.obs.noaa import bundled_growth_rate
 
     return {"co2eq_bands": three_gas_bands(year, experiment),
             "co2eq_countries": three_gas_countries(year, experiment, ceos),
             "closure": v10mip_closure(tolerance=tolerance),
-            "growth": read_noaa(Path(str(resources.files("mip") / "data" / "noaa-gml" / "co2_gr_gl.txt"))).growth_rate_pgc,
+            "growth": bundled_growth_rate().growth_rate_pgc,
             "growth_trends": growth_rate_monitoring(), "sink_trends": sink_trends(),
             "ocean_sink_trends": ocean_sink_trends()}
 

@@ -7,9 +7,9 @@ xarray objects with units; :func:`write_budget` writes fluxmip's region-total ta
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from mip._lazy import lazy_getattr
 from mip.tables.budget_files import stats_table, write_budget
 
 #: Reader names offered here → (module, name in it); imported on first use.
@@ -26,6 +26,7 @@ TABLES = {"gcp_ch4_workbook": "read_gcp_ch4_workbook", "ceos_countries": "read_c
           "gcb_global_budget": "read_gcb_global_budget"}
 
 __all__ = ["write_budget", "stats_table", "read_table", "TABLES", *_READERS]
+__getattr__ = lazy_getattr(__name__, _READERS)
 
 
 def read_table(name: str, path: Any = None, **options: Any) -> Any:
@@ -49,12 +50,3 @@ def read_table(name: str, path: Any = None, **options: Any) -> Any:
     if name not in TABLES:
         raise MipError(f"unknown table {name!r}; known: {', '.join(TABLES)}")
     return __getattr__(TABLES[name])(path, **options)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _READERS:
-        module, attr = _READERS[name]
-        value = getattr(importlib.import_module(module), attr)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'mip.tables' has no attribute {name!r}")

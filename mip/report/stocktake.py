@@ -249,13 +249,15 @@ def growth_rate_monitoring(periods: tuple[tuple[int, int], ...] = ((1960, 1989),
         difference of the two slopes and its standard error.
     """
     from mip.obs.noaa import bundled_growth_rate
-    from mip.budgets.trends import linear_trend, trend_difference
 
     gr = bundled_growth_rate().growth_rate_pgc
-    return _trend_rows(gr, periods, linear_trend, trend_difference)
+    return _trend_rows(gr, periods)
 
 
-def _trend_rows(da: xr.DataArray, periods, linear_trend, trend_difference) -> pd.DataFrame:
+def _trend_rows(da: xr.DataArray, periods: tuple[tuple[int, int], ...]) -> pd.DataFrame:
+    """Each period's trend of a yearly series, and the difference of the two (last row)."""
+    from mip.budgets.trends import linear_trend, trend_difference
+
     rows = []
     for a, b in periods:
         t = linear_trend(da, "year", period=(a, b))
@@ -283,10 +285,9 @@ def sink_trends(periods: tuple[tuple[int, int], ...] = ((1960, 1989), (1990, 202
         as the GCB reports them).
     """
     from mip.tables.gcb_workbook import read_global_budget
-    from mip.budgets.trends import linear_trend, trend_difference
 
     g = read_global_budget()
-    out = [_trend_rows(g.sel(component=c), periods, linear_trend, trend_difference).assign(component=c)
+    out = [_trend_rows(g.sel(component=c), periods).assign(component=c)
            for c in ("land_sink", "ocean_sink")]
     df = pd.concat(out, ignore_index=True)
     return df[["component", "period", "slope", "slope_se", "theil_sen", "p_value"]]

@@ -568,6 +568,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"mip: error: a data file could not be read while computing ({exc}); run 'mip check' on the "
                   "inputs to find the damaged one", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # the reader of our output went away (mip ... | head): not an error of ours
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+            return 0
         except OSError as exc:  # an output folder that cannot be made, a file that cannot be written
             where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
             print(f"mip: error: cannot read or write{where}: {exc.strerror or exc}", file=sys.stderr)

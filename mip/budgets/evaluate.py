@@ -95,6 +95,7 @@ def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int
         Different calendars (without ``calendar="by-month"``), regions, or a period either side
         does not cover.
     """
+    from mip.budgets.stats import ensemble_stats
     from mip.budgets.trends import linear_trend
 
     model = model.squeeze([d for d in ("model", "experiment") if d in model.dims and model.sizes[d] == 1], drop=True)
@@ -118,8 +119,7 @@ def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int
         ee = _by_month(ensemble[v], period, f"ensemble {v}")
         m_ann, e_ann = _annual(mm), _annual(ee)
         m_mean, e_mean = m_ann.mean("year"), e_ann.mean("year")
-        q = e_mean.quantile([0.0, 0.25, 0.5, 0.75, 1.0], member)
-        iqr = (q.sel(quantile=0.75) - q.sel(quantile=0.25)) / 1.35
+        st = ensemble_stats(e_mean, dim=member)
         med_series = ee.median(member)
         m_cyc, e_cyc = _cycle(mm), _cycle(med_series)
         m_tr = linear_trend(m_ann, "year")
@@ -127,13 +127,13 @@ def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int
         for j, r in enumerate(rm):
             a, b = m_cyc.sel(region=r).values, e_cyc.sel(region=r).values
             amp_e = np.ptp(b)
-            vals = {"model_mean": float(m_mean.sel(region=r)), "ensemble_median": float(q.sel(quantile=0.5, region=r)),
-                    "ensemble_min": float(q.sel(quantile=0.0, region=r)), "ensemble_max": float(q.sel(quantile=1.0, region=r)),
-                    "iqr_1_35": float(iqr.sel(region=r)),
+            sr = st.sel(region=r)
+            vals = {"model_mean": float(m_mean.sel(region=r)), "ensemble_median": float(sr["median"]),
+                    "ensemble_min": float(sr["min"]), "ensemble_max": float(sr["max"]), "iqr_1_35": float(sr["iqr_1_35"]),
                     "seasonal_correlation": float(np.corrcoef(a, b)[0, 1]) if np.ptp(a) > 0 and amp_e > 0 else np.nan,
                     "amplitude_ratio": float(np.ptp(a) / amp_e) if amp_e > 0 else np.nan,
                     "model_trend": float(m_tr.slope.sel(region=r)), "ensemble_trend": float(e_tr.slope.sel(region=r)),
-                    "n_members": float(e_mean.sel(region=r).notnull().sum())}
+                    "n_members": float(sr["n_members"])}
             vals["in_range"] = float(vals["ensemble_min"] <= vals["model_mean"] <= vals["ensemble_max"])
             vals["distance"] = (vals["model_mean"] - vals["ensemble_median"]) / vals["iqr_1_35"] \
                 if vals["iqr_1_35"] > 0 else np.nan

@@ -1,4 +1,4 @@
-"""Regular latitude-longitude grids: bounds, spherical cell areas and orientation.
+"""Regular latitude-longitude grids: bounds, spherical cell areas, which coordinate is which, and orientation.
 
 Cell areas are computed on a sphere of the authalic radius,
 ``A = R² Δλ (sin φ₂ − sin φ₁)``, so that the whole grid sums to ``4πR²`` exactly.
@@ -6,12 +6,14 @@ Cell areas are computed on a sphere of the authalic radius,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["AUTHALIC_RADIUS", "centre_bounds", "cell_area", "standardise_grid", "grid_signature"]
+__all__ = ["AUTHALIC_RADIUS", "centre_bounds", "cell_area", "standardise_grid", "grid_signature", "find_axis", "onto_grid"]
 
 #: Authalic (equal-area) Earth radius in metres.
 AUTHALIC_RADIUS: float = 6_371_007.2
@@ -196,3 +198,52 @@ def grid_signature(ds: xr.Dataset) -> tuple:
     r = lambda v: round(float(v), 6)  # noqa: E731
     return (la.size, lo.size, r(la[0]), r(lo[0]), r(la[1] - la[0]) if la.size > 1 else 0.0,
             r(lo[1] - lo[0]) if lo.size > 1 else 0.0)
+
+
+def find_axis(ds: xr.Dataset, key: str, candidates: tuple[str, ...], file: object) -> str:
+    """Name of the latitude/longitude/time coordinate, by cf_xarray or common names."""
+    import cf_xarray  # noqa: F401
+
+    try:
+        names = ds.cf.coordinates.get(key, []) or ds.cf.axes.get({"latitude": "Y", "longitude": "X", "time": "T"}[key], [])
+    except Exception:  # cf_xarray is best effort on odd files
+        names = []
+    for n in list(names) + list(candidates):
+        if n in ds.variables and ds[n].ndim == 1:
+            return n
+    raise InputError(file, key, "no such coordinate", f"a 1-D {key} coordinate (one of {', '.join(candidates)})")
+
+
+def onto_grid(da: xr.DataArray, native: xr.Dataset, grid: xr.Dataset, *, lat: str, lon: str,
+              rename: Mapping[str, str] | None = None) -> xr.DataArray:
+    """Put a native array on the canonical grid's orientation (no interpolation).
+
+    Renames ``lat``/``lon`` (and any ``rename`` dims) to canonical names, drops native
+    coordinates and selects the canonical (ascending, [−180, 180)) cell order.
+
+    Parameters
+    ----------
+    da
+        Native array.
+    native
+        The dataset it came from (for the native coordinate values).
+    grid
+        Canonical grid from :func:`mip.geometry.grid.standardise_grid`.
+    lat, lon
+        Native coordinate names.
+    rename
+        Other dimensions to rename (e.g. ``{"n_months": "time"}``).
+
+    Returns
+    -------
+    xarray.DataArray
+    """
+    da = da.rename({lat: "lat", lon: "lon", **(rename or {})})
+    da = da.drop_vars(list(da.coords), errors="ignore")
+    nlat = np.asarray(native[lat].values, "f8")
+    nlon = ((np.asarray(native[lon].values, "f8") + 180.0) % 360.0) - 180.0
+    if np.array_equal(nlat, grid["lat"].values) and np.array_equal(nlon, grid["lon"].values):
+        return da  # already in canonical order: no reindexing copy
+    ilat = np.searchsorted(nlat[np.argsort(nlat)], grid["lat"].values)
+    ilon = np.searchsorted(nlon[np.argsort(nlon)], grid["lon"].values)
+    return da.isel(lat=np.argsort(nlat)[ilat], lon=np.argsort(nlon)[ilon])

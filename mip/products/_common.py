@@ -12,6 +12,7 @@ import xarray as xr
 from mip.errors import InputError
 from mip.conventions.model import CANONICAL_UNITS, SIGN_CONVENTION
 from mip.conventions.units import BASIS_OF_GAS, factor_to, parse_native
+from mip.geometry.grid import find_axis, onto_grid  # noqa: F401  (grid helpers the readers share)
 
 __all__ = ["as_paths", "sign_factor", "to_canonical_flux", "assemble", "require"]
 
@@ -179,52 +180,3 @@ def months_of(ds: xr.Dataset, tname: str, file: object) -> tuple[np.ndarray, np.
     keys = month_keys(t)
     cal = t.encoding.get("calendar", "standard")
     return monthly_axis([k[0] for k in keys], [k[1] for k in keys], calendar=cal, file=file, variable=tname)
-
-
-def find_axis(ds: xr.Dataset, key: str, candidates: tuple[str, ...], file: object) -> str:
-    """Name of the latitude/longitude/time coordinate, by cf_xarray or common names."""
-    import cf_xarray  # noqa: F401
-
-    try:
-        names = ds.cf.coordinates.get(key, []) or ds.cf.axes.get({"latitude": "Y", "longitude": "X", "time": "T"}[key], [])
-    except Exception:  # cf_xarray is best effort on odd files
-        names = []
-    for n in list(names) + list(candidates):
-        if n in ds.variables and ds[n].ndim == 1:
-            return n
-    raise InputError(file, key, "no such coordinate", f"a 1-D {key} coordinate (one of {', '.join(candidates)})")
-
-
-def onto_grid(da: xr.DataArray, native: xr.Dataset, grid: xr.Dataset, *, lat: str, lon: str,
-              rename: Mapping[str, str] | None = None) -> xr.DataArray:
-    """Put a native array on the canonical grid's orientation (no interpolation).
-
-    Renames ``lat``/``lon`` (and any ``rename`` dims) to canonical names, drops native
-    coordinates and selects the canonical (ascending, [−180, 180)) cell order.
-
-    Parameters
-    ----------
-    da
-        Native array.
-    native
-        The dataset it came from (for the native coordinate values).
-    grid
-        Canonical grid from :func:`mip.geometry.grid.standardise_grid`.
-    lat, lon
-        Native coordinate names.
-    rename
-        Other dimensions to rename (e.g. ``{"n_months": "time"}``).
-
-    Returns
-    -------
-    xarray.DataArray
-    """
-    da = da.rename({lat: "lat", lon: "lon", **(rename or {})})
-    da = da.drop_vars(list(da.coords), errors="ignore")
-    nlat = np.asarray(native[lat].values, "f8")
-    nlon = ((np.asarray(native[lon].values, "f8") + 180.0) % 360.0) - 180.0
-    if np.array_equal(nlat, grid["lat"].values) and np.array_equal(nlon, grid["lon"].values):
-        return da  # already in canonical order: no reindexing copy
-    ilat = np.searchsorted(nlat[np.argsort(nlat)], grid["lat"].values)
-    ilon = np.searchsorted(nlon[np.argsort(nlon)], grid["lon"].values)
-    return da.isel(lat=np.argsort(nlat)[ilat], lon=np.argsort(nlon)[ilon])

@@ -32,7 +32,8 @@ from mip.errors import MemberWarning  # noqa: E402
 from mip.io import atomic_write, save_figure  # noqa: E402
 from mip.budgets.national import compare_inventory, national_budget  # noqa: E402
 from mip.products.ceos import read_ceos_grid, write_ceos_countries  # noqa: E402
-from mip.regions import countries, from_vector  # noqa: E402
+from mip.io.regionfiles import read_regions  # noqa: E402
+from mip.regions import countries  # noqa: E402
 from mip.testing import write_country_sample, write_lateral_sample, write_oco2mip_sample  # noqa: E402
 
 
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     data = a.out / "sample-data"
     cat = write_oco2mip_sample(data)
     lateral = read_ceos_grid(write_lateral_sample(data / "pilot_topdown_CO2_Budget_grid_sample.nc"))
-    regions = (from_vector(write_country_sample(data / "countries.gpkg"), name="ISO_A3", surface="land")
+    regions = (read_regions(write_country_sample(data / "countries.gpkg"), field="ISO_A3", surface="land")
                if a.synthetic_countries else countries())
     ens = open_ensemble(cat, "gridded_fluxes")
     budget = national_budget(ens, regions, lateral, uncertainty=a.uncertainty).compute()

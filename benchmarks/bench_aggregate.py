@@ -124,11 +124,13 @@ assert out.land.sizes["region"] == len(regions) + 3
     "fluxmip": """
 import mip, geopandas, pyogrio, dask.array, netCDF4, fsspec, jinja2
 import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml: libraries, imported before the clock as in the floor
-from mip.regions import from_vector, latitude_bands, transcom
+from mip.io.regionfiles import read_mask, read_regions
+from mip.regions import latitude_bands, transcom
 mip.families()  # load the reader modules
 # --- work
 ens = mip.open_ensemble("{root}/bench.yaml", "ens")
-regions = from_vector("{root}/countries.gpkg", name="ISO_A3") + transcom("{root}/regions.nc") + latitude_bands()
+regions = (read_regions("{root}/countries.gpkg", field="ISO_A3") + transcom(read_mask("{root}/regions.nc", "transcom_regions"))
+           + latitude_bands())
 out = mip.aggregate(ens, regions).compute()
 assert out.land.sizes["region"] == len(regions) + 3  # + one unattributed row per set
 """,

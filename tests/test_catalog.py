@@ -201,3 +201,18 @@ def test_family_labels_are_declared():
     from mip.products import family_labels
 
     assert family_labels("oco2mip") == ("model", "experiment") and family_labels("gcb") == ()
+
+
+def test_reccap2_catalog_entry_reads_masks_not_fluxes(tmp_path):
+    """The shipped reccap2 catalog names its file as `masks:reccap2`: the entry gives the region masks."""
+    import shutil
+
+    from mip.io.reccap2_masks import bundled_masks
+    from mip.products import families
+    (tmp_path / "reccap2").mkdir()
+    shutil.copy(bundled_masks(), tmp_path / "reccap2" / bundled_masks().name)
+    masks = open_ensemble("reccap2", "region_masks", data_root=tmp_path)
+    # the published file's basin masks, names from its region_name attributes (arctic: the numbered fallback)
+    assert masks.southern.attrs["region_names"] == ["SO STSS", "SO SPSS", "SO ICE"]
+    assert masks.arctic.attrs["region_names"][-1] == "Arctic 10"
+    assert "reccap2" not in families()

@@ -12,7 +12,8 @@ from mip.errors import InputError, MemberWarning, MipError
 from mip.budgets.lateral import dc_loss, dc_loss_uncertainty, gcb_river_adjustment, nce
 from mip.budgets.national import compare_inventory, national_budget
 from mip.products.ceos import read_ceos_grid
-from mip.regions import from_vector, latitude_bands
+from mip.io.regionfiles import read_regions
+from mip.regions import latitude_bands
 from mip.testing import SAMPLE_LATERAL_TOTALS, write_country_sample, write_lateral_sample
 
 C_PER_CO2 = 12.011 / 44.0095
@@ -66,7 +67,7 @@ def chain(tmp_path_factory):
     d = tmp_path_factory.mktemp("nat")
     ens = open_ensemble(write_oco2mip_sample(d), "gridded_fluxes")
     lateral = read_ceos_grid(write_lateral_sample(d / "lateral.nc"))
-    countries = from_vector(write_country_sample(d / "c.gpkg"), name="ISO_A3")
+    countries = read_regions(write_country_sample(d / "c.gpkg"), field="ISO_A3")
     return d, ens, lateral, countries
 
 

@@ -96,3 +96,19 @@ def test_the_finder_answers_only_for_old_mip_paths():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         import mip.budgets.trends  # noqa: F401  (the new path: no warning)
+
+
+def test_regions_read_no_files():
+    """Region constructors are pure compute: every file is read in the I/O layer (mip.io.regionfiles)."""
+    readers = ("open_netcdf", "open_dataset", "read_file", "pyogrio", "np.load", "resources.files", "netCDF4")
+    offenders = []
+    for p in sorted((ROOT / "regions").glob("*.py")):
+        tree = ast.parse(p.read_text())
+        for node in ast.walk(tree):
+            text = ast.unparse(node) if isinstance(node, (ast.Call, ast.Import, ast.ImportFrom)) else ""
+            if isinstance(node, ast.Call):
+                text = ast.unparse(node.func)
+            hit = [r for r in readers if r in text]
+            if hit:
+                offenders.append(f"{p.name}:{node.lineno}: {hit[0]}")
+    assert offenders == []

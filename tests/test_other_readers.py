@@ -6,6 +6,7 @@ import xarray as xr
 from conftest import R
 from mip import global_total, open_product, validate
 from mip.errors import InputError
+from mip.io.reccap2_masks import read_reccap2_masks
 
 LAT, LON = np.arange(-89.5, 90, 1.0), np.arange(-179.5, 180, 1.0)
 TIME = pd.date_range("2015-01-01", periods=12, freq="MS")
@@ -38,7 +39,7 @@ def test_reccap2_masks(tmp_path):
                     coords={"lat": LAT, "lon": lon360})
     p = tmp_path / "RECCAP2_region_masks_all_v20221025.nc"
     ds.to_netcdf(p)
-    out = open_product("reccap2", p, basins=("atlantic", "land"))
+    out = read_reccap2_masks(p, basins=("atlantic", "land"))
     assert out.atlantic.attrs["region_names"] == ["NA_SPSS", "NA_STSS"]
     assert out.land.attrs["region_names"][2] == "Europe"
     assert int(out.atlantic.sel(lat=LAT[110], lon=320.5 - 360)) == 1

@@ -58,7 +58,7 @@ def test_text_readers_raise_only_their_own_errors(tmp_path, how, where, byte):
 @given(how=HOW, where=st.floats(0, 1), byte=st.integers(0, 255))
 def test_ceos_and_netcdf_readers_raise_only_their_own_errors(tmp_path, how, where, byte):
     from mip.products.ceos import read_ceos_countries
-    from mip.products.reccap2 import read_reccap2
+    from mip.io.reccap2_masks import read_reccap2_masks as read_reccap2
 
     reader_survives(tmp_path, "ceos-pilot-2023/pilot_topdown_CO2_Budget_countries_v1.csv", "c.csv",
                     read_ceos_countries, how, where, byte)

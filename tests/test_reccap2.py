@@ -9,7 +9,8 @@ from conftest import R, real_file
 import mip
 from mip.errors import InputError
 from mip.budgets.lateral import gcb_river_adjustment, river_split
-from mip.products.reccap2 import parse_region_name, read_reccap2, read_river_flux
+from mip.io.reccap2_masks import parse_region_name, read_reccap2_masks as read_reccap2
+from mip.products.reccap2 import read_river_flux
 from mip.regions import from_mask, latitude_bands, reccap2
 
 MASKS = "reccap2-ocean/RECCAP2_region_masks_all_v20221025.nc"
@@ -43,6 +44,11 @@ def test_bundled_copy_and_region_set():
     rs = reccap2()  # no path: the bundled copy of the published file
     assert {"NA SPSS", "SO ICE", "Arabian Sea", "Arctic 10"} <= set(rs.names) and len(rs) == 6 + 6 + 4 + 10 + 3
     assert reccap2(level="basin").names == ("Atlantic", "Pacific", "Indian", "Arctic", "Southern")
+    masks = read_reccap2(real_file(MASKS))  # the object constructor: the masks as read from the real file
+    assert reccap2(masks).names == rs.names
+    assert reccap2(masks, basins=("southern",)).names == ("SO STSS", "SO SPSS", "SO ICE")
+    with pytest.raises(InputError, match="open_ocean"):  # the basin level needs the open_ocean mask
+        reccap2(masks, level="basin")
     # the area of a region: the cells of its code, each R²·Δλ·(sin φ2 − sin φ1), summed by hand
     with netCDF4.Dataset(real_file(MASKS)) as nc:
         code = nc["southern"][:] == 3
@@ -121,3 +127,17 @@ def test_renamed_mask_is_an_error(tmp_path):
 
 def test_parse_region_name_doc():
     assert parse_region_name("1.Arabian Sea, 2.Bay of Bengal") == {1: "Arabian Sea", 2: "Bay of Bengal"}
+
+
+def test_masks_are_not_a_product_family(tmp_path):
+    """The masks moved to the I/O layer: the old family and import path still answer, with a warning."""
+    from mip.products import families, open_product
+    assert "reccap2" not in families()
+    with pytest.warns(DeprecationWarning, match="region masks, not fluxes"):
+        old = open_product("reccap2", real_file(MASKS), basins=("southern",))
+    assert old.southern.attrs["region_names"] == ["SO STSS", "SO SPSS", "SO ICE"]
+    with pytest.warns(DeprecationWarning, match="mip.io.reccap2_masks"):
+        from mip.products.reccap2 import read_reccap2 as moved  # noqa: F401
+    with pytest.warns(DeprecationWarning, match="region constructors take objects"):
+        assert reccap2(real_file(MASKS), level="basin").names[0] == "Atlantic"
+

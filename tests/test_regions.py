@@ -6,7 +6,8 @@ import xarray as xr
 from conftest import R
 from mip.errors import InputError
 from mip.geometry.polygons import spherical_area
-from mip.regions import from_vector, grid_weights, land_ocean, latitude_bands, transcom
+from mip.io.regionfiles import read_regions, read_vector
+from mip.regions import from_geodataframe, from_vector, grid_weights, land_ocean, latitude_bands, transcom
 
 
 def _grid(dlat, dlon):
@@ -37,7 +38,7 @@ def test_vector_exact_and_small_countries(tmp_path):
     # two features with the same name are merged (a country with an exclave)
     exclave = shapely.box(-70.0, 5.0, -69.0, 6.0)
     p = _write_shapes(tmp_path / "c.shp", [("TRI", tri), ("ISL", islet), ("TRI", exclave)])
-    rs = from_vector(p, name="ISO_A3")
+    rs = read_regions(p, field="ISO_A3")
     ds = _grid(2.0, 2.5)
     w = rs.weights(ds)
     area = dict(zip(rs.names, np.asarray(w.sum(axis=1)).ravel()))
@@ -52,7 +53,7 @@ def test_vector_exact_and_small_countries(tmp_path):
 def test_vector_partition_sums_to_cell_areas(tmp_path):
     quads = [("NW", shapely.box(-180, 0, 0, 90)), ("NE", shapely.box(0, 0, 180, 90)),
              ("SW", shapely.box(-180, -90, 0, 0)), ("SE", shapely.box(0, -90, 180, 0))]
-    rs = from_vector(_write_shapes(tmp_path / "q.gpkg", quads), name="ISO_A3")
+    rs = from_geodataframe(read_vector(_write_shapes(tmp_path / "q.gpkg", quads)), "ISO_A3")
     ds = _grid(3.0, 3.75)  # cells straddle nothing, but the sums must still close
     w = rs.weights(ds)
     np.testing.assert_allclose(np.asarray(w.sum(axis=0)).ravel(), ds.cell_area.values.ravel(), rtol=1e-12)
@@ -60,8 +61,44 @@ def test_vector_partition_sums_to_cell_areas(tmp_path):
 
 def test_vector_bad_attribute(tmp_path):
     p = _write_shapes(tmp_path / "c.shp", [("A", shapely.box(0, 0, 1, 1))])
-    with pytest.raises(InputError, match="'NAME'"):
-        from_vector(p, name="NAME")
+    with pytest.raises(InputError, match="'NAME'") as err:
+        read_regions(p, field="NAME")
+    assert "c.shp" in str(err.value) and "ISO_A3" in str(err.value)  # the file and the attributes it has
+    with pytest.raises(InputError, match="neither or both"):
+        read_regions(p)
+    with pytest.raises(InputError, match="unreadable vector file"):
+        read_vector(tmp_path / "nothing.gpkg")
+
+
+def test_old_path_constructors_warn_and_agree(tmp_path):
+    """The path-taking constructors still answer, with a DeprecationWarning, the same as the object ones."""
+    from mip.regions import from_mask
+    p = _write_shapes(tmp_path / "c.gpkg", [("A", shapely.box(0, 0, 10, 10)), ("B", shapely.box(-30, -5, -20, 5))])
+    with pytest.warns(DeprecationWarning, match="read_regions"):
+        old = from_vector(p, name="ISO_A3")
+    new = read_regions(p, field="ISO_A3")
+    ds = _grid(2.0, 2.5)
+    assert old.names == new.names == ("A", "B")
+    assert abs(old.weights(ds) - new.weights(ds)).max() == 0.0
+    codes = np.zeros((90, 144), "i4")
+    codes[45:, :] = 1  # the northern hemisphere
+    xr.Dataset({"m": (("lat", "lon"), codes)}, coords={"lat": ds.lat.values, "lon": ds.lon.values}).to_netcdf(tmp_path / "m.nc")
+    with pytest.warns(DeprecationWarning, match="read_mask"):
+        rs = from_mask(tmp_path / "m.nc", variable="m")
+    assert float(rs.weights(ds).sum()) == pytest.approx(2 * np.pi * R**2, rel=1e-12)
+    with pytest.warns(DeprecationWarning):
+        transcom(tmp_path / "m.nc", variable="m")
+
+
+def test_edited_frame_never_reuses_cached_weights(tmp_path):
+    """Weights are cached by the polygons' content: a frame edited after reading gets its own weights."""
+    gdf = read_vector(_write_shapes(tmp_path / "c.gpkg", [("A", shapely.box(0, 0, 10, 10))]))
+    ds = _grid(2.0, 2.5)
+    first = float(from_geodataframe(gdf, "ISO_A3").weights(ds).sum())
+    gdf.loc[0, "geometry"] = shapely.box(0, 0, 20, 10)  # same file, same name, twice the width
+    second = float(from_geodataframe(gdf, "ISO_A3").weights(ds).sum())
+    box = R**2 * np.deg2rad(10) * np.sin(np.deg2rad(10))
+    assert first == pytest.approx(box, rel=1e-12) and second == pytest.approx(2 * box, rel=1e-12)
 
 
 def test_land_ocean_partition_and_known_cells():

@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from mip.regions.core import grid_weights
-from mip.regions.natural_earth import _computed_land_fraction, bundled_countries
+from mip.regions.natural_earth import _computed_land_fraction
 
 if __name__ == "__main__":
     lb, ob, _ = grid_weights(np.arange(-89.5, 90, 1.0), np.arange(-179.5, 180, 1.0))
-    lf = _computed_land_fraction(str(bundled_countries()), lb, ob)
+    lf = _computed_land_fraction(None, lb, ob)  # None: the bundled countries
     out = Path(__file__).resolve().parents[1] / "mip" / "data" / "natural-earth" / "land_fraction_1deg.npz"
     np.savez_compressed(out, land_fraction=lf.reshape(180, 360))
     print(f"written {out} ({out.stat().st_size} bytes)")

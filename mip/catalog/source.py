@@ -71,8 +71,9 @@ class ProductSource(DataSource):
     Parameters
     ----------
     family
-        Registered product family (see :func:`mip.products.families`), or ``table:<name>`` for a
-        published table (:data:`mip.tables.TABLES`).
+        Registered product family (see :func:`mip.products.families`), ``table:<name>`` for a
+        published table (:data:`mip.tables.TABLES`), or ``masks:<name>`` for a published region-mask
+        file (:data:`mip.io.regionfiles.MASK_FILES`).
     urlpath
         File pattern with ``{data_root}``, ``{model}``, ``{experiment}`` placeholders.
     models, experiments
@@ -168,9 +169,13 @@ class ProductSource(DataSource):
                 from mip.tables import read_table
 
                 return read_table(self.family.partition(":")[2], path, **opts)
+            if self.family.startswith("masks:"):  # region masks, not fluxes
+                from mip.io.regionfiles import read_mask_file
+
+                return read_mask_file(self.family.partition(":")[2], path, **opts)
             return open_product(self.family, path, **opts)
-        if self.family == "reccap2":
-            raise MipError(f"catalog entry {self.name!r}: reccap2 masks are one file, not per model")
+        if self.family.startswith(("table:", "masks:")) or self.family == "reccap2":
+            raise MipError(f"catalog entry {self.name!r}: a {self.family} entry is one file, not one per model")
         return combine_members(
             [(m, _experiment(e) if e else "", (lambda p=p, o=o: open_product(self.family, p, **o)), str(p))
              for m, e, p, o in members],

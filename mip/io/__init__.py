@@ -1,8 +1,10 @@
-"""Input and output: netCDF opening with clear errors, atomic writes, the dask scheduler, shipped YAML lookup.
+"""Input and output: netCDF opening with clear errors, atomic writes, the dask scheduler, shipped YAML lookup, region files.
 
 ``mip.io.files`` (re-exported here: ``open_netcdf``, ``atomic_write``, ``save_figure``, ...),
-``mip.io.scheduler`` (a dask.distributed client or local threads, and a progress bar) and
-``mip.io.yamlspec`` (the search path of catalogs, protocols and constraint specs). Names are
+``mip.io.scheduler`` (a dask.distributed client or local threads, and a progress bar),
+``mip.io.yamlspec`` (the search path of catalogs, protocols and constraint specs),
+``mip.io.regionfiles`` (vector files, mask files, the bundled Natural Earth countries → the
+objects :mod:`mip.regions` takes) and ``mip.io.reccap2_masks`` (the RECCAP2 mask file). Names are
 imported on first use, so ``import mip.io.yamlspec`` does not load xarray.
 """
 

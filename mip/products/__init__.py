@@ -21,7 +21,9 @@ Reader = Callable[..., xr.Dataset]
 _REGISTRY: dict[str, Reader] = {}
 #: Per family, the member labels its reader accepts as options (``model``, ``experiment``).
 _LABELS: dict[str, tuple[str, ...]] = {}
-_BUILTIN = ("oco2mip", "gcb", "gcp_ch4", "gcp_n2o", "reccap2", "cf", "cmip")
+_BUILTIN = ("oco2mip", "gcb", "gcp_ch4", "gcp_n2o", "cf", "cmip")
+#: Names that were families but read something else: family → (what it is, module, reader).
+_NOT_PRODUCTS = {"reccap2": ("region masks", "mip.io.reccap2_masks", "read_reccap2_masks")}
 
 
 def register(name: str, *, labels: tuple[str, ...] = ("model", "experiment")) -> Callable[[Reader], Reader]:
@@ -88,6 +90,14 @@ def open_product(family: str, paths: str | PathLike | Iterable[str | PathLike], 
     xarray.Dataset
     """
     _load_builtins()
+    if family in _NOT_PRODUCTS and family not in _REGISTRY:
+        import warnings
+
+        what, module, reader = _NOT_PRODUCTS[family]
+        warnings.warn(f"open_product({family!r}, ...) returns {what}, not fluxes: use {module}.{reader} (and "
+                      f"mip.regions.{family}); the {family!r} family will be removed in a future release",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module(module), reader)(paths, **options)
     if family not in _REGISTRY:
         raise MipError(f"unknown product family {family!r}; known: {', '.join(sorted(_REGISTRY))}")
     return _REGISTRY[family](paths, **options)

@@ -6,7 +6,7 @@ fraction of the cell times its area (m²).  Aggregation (:func:`mip.aggregate`) 
 sparse matrix product with that matrix.  Sets combine with ``+``.
 
 Implemented here: latitude bands (exact: the fraction of a cell between two
-latitudes is a ratio of sines) and integer or fractional masks on the data's own grid.
+latitudes is a ratio of sines) and integer or fractional masks (DataArrays) on any grid.
 """
 
 from __future__ import annotations
@@ -260,10 +260,10 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
     Parameters
     ----------
     mask
-        A (lat, lon) integer DataArray, a (region, lat, lon) fractional DataArray, or
-        a netCDF path (then ``variable`` names the mask).
+        A (lat, lon) integer DataArray or a (region, lat, lon) fractional DataArray (a file's
+        mask is read by :func:`mip.io.regionfiles.read_mask`; a path here is deprecated).
     variable
-        Variable to read from a file.
+        Only with a (deprecated) path: the variable to read.
     names
         Code → name (or list, index = code − 1); default the DataArray's
         ``region_names`` attribute or ``"region_<code>"``.
@@ -277,19 +277,16 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
     -------
     RegionSet
     """
-    from mip.geometry.grid import standardise_grid
-    from mip.io import open_netcdf
+    if not isinstance(mask, xr.DataArray):  # a path: read in the I/O layer (deprecated here)
+        import warnings
 
-    source = "mask"
-    if not isinstance(mask, xr.DataArray):
-        source = str(mask)
-        ds = open_netcdf(mask, chunks=None)
-        if variable is None or variable not in ds:
-            raise InputError(mask, variable, "no such variable", f"a mask variable (present: {list(ds.data_vars)})")
-        lat = next((n for n in ("lat", "latitude") if n in ds.variables), "lat")
-        lon = next((n for n in ("lon", "longitude") if n in ds.variables), "lon")
-        g = standardise_grid(ds[[variable]].set_coords([]), lat=lat, lon=lon, file=mask)
-        mask = g[variable].assign_attrs(ds[variable].attrs)
+        from mip.io.regionfiles import read_mask
+
+        warnings.warn("mip.regions.from_mask(path, variable=...) is deprecated: region constructors take objects; "
+                      "use from_mask(mip.io.regionfiles.read_mask(path, variable)) or read_regions(path, variable=...)",
+                      DeprecationWarning, stacklevel=2)
+        mask = read_mask(mask, variable)
+    source = str(mask.attrs.get("source_file", "mask"))
     mlat, mlon = np.asarray(mask["lat"].values, "f8"), np.asarray(mask["lon"].values, "f8")
     if "region" in mask.dims:
         frac = np.nan_to_num(mask.transpose("region", "lat", "lon").values.astype("f8"))

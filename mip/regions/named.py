@@ -1,14 +1,25 @@
-"""Named region sets: land/ocean, TransCom-3, RECCAP2 and the GCP-CH4 regions."""
+"""Named region sets from masks: TransCom-3, RECCAP2 and the GCP-CH4 regions.
+
+Each takes the mask object (a DataArray, or the RECCAP2 Dataset); the files are read by
+:mod:`mip.io.regionfiles` and :mod:`mip.io.reccap2_masks`.  A path is still accepted, with a
+DeprecationWarning.
+"""
 
 from __future__ import annotations
 
 import os
+import warnings
 from os import PathLike
 
 import xarray as xr
 
 from mip.errors import InputError, MipError
 from mip.regions.core import RegionSet, from_mask
+
+
+def _deprecated_path(func: str, how: str) -> None:
+    warnings.warn(f"mip.regions.{func}(path) is deprecated: region constructors take objects; use {how}",
+                  DeprecationWarning, stacklevel=3)
 
 __all__ = ["transcom", "reccap2", "gcp_ch4", "TRANSCOM_NAMES", "GCP_CH4_REGIONS"]
 
@@ -28,40 +39,54 @@ GCP_CH4_REGIONS = (
 )
 
 
-def transcom(path: str | PathLike | xr.DataArray, *, variable: str = "transcom_regions") -> RegionSet:
-    """TransCom-3 regions from a mask file (e.g. CarbonTracker's ``regions.nc``).
+def transcom(mask: xr.DataArray | str | PathLike, *, variable: str = "transcom_regions") -> RegionSet:
+    """TransCom-3 regions from their integer mask (e.g. CarbonTracker's ``regions.nc``).
 
     Parameters
     ----------
-    path
-        The mask file or an integer (lat, lon) DataArray with codes 1–22.
+    mask
+        Integer (lat, lon) codes 1–22, e.g. ``mip.io.regionfiles.read_mask("regions.nc",
+        "transcom_regions")`` (a path here is deprecated).
     variable
-        Name of the mask variable.
+        Only with a (deprecated) path: the mask variable.
 
     Returns
     -------
     RegionSet
+        Codes 1–11 with surface land, 12–22 ocean.
+
+    Raises
+    ------
+    InputError
+        Codes outside 1–22.
     """
-    rs = from_mask(path, variable=variable, names={i + 1: n for i, n in enumerate(TRANSCOM_NAMES)})
+    if not isinstance(mask, xr.DataArray):
+        from mip.io.regionfiles import read_mask
+
+        _deprecated_path("transcom", "transcom(mip.io.regionfiles.read_mask(path, 'transcom_regions'))")
+        mask = read_mask(mask, variable)
+    rs = from_mask(mask, names={i + 1: n for i, n in enumerate(TRANSCOM_NAMES)})
     bad = [n for n in rs.names if n.startswith("region_")]
     if bad:
-        raise InputError(path if not isinstance(path, xr.DataArray) else "mask", variable,
+        raise InputError(mask.attrs.get("source_file", "mask"), mask.name or variable,
                          f"codes outside 1..22 ({bad})", "TransCom-3 codes 1-11 land, 12-22 ocean")
     surfaces = tuple("land" if TRANSCOM_NAMES.index(n) < 11 else "ocean" for n in rs.names)  # 1-11 land, 12-22 ocean
     return RegionSet(rs.names, tuple(f"T{TRANSCOM_NAMES.index(n) + 1:02d}" for n in rs.names), rs.fraction,
                      "TransCom-3 " + rs.description, surfaces)
 
 
-def reccap2(path: str | PathLike | None = None, *, basins: tuple[str, ...] | None = None,
+def reccap2(masks: xr.Dataset | str | PathLike | None = None, *, basins: tuple[str, ...] | None = None,
             level: str = "subregion") -> RegionSet:
-    """RECCAP2 ocean regions from the RECCAP2 mask file (default: the bundled copy of the published file).
+    """RECCAP2 ocean regions from the RECCAP2 masks (default: the bundled copy of the published file).
 
     Parameters
     ----------
-    path
-        ``RECCAP2_region_masks_all_v20221025.nc``; ``None`` uses the bundled copy.
+    masks
+        The masks as read by :func:`mip.io.reccap2_masks.read_reccap2_masks`; ``None`` reads the
+        bundled copy (a path here is deprecated).
     basins
-        Basin masks to use at the sub-region level (default every basin present, plus ``land``).
+        Basin masks to use at the sub-region level (default every basin in ``masks``, which
+        by default are the five basins plus ``land``).
     level
         ``"subregion"``: the Fay & McKinley sub-biomes of every basin (``NA SPSS``, ``SO ICE``,
         ``Arabian Sea``, ..., and ``Arctic 1`` … ``Arctic 10``, which the file leaves unnamed);
@@ -78,11 +103,26 @@ def reccap2(path: str | PathLike | None = None, *, basins: tuple[str, ...] | Non
     >>> reccap2(level="basin").names
     ('Atlantic', 'Pacific', 'Indian', 'Arctic', 'Southern')
     """
-    from mip.products.reccap2 import BASIN_LEVEL, read_reccap2
+    from mip.io.reccap2_masks import BASIN_LEVEL, read_reccap2_masks
 
     if level not in ("subregion", "basin"):
         raise MipError(f"RECCAP2 level {level!r}: expected 'subregion' or 'basin'")
-    ds = read_reccap2(path, basins=(BASIN_LEVEL,) if level == "basin" else basins)
+    wanted = (BASIN_LEVEL,) if level == "basin" else basins
+    if isinstance(masks, xr.Dataset):
+        missing = [b for b in wanted or () if b not in masks.data_vars]
+        if missing:
+            raise InputError(masks.attrs.get("source_file", "masks"), missing[0], "not in the masks given",
+                             f"one of {', '.join(map(str, masks.data_vars))} (read it: read_reccap2_masks(path, basins=...))")
+        ds = masks[list(wanted)] if wanted else masks.drop_vars(BASIN_LEVEL, errors="ignore")
+        ds.attrs.update(masks.attrs)
+    else:
+        if masks is not None:
+            _deprecated_path("reccap2", "reccap2(mip.io.reccap2_masks.read_reccap2_masks(path))")
+        ds = read_reccap2_masks(masks, basins=wanted)
+    if not ds.data_vars:
+        raise InputError(ds.attrs.get("source_file", "masks"), None, "no sub-region mask",
+                         f"the basin masks ({', '.join(('atlantic', 'pacific', 'indian', 'arctic', 'southern'))}); "
+                         "or level='basin' for the open_ocean mask")
     total: RegionSet | None = None
     for b in ds.data_vars:
         names = list(ds[b].attrs["region_names"])
@@ -92,24 +132,26 @@ def reccap2(path: str | PathLike | None = None, *, basins: tuple[str, ...] | Non
         rs = RegionSet(rs.names, tuple(f"{b}:{c}" for c in codes), rs.fraction, rs.description, (kind,) * len(rs))
         total = rs if total is None else total + rs
     assert total is not None
-    return RegionSet(total.names, total.abbrevs, total.fraction, f"RECCAP2 {level}s ({ds.attrs['source_file']})",
+    return RegionSet(total.names, total.abbrevs, total.fraction, f"RECCAP2 {level}s ({ds.attrs.get('source_file', 'masks')})",
                      total.surfaces)
 
 
-def gcp_ch4(path: str | PathLike | xr.DataArray | None = None, *, variable: str = "region",
+def gcp_ch4(mask: xr.DataArray | str | PathLike | None = None, *, variable: str = "region",
             with_bands: bool = True) -> RegionSet:
     """The 18 GCP-CH4 regions (+ the workbook's 3 latitude bands and the globe).
 
     The region mask is not redistributable with this package: give the GCP-CH4 region
-    file (integer codes 1–18 in the order of :data:`GCP_CH4_REGIONS`), or set
-    ``MIP_GCP_CH4_MASK`` to its path once.
+    mask (integer codes 1–18 in the order of :data:`GCP_CH4_REGIONS`), e.g.
+    ``mip.io.regionfiles.read_mask(path, "region")``, or set ``MIP_GCP_CH4_MASK`` to the file's
+    path once.
 
     Parameters
     ----------
-    path
-        Mask file or integer DataArray; default ``$MIP_GCP_CH4_MASK``.
+    mask
+        Integer (lat, lon) DataArray; default the file at ``$MIP_GCP_CH4_MASK`` (a path here
+        is deprecated).
     variable
-        Mask variable in the file.
+        Mask variable in the ``$MIP_GCP_CH4_MASK`` file (or the deprecated path).
     with_bands
         Add ``GLOBAL``, ``<30°N``, ``30°N-60°N``, ``60°N-90°N`` as in the workbook.
 
@@ -119,12 +161,18 @@ def gcp_ch4(path: str | PathLike | xr.DataArray | None = None, *, variable: str 
     """
     from mip.regions.core import latitude_bands
 
-    if path is None:
-        path = os.environ.get("MIP_GCP_CH4_MASK")
+    if not isinstance(mask, xr.DataArray):
+        from mip.io.regionfiles import read_mask
+
+        if mask is not None:
+            _deprecated_path("gcp_ch4", "gcp_ch4(mip.io.regionfiles.read_mask(path, variable))")
+        path = mask if mask is not None else os.environ.get("MIP_GCP_CH4_MASK")
         if not path:
-            raise MipError("the GCP-CH4 region mask is not bundled (it is not redistributable): pass its path, "
-                           "gcp_ch4('regions.nc', variable=...), or set MIP_GCP_CH4_MASK to it")
-    rs = from_mask(path, variable=variable, names={i + 1: n for i, n in enumerate(GCP_CH4_REGIONS)}, surface="land")
+            raise MipError("the GCP-CH4 region mask is not bundled (it is not redistributable): pass it, "
+                           "gcp_ch4(mip.io.regionfiles.read_mask('regions.nc', 'region')), or set MIP_GCP_CH4_MASK "
+                           "to its path")
+        mask = read_mask(path, variable)
+    rs = from_mask(mask, names={i + 1: n for i, n in enumerate(GCP_CH4_REGIONS)}, surface="land")
     if with_bands:
         rs = latitude_bands((-90, 90), names=("GLOBAL",)) + latitude_bands(
             (-90, 30, 60, 90), names=("<30°N", "30°N-60°N", "60°N-90°N")) + rs

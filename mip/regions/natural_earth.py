@@ -10,14 +10,18 @@ The land of a cell is the union of the same polygons (:func:`land_fraction`), so
 land/ocean and surface attribution agree exactly: for a land flux, the countries' totals plus
 the unattributed amount are the global land total.  (The separate Natural Earth land layer
 differs from the union of the countries by about 400 km² worldwide, mostly small islands.)
+
+The polygons are read by :func:`mip.io.regionfiles.read_natural_earth`; every function here
+also takes another admin-0 frame (``frame=``).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,34 +30,44 @@ import scipy.sparse as sp
 from mip.errors import InputError, MipError
 from mip.geometry.polygons import coverage_fractions
 from mip.regions.core import RegionSet
+from mip.regions.vector import content_key
 
-__all__ = ["countries", "country_table", "land_ocean", "land_fraction", "bundled_countries"]
+if TYPE_CHECKING:
+    import geopandas as gpd
 
-_FIELDS = ["ADM0_A3", "ISO_A3", "ISO_A3_EH", "NAME", "TYPE"]
+__all__ = ["countries", "country_table", "land_ocean", "land_fraction"]
+
+#: The Natural Earth attributes the countries are built from.
+_FIELDS = ("ADM0_A3", "ISO_A3_EH", "NAME")
+#: Countries merged per ISO code, by content key of the frame they came from (a few at most).
+_MERGED: dict[str, tuple[np.ndarray, pd.DataFrame]] = {}
 
 
-def bundled_countries() -> Path:
-    """Path of the bundled ``ne_50m_admin_0_countries.zip`` (Natural Earth v5.1.1, unchanged)."""
-    return Path(str(resources.files("mip") / "data" / "natural-earth" / "ne_50m_admin_0_countries.zip"))
+def __getattr__(name: str) -> object:
+    if name == "bundled_countries":  # moved to the I/O layer
+        warnings.warn("mip.regions.natural_earth.bundled_countries has moved to mip.io.regionfiles.bundled_countries",
+                      DeprecationWarning, stacklevel=2)
+        from mip.io.regionfiles import bundled_countries
+
+        return bundled_countries
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@lru_cache(maxsize=2)
-def _read(path: str) -> tuple[np.ndarray, pd.DataFrame]:
-    """Geometries merged per ISO code, and the table of codes and names (read once per process)."""
+def _merge(frame: gpd.GeoDataFrame) -> tuple[str, np.ndarray, pd.DataFrame]:
+    """Geometries merged per ISO code and the table of codes and names, with the frame's content key."""
     import shapely
-    from pyogrio import raw
 
-    try:
-        meta, _, wkb, fields = raw.read(path, columns=_FIELDS)
-    except Exception as exc:  # pyogrio/GDAL raise several kinds on a broken file
-        raise InputError(path, None, f"unreadable vector file ({exc})", "the Natural Earth admin-0 countries") from exc
-    cols = dict(zip(meta["fields"], fields))
-    missing = [f for f in _FIELDS if f not in cols]
+    source = frame.attrs.get("source", "the countries frame")
+    missing = [f for f in _FIELDS if f not in frame.columns]
     if missing:
-        raise InputError(path, missing[0], "no such attribute", f"the Natural Earth attributes {', '.join(_FIELDS)}")
-    adm0, iso_eh, name = (np.asarray(cols[k], dtype=str) for k in ("ADM0_A3", "ISO_A3_EH", "NAME"))
+        raise InputError(source, missing[0], "no such attribute", f"the Natural Earth attributes {', '.join(_FIELDS)}")
+    adm0, iso_eh, name = (np.asarray(frame[k], dtype=str) for k in _FIELDS)
+    raw = np.asarray(frame.geometry.values, dtype=object)
+    key = content_key(raw, adm0, iso_eh, name)
+    if key in _MERGED:
+        return key, *_MERGED[key]
     iso3 = np.where(iso_eh != "-99", iso_eh, adm0)
-    geoms = shapely.make_valid(shapely.from_wkb(wkb))
+    geoms = shapely.make_valid(raw)
     merged, rows = [], []
     for iso in np.unique(iso3):
         idx = np.flatnonzero(iso3 == iso)
@@ -61,39 +75,65 @@ def _read(path: str) -> tuple[np.ndarray, pd.DataFrame]:
         own = idx[adm0[idx] == iso]  # the row whose own code it is names it
         rows.append({"iso3": str(iso), "name": str(name[(own if own.size else idx)[0]]),
                      "ne_rows": ", ".join(adm0[idx])})
-    return np.asarray(merged, dtype=object), pd.DataFrame(rows)
+    if len(_MERGED) >= 4:
+        _MERGED.pop(next(iter(_MERGED)))
+    _MERGED[key] = (np.asarray(merged, dtype=object), pd.DataFrame(rows))
+    return key, *_MERGED[key]
 
 
-def country_table(path: str | Path | None = None) -> pd.DataFrame:
+@lru_cache(maxsize=1)
+def _bundled() -> tuple[str, np.ndarray, pd.DataFrame]:
+    from mip.io.regionfiles import read_natural_earth
+
+    return _merge(read_natural_earth())
+
+
+def _resolve(frame: gpd.GeoDataFrame | None, path: str | Path | None, func: str) -> tuple[str, np.ndarray, pd.DataFrame]:
+    """The merged countries of ``frame``, of a (deprecated) ``path``, or of the bundled file."""
+    if path is not None:
+        from mip.io.regionfiles import read_natural_earth
+
+        warnings.warn(f"mip.regions.{func}(path=...) is deprecated: region constructors take objects; use "
+                      f"{func}(frame=mip.io.regionfiles.read_natural_earth(path))", DeprecationWarning, stacklevel=3)
+        frame = read_natural_earth(path)
+    return _bundled() if frame is None else _merge(frame)
+
+
+def country_table(frame: gpd.GeoDataFrame | None = None, *, path: str | Path | None = None) -> pd.DataFrame:
     """ISO alpha-3 codes, names and the Natural Earth rows of each country.
 
     Parameters
     ----------
+    frame
+        Natural Earth admin-0 countries (:func:`mip.io.regionfiles.read_natural_earth`); default
+        the bundled 1:50m.
     path
-        An admin-0 countries file (default the bundled Natural Earth 1:50m).
+        Deprecated: a countries file (use ``frame``).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``iso3``, ``name``, ``ne_rows`` (the ``ADM0_A3`` of the rows merged into it).
     """
-    return _read(str(path or bundled_countries()))[1].copy()
+    return _resolve(frame, path, "country_table")[2].copy()
 
 
 @lru_cache(maxsize=4)
-def _coverage(path: str, lat_b: bytes, lon_b: bytes, shape: tuple[int, int]) -> sp.csr_matrix:
-    geoms, _ = _read(path)
-    return coverage_fractions(geoms, np.frombuffer(lat_b).reshape(shape[0], 2),
+def _coverage(key: str, lat_b: bytes, lon_b: bytes, shape: tuple[int, int]) -> sp.csr_matrix:
+    return coverage_fractions(_MERGED[key][0], np.frombuffer(lat_b).reshape(shape[0], 2),
                               np.frombuffer(lon_b).reshape(shape[1], 2))
 
 
-def _all_fractions(path: str, lat_b: np.ndarray, lon_b: np.ndarray) -> sp.csr_matrix:
+def _all_fractions(merged: tuple[str, np.ndarray, pd.DataFrame], lat_b: np.ndarray, lon_b: np.ndarray) -> sp.csr_matrix:
+    key, geoms, table = merged
+    _MERGED.setdefault(key, (geoms, table))  # evicted since: put back for the coverage cache
     lat_b, lon_b = np.ascontiguousarray(lat_b, "f8"), np.ascontiguousarray(lon_b, "f8")
-    return _coverage(path, lat_b.tobytes(), lon_b.tobytes(), (lat_b.shape[0], lon_b.shape[0]))
+    return _coverage(key, lat_b.tobytes(), lon_b.tobytes(), (lat_b.shape[0], lon_b.shape[0]))
 
 
-def _computed_land_fraction(src: str, lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
-    f = _all_fractions(src, lat_b, lon_b)
+def _computed_land_fraction(merged: tuple[str, np.ndarray, pd.DataFrame] | None, lat_b: np.ndarray,
+                            lon_b: np.ndarray) -> np.ndarray:
+    f = _all_fractions(merged or _bundled(), lat_b, lon_b)
     return np.clip(np.asarray(f.sum(axis=0)).ravel(), 0.0, 1.0)
 
 
@@ -104,22 +144,18 @@ def _is_global_1deg(lat_b: np.ndarray, lon_b: np.ndarray) -> bool:
             and np.array_equal(lon_b[:, 0], edges_lon[:-1]) and np.array_equal(lon_b[:, 1], edges_lon[1:]))
 
 
-@lru_cache(maxsize=1)
-def _precomputed_1deg() -> np.ndarray:
-    p = Path(str(resources.files("mip") / "data" / "natural-earth" / "land_fraction_1deg.npz"))
-    with np.load(p) as z:
-        return z["land_fraction"].ravel()
-
-
-def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, path: str | Path | None = None) -> np.ndarray:
+def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, frame: gpd.GeoDataFrame | None = None,
+                  path: str | Path | None = None) -> np.ndarray:
     """Land fraction of every cell (lat-major, flattened): the union of the country polygons.
 
     Parameters
     ----------
     lat_b, lon_b
         Cell bounds (n, 2) in degrees.
+    frame
+        Natural Earth admin-0 countries (default the bundled 1:50m).
     path
-        Countries file (default the bundled one).
+        Deprecated: a countries file (use ``frame``).
 
     Returns
     -------
@@ -127,20 +163,27 @@ def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, path: str | Path | No
         Fractions in [0, 1], one per cell.
     """
     lat_b, lon_b = np.asarray(lat_b, "f8"), np.asarray(lon_b, "f8")
-    if path is None and _is_global_1deg(lat_b, lon_b):
-        return _precomputed_1deg()  # tools/make_land_fraction.py; tested equal to the computation
-    return _computed_land_fraction(str(path or bundled_countries()), lat_b, lon_b)
+    if frame is None and path is None and _is_global_1deg(lat_b, lon_b):
+        from mip.io.regionfiles import bundled_land_fraction_1deg
+
+        return bundled_land_fraction_1deg()  # tools/make_land_fraction.py; tested equal to the computation
+    return _computed_land_fraction(_resolve(frame, path, "land_fraction"), lat_b, lon_b)
 
 
-def countries(codes: Sequence[str] | None = None, *, path: str | Path | None = None) -> RegionSet:
+def countries(codes: Sequence[str] | None = None, *, frame: gpd.GeoDataFrame | None = None,
+              path: str | Path | None = None) -> RegionSet:
     """Countries as land regions, from the bundled Natural Earth admin-0 polygons.
 
     Parameters
     ----------
     codes
         ISO alpha-3 codes or names (any case) to keep; default every country.
+    frame
+        Another Natural Earth admin-0 countries frame (attributes ``ADM0_A3``, ``ISO_A3_EH``,
+        ``NAME``; e.g. :func:`mip.io.regionfiles.read_natural_earth` of the 1:10m file);
+        default the bundled 1:50m.
     path
-        Another admin-0 countries file with the Natural Earth attributes.
+        Deprecated: a countries file (use ``frame``).
 
     Returns
     -------
@@ -157,8 +200,8 @@ def countries(codes: Sequence[str] | None = None, *, path: str | Path | None = N
     >>> countries(["FRA", "norway"]).names
     ('FRA', 'NOR')
     """
-    src = str(path or bundled_countries())
-    table = _read(src)[1]
+    merged = _resolve(frame, path, "countries")
+    key, _, table = merged
     idx = list(range(len(table)))
     if codes is not None:
         by_code = {c.upper(): i for i, c in enumerate(table["iso3"])}
@@ -168,38 +211,45 @@ def countries(codes: Sequence[str] | None = None, *, path: str | Path | None = N
             i = by_code.get(str(c).upper(), by_name.get(str(c).lower()))
             (unknown.append(str(c)) if i is None else idx.append(i))
         if unknown:
-            raise MipError(f"unknown country code(s) or name(s): {', '.join(unknown)} (not in {Path(src).name}; "
-                           "see mip.regions.country_table())")
+            raise MipError(f"unknown country code(s) or name(s): {', '.join(unknown)} (not among the "
+                           f"{len(table)} countries; see mip.regions.country_table())")
     names = tuple(table["iso3"].iloc[idx])
     rows = np.asarray(idx)
 
     def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> sp.csr_matrix:
-        f = _all_fractions(src, lat_b, lon_b)
+        f = _all_fractions(merged, lat_b, lon_b)
         return f if codes is None else f[rows]
 
-    st = Path(src).stat()
-    key = f"countries:{Path(src).resolve()}:{st.st_size}:{st.st_mtime_ns}:{','.join(names)}"
-    return RegionSet(names, names, fraction, f"countries ({Path(src).name})", ("land",) * len(names), cache_key=key)
+    label = "bundled Natural Earth 1:50m" if frame is None and path is None else "Natural Earth admin-0 frame"
+    return RegionSet(names, names, fraction, f"countries ({label})", ("land",) * len(names),
+                     cache_key=f"countries:{key}:{','.join(names)}")
 
 
-def land_ocean(*, path: str | Path | None = None) -> RegionSet:
+def land_ocean(*, frame: gpd.GeoDataFrame | None = None, path: str | Path | None = None) -> RegionSet:
     """Land and ocean from the bundled country polygons (exact coverage; land = their union).
 
     Parameters
     ----------
+    frame
+        Natural Earth admin-0 countries (default the bundled 1:50m).
     path
-        Countries file (default the bundled Natural Earth 1:50m).
+        Deprecated: a countries file (use ``frame``).
 
     Returns
     -------
     RegionSet
         ``land`` (surface land) and ``ocean`` (surface ocean), a partition of the globe.
     """
-    src = path or bundled_countries()
+    merged = None if frame is None and path is None else _resolve(frame, path, "land_ocean")
 
     def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
-        land = land_fraction(lat_b, lon_b, path=src).reshape(lat_b.shape[0], lon_b.shape[0])
+        if merged is None:
+            land = land_fraction(lat_b, lon_b)
+        else:
+            land = _computed_land_fraction(merged, lat_b, lon_b)
+        land = land.reshape(lat_b.shape[0], lon_b.shape[0])
         return np.stack([land, 1.0 - land])
 
+    label = "bundled Natural Earth 1:50m" if merged is None else "a Natural Earth admin-0 frame"
     return RegionSet(("land", "ocean"), ("LND", "OCN"), fraction,
-                     f"land/ocean from the country polygons of {Path(str(src)).name}", ("land", "ocean"))
+                     f"land/ocean from the country polygons of {label}", ("land", "ocean"))

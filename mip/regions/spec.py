@@ -33,7 +33,13 @@ def _path_and_name(rest: str, required: bool) -> tuple[str, str | None]:
     return rest, None
 
 
-def _one(spec: str, latitude_bands, land_ocean, countries, transcom, reccap2, gcp_ch4, from_mask, from_vector):
+def _one(spec: str):
+    from mip.io import regionfiles as rf
+    from mip.regions.core import from_mask, latitude_bands
+    from mip.regions.named import gcp_ch4, reccap2, transcom
+    from mip.regions.natural_earth import countries, land_ocean
+    from mip.regions.vector import from_geodataframe
+
     kind, _, rest = spec.partition(":")
     if kind == "bands":
         if not rest:
@@ -49,27 +55,31 @@ def _one(spec: str, latitude_bands, land_ocean, countries, transcom, reccap2, gc
         return countries([c.strip() for c in rest.split(",")] if rest else None)  # bundled Natural Earth
     if kind == "transcom" and rest:
         path, var = _path_and_name(rest, required=False)
-        return transcom(path, **({"variable": var} if var else {}))
-    if kind == "reccap2":  # no path: the bundled copy of the published masks
-        return reccap2(rest or None)
-    if kind == "reccap2-basins":
-        return reccap2(rest or None, level="basin")
+        return transcom(rf.read_mask(path, var or "transcom_regions"))
+    if kind in ("reccap2", "reccap2-basins"):  # no path: the bundled copy of the published masks
+        from mip.io.reccap2_masks import read_reccap2_masks
+
+        basin = kind == "reccap2-basins"
+        masks = read_reccap2_masks(rest or None, basins=("open_ocean",) if basin else None)
+        return reccap2(masks, level="basin" if basin else "subregion")
     if kind == "gcp-ch4":  # no path: $MIP_GCP_CH4_MASK
         if not rest:
             return gcp_ch4(None)
         path, var = _path_and_name(rest, required=False)
-        return gcp_ch4(path, **({"variable": var} if var else {}))
+        return gcp_ch4(rf.read_mask(path, var or "region"))
     if kind == "mask" and rest:
         path, var = _path_and_name(rest, required=True)
-        return from_mask(path, variable=var)
+        return from_mask(rf.read_mask(path, var))
     if kind in ("vector", "countries") and rest:
         path, field = _path_and_name(rest, required=True)
-        return from_vector(path, name=field, surface="land" if kind == "countries" else "any")
+        return from_geodataframe(rf.read_vector(path), field, surface="land" if kind == "countries" else "any")
     raise MipError(f"cannot read the region set {spec!r}; use one of: {SPEC_HELP}")
 
 
 def parse_regions(specs: list[str]) -> RegionSet:
     """Build one RegionSet from command-line specs (combined with ``+``).
+
+    The forms with a path read their file through :mod:`mip.io.regionfiles`.
 
     Parameters
     ----------
@@ -80,15 +90,10 @@ def parse_regions(specs: list[str]) -> RegionSet:
     -------
     RegionSet
     """
-    from mip.regions.core import from_mask, latitude_bands
-    from mip.regions.named import gcp_ch4, reccap2, transcom
-    from mip.regions.natural_earth import countries, land_ocean
-    from mip.regions.vector import from_vector
-
     out: RegionSet | None = None
     for spec in specs:
         try:
-            rs = _one(spec, latitude_bands, land_ocean, countries, transcom, reccap2, gcp_ch4, from_mask, from_vector)
+            rs = _one(spec)
         except ValueError as exc:  # a malformed value inside an otherwise well-formed spec
             raise MipError(f"region set {spec!r}: {exc}") from exc
         out = rs if out is None else out + rs

@@ -52,11 +52,15 @@ def _apply(w: sp.csc_matrix, x: np.ndarray) -> np.ndarray:
 
     ``w`` is in CSC form: the product then walks the cells in order, streaming through
     the data once (CSR gathers every region's cells from all over the block: slower).
+    A float64 block laid out cells-first (as :func:`mip.products._common.scale_cells_first`
+    writes the readers' blocks) goes to the product as it is; any other is copied cells-first.
     NaN cells reach only the regions that contain them.
     """
     lead = x.shape[:-2]
     ncell = x.shape[-2] * x.shape[-1]
     flat = x.reshape(-1, ncell)
+    if flat.dtype == np.float64 and flat.T.flags.c_contiguous:  # already cells-first (the readers' blocks)
+        return (w @ flat.T).T.reshape(lead + (w.shape[0],))
     out = np.empty((flat.shape[0], w.shape[0]))
     step = max(1, min(_ROWS, _SCRATCH_MAX_BYTES // (8 * ncell)))
     for s in range(0, flat.shape[0], step):

@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING
 
 import xarray as xr
 
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import numpy as np
+    import pandas as pd
 
     from mip.regions.core import RegionSet
 
@@ -64,8 +65,14 @@ def read_vector(path: str | PathLike, *, layer: str | None = None,
     ------
     InputError
         An unreadable file, or a requested attribute it does not have.
+    MipError
+        When geopandas (the ``vector`` extra) is not installed.
     """
-    import geopandas as gpd
+    try:
+        import geopandas as gpd
+    except ImportError:
+        raise MipError(f"reading the vector file {path} needs geopandas, an optional dependency: "
+                       "pip install 'fluxmip[vector]' (the bundled countries need only pyogrio)") from None
 
     path = Path(path)
     kw = {"layer": layer} if layer else {}
@@ -123,27 +130,56 @@ def bundled_countries() -> Path:
 
 
 @lru_cache(maxsize=2)
-def _natural_earth(path: str) -> gpd.GeoDataFrame:
-    return read_vector(path, columns=NATURAL_EARTH_FIELDS)
+def _natural_earth(path: str) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+    import shapely
+    from pyogrio import raw
+
+    try:
+        meta, _, wkb, fields = raw.read(path, columns=list(NATURAL_EARTH_FIELDS))
+    except Exception as exc:  # pyogrio/GDAL raise several kinds on a broken file
+        raise InputError(path, None, f"unreadable vector file ({exc})", "the Natural Earth admin-0 countries") from exc
+    cols = dict(zip(meta["fields"], fields))
+    missing = [f for f in NATURAL_EARTH_FIELDS if f not in cols]
+    if missing:
+        raise InputError(path, missing[0], "no such attribute", f"the Natural Earth attributes {', '.join(NATURAL_EARTH_FIELDS)}")
+    crs = meta.get("crs")
+    if crs not in (None, "EPSG:4326", "OGC:CRS84"):
+        raise InputError(path, "crs", str(crs), "longitude-latitude degrees (EPSG:4326), as Natural Earth ships")
+    df = pd.DataFrame({k: np.asarray(cols[k]) for k in NATURAL_EARTH_FIELDS})
+    df["geometry"] = shapely.from_wkb(wkb)
+    df = df[~(shapely.is_missing(df["geometry"].values) | shapely.is_empty(df["geometry"].values))]
+    df = df.reset_index(drop=True)
+    df.attrs["source"] = path
+    return df
 
 
-def read_natural_earth(path: str | PathLike | None = None) -> gpd.GeoDataFrame:
+def read_natural_earth(path: str | PathLike | None = None) -> pd.DataFrame:
     """The Natural Earth admin-0 countries, one row per Natural Earth feature (read once per process).
+
+    Read with pyogrio alone (a core dependency), so the bundled countries work without geopandas.
 
     Parameters
     ----------
     path
-        An admin-0 countries file with the attributes in :data:`NATURAL_EARTH_FIELDS`;
-        default the bundled 1:50m copy.
+        An admin-0 countries file with the attributes in :data:`NATURAL_EARTH_FIELDS`, in
+        lon-lat degrees; default the bundled 1:50m copy.
 
     Returns
     -------
-    geopandas.GeoDataFrame
-        A copy (the cached frame is never handed out).
+    pandas.DataFrame
+        The attributes and ``geometry`` (shapely), a copy (the cached frame is never handed
+        out); ``attrs["source"]`` is the path.
+
+    Raises
+    ------
+    InputError
+        An unreadable file, a missing attribute or a projected CRS.
     """
-    gdf = _natural_earth(str(path or bundled_countries()))
-    out = gdf.copy()
-    out.attrs.update(gdf.attrs)
+    df = _natural_earth(str(path or bundled_countries()))
+    out = df.copy()
+    out.attrs.update(df.attrs)
     return out
 
 

@@ -11,8 +11,9 @@ land/ocean and surface attribution agree exactly: for a land flux, the countries
 the unattributed amount are the global land total.  (The separate Natural Earth land layer
 differs from the union of the countries by about 400 km² worldwide, mostly small islands.)
 
-The polygons are read by :func:`mip.io.regionfiles.read_natural_earth`; every function here
-also takes another admin-0 frame (``frame=``).
+The polygons are read by :func:`mip.io.regionfiles.read_natural_earth` (pyogrio alone: no
+geopandas needed); every function here also takes another admin-0 frame (``frame=``: a
+DataFrame or GeoDataFrame with ``ADM0_A3``, ``ISO_A3_EH``, ``NAME`` and shapely ``geometry``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -31,9 +31,6 @@ from mip.errors import InputError, MipError
 from mip.geometry.polygons import coverage_fractions
 from mip.regions.core import RegionSet
 from mip.regions.vector import content_key
-
-if TYPE_CHECKING:
-    import geopandas as gpd
 
 __all__ = ["countries", "country_table", "land_ocean", "land_fraction"]
 
@@ -53,7 +50,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _merge(frame: gpd.GeoDataFrame) -> tuple[str, np.ndarray, pd.DataFrame]:
+def _merge(frame: pd.DataFrame) -> tuple[str, np.ndarray, pd.DataFrame]:
     """Geometries merged per ISO code and the table of codes and names, with the frame's content key."""
     import shapely
 
@@ -62,7 +59,9 @@ def _merge(frame: gpd.GeoDataFrame) -> tuple[str, np.ndarray, pd.DataFrame]:
     if missing:
         raise InputError(source, missing[0], "no such attribute", f"the Natural Earth attributes {', '.join(_FIELDS)}")
     adm0, iso_eh, name = (np.asarray(frame[k], dtype=str) for k in _FIELDS)
-    raw = np.asarray(frame.geometry.values, dtype=object)
+    if getattr(frame, "crs", None) is not None and not frame.crs.is_geographic:  # a projected GeoDataFrame
+        frame = frame.to_crs(4326)
+    raw = np.asarray(frame["geometry"].values, dtype=object)
     key = content_key(raw, adm0, iso_eh, name)
     if key in _MERGED:
         return key, *_MERGED[key]
@@ -88,7 +87,7 @@ def _bundled() -> tuple[str, np.ndarray, pd.DataFrame]:
     return _merge(read_natural_earth())
 
 
-def _resolve(frame: gpd.GeoDataFrame | None, path: str | Path | None, func: str) -> tuple[str, np.ndarray, pd.DataFrame]:
+def _resolve(frame: pd.DataFrame | None, path: str | Path | None, func: str) -> tuple[str, np.ndarray, pd.DataFrame]:
     """The merged countries of ``frame``, of a (deprecated) ``path``, or of the bundled file."""
     if path is not None:
         from mip.io.regionfiles import read_natural_earth
@@ -99,7 +98,7 @@ def _resolve(frame: gpd.GeoDataFrame | None, path: str | Path | None, func: str)
     return _bundled() if frame is None else _merge(frame)
 
 
-def country_table(frame: gpd.GeoDataFrame | None = None, *, path: str | Path | None = None) -> pd.DataFrame:
+def country_table(frame: pd.DataFrame | None = None, *, path: str | Path | None = None) -> pd.DataFrame:
     """ISO alpha-3 codes, names and the Natural Earth rows of each country.
 
     Parameters
@@ -144,7 +143,7 @@ def _is_global_1deg(lat_b: np.ndarray, lon_b: np.ndarray) -> bool:
             and np.array_equal(lon_b[:, 0], edges_lon[:-1]) and np.array_equal(lon_b[:, 1], edges_lon[1:]))
 
 
-def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, frame: gpd.GeoDataFrame | None = None,
+def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, frame: pd.DataFrame | None = None,
                   path: str | Path | None = None) -> np.ndarray:
     """Land fraction of every cell (lat-major, flattened): the union of the country polygons.
 
@@ -170,7 +169,7 @@ def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, frame: gpd.GeoDataFra
     return _computed_land_fraction(_resolve(frame, path, "land_fraction"), lat_b, lon_b)
 
 
-def countries(codes: Sequence[str] | None = None, *, frame: gpd.GeoDataFrame | None = None,
+def countries(codes: Sequence[str] | None = None, *, frame: pd.DataFrame | None = None,
               path: str | Path | None = None) -> RegionSet:
     """Countries as land regions, from the bundled Natural Earth admin-0 polygons.
 
@@ -225,7 +224,7 @@ def countries(codes: Sequence[str] | None = None, *, frame: gpd.GeoDataFrame | N
                      cache_key=f"countries:{key}:{','.join(names)}")
 
 
-def land_ocean(*, frame: gpd.GeoDataFrame | None = None, path: str | Path | None = None) -> RegionSet:
+def land_ocean(*, frame: pd.DataFrame | None = None, path: str | Path | None = None) -> RegionSet:
     """Land and ocean from the bundled country polygons (exact coverage; land = their union).
 
     Parameters

@@ -1,0 +1,37 @@
+"""geopandas is optional (the ``vector`` extra): the bundled countries, land/ocean and the CLI's region sets work without it."""
+
+import subprocess
+import sys
+import textwrap
+
+
+def test_bundled_region_sets_without_geopandas():
+    code = textwrap.dedent("""
+        import sys
+        sys.modules["geopandas"] = None  # as if not installed: importing it raises ImportError
+        import numpy as np
+        from mip.errors import MipError
+        from mip.regions import countries, land_ocean, parse_regions
+        from mip.regions.core import grid_weights
+        lb, ob, area = grid_weights(np.arange(-88.0, 90, 4.0), np.arange(-177.5, 180, 5.0))
+        import xarray as xr
+        ds = xr.Dataset(coords={"lat": np.arange(-88.0, 90, 4.0), "lon": np.arange(-177.5, 180, 5.0),
+                                "lat_bounds": (("lat", "b"), lb), "lon_bounds": (("lon", "b"), ob),
+                                "cell_area": (("lat", "lon"), area)})
+        w = countries(["JPN", "FRA"]).weights(ds)
+        lo = land_ocean().weights(ds)
+        assert parse_regions(["countries:JPN", "land-ocean", "reccap2-basins"]).names[0] == "JPN"
+        # Japan's land, 377 975 km2 less its many small islands' rounding at 1:50m: within 5 %
+        print(float(w[0].sum()) / 1e6, float(lo.sum()) / float(area.sum()))
+        try:
+            from mip.io.regionfiles import read_vector
+            read_vector("x.gpkg")
+        except MipError as exc:
+            print("vector:", exc)
+    """)
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-2000:]
+    jpn_km2, covered = (float(x) for x in res.stdout.splitlines()[0].split())
+    assert abs(jpn_km2 / 377_975 - 1) < 0.05  # Japan's area, 377 975 km2 (Statistics Bureau of Japan)
+    assert abs(covered - 1) < 1e-12  # land + ocean partition the globe
+    assert "pip install 'fluxmip[vector]'" in res.stdout

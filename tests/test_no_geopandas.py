@@ -4,6 +4,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 
 def test_bundled_region_sets_without_geopandas():
     code = textwrap.dedent("""
@@ -23,6 +25,12 @@ def test_bundled_region_sets_without_geopandas():
         assert parse_regions(["countries:JPN", "land-ocean", "reccap2-basins"]).names[0] == "JPN"
         # Japan's land, 377 975 km2 less its many small islands' rounding at 1:50m: within 5 %
         print(float(w[0].sum()) / 1e6, float(lo.sum()) / float(area.sum()))
+        import pandas as pd, shapely
+        from mip.regions import from_geodataframe
+        df = pd.DataFrame({"ISO": ["A", "B", "A"],
+                           "geometry": [shapely.box(0, 0, 10, 8), shapely.box(20, -8, 30, 0), shapely.box(40, 0, 50, 8)]})
+        rs = from_geodataframe(df, "ISO")
+        print(rs.names, float(rs.weights(ds)[0].sum()))
         try:
             from mip.io.regionfiles import read_vector
             read_vector("x.gpkg")
@@ -35,3 +43,9 @@ def test_bundled_region_sets_without_geopandas():
     assert abs(jpn_km2 / 377_975 - 1) < 0.05  # Japan's area, 377 975 km2 (Statistics Bureau of Japan)
     assert abs(covered - 1) < 1e-12  # land + ocean partition the globe
     assert "pip install 'fluxmip[vector]'" in res.stdout
+    # a plain DataFrame of polygons: A's two 10° x 8° boxes merge, R² Δλ (sin 8° − sin 0°) each
+    names, a_area = res.stdout.splitlines()[1].rsplit(" ", 1)
+    import numpy as np
+    from conftest import R
+    assert names == "('A', 'B')"
+    assert float(a_area) == pytest.approx(2 * R**2 * np.deg2rad(10) * np.sin(np.deg2rad(8)), rel=1e-12)

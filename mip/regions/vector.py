@@ -32,7 +32,8 @@ def from_geodataframe(frame: gpd.GeoDataFrame, name: str, *, abbrev: str | None 
     Parameters
     ----------
     frame
-        Polygons; a projected CRS is converted to lon-lat degrees.
+        Polygons: a GeoDataFrame (a projected CRS is converted to lon-lat degrees) or any
+        DataFrame with a ``geometry`` column of shapely polygons in lon-lat degrees.
     name
         Column holding each region's name, e.g. ``"ISO_A3"``.
     abbrev
@@ -65,15 +66,23 @@ def from_geodataframe(frame: gpd.GeoDataFrame, name: str, *, abbrev: str | None 
     import shapely
 
     source = frame.attrs.get("source", "a GeoDataFrame")
-    if name not in frame.columns:
-        raise InputError(source, name, "no such attribute", f"one of {[c for c in frame.columns if c != 'geometry']}")
-    if frame.crs is not None and not frame.crs.is_geographic:
+    for col in (name, "geometry"):
+        if col not in frame.columns:
+            raise InputError(source, col, "no such attribute", f"one of {[c for c in frame.columns if c != 'geometry']}"
+                             if col == name else "a geometry column of shapely polygons")
+    if getattr(frame, "crs", None) is not None and not frame.crs.is_geographic:  # a projected GeoDataFrame
         frame = frame.to_crs(4326)
-    frame = frame[~frame.geometry.is_empty & frame.geometry.notna()]
-    merged = frame.dissolve(by=name, as_index=False) if frame[name].duplicated().any() else frame
-    names = tuple(str(n) for n in merged[name])
-    abbrevs = tuple(str(a) for a in merged[abbrev]) if abbrev and abbrev in merged else names
-    geoms = shapely.make_valid(np.asarray(merged.geometry.values, dtype=object))
+    geom = np.asarray(frame["geometry"].values, dtype=object)
+    keep = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
+    label = frame[name].astype(str).to_numpy()[keep]
+    short = frame[abbrev].astype(str).to_numpy()[keep] if abbrev and abbrev in frame.columns else label
+    geom = geom[keep]
+    if len(set(label)) < label.size:  # features sharing a name merge (sorted by name, as geopandas' dissolve)
+        names_u, first = np.unique(label, return_index=True)
+        geom = np.array([shapely.union_all(geom[label == n]) for n in names_u], dtype=object)
+        label, short = names_u, short[first]
+    names, abbrevs = tuple(str(n) for n in label), tuple(str(a) for a in short)
+    geoms = shapely.make_valid(geom)
     rs = from_geometries(geoms, names, abbrevs=abbrevs, surface=surface,
                          description=description or f"polygons of {source} by {name}")
     return replace(rs, cache_key=f"vector:{content_key(geoms, names, abbrevs)}:{surface}")

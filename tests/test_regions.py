@@ -187,3 +187,15 @@ def test_gcp_ch4_regions_from_mask_file_and_env(tmp_path, monkeypatch):
     box = R**2 * np.deg2rad(20) * 2 * np.sin(np.deg2rad(5))  # 20° of longitude between 5°S and 5°N
     assert area[GCP_CH4_REGIONS[0]] == pytest.approx(box, rel=1e-12)
     assert area[GCP_CH4_REGIONS[17]] == pytest.approx(box, rel=1e-12)
+
+
+def test_a_region_without_a_shape_is_listed_with_no_area():
+    """A feature with no geometry is not dropped: its region is listed, with zero weight (conservation)."""
+    import pandas as pd
+    df = pd.DataFrame({"ISO": ["A", "GONE"], "geometry": [shapely.box(0, 0, 10, 10), None]})
+    rs = from_geodataframe(df, "ISO")
+    w = rs.weights(_grid(2.0, 2.5))
+    assert rs.names == ("A", "GONE")
+    assert float(w[1].sum()) == 0.0
+    assert float(w[0].sum()) == pytest.approx(R**2 * np.deg2rad(10) * np.sin(np.deg2rad(10)), rel=1e-12)
+

@@ -45,7 +45,7 @@ NATURAL_EARTH_FIELDS = ("ADM0_A3", "ISO_A3", "ISO_A3_EH", "NAME", "TYPE")
 
 def read_vector(path: str | PathLike, *, layer: str | None = None,
                 columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
-    """Read a vector file into a GeoDataFrame in lon-lat degrees (EPSG:4326), empty geometries dropped.
+    """Read a vector file into a GeoDataFrame in lon-lat degrees (EPSG:4326), every feature kept.
 
     Parameters
     ----------
@@ -85,7 +85,6 @@ def read_vector(path: str | PathLike, *, layer: str | None = None,
         raise InputError(path, missing[0], "no such attribute", f"one of {[c for c in gdf.columns if c != 'geometry']}")
     if gdf.crs is not None and not gdf.crs.is_geographic:
         gdf = gdf.to_crs(4326)
-    gdf = gdf[~gdf.geometry.is_empty & gdf.geometry.notna()].reset_index(drop=True)
     gdf.attrs["source"] = str(path)
     return gdf
 
@@ -149,8 +148,6 @@ def _natural_earth(path: str) -> pd.DataFrame:
         raise InputError(path, "crs", str(crs), "longitude-latitude degrees (EPSG:4326), as Natural Earth ships")
     df = pd.DataFrame({k: np.asarray(cols[k]) for k in NATURAL_EARTH_FIELDS})
     df["geometry"] = shapely.from_wkb(wkb)
-    df = df[~(shapely.is_missing(df["geometry"].values) | shapely.is_empty(df["geometry"].values))]
-    df = df.reset_index(drop=True)
     df.attrs["source"] = path
     return df
 

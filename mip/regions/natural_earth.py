@@ -58,10 +58,12 @@ def _merge(frame: pd.DataFrame) -> tuple[str, np.ndarray, pd.DataFrame]:
     missing = [f for f in _FIELDS if f not in frame.columns]
     if missing:
         raise InputError(source, missing[0], "no such attribute", f"the Natural Earth attributes {', '.join(_FIELDS)}")
-    adm0, iso_eh, name = (np.asarray(frame[k], dtype=str) for k in _FIELDS)
     if getattr(frame, "crs", None) is not None and not frame.crs.is_geographic:  # a projected GeoDataFrame
         frame = frame.to_crs(4326)
     raw = np.asarray(frame["geometry"].values, dtype=object)
+    # a feature without a shape stays, as an empty polygon: its country is listed, with no area
+    raw = np.where(shapely.is_missing(raw), shapely.Polygon(), raw)
+    adm0, iso_eh, name = (np.asarray(frame[k], dtype=str) for k in _FIELDS)
     key = content_key(raw, adm0, iso_eh, name)
     if key in _MERGED:
         return key, *_MERGED[key]

@@ -72,11 +72,11 @@ def from_geodataframe(frame: gpd.GeoDataFrame, name: str, *, abbrev: str | None 
                              if col == name else "a geometry column of shapely polygons")
     if getattr(frame, "crs", None) is not None and not frame.crs.is_geographic:  # a projected GeoDataFrame
         frame = frame.to_crs(4326)
+    # a feature without a shape stays, as an empty polygon: its region is listed, with no area
     geom = np.asarray(frame["geometry"].values, dtype=object)
-    keep = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
-    label = frame[name].astype(str).to_numpy()[keep]
-    short = frame[abbrev].astype(str).to_numpy()[keep] if abbrev and abbrev in frame.columns else label
-    geom = geom[keep]
+    geom = np.where(shapely.is_missing(geom), shapely.Polygon(), geom)
+    label = frame[name].astype(str).to_numpy()
+    short = frame[abbrev].astype(str).to_numpy() if abbrev and abbrev in frame.columns else label
     if len(set(label)) < label.size:  # features sharing a name merge (sorted by name, as geopandas' dissolve)
         names_u, first = np.unique(label, return_index=True)
         geom = np.array([shapely.union_all(geom[label == n]) for n in names_u], dtype=object)

@@ -199,3 +199,11 @@ def test_a_region_without_a_shape_is_listed_with_no_area():
     assert float(w[1].sum()) == 0.0
     assert float(w[0].sum()) == pytest.approx(R**2 * np.deg2rad(10) * np.sin(np.deg2rad(10)), rel=1e-12)
 
+
+
+def test_projected_frame_is_read_in_lonlat():
+    """A GeoDataFrame in Web Mercator is converted to lon-lat before coverage (a lon-lat box is a box there too)."""
+    import geopandas as gpd
+    g = gpd.GeoDataFrame({"N": ["A"]}, geometry=[shapely.box(0, 0, 10, 10)], crs=4326).to_crs(3857)
+    w = from_geodataframe(g, "N").weights(_grid(2.0, 2.5))
+    assert float(w.sum()) == pytest.approx(R**2 * np.deg2rad(10) * np.sin(np.deg2rad(10)), rel=1e-9)

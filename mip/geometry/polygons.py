@@ -30,7 +30,23 @@ import numpy as np
 import scipy.sparse as sp
 import shapely
 
-__all__ = ["spherical_area", "coverage_fractions"]
+__all__ = ["spherical_area", "coverage_fractions", "in_lonlat"]
+
+
+def in_lonlat(frame):
+    """A GeoDataFrame in a projected CRS converted to lon-lat degrees (EPSG:4326); anything else as it is.
+
+    Parameters
+    ----------
+    frame
+        A GeoDataFrame, or a DataFrame with a ``geometry`` column (taken to be in lon-lat).
+
+    Returns
+    -------
+    The same kind of frame, in lon-lat degrees.
+    """
+    crs = getattr(frame, "crs", None)
+    return frame.to_crs(4326) if crs is not None and not crs.is_geographic else frame
 
 
 def _sin_integral(lam_a: np.ndarray, lam_b: np.ndarray, phi_a: np.ndarray, phi_b: np.ndarray) -> np.ndarray:

@@ -74,6 +74,8 @@ def read_vector(path: str | PathLike, *, layer: str | None = None,
         raise MipError(f"reading the vector file {path} needs geopandas, an optional dependency: "
                        "pip install 'fluxmip[vector]' (the bundled countries need only pyogrio)") from None
 
+    from mip.geometry.polygons import in_lonlat
+
     path = Path(path)
     kw = {"layer": layer} if layer else {}
     try:
@@ -83,8 +85,7 @@ def read_vector(path: str | PathLike, *, layer: str | None = None,
     missing = [c for c in (columns or ()) if c not in gdf.columns]
     if missing:
         raise InputError(path, missing[0], "no such attribute", f"one of {[c for c in gdf.columns if c != 'geometry']}")
-    if gdf.crs is not None and not gdf.crs.is_geographic:
-        gdf = gdf.to_crs(4326)
+    gdf = in_lonlat(gdf)
     gdf.attrs["source"] = str(path)
     return gdf
 

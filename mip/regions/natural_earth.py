@@ -28,7 +28,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from mip.errors import InputError, MipError
-from mip.geometry.polygons import coverage_fractions
+from mip.geometry.polygons import coverage_fractions, in_lonlat
 from mip.regions.core import RegionSet
 from mip.regions.vector import content_key
 
@@ -58,8 +58,7 @@ def _merge(frame: pd.DataFrame) -> tuple[str, np.ndarray, pd.DataFrame]:
     missing = [f for f in _FIELDS if f not in frame.columns]
     if missing:
         raise InputError(source, missing[0], "no such attribute", f"the Natural Earth attributes {', '.join(_FIELDS)}")
-    if getattr(frame, "crs", None) is not None and not frame.crs.is_geographic:  # a projected GeoDataFrame
-        frame = frame.to_crs(4326)
+    frame = in_lonlat(frame)
     raw = np.asarray(frame["geometry"].values, dtype=object)
     # a feature without a shape stays, as an empty polygon: its country is listed, with no area
     raw = np.where(shapely.is_missing(raw), shapely.Polygon(), raw)

@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from mip.errors import InputError
-from mip.geometry.polygons import coverage_fractions
+from mip.geometry.polygons import coverage_fractions, in_lonlat
 from mip.regions.core import RegionSet
 
 if TYPE_CHECKING:
@@ -70,8 +70,7 @@ def from_geodataframe(frame: gpd.GeoDataFrame, name: str, *, abbrev: str | None 
         if col not in frame.columns:
             raise InputError(source, col, "no such attribute", f"one of {[c for c in frame.columns if c != 'geometry']}"
                              if col == name else "a geometry column of shapely polygons")
-    if getattr(frame, "crs", None) is not None and not frame.crs.is_geographic:  # a projected GeoDataFrame
-        frame = frame.to_crs(4326)
+    frame = in_lonlat(frame)
     # a feature without a shape stays, as an empty polygon: its region is listed, with no area
     geom = np.asarray(frame["geometry"].values, dtype=object)
     geom = np.where(shapely.is_missing(geom), shapely.Polygon(), geom)

@@ -103,7 +103,7 @@ def reccap2(masks: xr.Dataset | str | PathLike | None = None, *, basins: tuple[s
     >>> reccap2(level="basin").names
     ('Atlantic', 'Pacific', 'Indian', 'Arctic', 'Southern')
     """
-    from mip.io.reccap2_masks import BASIN_LEVEL, read_reccap2_masks
+    from mip.io.reccap2_masks import BASIN_LEVEL, BASINS, read_reccap2_masks
 
     if level not in ("subregion", "basin"):
         raise MipError(f"RECCAP2 level {level!r}: expected 'subregion' or 'basin'")
@@ -121,7 +121,7 @@ def reccap2(masks: xr.Dataset | str | PathLike | None = None, *, basins: tuple[s
         ds = read_reccap2_masks(masks, basins=wanted)
     if not ds.data_vars:
         raise InputError(ds.attrs.get("source_file", "masks"), None, "no sub-region mask",
-                         f"the basin masks ({', '.join(('atlantic', 'pacific', 'indian', 'arctic', 'southern'))}); "
+                         f"the basin masks ({', '.join(BASINS)}); "
                          "or level='basin' for the open_ocean mask")
     total: RegionSet | None = None
     for b in ds.data_vars:

@@ -62,6 +62,8 @@ def test_cf_without_sign_is_refused(tmp_path):
                     coords={"lat": LAT, "lon": LON, "time": TIME})
     p = tmp_path / "land.nc"
     ds.to_netcdf(p)
-    with pytest.raises(InputError, match="no CF 'positive' attribute"):
+    with pytest.raises(InputError, match="no sign convention"):
         open_product("cf", p)
-    assert "nbe" in open_product("cf", p, sign="atmosphere")
+    with pytest.raises(InputError, match="whether the mass is of C or CO2"):  # kg of what? never assumed for CO2
+        open_product("cf", p, sign="atmosphere")
+    assert "nbe" in open_product("cf", p, sign="atmosphere", basis="C")

@@ -10,7 +10,7 @@ import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["monthly_axis", "month_keys", "check_monthly", "bounds_seconds", "parse_date", "window_mask"]
+__all__ = ["monthly_axis", "period_axis", "month_keys", "check_monthly", "bounds_seconds", "parse_date", "window_mask"]
 
 
 def monthly_axis(years: Sequence[int], months: Sequence[int], *, calendar: str = "standard",
@@ -45,6 +45,58 @@ def monthly_axis(years: Sequence[int], months: Sequence[int], *, calendar: str =
         start = np.array([cftime.datetime(a, b, 1, calendar=calendar) for a, b in zip(y, m)])
         end = np.array([cftime.datetime(a, b, 1, calendar=calendar) for a, b in zip(ny, nm)])
     return start, np.stack([start, end], axis=1)
+
+
+def period_axis(period: str | Sequence[str], *, calendar: str = "standard", file: object = None,
+                variable: str = "period") -> tuple[np.ndarray, np.ndarray]:
+    """One time step that is a mean over a whole period (a period-mean file, e.g. a decadal mean).
+
+    Parameters
+    ----------
+    period
+        ``"YYYY-YYYY"`` (whole years, both included: ``"2013-2022"`` is 2013-01-01 to 2023-01-01), or a
+        ``(start, end)`` pair of ``YYYY[-MM[-DD]]`` dates, end exclusive.
+    calendar
+        CF calendar of the result.
+    file, variable
+        For messages.
+
+    Returns
+    -------
+    time, bounds
+        Shapes ``(1,)`` and ``(1, 2)``: the time is the period's start, the bounds its start and end.
+
+    Examples
+    --------
+    >>> t, b = period_axis("2013-2022")
+    >>> str(b[0, 0])[:10], str(b[0, 1])[:10]
+    ('2013-01-01', '2023-01-01')
+    """
+    import re
+
+    from mip.errors import MipError
+
+    if isinstance(period, str):
+        m = re.fullmatch(r"\s*(\d{4})\s*(?:-|:|\.\.)\s*(\d{4})\s*", period)
+        if not m or int(m[2]) < int(m[1]):
+            raise InputError(file, variable, f"period {period!r}", "'FIRST-LAST' whole years (e.g. '2013-2022') or a "
+                             "(start, end) pair of dates")
+        lo, hi = (int(m[1]), 1, 1), (int(m[2]) + 1, 1, 1)
+    else:
+        try:
+            a, b = period
+            lo, hi = parse_date(a), parse_date(b)
+        except (MipError, ValueError, TypeError) as exc:
+            raise InputError(file, variable, f"period {period!r}", "'FIRST-LAST' years or a (start, end) pair of "
+                             "YYYY[-MM[-DD]] dates") from exc
+        if hi <= lo:
+            raise InputError(file, variable, f"period {period!r} (end not after start)", "start < end (end exclusive)")
+    if calendar in ("standard", "gregorian", "proleptic_gregorian"):
+        start, end = (np.datetime64(f"{y:04d}-{m:02d}-{d:02d}", "ns") for y, m, d in (lo, hi))
+        t = np.array([start])
+        return t, np.array([[start, end]])
+    start, end = (cftime.datetime(*x, calendar=calendar) for x in (lo, hi))
+    return np.array([start]), np.array([[start, end]], dtype=object)
 
 
 def month_keys(times: xr.DataArray | np.ndarray) -> list[tuple[int, int]]:

@@ -34,6 +34,8 @@ __all__ = [
     "NATIVE_UNITS",
     "BASIS_OF_GAS",
     "parse_native",
+    "add_unit_spelling",
+    "mass_basis",
     "species_factor",
     "factor_to",
     "SECONDS_PER_YEAR",
@@ -107,6 +109,10 @@ def _entries() -> dict[str, NativeUnit]:
     add(["kgCO2/m2/s", "kg CO2 m-2 s-1"], "kg / m**2 / s", "CO2")
     add(["kg m-2 s-1", "kg/m2/s", "kg m**-2 s**-1", "kg/m^2/s"], "kg / m**2 / s", None)
     add(["g m-2 yr-1", "g/m2/yr", "g/m2/year"], "g / m**2 / year", None)
+    add(["kg m-2 yr-1", "kg/m2/yr", "kg/m2/year", "kg m-2 year-1"], "kg / m**2 / year", None)
+    add(["g m-2 d-1", "g/m2/day", "g m-2 day-1", "g/m2/d"], "g / m**2 / day", None)
+    add(["kgC/m2/yr", "kg C m-2 yr-1", "kgC m-2 yr-1", "kgC/m2/year"], "kg / m**2 / year", "C")
+    add(["molC m-2 s-1", "mol C m-2 s-1", "molC/m2/s"], "mol / m**2 / s", "C")
     add(["mol m-2 s-1", "mol/m2/s", "mol m**-2 s**-1"], "mol / m**2 / s", None)
     add(["umol m-2 s-1", "umol/m2/s", "µmol m-2 s-1", "micromol m-2 s-1"], "umol / m**2 / s", None)
     add(["kgCH4/m2/s", "kg CH4 m-2 s-1", "kgCH4 m-2 s-1"], "kg / m**2 / s", "CH4")
@@ -152,7 +158,7 @@ def parse_native(units: str | None, *, file: object = None, variable: str | None
     Raises
     ------
     InputError
-        If the string is missing or not in the table.
+        If the string is missing or not in the table (the message says how to add a spelling).
     """
     if units is None or not str(units).strip():
         raise InputError(file, variable, "no 'units' attribute",
@@ -160,9 +166,145 @@ def parse_native(units: str | None, *, file: object = None, variable: str | None
     key = _normalise(str(units))
     if key not in NATIVE_UNITS:
         raise InputError(file, variable, f"unknown unit string {units!r}",
-                         "one of the unit strings in mip.conventions.units.NATIVE_UNITS",
-                         "add it to the table if it is a legitimate spelling")
+                         "a spelling fluxmip knows (mip.conventions.units.NATIVE_UNITS)",
+                         f"if {units!r} is a legitimate spelling, say what it means in a known one: "
+                         f"unit_spellings: {{{str(units)!r}: 'gC m-2 d-1'}} in the catalog entry or the protocol, "
+                         f"or mip.conventions.units.add_unit_spelling({str(units)!r}, 'gC m-2 d-1') in Python")
     return NATIVE_UNITS[key]
+
+
+def add_unit_spelling(spelling: str, same_as: str) -> NativeUnit:
+    """Teach fluxmip another spelling of a unit it knows.
+
+    Parameters
+    ----------
+    spelling
+        The string as a file writes it (case and spacing do not matter).
+    same_as
+        A spelling already known (e.g. ``"gC m-2 d-1"``, ``"mol m-2 s-1"``, ``"Tg CH4/yr"``).
+
+    Returns
+    -------
+    NativeUnit
+        What the new spelling now means.
+
+    Raises
+    ------
+    InputError
+        ``same_as`` is unknown, or ``spelling`` is already known with another meaning (a spelling
+        never changes meaning once fluxmip reads it one way).
+
+    Examples
+    --------
+    >>> add_unit_spelling("grams C per sq metre per day", "gC m-2 d-1").species
+    'C'
+    """
+    target = parse_native(same_as, variable="unit_spellings")
+    key = _normalise(str(spelling))
+    old = NATIVE_UNITS.get(key)
+    if old is not None and old != target:
+        raise InputError(None, "unit_spellings", f"{spelling!r} already means {old.unit} of {old.species or 'the gas'}",
+                         f"a new spelling, or the same meaning as {same_as!r}")
+    NATIVE_UNITS[key] = target
+    return target
+
+
+_C_WORDS = re.compile(r"\b(?:[kmtp]?g ?c)\b(?! ?o)|\bof carbon\b(?! dioxide)|\bas carbon\b|\bcarbon mass\b|"
+                      r"\bexpressed as carbon\b|\bin carbon\b|\bcarbon equivalent", re.I)
+_CO2_WORDS = re.compile(r"\b[kmtp]?g ?co2\b|\bof co2 mass\b|\bmass of (?:co2|carbon dioxide)\b|"
+                        r"\bkilograms? of (?:co2|carbon dioxide)\b|\bexpressed as co2\b", re.I)
+_N_WORDS = re.compile(r"\b[kmtp]?g ?n\b(?! ?2 ?o)|\bof nitrogen\b|\bas nitrogen\b|\bexpressed as nitrogen\b", re.I)
+_N2O_WORDS = re.compile(r"\b[kmtp]?g ?n2o\b|\bmass of (?:n2o|nitrous oxide)\b|\bkilograms? of (?:n2o|nitrous oxide)\b",
+                        re.I)
+#: Mass bases a gas's fluxes are reported in; the first is assumed when a file names none (CH4 only: no
+#: other basis is in use for methane), the others need the file's words or ``basis=``.
+_BASES: dict[str, tuple[str, ...]] = {"CO2": ("C", "CO2"), "CH4": ("CH4",), "N2O": ("N", "N2O")}
+
+
+def _said_basis(attrs: dict, gas: str) -> list[tuple[str, str]]:
+    sn = str(attrs.get("standard_name", "") or "")
+    said: list[tuple[str, str]] = []
+    if "expressed_as_carbon" in sn:
+        said.append(("C", f"standard_name {sn!r}"))
+    elif "expressed_as_nitrogen" in sn:
+        said.append(("N", f"standard_name {sn!r}"))
+    elif gas == "CO2" and "carbon_dioxide" in sn:
+        said.append(("CO2", f"standard_name {sn!r} (a mass of carbon dioxide)"))
+    elif gas == "N2O" and "nitrous_oxide" in sn:
+        said.append(("N2O", f"standard_name {sn!r} (a mass of nitrous oxide)"))
+    if said:
+        return said  # the standard name is the authoritative statement
+    words = {"CO2": ((_C_WORDS, "C"), (_CO2_WORDS, "CO2")), "N2O": ((_N_WORDS, "N"), (_N2O_WORDS, "N2O"))}.get(gas, ())
+    for key in ("long_name", "description", "comment", "units_comment"):
+        text = str(attrs.get(key, "") or "")
+        for rx, b in words:
+            m = rx.search(text)
+            if m:
+                said.append((b, f"{key} {text!r} ({m.group(0)!r})"))
+    return said
+
+
+def mass_basis(attrs: dict, gas: str, option: str | None = None, *, file: object = None,
+               variable: str | None = None) -> tuple[str, str]:
+    """What a species-less mass unit (``kg m-2 s-1``) is a mass of, from the file's own words.
+
+    A CF ``standard_name`` decides (``..._expressed_as_carbon``: carbon; ``..._carbon_dioxide``
+    without it: CO2); otherwise the ``long_name``, ``description`` or ``comment`` ("kilograms of
+    carbon", "kgC", "kg CO2", ...).  An explicit ``option`` must agree with what the file says.  For
+    CO2 and N2O, whose fluxes are published both ways, a file that says nothing is refused: the
+    factor between the two readings is 3.66 (CO2/C) or 1.57 (N2O/N).
+
+    Parameters
+    ----------
+    attrs
+        The variable's attributes.
+    gas
+        ``"CO2"``, ``"CH4"`` or ``"N2O"``.
+    option
+        The user's ``basis=`` (``"C"``, ``"CO2"``, ``"CH4"``, ``"N"``, ``"N2O"``).
+    file, variable
+        For messages.
+
+    Returns
+    -------
+    (species, source)
+        The species the mass is of, and where that was read.
+
+    Raises
+    ------
+    InputError
+        The file's words disagree, the option contradicts them, or nothing says (CO2, N2O).
+
+    Examples
+    --------
+    >>> mass_basis({"long_name": "kilograms of carbon per m2 per year"}, "CO2")[0]
+    'C'
+    >>> mass_basis({"standard_name": "surface_downward_mass_flux_of_carbon_dioxide_expressed_as_carbon"}, "CO2")[0]
+    'C'
+    """
+    allowed = _BASES.get(gas, (BASIS_OF_GAS.get(gas, gas),))
+    said = _said_basis(attrs, gas)
+    found = {b for b, _ in said}
+    if len(found) > 1:
+        raise InputError(file, variable, "words that disagree on what the mass is of: "
+                         + "; ".join(f"{w} says {b}" for b, w in said), "one basis",
+                         f"pass basis= one of {', '.join(allowed)} only after fixing the file's metadata")
+    if option is not None:
+        if option not in allowed:
+            raise InputError(file, variable, f"basis={option!r}", f"one of {', '.join(allowed)} for {gas}")
+        if found and option not in found:
+            raise InputError(file, variable, f"basis={option!r} against the file's {said[0][1]} ({said[0][0]})",
+                             "a basis option that agrees with the file, or none")
+        return option, said[0][1] if said else "basis option"
+    if said:
+        return said[0]
+    if len(allowed) == 1:
+        return allowed[0], f"the mass of {gas} (the only basis in use for {gas})"
+    raise InputError(file, variable, f"units {str(attrs.get('units'))!r} with nothing saying whether the mass is of "
+                     f"{' or '.join(allowed)} (no standard_name, long_name or comment naming it)",
+                     "a basis the file states, or basis=",
+                     f"pass basis='{allowed[0]}' or basis='{allowed[1]}' (e.g. in the catalog entry's options); "
+                     f"the two readings differ by a factor {MOLAR_MASS[allowed[1]] / MOLAR_MASS[allowed[0]] * (1 if gas == 'CO2' else 0.5):.3g}")
 
 
 def species_factor(species: str, basis: str, *, amount: bool = False) -> float:

@@ -11,13 +11,11 @@ import xarray as xr
 
 from mip.errors import InputError
 from mip.conventions.model import CANONICAL_UNITS, SIGN_CONVENTION
-from mip.conventions.units import BASIS_OF_GAS, factor_to, parse_native
+from mip.conventions.sign import Sign, parse_flag, read_sign  # noqa: F401  (read_sign: the readers' one sign path)
+from mip.conventions.units import BASIS_OF_GAS
 from mip.geometry.grid import find_axis, onto_grid  # noqa: F401  (grid helpers the readers share)
 
 __all__ = ["as_paths", "sign_factor", "to_canonical_flux", "scale_cells_first", "assemble", "require"]
-
-_UP = {"atmosphere", "up", "source", "positive_to_atmosphere", "positive up", "+1", "to_atmosphere"}
-_DOWN = {"surface", "down", "sink", "positive_to_surface", "positive down", "-1", "to_surface"}
 
 
 def as_paths(paths: str | PathLike | Iterable[str | PathLike]) -> list[Path]:
@@ -28,27 +26,12 @@ def as_paths(paths: str | PathLike | Iterable[str | PathLike]) -> list[Path]:
 
 
 def sign_factor(value: object, *, file: object = None, variable: str | None = None) -> int:
-    """+1 when a product already says positive = to the atmosphere, −1 when it must flip.
+    """+1 when a flag says positive = to the atmosphere, −1 when it says into the surface.
 
-    Parameters
-    ----------
-    value
-        A sign flag (``"atmosphere"``, ``"up"``, ``"surface"``, ``"down"``, ...).
-    file, variable
-        For messages.
-
-    Returns
-    -------
-    int
+    The flag alone (:func:`mip.conventions.sign.parse_flag`); readers take a variable's sign with
+    :func:`mip.conventions.sign.read_sign`, which also reads the file's own metadata.
     """
-    v = str(value).strip().lower()
-    if v in _UP:
-        return 1
-    if v in _DOWN:
-        return -1
-    raise InputError(file, variable, f"sign convention flag {value!r}",
-                     "'atmosphere' (positive = to the atmosphere, CF positive='up') or "
-                     "'surface' (positive = into the surface, CF positive='down')")
+    return parse_flag(value, file=file, variable=variable)
 
 
 def require(ds: xr.Dataset, names: Iterable[str], file: object) -> None:
@@ -97,8 +80,8 @@ def scale_cells_first(x: np.ndarray, factor: float) -> np.ndarray:
 
 
 def to_canonical_flux(da: xr.DataArray, *, gas: str, file: object, native_name: str,
-                      product: str, version: str, sign: int = 1,
-                      units: str | None = None) -> xr.DataArray:
+                      product: str, version: str, sign: int | Sign = 1,
+                      units: str | None = None, basis: str | None = None) -> xr.DataArray:
     """Convert a native flux density to canonical units, sign and provenance.
 
     Parameters
@@ -112,20 +95,25 @@ def to_canonical_flux(da: xr.DataArray, *, gas: str, file: object, native_name: 
     product, version
         Product family and version, for provenance.
     sign
-        +1 or −1 (see :func:`sign_factor`).
+        A :class:`~mip.conventions.sign.Sign` (from :func:`~mip.conventions.sign.read_sign`), or
+        +1 / −1 for a sign the reader fixed itself.
     units
         Native units; default ``da.attrs['units']``.
+    basis
+        What a species-less mass unit (``kg m-2 s-1``) is a mass of, when the file does not say
+        (see :func:`mip.conventions.units.mass_basis`); ignored for units that name their species.
 
     Returns
     -------
     xarray.DataArray
     """
+    from mip.conventions.reading import read_units
+
+    nu, basis_source, f = read_units(da.attrs, gas=gas, units=units, basis=basis, file=file, variable=native_name)
     native_units = units if units is not None else da.attrs.get("units")
-    nu = parse_native(native_units, file=file, variable=native_name)
-    if not nu.per_area:
-        raise InputError(file, native_name, f"units {native_units!r} (a total)", "a flux per unit area")
-    basis = BASIS_OF_GAS[gas]
-    f = factor_to(nu, "kg / m**2 / s", basis, gas, file=file, variable=native_name) * sign
+    sgn = sign if isinstance(sign, Sign) else Sign(int(sign), "fixed by the reader")
+    target = BASIS_OF_GAS[gas]
+    f *= sgn.factor
     if hasattr(da.data, "dask") and da.ndim >= 2:
         import dask.array as dsa
 
@@ -134,13 +122,15 @@ def to_canonical_flux(da: xr.DataArray, *, gas: str, file: object, native_name: 
         out = da * np.float64(f)  # a float64 scalar promotes float32 data to float64 (NEP 50)
     out.attrs = {
         "units": CANONICAL_UNITS,
-        "reported_as": basis,
-        "long_name": f"{native_name} flux ({basis} basis), positive to the atmosphere",
+        "reported_as": target,
+        "long_name": f"{native_name} flux ({target} basis), positive to the atmosphere",
         "source_file": str(file),
         "product": product,
         "product_version": version,
         "native_name": native_name,
         "native_units": str(native_units),
+        "native_basis": f"{nu.species or gas} ({basis_source})",
+        "native_sign": f"positive {sgn.words} ({sgn.source})",
         "conversion_factor": f,
     }
     return out

@@ -21,7 +21,7 @@ from mip.errors import InputError, MemberWarning
 from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf
 from mip.products import register
-from mip.products._common import as_paths, onto_grid, find_axis, months_of, require, sign_factor, to_canonical_flux
+from mip.products._common import as_paths, onto_grid, find_axis, months_of, read_sign, require, to_canonical_flux
 from mip.conventions.model import SIGN_CONVENTION
 
 __all__ = ["read_gcb", "member_names", "DEFAULT_VARIABLES", "RIVER_ADJUSTMENT"]
@@ -48,7 +48,7 @@ def member_names(ds: xr.Dataset, file: object) -> list[str]:
 
 
 @register("gcb", labels=())
-def read_gcb(paths, *, variables: dict[str, str] | None = None, sign: str = "atmosphere",
+def read_gcb(paths, *, variables: dict[str, str] | None = None, sign: str | None = None,
              experiment: str = "GCB", version: str = "2024", check_all_nan: bool = True,
              systems: dict[str, str] | None = None) -> xr.Dataset:
     """Read the GCB inversion ensemble file.
@@ -61,7 +61,8 @@ def read_gcb(paths, *, variables: dict[str, str] | None = None, sign: str = "atm
         Canonical name → native name; default :data:`DEFAULT_VARIABLES` (``ocean`` only
         if present in the file).
     sign
-        Sign convention when the file does not state one.
+        ``"atmosphere"`` or ``"surface"`` when the file does not state one (a guess of the layout: the GCB
+        convention, positive = to the atmosphere, applies otherwise).
     experiment
         Label of the experiment dimension.
     version
@@ -88,7 +89,6 @@ def read_gcb(paths, *, variables: dict[str, str] | None = None, sign: str = "atm
     gvars = [lat, lon] + ([area] if area else [])
     grid = standardise_grid(ds[gvars].reset_coords(drop=False).set_coords([lat, lon]), lat=lat, lon=lon,
                             file=path, area=area)
-    s = sign_factor(ds.attrs.get("sign_convention", sign), file=path)
     data = {}
     for canon, native in req.items():
         da = ds[native]
@@ -96,6 +96,8 @@ def read_gcb(paths, *, variables: dict[str, str] | None = None, sign: str = "atm
         if set(da.dims) != want:
             raise InputError(path, native, f"dims {da.dims}", f"({', '.join(sorted(want))})")
         da = onto_grid(da, ds, grid, lat=lat, lon=lon, rename={tname: "time", "ensemble_member": "model"})
+        s = read_sign(ds[native].attrs, ds.attrs, option=sign, convention="atmosphere",
+                      convention_name="the GCB inversions (positive = to the atmosphere)", file=path, variable=native)
         f = to_canonical_flux(da, gas="CO2", file=path, native_name=native, product="gcb",
                               version=version, sign=s)
         data[canon] = f.assign_coords(time=time, model=names).transpose("model", "time", "lat", "lon") \

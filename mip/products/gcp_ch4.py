@@ -19,7 +19,7 @@ from mip.io import open_netcdf
 from mip.products import register
 from mip.tables.gcp_ch4_workbook import BU_CATEGORIES, PERIODS, TD_CATEGORIES, bundled_workbook, read_workbook
 from mip.products._common import (
-    as_paths, onto_grid, assemble, find_axis, months_of, sign_factor, to_canonical_flux,
+    as_paths, onto_grid, assemble, find_axis, months_of, read_sign, to_canonical_flux,
 )
 from mip.conventions.timeaxis import month_keys
 
@@ -37,7 +37,7 @@ GRIDDED_CATEGORIES = {
 
 
 def read_gridded(path: str | Path, *, model: str | None = None, experiment: str = "posterior",
-                 sign: str = "atmosphere", version: str = "2020", system: str | None = None) -> xr.Dataset:
+                 sign: str | None = None, version: str = "2020", system: str | None = None) -> xr.Dataset:
     """Read one gridded GCP-CH4 top-down file (``flux_ch4_<category>`` variables).
 
     Parameters
@@ -47,7 +47,7 @@ def read_gridded(path: str | Path, *, model: str | None = None, experiment: str 
     model, experiment, system
         Labels; ``model`` defaults to the file stem.
     sign
-        Sign convention of the file.
+        ``"atmosphere"`` or ``"surface"`` where the file does not say (GCP-CH4's convention: emissions positive).
     version
         Product version, for provenance.
 
@@ -67,7 +67,6 @@ def read_gridded(path: str | Path, *, model: str | None = None, experiment: str 
     time, tb = months_of(ds, "time", path)
     months = np.array([m for _, m in month_keys(ds["time"])])
     grid = standardise_grid(ds[[lat, lon]].reset_coords(drop=True).set_coords([lat, lon]), lat=lat, lon=lon, file=path)
-    s = sign_factor(ds.attrs.get("sign_convention", sign), file=path)
     fluxes = {}
     notes = []
     for v in fvars:
@@ -82,6 +81,8 @@ def read_gridded(path: str | Path, *, model: str | None = None, experiment: str 
         if set(da.dims) != {"time", lat, lon}:
             raise InputError(path, v, f"dims {da.dims}", f"(time or time_climato, {lat}, {lon})")
         da = onto_grid(da, ds, grid, lat=lat, lon=lon)
+        s = read_sign(ds[v].attrs, ds.attrs, option=sign, convention="atmosphere",
+                      convention_name="GCP-CH4 (emissions positive)", file=path, variable=str(v))
         fluxes[canon] = to_canonical_flux(da, gas="CH4", file=path, native_name=str(v), product="gcp_ch4",
                                           version=version, sign=s)
         if "time_climato" in ds[v].dims:

@@ -18,14 +18,14 @@ from mip.errors import InputError
 from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf
 from mip.products import register
-from mip.products._common import as_paths, onto_grid, assemble, find_axis, months_of, sign_factor, to_canonical_flux
+from mip.products._common import as_paths, onto_grid, assemble, find_axis, months_of, read_sign, to_canonical_flux
 
 __all__ = ["read_gcp_n2o"]
 
 _VAR = re.compile(r"^flux_(?P<stage>apri|apos)_(?P<comp>[a-z_]+)$")
 
 
-def _read_one(path: Path, *, model: str | None, sign: str, version: str, system: str | None) -> xr.Dataset:
+def _read_one(path: Path, *, model: str | None, sign: str | None, version: str, system: str | None) -> xr.Dataset:
     ds = open_netcdf(path)
     found: dict[str, dict[str, str]] = {"apri": {}, "apos": {}}
     for v in ds.data_vars:
@@ -42,13 +42,14 @@ def _read_one(path: Path, *, model: str | None, sign: str, version: str, system:
     area = next((a for a in ("cell_area", "area") if a in ds.variables and ds[a].ndim == 2), None)
     grid = standardise_grid(ds[[lat, lon] + ([area] if area else [])].reset_coords(drop=False)
                             .set_coords([lat, lon]), lat=lat, lon=lon, file=path, area=area)
-    s = sign_factor(ds.attrs.get("sign_convention", sign), file=path)
 
     def conv(name: str) -> xr.DataArray:
         da = ds[name]
         if set(da.dims) != {tname, lat, lon}:
             raise InputError(path, name, f"dims {da.dims}", f"({tname}, {lat}, {lon})")
         da = onto_grid(da, ds, grid, lat=lat, lon=lon, rename={tname: "time"})
+        s = read_sign(ds[name].attrs, ds.attrs, option=sign, convention="atmosphere",
+                      convention_name="GCP-N2O (emissions positive)", file=path, variable=name)
         return to_canonical_flux(da, gas="N2O", file=path, native_name=name, product="gcp_n2o",
                                  version=version, sign=s)
 
@@ -81,7 +82,7 @@ def _read_one(path: Path, *, model: str | None, sign: str, version: str, system:
 
 
 @register("gcp_n2o", labels=("model",))
-def read_gcp_n2o(paths, *, model: str | None = None, sign: str = "atmosphere", version: str = "2023",
+def read_gcp_n2o(paths, *, model: str | None = None, sign: str | None = None, version: str = "2023",
                  system: str | None = None) -> xr.Dataset:
     """Read GCP-N2O inversion files (one model per file).
 

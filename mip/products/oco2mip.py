@@ -29,7 +29,7 @@ from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf, time_chunk
 from mip.products import register
 from mip.tables.ceos_countries import read_ceos_countries
-from mip.products._common import as_paths, onto_grid, assemble, require, sign_factor, to_canonical_flux
+from mip.products._common import as_paths, onto_grid, assemble, read_sign, require, to_canonical_flux
 from mip.conventions.timeaxis import monthly_axis
 
 __all__ = ["read_oco2mip", "read_gridded", "read_ceos_countries", "parse_name", "EXPERIMENTS", "MODELS"]
@@ -116,7 +116,7 @@ def _months(ds: xr.Dataset, path: Path, start: str | None, quirks: list[str]) ->
 
 
 def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: str | None = None,
-                 start: str | None = None, sign: str = "atmosphere", system: str | None = None,
+                 start: str | None = None, sign: str | None = None, system: str | None = None,
                  version: str = "v10", variables: tuple[str, ...] = VARIABLES) -> xr.Dataset:
     """Read one OCO-2 v10 MIP gridded flux file into the canonical model.
 
@@ -129,7 +129,9 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
     start
         ``"YYYY-MM"`` of the first month, used only when the file has no ``start_date``.
     sign
-        Sign convention of the file (the MIP's is ``"atmosphere"``).
+        ``"atmosphere"`` or ``"surface"``, for files whose metadata do not say; the MIP's published
+        convention (positive = to the atmosphere) applies otherwise.  A variable's ``positive`` or a global
+        ``sign_convention`` attribute is read (:func:`mip.conventions.sign.read_sign`).
     system
         Inversion family (defaults to the model).
     version
@@ -167,7 +169,6 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
                             .set_coords(["latitude", "longitude"]),
                             lat="latitude", lon="longitude", file=path)
     is_spread = model.lower().startswith("ensstd")
-    s = 1 if is_spread else sign_factor(ds.attrs.get("sign_convention", sign), file=path)
     fluxes = {}
     for v in variables:
         da = ds[v]
@@ -179,6 +180,8 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
         token = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{v}|{block}".encode()).hexdigest()
         da = onto_grid(da.chunk({d: block if d == "time" else -1 for d in da.dims}, token=token), ds, grid,
                        lat="latitude", lon="longitude")
+        s = 1 if is_spread else read_sign(ds[v].attrs, ds.attrs, option=sign, convention="atmosphere",
+                                          convention_name="the OCO-2 v10 MIP", file=path, variable=v)
         fluxes[v] = to_canonical_flux(da, gas="CO2", file=path, native_name=v, product="oco2mip",
                                       version=version, sign=s)
         if is_spread:

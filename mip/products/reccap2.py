@@ -42,7 +42,7 @@ def __getattr__(name: str) -> Any:
     return getattr(masks, _MOVED[name])
 
 
-def read_river_flux(path: str | PathLike, *, variable: str = "fgco2", sign: str = "surface") -> xr.Dataset:
+def read_river_flux(path: str | PathLike, *, variable: str = "fgco2", sign: str | None = None) -> xr.Dataset:
     """Read the RECCAP2 river-flux adjustment grid (Lacroix et al. 2020) as a canonical ocean flux.
 
     Parameters
@@ -52,8 +52,9 @@ def read_river_flux(path: str | PathLike, *, variable: str = "fgco2", sign: str 
     variable
         The flux variable.
     sign
-        The file's convention: ``"surface"`` (as published: positive into the ocean, so the
-        river-induced outgassing is negative) or ``"atmosphere"``.
+        ``"surface"`` or ``"atmosphere"`` where the file does not say; the published file does not, and
+        its convention (RECCAP2's fgco2: positive into the ocean, so the river-induced outgassing is
+        negative) applies then.
 
     Returns
     -------
@@ -61,7 +62,7 @@ def read_river_flux(path: str | PathLike, *, variable: str = "fgco2", sign: str 
         ``river`` in kg C m-2 s-1, positive = to the atmosphere, on the canonical grid with
         ``cell_area``; no time dimension (the adjustment is a constant flux).
     """
-    from mip.products._common import sign_factor
+    from mip.products._common import read_sign
 
     path = Path(path)
     ds = open_netcdf(path, chunks=None)
@@ -76,7 +77,9 @@ def read_river_flux(path: str | PathLike, *, variable: str = "fgco2", sign: str 
     da = da.copy(data=load_values(da, path, variable))
     flux = to_canonical_flux(onto_grid(da.fillna(0.0), ds, grid, lat=lat, lon=lon), gas="CO2", file=path,
                              native_name=variable, product="reccap2 river adjustment", version=path.stem,
-                             sign=sign_factor(sign, file=path, variable=variable))
+                             sign=read_sign(ds[variable].attrs, ds.attrs, option=sign, convention="surface",
+                                            convention_name="RECCAP2 fgco2 (positive into the ocean)", file=path,
+                                            variable=variable))
     out = xr.Dataset({"river": flux}, coords={k: grid[k] for k in ("lat", "lon", "lat_bounds", "lon_bounds", "cell_area")})
     out.attrs.update({"source_file": str(path), "product": "RECCAP2 river flux adjustment (Lacroix et al. 2020)",
                       "sign_convention": "positive = to the atmosphere (river-induced outgassing positive)",

@@ -70,12 +70,38 @@ def test_aggregate_monthly_and_annual(sample_root):
     np.testing.assert_allclose(annual.land.sum("region").sel(year=2015).values, g.land.values, rtol=1e-10)
 
 
-def test_nan_cell_only_spoils_its_region(tmp_path):
-    land = np.ones((1, 180, 360), "f4")
-    land[0, 170, 10] = np.nan  # 80.5N
-    ds = open_product("oco2mip", write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", land=land, months=1))
-    out = aggregate(ds, latitude_bands()).land.compute()
-    assert np.isnan(out.sel(region="north").item()) and np.isfinite(out.sel(region="south").item())
+def _south_land(lat_b, lon_b):
+    """An analytic land: the southern hemisphere is land, the northern is sea."""
+    south = (np.asarray(lat_b)[:, 1] <= 0).astype("f8")
+    return np.repeat(south[:, None], len(lon_b), axis=1).ravel()
+
+
+def test_nan_off_the_surface_is_zero_and_on_it_is_missing(tmp_path):
+    from mip.budgets.completeness import annotate
+    from mip.errors import IncompleteWarning
+
+    land = np.ones((3, 180, 360), "f4")  # 1 gC m-2 yr-1
+    land[:, 90:, :] = np.nan             # the fill over the 'sea' (northern hemisphere): zero flux
+    land[1, 5, 10] = np.nan              # one land cell missing in month 2
+    land[2] = np.nan                     # a whole month missing
+    ds = open_product("oco2mip", write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", land=land, months=3))
+    out = aggregate(ds, latitude_bands(), land=_south_land).compute()
+    tot, miss = out.land.isel(model=0, experiment=0), out.missing_land.isel(model=0, experiment=0)
+    cap = 2 * np.pi * R**2 * (1 - np.sin(np.deg2rad(30)))  # m2 of each polar cap
+    # month 1: every land cell has data; the north band is all sea: 0, not NaN
+    assert tot.sel(region="south").values[0] == pytest.approx(cap * 1e-15, rel=1e-9)
+    assert tot.sel(region="tropics").values[0] == pytest.approx(cap * 1e-15, rel=1e-9)  # its southern half
+    assert tot.sel(region="north").values[0] == 0.0 and float(miss.sel(region="north").values[0]) == 0.0
+    # month 2: the missing cell is left out of the south band and reported as its share of the band
+    cell = R**2 * np.deg2rad(1) * (np.sin(np.deg2rad(-84)) - np.sin(np.deg2rad(-85)))
+    assert tot.sel(region="south").values[1] == pytest.approx((cap - cell) * 1e-15, rel=1e-9)
+    assert float(miss.sel(region="south").values[1]) == pytest.approx(cell / cap, rel=1e-9)
+    # month 3: no data on any land: NaN everywhere it has land, never 0
+    assert np.isnan(tot.sel(region="south").values[2]) and np.isnan(tot.sel(region="tropics").values[2])
+    with pytest.warns(IncompleteWarning, match="CT/IS land 2015-03-01: no value for south, tropics; up to 100.0%"):
+        annotate(out)
+    annual = aggregate(ds, latitude_bands(), land=_south_land, period="all").compute()
+    assert np.isnan(annual.land.sel(region="south").item())  # a mean over a missing month is NaN
 
 
 def test_integer_mask_and_grid_mismatch(tmp_path):
@@ -113,3 +139,23 @@ def test_regionsets_combine():
     assert rs.names == ("south", "tropics", "north", "SH", "NH")
     with pytest.raises(ValueError, match="both sets"):
         latitude_bands() + latitude_bands()
+
+
+def test_one_completeness_rule_for_maps():
+    """The report's maps take each member's time mean with the rule the tables use: a gap gives NaN, not a
+    mean of the other months (which, for a missing summer month, biases a boreal cell by its seasonal cycle)."""
+    import pandas as pd
+
+    from mip.budgets.completeness import time_mean
+
+    t = pd.date_range("2018-01-01", periods=12, freq="MS")
+    tb = xr.DataArray(np.stack([t, t + pd.offsets.MonthBegin(1)], axis=1), dims=("time", "bnds"))
+    season = -np.cos(2 * np.pi * (np.arange(12) - 0.5) / 12)  # uptake in summer
+    full = xr.DataArray(np.stack([season, season]), dims=("model", "time"), coords={"time": t})
+    gap = full.copy()
+    gap[1, 6] = np.nan  # the second member lacks July
+    m = time_mean(gap, tb)
+    days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], float)
+    assert float(m[0]) == pytest.approx(np.average(season, weights=days), rel=1e-12)
+    assert np.isnan(float(m[1]))
+    assert float(m.mean("model")) == pytest.approx(float(m[0]))  # the ensemble mean leaves the member out

@@ -55,7 +55,7 @@ def test_methane_upward_and_per_land(tmp_path):
     ({"positive": "up"}, {}, "disagree"),
     ({"standard_name": NO_DIRECTION, "positive": None}, {}, "no sign convention"),
     ({"standard_name": NO_DIRECTION, "positive": None, "cell_methods": "area: time: mean"}, {"sign": "surface"}, None),
-    ({}, {"sign": "atmosphere"}, "against the file's own convention"),
+    ({}, {"sign": "atmosphere"}, "against the file's own standard_name"),
 ])
 def test_a_sign_is_never_guessed(tmp_path, attrs, options, message):
     f = write_cmip6(tmp_path, "fgco2", const(1e-10), years=(2015, 2015), attrs=attrs)
@@ -150,6 +150,20 @@ def test_out_of_range_and_opposite_season():
     assert not bool(s.in_range)
     assert float(s.seasonal_correlation) == pytest.approx(-1.0, abs=1e-9)
     assert float(s.amplitude_ratio) == pytest.approx(3.0, rel=1e-9)
+
+
+def test_a_model_with_no_data_for_a_year_is_not_scored_never_outside():
+    """An all-NaN year used to be summed to 0 and the model reported outside the ensemble."""
+    from mip.errors import IncompleteWarning
+
+    ens = np.stack([np.full(36, k) for k in (-1.0, -1.5, -2.0)])[:, :, None]  # sinks of 1 to 2
+    model = np.full((36, 1), -1.5)
+    model[12:24] = np.nan  # the model's second year is missing (fill values over the region)
+    with pytest.warns(IncompleteWarning, match="no value .* land A"):
+        s = evaluate_model(table(model), table(ens), period=(2015, 2017)).sel(variable="land", region="A")
+    assert np.isnan(float(s.model_mean)) and np.isnan(float(s.in_range))  # not 0, not "outside"
+    ok = evaluate_model(table(model), table(ens), period=(2015, 2015)).sel(variable="land", region="A")
+    assert float(ok.model_mean) == pytest.approx(-1.5) and float(ok.in_range) == 1.0
 
 
 def test_calendars_must_agree_unless_compared_by_month():

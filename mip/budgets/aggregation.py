@@ -47,44 +47,84 @@ def _cells_first(flat: np.ndarray) -> np.ndarray:
     return buf
 
 
-def _apply(w: sp.csc_matrix, x: np.ndarray) -> np.ndarray:
-    """Region totals of a block: (..., lat, lon) → (..., region), ``_ROWS`` time steps at a time.
+def _product(w: sp.csc_matrix, flat: np.ndarray) -> np.ndarray:
+    """``(w @ flat.T).T``: (steps, cells) → (steps, regions), ``_ROWS`` time steps at a time.
 
     ``w`` is in CSC form: the product then walks the cells in order, streaming through
     the data once (CSR gathers every region's cells from all over the block: slower).
     A float64 block laid out cells-first (as :func:`mip.products._common.scale_cells_first`
     writes the readers' blocks) goes to the product as it is; any other is copied cells-first.
-    NaN cells reach only the regions that contain them.
     """
-    lead = x.shape[:-2]
-    ncell = x.shape[-2] * x.shape[-1]
-    flat = x.reshape(-1, ncell)
     if flat.dtype == np.float64 and flat.T.flags.c_contiguous:  # already cells-first (the readers' blocks)
-        return (w @ flat.T).T.reshape(lead + (w.shape[0],))
+        return (w @ flat.T).T
+    ncell = flat.shape[1]
     out = np.empty((flat.shape[0], w.shape[0]))
     step = max(1, min(_ROWS, _SCRATCH_MAX_BYTES // (8 * ncell)))
     for s in range(0, flat.shape[0], step):
         out[s:s + step] = (w @ _cells_first(flat[s:s + step])).T
-    return out.reshape(lead + (w.shape[0],))
+    return out
 
 
-def _region_totals(da: xr.DataArray, w: sp.csc_matrix) -> xr.DataArray:
-    """``w @ cells`` for every leading index: (..., lat, lon) → (..., region), lazily if ``da`` is."""
+def _apply(w: sp.csc_matrix, x: np.ndarray, off: np.ndarray | None = None) -> np.ndarray:
+    """Region totals of a block and the weight of its missing cells: (..., lat, lon) → (..., 2 × region).
+
+    The first half of the last axis holds the totals, the second the weight (m²) each region takes
+    from cells with no data.  A NaN in a cell where ``off`` is True (off the variable's surface: land
+    flux over the open ocean) is a fill value and counts as zero flux; any other NaN is missing data:
+    left out of the total and counted in the missing weight.  Clean blocks cost one product (a NaN
+    shows in the totals of the regions that hold it, and only then is the block looked at).
+    """
+    lead = x.shape[:-2]
+    ncell = x.shape[-2] * x.shape[-1]
+    flat = x.reshape(-1, ncell)
+    tot = _product(w, flat)
+    miss = np.zeros_like(tot)
+    if np.isnan(tot).any():
+        nan = np.isnan(flat)
+        tot = _product(w, np.where(nan, 0.0, flat))
+        if off is not None:
+            nan &= ~off[None, :]
+        if nan.any():
+            miss = _product(w, nan.astype("f8"))
+    return np.concatenate([tot, miss], axis=-1).reshape(lead + (2 * w.shape[0],))
+
+
+def _region_totals(da: xr.DataArray, w: sp.csc_matrix,
+                   off: np.ndarray | None = None) -> tuple[xr.DataArray, xr.DataArray]:
+    """``w @ cells`` for every leading index, and the weight of missing cells (see :func:`_apply`).
+
+    (..., lat, lon) → two (..., region) arrays, lazily if ``da`` is.
+    """
     da = da.transpose(..., "lat", "lon")
     lead = da.dims[:-2]
     coords = {k: c for k, c in da.coords.items() if not ({"lat", "lon"} & set(c.dims))}
     data = da.data
+    nreg = w.shape[0]
     if hasattr(data, "dask"):
         if len(data.chunks[-2]) > 1 or len(data.chunks[-1]) > 1:
             data = data.rechunk({data.ndim - 2: -1, data.ndim - 1: -1})  # the product needs whole grids
         # concatenate=False: each block is handed over as it is (a single block in a list per
         # contracted grid axis) — with concatenation dask would copy every block first
         idx = "abcdefghijklmnop"[:data.ndim - 2]
-        out = dsa.blockwise(lambda x: _apply(w, x[0][0]), idx + "r", data, idx + "yx", new_axes={"r": w.shape[0]},
-                            dtype="f8", concatenate=False)
+        out = dsa.blockwise(lambda x: _apply(w, x[0][0], off), idx + "r", data, idx + "yx",
+                            new_axes={"r": 2 * nreg}, dtype="f8", concatenate=False)
     else:
-        out = _apply(w, np.asarray(data))
-    return xr.DataArray(out, dims=lead + ("region",), coords=coords)
+        out = _apply(w, np.asarray(data), off)
+    tot = xr.DataArray(out[..., :nreg], dims=lead + ("region",), coords=coords)
+    miss = xr.DataArray(out[..., nreg:], dims=lead + ("region",), coords=coords)
+    return tot, miss
+
+
+def _domain_coverage(regions: RegionSet, ds: xr.Dataset, area: np.ndarray) -> np.ndarray | None:
+    """For a grid that does not cover the globe: the share of each region's area inside it (else None)."""
+    lb, ob = np.asarray(ds["lat_bounds"].values, "f8"), np.asarray(ds["lon_bounds"].values, "f8")
+    span_lon = float(np.sum(ob[:, 1] - ob[:, 0]))
+    if lb.min() <= -90 + 1e-6 and lb.max() >= 90 - 1e-6 and abs(span_lon - 360.0) < 1e-6:
+        return None
+    from mip.geometry.regrid import target_grid
+
+    full = np.asarray(regions.weights(target_grid(1.0, 1.0)).sum(axis=1)).ravel()
+    return np.divide(area, full, out=np.zeros_like(area), where=full > 0).clip(0.0, 1.0)
 
 
 def restore_bounds(ds: xr.Dataset, *, time: bool = False) -> xr.Dataset:
@@ -186,6 +226,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     >>> [round(float(x), 3) for x in out.land]  # 1e-9 × 4πR² × 365.25 d / 1e12, split 1:2:1
     [4.024, 8.048, 4.024, 0.0]
     """
+    from mip.budgets.completeness import period_mean
     from mip.regions.attribution import ATTRIBUTIONS, LAND_PARTS, attribution_weights, unattributed_names, variable_surface
 
     if attribution not in ATTRIBUTIONS:
@@ -193,12 +234,44 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     ds = restore_bounds(ds, time=period is not None)
     weights: dict[str, sp.csc_matrix] = {}
     overlap: dict[str, float] = {}
+    lb, ob = np.asarray(ds["lat_bounds"].values, "f8"), np.asarray(ds["lon_bounds"].values, "f8")
+    land_cache: list[np.ndarray] = []
+
+    def land_of_cells(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
+        """The land fraction of this grid's cells, computed once per call (weights and fills share it)."""
+        if not land_cache:
+            if land is None:
+                from mip.regions.natural_earth import land_fraction as rule
+            else:
+                rule = land
+            land_cache.append(np.clip(np.asarray(rule(lb, ob), "f8").reshape(-1), 0.0, 1.0))
+        return land_cache[0]
 
     def w(surface: str) -> sp.csc_matrix:
         if surface not in weights:
-            m, rep = attribution_weights(regions, ds, surface, land)
+            from mip.io.progress import stage
+
+            with stage(f"region weights: {len(regions)} regions on the {ds.sizes['lat']}x{ds.sizes['lon']} grid "
+                       f"({surface} surface)"):
+                m, rep = attribution_weights(regions, ds, surface, land_of_cells)
             weights[surface], overlap[surface] = m.tocsc(), rep["overlap"]
         return weights[surface]
+
+    def own_surface(name: str) -> str | None:
+        """The surface a variable's values live on (for what a NaN means), whatever the attribution."""
+        try:
+            return variable_surface(ds, name, surfaces)
+        except MipError:
+            return None if attribution == "area" else variable_surface(ds, name, surfaces)
+
+    def off_surface(name: str) -> np.ndarray | None:
+        """Cells where a NaN of ``name`` is a fill value off its surface (zero flux), not missing data."""
+        own = own_surface(name)
+        if own == "land":
+            return land_of_cells(lb, ob) <= 0.0
+        if own == "ocean":
+            return land_of_cells(lb, ob) >= 1.0
+        return None
 
     if period is not None and not (period in ("annual", "all") or isinstance(period, tuple) and len(period) == 2):
         raise MipError(f"period {period!r}: expected None, 'annual', 'all' or a (start, end) pair of dates")
@@ -209,14 +282,18 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
             raise MipError(f"no complete time step inside {period[0]} .. {period[1]} (the data run from "
                            f"{str(ds['time_bounds'].values[0, 0])[:10]} to {str(ds['time_bounds'].values[-1, 1])[:10]})")
         ds, dt = ds.isel(time=sel), dt.isel(time=sel)
-    monthly = dt is not None and bool(((dt > 27 * 86400) & (dt < 32 * 86400)).all())
     incomplete: list[int] = []
     out = xr.Dataset()
-    done: dict[tuple[str, str], xr.DataArray] = {}  # (variable, surface) → its totals, reused by net/total
+    missing: dict[str, xr.DataArray] = {}
+    done: dict[tuple[str, str], tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
 
-    def totals(name: str, surface: str) -> xr.DataArray:
+    def totals(name: str, surface: str) -> tuple[xr.DataArray, xr.DataArray, np.ndarray]:
+        """(totals, missing weight, the regions' weight on the variable's surface) of one product."""
         if (name, surface) not in done:
-            done[name, surface] = _region_totals(ds[name], w(surface))
+            off = off_surface(name)
+            wm = w(surface)
+            on_weight = np.asarray(wm @ (np.ones(wm.shape[1]) if off is None else (~off).astype("f8"))).ravel()
+            done[name, surface] = (*_region_totals(ds[name], wm, off), on_weight)
         return done[name, surface]
 
     for v in variables or flux_variables(ds):
@@ -227,29 +304,30 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         if surface == "both":
             parts = [p for p in LAND_PARTS.get(v, ()) if p in ds.data_vars]
             if parts and "ocean" in ds.data_vars:
-                land_part = sum(ds[p] for p in parts)
-                # by linearity the land parts' own totals serve (one sparse product fewer per block)
-                land_tot = sum(totals(p, "land") for p in parts)
-                tot = land_tot + _region_totals(ds[v] - land_part, w("ocean"))
+                # v = its land parts + the rest over ocean; by linearity the land parts' own totals serve, and
+                # the rest's ocean share is w_ocean·v − Σ w_ocean·part (each NaN read by its own variable's rule)
+                pieces = [totals(p, "land") for p in parts] + [totals(v, "ocean")]
+                minus = [totals(p, "ocean") for p in parts]
+                tot = sum(t for t, _, _ in pieces) - sum(t for t, _, _ in minus)
+                miss_w = sum(m for _, m, _ in pieces) + sum(m for _, m, _ in minus)
+                on_w = sum(o for _, _, o in pieces) + sum(o for _, _, o in minus)
                 how = f"{' + '.join(parts)} over land, the rest ({v} − {' − '.join(parts)}) over ocean"
             else:
-                tot, how = _region_totals(ds[v], w("any")), "area (its land and ocean parts are not in the dataset)"
+                tot, miss_w, on_w = totals(v, "any")
+                how = "area (its land and ocean parts are not in the dataset)"
         else:
-            tot = totals(v, surface)  # kg s-1
-        if period == "annual":
-            n = dt.groupby("time.year").count()
-            tot = (tot * dt).groupby("time.year").sum(skipna=False) / dt.groupby("time.year").sum()
-            if monthly:
-                short = n < min_months
-                incomplete = [int(y) for y in n["year"].values[short.values]]
-                tot = tot.where(~short)
-            tot = tot.assign_coords(n_steps=("year", n.values))
-        elif isinstance(period, tuple) or period == "all":
-            tot = (tot * dt).sum("time", skipna=False) / dt.sum("time")
-            tot = tot.assign_coords(n_steps=int(dt.sizes["time"]))
+            tot, miss_w, on_w = totals(v, surface)  # kg s-1
+        share = xr.DataArray(np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0), dims="region")
+        frac = (miss_w * share).clip(0.0, 1.0)
+        tot = tot.where(frac < 1.0 - 1e-9)  # a region with no data at all on its surface is NaN, never 0
+        if period is not None:
+            tot, frac, short = period_mean(tot, frac, dt, period=period, min_months=min_months)
+            incomplete = sorted(set(incomplete) | set(short))
         out[v] = (tot * SECONDS_PER_YEAR * to).assign_attrs(
             units=units, reported_as=basis, year="Julian year, 365.25 days", regions=regions.description,
             attribution=how)
+        missing[v] = frac.assign_attrs(units="1", long_name=f"fraction of each region's {own_surface(v) or 'area'} "
+                                       f"with no {v} data (left out of the total; 1 = none: the total is NaN)")
     frac = regions.weights(ds)
     area = np.asarray(frac.sum(axis=1)).ravel()
     cell = ds["cell_area"].values.ravel()
@@ -271,8 +349,23 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         warnings.warn(f"regions of one set overlap ({out.attrs['overlap_within_a_set']:.2%} of the grid's area is in "
                       "two regions of the same set): those cells are counted in each, and nothing of them is "
                       "reported unattributed", RegionWarning, stacklevel=2)
+    out = out.assign_coords({f"missing_{v}": m for v, m in missing.items()})
+    domain = _domain_coverage(regions, ds, area)
+    if domain is not None:
+        part = [f"{n} {c:.0%}" for n, c in zip(regions.names, domain) if 1e-9 < c < 1 - 1e-6]
+        outside = [n for n, c in zip(regions.names, domain) if c <= 1e-9]
+        out.attrs["domain"] = "regional grid: region totals cover the part of each region inside it"
+        if part or outside:
+            out.attrs["partly_outside_domain"] = "; ".join(part)
+            out.attrs["outside_domain"] = ", ".join(outside)
+            warnings.warn(f"the grid is a regional domain: {len(part)} region(s) lie partly outside it and their "
+                          f"totals cover only the part inside (share of each region's area inside: {'; '.join(part[:12])}"
+                          f"{' ...' if len(part) > 12 else ''})" + (f"; {len(outside)} lie wholly outside (totals 0)"
+                                                                   if outside else ""), RegionWarning, stacklevel=2)
     return out.assign_coords(region=list(regions.names) + extra,
                              region_area=("region", np.concatenate([area, np.full(len(extra), np.nan)])),
+                             **({"region_in_domain": ("region", np.concatenate([domain, np.full(len(extra), np.nan)]))}
+                                if domain is not None else {}),
                              abbrev=("region", list(regions.abbrevs) + ["UNATTR"] * len(extra)),
                              region_surface=("region", list(regions.region_surfaces) + ["-"] * len(extra)),
                              region_group=("region", list(regions.region_groups) + groups),

@@ -52,8 +52,9 @@ def _by_month(da: xr.DataArray, years: tuple[int, int], who: str) -> xr.DataArra
 
 
 def _annual(da: xr.DataArray) -> xr.DataArray:
+    """Annual means weighted by month length; a year with a month of no data is NaN (never a sum of nothing = 0)."""
     w = da["days"]
-    return (da * w).groupby("year").sum("time") / w.groupby("year").sum("time")
+    return (da * w).groupby("year").sum("time", skipna=False) / w.groupby("year").sum("time")
 
 
 def _cycle(da: xr.DataArray) -> xr.DataArray:
@@ -114,11 +115,12 @@ def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int
         raise MismatchError(f"regions differ: model has {sorted(set(rm) - set(re_))}, ensemble has "
                             f"{sorted(set(re_) - set(rm))} beyond the other")
     out = {s: np.full((len(variables), len(rm)), np.nan) for s in SCORES}
+    unscored: list[str] = []
     for i, v in enumerate(variables):
         mm = _by_month(model[v], period, f"model {v}")
         ee = _by_month(ensemble[v], period, f"ensemble {v}")
         m_ann, e_ann = _annual(mm), _annual(ee)
-        m_mean, e_mean = m_ann.mean("year"), e_ann.mean("year")
+        m_mean, e_mean = m_ann.mean("year", skipna=False), e_ann.mean("year", skipna=False)
         st = ensemble_stats(e_mean, dim=member)
         med_series = ee.median(member)
         m_cyc, e_cyc = _cycle(mm), _cycle(med_series)
@@ -134,7 +136,10 @@ def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int
                     "amplitude_ratio": float(np.ptp(a) / amp_e) if amp_e > 0 else np.nan,
                     "model_trend": float(m_tr.slope.sel(region=r)), "ensemble_trend": float(e_tr.slope.sel(region=r)),
                     "n_members": float(sr["n_members"])}
-            vals["in_range"] = float(vals["ensemble_min"] <= vals["model_mean"] <= vals["ensemble_max"])
+            vals["in_range"] = float(vals["ensemble_min"] <= vals["model_mean"] <= vals["ensemble_max"]) \
+                if np.isfinite(vals["model_mean"]) else np.nan  # no data: not scored, never "outside"
+            if not np.isfinite(vals["model_mean"]):
+                unscored.append(f"{v} {r}")
             vals["distance"] = (vals["model_mean"] - vals["ensemble_median"]) / vals["iqr_1_35"] \
                 if vals["iqr_1_35"] > 0 else np.nan
             vals["trend_difference"] = vals["model_trend"] - vals["ensemble_trend"]
@@ -143,8 +148,16 @@ def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int
                 out[s][i, j] = x
     ds = xr.Dataset({s: (("variable", "region"), a) for s, a in out.items()},
                     coords={"variable": variables, "region": rm})
-    ds["in_range"] = ds["in_range"].astype(bool)
     ds["n_members"] = ds["n_members"].astype(int)
+    ds["in_range"].attrs["meaning"] = "1 inside [min, max] of the members, 0 outside, NaN no model value (missing data)"
+    if unscored:
+        import warnings
+
+        from mip.errors import IncompleteWarning
+
+        warnings.warn(f"the model has no value (missing data in {period[0]}-{period[1]}) for: {', '.join(unscored)}; "
+                      "those are not scored", IncompleteWarning, stacklevel=2)
+    ds.attrs["unscored"] = "; ".join(unscored)
     ds.attrs.update(period=f"{period[0]}-{period[1]}", model_calendar=cm, ensemble_calendar=ce,
                     units=str(model[variables[0]].attrs.get("units", "")),
                     distance="(model - ensemble median) / (IQR/1.35)")

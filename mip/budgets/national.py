@@ -21,7 +21,7 @@ import xarray as xr
 
 from mip.budgets.aggregation import aggregate
 from mip.errors import MemberWarning, MipError
-from mip.geometry.grid import grid_signature
+from mip.geometry.grid import same_grid
 from mip.budgets.lateral import dc_loss, dc_loss_uncertainty, nce, nce_uncertainty
 from mip.regions import RegionSet
 from mip.budgets.stats import ensemble_stats
@@ -83,7 +83,7 @@ def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *,
     """
     if "land" not in ens:
         raise MipError("the ensemble has no 'land' (NBE) variable")
-    if grid_signature(lateral) != grid_signature(ens):
+    if not same_grid(lateral, ens):
         if not regrid_lateral:
             raise MipError("the lateral fluxes are on another grid than the ensemble; pass regrid_lateral=True")
         from mip.geometry.regrid import regrid

@@ -83,6 +83,14 @@ def ensemble_stats(da: xr.DataArray, *, dim: str = "model",
     >>> float(st["median"]), round(float(st["iqr_1_35"]), 4), int(st["n"])
     (3.0, 1.4815, 5)
     """
+    import warnings
+
+    with warnings.catch_warnings():  # a region/period no member has a value for is NaN, and counted as such
+        warnings.filterwarnings("ignore", r"All-NaN slice|Mean of empty slice|Degrees of freedom", RuntimeWarning)
+        return _stats(da, dim, groups, range_exclude)
+
+
+def _stats(da: xr.DataArray, dim: str, groups, range_exclude) -> xr.Dataset:
     g = group_means(da, dim=dim, groups=groups)
     ok = g.notnull()
     excl = set(range_exclude)

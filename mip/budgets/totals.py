@@ -39,9 +39,16 @@ def global_total(ds: xr.Dataset, variables: list[str] | None = None, *, annual_m
     from mip.budgets.aggregation import aggregate
     from mip.regions import latitude_bands
 
-    out = aggregate(ds, latitude_bands((-90.0, 90.0), names=("global",)), period="all" if annual_mean else None,
-                    variables=variables or flux_variables(ds))
-    out = out.sel(region="global", drop=True).drop_vars(["region_area", "abbrev", "region_surface", "region_group"],
-                                                         errors="ignore")
-    out.attrs = {}
+    import warnings
+
+    from mip.errors import RegionWarning
+
+    with warnings.catch_warnings():  # on a regional grid the 'global' band is the domain, which is what is asked
+        warnings.simplefilter("ignore", RegionWarning)
+        out = aggregate(ds, latitude_bands((-90.0, 90.0), names=("global",)), period="all" if annual_mean else None,
+                        attribution="area",  # one band of every surface: the same weights, and any variable name
+                        variables=variables or flux_variables(ds))
+    out = out.sel(region="global", drop=True).drop_vars(["region_area", "abbrev", "region_surface", "region_group",
+                                                          "region_in_domain", "unattributed"], errors="ignore")
+    out.attrs = {"domain": "the grid's whole domain (a regional grid: only that domain)"} if "domain" in out.attrs else {}
     return out

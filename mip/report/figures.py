@@ -68,8 +68,16 @@ def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title:
 
 
 def maps(ds: xr.Dataset, variable: str, experiment: str):
-    """Maps of the ensemble mean and spread (SD across models) of the time-mean flux."""
-    da = ds[variable].sel(experiment=experiment).mean("time") * 1e3 * 86400 * 365.25  # kg m-2 s-1 -> g m-2 yr-1
+    """Maps of the ensemble mean and spread (SD across models) of the time-mean flux.
+
+    Each member's time mean follows the one completeness rule (:func:`mip.budgets.completeness.time_mean`):
+    a member missing a month has no time mean and is left out of the ensemble mean, never averaged in
+    over the months it has.
+    """
+    from mip.budgets.completeness import time_mean
+
+    sub = ds[variable].sel(experiment=experiment)
+    da = time_mean(sub, ds["time_bounds"] if "time_bounds" in ds.variables else None) * 1e3 * 86400 * 365.25
     mean, sd = da.mean("model"), da.std("model")
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.6))
     lim = float(np.nanpercentile(np.abs(mean), 99)) or 1.0

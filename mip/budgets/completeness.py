@@ -1,0 +1,183 @@
+"""One completeness rule for every time mean: tables, maps and evaluations (pure compute).
+
+A mean over a period (a calendar year, a window, the whole axis) is weighted by the real length of
+each step (its time bounds) and uses **every** step in the period: a step with no data makes the
+mean NaN — never a mean of the steps that happen to be there, and never a sum of nothing turned
+into 0.  Annual means of monthly data also need the period to hold ``min_months`` steps (12 by
+default), so a year the time axis covers only in part is NaN too.  After computing,
+:func:`incomplete` names every member, variable and period that came out NaN for lack of data,
+and :func:`annotate` writes that list into the result's attributes (``incomplete_years``,
+``incomplete``) with an :class:`~mip.errors.IncompleteWarning`.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import xarray as xr
+
+from mip.errors import IncompleteWarning
+
+__all__ = ["period_mean", "time_mean", "incomplete", "annotate"]
+
+
+def _is_monthly(dt: xr.DataArray) -> bool:
+    return bool(((dt > 27 * 86400) & (dt < 32 * 86400)).all())
+
+
+def period_mean(x: xr.DataArray, missing: xr.DataArray | None, dt: xr.DataArray, *, period: str | tuple[str, str],
+                min_months: int = 12) -> tuple[xr.DataArray, xr.DataArray | None, list[int]]:
+    """Time-weighted means of ``x`` per calendar year (``"annual"``) or over the whole axis.
+
+    Parameters
+    ----------
+    x
+        Values per time step (NaN = no data).
+    missing
+        The fraction of each value's surface with no data (or None): averaged the same way.
+    dt
+        Length of each step in seconds (:func:`mip.conventions.timeaxis.bounds_seconds`).
+    period
+        ``"annual"``, or ``"all"`` / a ``(start, end)`` window already selected: one mean.
+    min_months
+        Annual means of monthly data need this many steps in the year.
+
+    Returns
+    -------
+    mean, missing mean, short years
+        The means (coordinate ``n_steps``: steps in each period), the averaged missing fraction, and
+        the years the time axis holds fewer than ``min_months`` steps of (their means are NaN).
+
+    Examples
+    --------
+    Twelve months with one missing give NaN, not the mean of eleven:
+
+    >>> import numpy as np, pandas as pd, xarray as xr
+    >>> t = pd.date_range("2018-01-01", periods=12, freq="MS")
+    >>> x = xr.DataArray(np.r_[np.ones(7), np.nan, np.ones(4)], dims="time", coords={"time": t})
+    >>> dt = xr.DataArray(np.full(12, 30 * 86400.0), dims="time", coords={"time": t})
+    >>> m, _, short = period_mean(x, None, dt, period="annual")
+    >>> float(m[0]), short
+    (nan, [])
+    """
+    short: list[int] = []
+    if period == "annual":
+        g = dt.groupby("time.year")
+        n = g.count()
+        total = g.sum()
+        mean = (x * dt).groupby("time.year").sum(skipna=False, min_count=1) / total
+        miss = None if missing is None else (missing * dt).groupby("time.year").sum() / total
+        if _is_monthly(dt):
+            few = (n < min_months).values
+            short = [int(y) for y in n["year"].values[few]]
+            mean = mean.where(~xr.DataArray(few, dims="year", coords={"year": n["year"]}))
+        return mean.assign_coords(n_steps=("year", n.values)), miss, short
+    total = dt.sum("time")
+    mean = (x * dt).sum("time", skipna=False, min_count=1) / total
+    miss = None if missing is None else (missing * dt).sum("time") / total
+    return mean.assign_coords(n_steps=int(dt.sizes["time"])), miss, short
+
+
+def time_mean(da: xr.DataArray, time_bounds: xr.DataArray | None = None) -> xr.DataArray:
+    """The mean over the whole time axis of a gridded field, weighted by step length, NaN where any step is.
+
+    What the report's maps show: a member missing a month has no time mean (NaN), so an ensemble
+    mean over members leaves it out instead of averaging a season-biased mean in.
+
+    Parameters
+    ----------
+    da
+        Field with a ``time`` dim.
+    time_bounds
+        (time, 2) bounds (default ``da["time_bounds"]`` if present, else equal weights).
+
+    Returns
+    -------
+    xarray.DataArray
+    """
+    from mip.conventions.timeaxis import bounds_seconds
+
+    tb = time_bounds if time_bounds is not None else da.coords.get("time_bounds")
+    w = bounds_seconds(tb) if tb is not None else xr.ones_like(da["time"], dtype="f8")
+    return (da * w).sum("time", skipna=False, min_count=1) / w.sum("time")
+
+
+def incomplete(totals: xr.Dataset) -> list[str]:
+    """Every member, variable and period of computed totals that is NaN for lack of data.
+
+    A value counts when a region of it is NaN: no data at all on the region's surface (a member missing
+    a month, a land region a file has no values over) or a year the time axis covers in part; the
+    largest missing fraction (coordinate ``missing_<variable>``) is quoted where there is one.
+
+    Parameters
+    ----------
+    totals
+        Computed output of :func:`mip.budgets.aggregation.aggregate`.
+
+    Returns
+    -------
+    list of dict
+        ``member``, ``variable``, ``when`` (a year, a date or ``"the period"``), ``year`` (int or None) and
+        ``text`` (``"UoE/posterior land 2018: no value for every region; up to 8.3% of a region's surface-time
+        without data"``).
+    """
+    out: list[dict] = []
+    tdim = next((d for d in ("year", "time") if d in totals.dims), None)
+    for v in totals.data_vars:
+        da = totals[v]
+        if "region" not in da.dims:
+            continue
+        regions = da.where(~totals["unattributed"], drop=True) if "unattributed" in totals.coords else da
+        nan = regions.isnull()
+        nan_any = nan.any("region")
+        lead = list(nan_any.dims)
+        miss = totals.coords.get(f"missing_{v}")
+        for idx in zip(*np.nonzero(np.asarray(nan_any.values))):
+            sel = dict(zip(lead, idx))
+            labels = [str(nan_any[d].values[i]) for d, i in sel.items() if d in ("model", "experiment")]
+            when = str(nan_any[tdim].values[sel[tdim]])[:10] if tdim in sel else "the period"
+            names = [str(r) for r, b in zip(regions["region"].values, np.asarray(nan.isel(sel).values)) if b]
+            where = "every region" if len(names) == regions.sizes["region"] else \
+                ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            note = ""
+            if miss is not None:
+                mv = miss.isel(sel).max().values
+                if np.isfinite(mv) and mv > 0:
+                    note = f"; up to {float(mv):.1%} of a region's surface-time without data"
+            if not note and "n_steps" in da.coords and tdim == "year" and da["n_steps"].ndim == 1:
+                note = f"; the time axis holds {int(da['n_steps'].values[sel[tdim]])} steps of that year"
+            member = "/".join(labels) or "all"
+            out.append({"member": member, "variable": str(v), "when": when,
+                        "year": int(when) if tdim == "year" else None,
+                        "text": f"{member} {v} {when}: no value for {where}{note}"})
+    return out
+
+
+def annotate(totals: xr.Dataset, *, warn: bool = True) -> xr.Dataset:
+    """Write :func:`incomplete` into computed totals' attributes, with a warning naming each.
+
+    Parameters
+    ----------
+    totals
+        Computed aggregate output.
+    warn
+        Also issue an :class:`~mip.errors.IncompleteWarning`.
+
+    Returns
+    -------
+    xarray.Dataset
+        The same object, its ``attrs["incomplete"]`` set and ``attrs["incomplete_years"]`` extended with
+        the years of members that lack data.
+    """
+    found = incomplete(totals)
+    items = [r["text"] for r in found]
+    totals.attrs["incomplete"] = "; ".join(items)
+    if "year" in totals.dims:
+        years = {int(y) for y in str(totals.attrs.get("incomplete_years", "")).replace(",", " ").split()}
+        years |= {r["year"] for r in found if r["year"] is not None}
+        totals.attrs["incomplete_years"] = ", ".join(map(str, sorted(years)))
+    if items and warn:
+        warnings.warn(f"{len(items)} value(s) are NaN for lack of data (never a partial mean):\n  " + "\n  ".join(items),
+                      IncompleteWarning, stacklevel=2)
+    return totals

@@ -10,7 +10,7 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError, MemberWarning, MipError
-from mip.geometry.grid import grid_signature
+from mip.geometry.grid import GRID_TOLERANCE, grid_offset, grid_signature, same_grid
 from mip.conventions.model import flux_variables
 
 if TYPE_CHECKING:
@@ -206,9 +206,13 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
     """
     good: list[xr.Dataset] = []
     excluded: list[str] = []
-    ref_grid = None
+    ref, ref_grid = None, None
+    snapped: list[str] = []
     seen: dict[tuple[str, str], str] = {}
-    for item in members:
+    from mip.io.progress import steps
+
+    members = list(members)
+    for item in steps(members, f"opening {len(members)} members of {source}", unit="member"):
         model, exp, opener = item[:3]
         where = str(item[3]) if len(item) > 3 else f"member {len(seen) + 1}"
         if model and exp:
@@ -225,15 +229,23 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
             from mip.geometry.regrid import regrid, target_grid
 
             tgt = target_grid(*regrid_to) if isinstance(regrid_to, tuple) else regrid_to
-            if grid_signature(ds) != grid_signature(tgt):
+            if not same_grid(ds, tgt):
                 ds = regrid(ds, tgt)
         sig = grid_signature(ds)
-        if ref_grid is None:
-            ref_grid = sig
-        elif sig != ref_grid:
-            excluded.append(f"{model}/{exp}: grid {sig[:2]} (first cell {sig[2]}, {sig[3]}) differs from "
-                            f"the ensemble's {ref_grid[:2]} (first cell {ref_grid[2]}, {ref_grid[3]}); regrid it first")
-            continue
+        if ref is None:
+            ref, ref_grid = ds, sig
+        else:
+            off = grid_offset(ds, ref)
+            if off is None or off > GRID_TOLERANCE:
+                excluded.append(f"{model}/{exp}: grid {sig[:2]} (first cell {sig[2]}, {sig[3]}) differs from the "
+                                f"ensemble's {ref_grid[:2]} (first cell {ref_grid[2]}, {ref_grid[3]})"
+                                + (f" by up to {off:.3g} of a cell" if off is not None else "")
+                                + "; regrid it first (regrid= / --regrid)")
+                continue
+            if off > 0:  # the same grid written with other rounding (float32 coordinates): the ensemble's is kept
+                snapped.append(f"{model}/{exp}: cell centres differ from the ensemble's by up to {off:.2g} of a cell "
+                               f"(within {GRID_TOLERANCE:g}): the same grid")
+                ds = ds.assign_coords({k: ref[k] for k in ("lat", "lon", "lat_bounds", "lon_bounds") if k in ref.coords})
         if check_all_nan:
             fv = flux_variables(ds)
             nan = {v: bool(ds[v].isnull().all().compute()) for v in fv}
@@ -262,6 +274,8 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
     absent = [f"{m}/{e}" for m in out["model"].values for e in out["experiment"].values if (m, e) not in listed]
     if absent:
         out.attrs["absent_pairs"] = "; ".join(absent)
+    if snapped:
+        out.attrs["grid_tolerance"] = "; ".join(snapped)
     if padded:
         out.attrs["padded_members"] = "; ".join(padded)
         warnings.warn(f"{source}: {len(padded)} member(s) cover part of the time axis and are NaN outside it:\n  "

@@ -88,6 +88,9 @@ class ProductSource(DataSource):
         Report and leave out members whose values are all NaN.
     regrid
         ``(dlat, dlon)``: regrid every member on another grid conservatively onto it.
+    unit_spellings
+        Unit strings the files write that fluxmip does not know, each mapped to a known spelling
+        (``{"grams C per m2 per day": "gC m-2 d-1"}``; see :func:`mip.conventions.units.add_unit_spelling`).
     metadata
         Intake metadata.
     """
@@ -101,10 +104,11 @@ class ProductSource(DataSource):
                  experiments: Sequence[str] | None = None, options: dict | None = None,
                  model_options: dict | None = None, data_root: str | None = None,
                  check_all_nan: bool = True, regrid: list | tuple | None = None,
-                 metadata: dict | None = None) -> None:
+                 unit_spellings: dict[str, str] | None = None, metadata: dict | None = None) -> None:
         self._args = dict(family=family, urlpath=urlpath, models=models, experiments=experiments,
                           options=options, model_options=model_options, data_root=data_root,
-                          check_all_nan=check_all_nan, regrid=regrid)
+                          check_all_nan=check_all_nan, regrid=regrid, unit_spellings=unit_spellings)
+        self.unit_spellings = dict(unit_spellings or {})
         self.regrid = tuple(regrid) if regrid else None
         self.family = family
         self.urlpath = urlpath
@@ -138,11 +142,8 @@ class ProductSource(DataSource):
         list of tuple
         """
         root = self._root()
-        models = self.models if "{model}" in self.urlpath else [None]
-        exps = self.experiments if "{experiment}" in self.urlpath else [None]
-        if models is None or exps is None:
-            raise MipError(f"catalog entry {self.name!r}: urlpath uses {{model}}/{{experiment}} "
-                           "but the entry lists no models/experiments")
+        models = self._labels("model", self.models)
+        exps = self._labels("experiment", self.experiments)
         out = []
         for m in models:
             for e in exps:
@@ -156,12 +157,31 @@ class ProductSource(DataSource):
                 out.append((m or "", e or "", path, opts))
         return out
 
+    def _labels(self, kind: str, listed: list[str] | None) -> list[str | None]:
+        """The labels of one dimension: the listed ones; one listed label names every file even without a
+        ``{kind}`` placeholder (a single experiment, say); several without a placeholder cannot be told apart."""
+        if f"{{{kind}}}" in self.urlpath:
+            if not listed:
+                raise MipError(f"catalog entry {self.name!r}: urlpath uses {{{kind}}} but the entry lists no "
+                               f"{kind}s")
+            return list(listed)
+        if listed and len(listed) > 1:
+            raise MipError(f"catalog entry {self.name!r}: {len(listed)} {kind}s listed ({', '.join(listed)}) but "
+                           f"urlpath has no {{{kind}}} to tell their files apart; put {{{kind}}} in urlpath, or "
+                           f"list one {kind}")
+        return [listed[0]] if listed else [None]
+
     def _get_schema(self) -> Schema:
         return Schema(datashape=None, dtype=None, shape=None, npartitions=1,
                       extra_metadata={"family": self.family, "urlpath": self.urlpath})
 
     def to_dask(self) -> xr.Dataset:
         """The combined ensemble, lazily (dask-backed)."""
+        if self.unit_spellings:
+            from mip.conventions.units import add_unit_spelling
+
+            for spelling, known in self.unit_spellings.items():
+                add_unit_spelling(spelling, known)
         members = self.members()
         if len(members) == 1 and not members[0][0]:
             _, _, path, opts = members[0]

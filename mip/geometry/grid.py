@@ -13,7 +13,7 @@ import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["AUTHALIC_RADIUS", "centre_bounds", "cell_area", "standardise_grid", "grid_signature", "find_axis", "onto_grid"]
+__all__ = ["AUTHALIC_RADIUS", "centre_bounds", "cell_area", "standardise_grid", "grid_signature", "grid_offset", "same_grid", "GRID_TOLERANCE", "find_axis", "onto_grid"]
 
 #: Authalic (equal-area) Earth radius in metres.
 AUTHALIC_RADIUS: float = 6_371_007.2
@@ -198,6 +198,49 @@ def grid_signature(ds: xr.Dataset) -> tuple:
     r = lambda v: round(float(v), 6)  # noqa: E731
     return (la.size, lo.size, r(la[0]), r(lo[0]), r(la[1] - la[0]) if la.size > 1 else 0.0,
             r(lo[1] - lo[0]) if lo.size > 1 else 0.0)
+
+
+#: Two grids are the same when their sizes agree and no cell centre differs by more than this fraction of the
+#: smallest cell spacing (float32 coordinates written by different tools differ by ~1e-5 of a 1° cell).
+GRID_TOLERANCE: float = 1e-3
+
+
+def grid_offset(a: xr.Dataset, b: xr.Dataset) -> float | None:
+    """The largest difference between two grids' cell centres, as a fraction of the smallest cell spacing.
+
+    Parameters
+    ----------
+    a, b
+        Datasets with ``lat`` and ``lon``.
+
+    Returns
+    -------
+    float or None
+        None when the sizes differ.
+    """
+    out = 0.0
+    for axis in ("lat", "lon"):
+        x, y = np.asarray(a[axis].values, "f8"), np.asarray(b[axis].values, "f8")
+        if x.shape != y.shape:
+            return None
+        if x.size == 0:
+            continue
+        step = float(np.min(np.abs(np.diff(x)))) if x.size > 1 else 1.0
+        out = max(out, float(np.max(np.abs(x - y))) / step if step > 0 else np.inf)
+    return out
+
+
+def same_grid(a: xr.Dataset, b: xr.Dataset, tolerance: float = GRID_TOLERANCE) -> bool:
+    """Whether two datasets are on one grid: equal sizes, centres equal within ``tolerance`` × the spacing.
+
+    Examples
+    --------
+    >>> g = xr.Dataset(coords={"lat": [-0.5, 0.5], "lon": [0.5, 1.5]})
+    >>> same_grid(g, g.assign_coords(lon=g.lon + 8e-6)), same_grid(g, g.assign_coords(lon=g.lon + 0.25))
+    (True, False)
+    """
+    off = grid_offset(a, b)
+    return off is not None and off <= tolerance
 
 
 def find_axis(ds: xr.Dataset, key: str, candidates: tuple[str, ...], file: object) -> str:

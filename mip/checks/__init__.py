@@ -33,7 +33,7 @@ def expand_paths(paths: Iterable[str | PathLike]) -> list[Path]:
     return out
 
 
-def _check_one(path: Path, protocol: Protocol, *, cf: bool) -> list[Finding]:
+def _check_one(path: Path, protocol: Protocol, *, cf: bool) -> Context:
     from mip.io import open_netcdf
 
     ctx = Context(path, protocol)
@@ -42,7 +42,7 @@ def _check_one(path: Path, protocol: Protocol, *, cf: bool) -> list[Finding]:
         ctx.ds = open_netcdf(path, decode_times=True, chunks=None)  # lazy, read block by block
     except InputError as exc:
         ctx.add("file.readable", "error", None, exc.found, exc.expected, "re-export the file as netCDF-4 or classic")
-        return ctx.findings
+        return ctx
     except Exception as exc:  # decoding failures (e.g. bad time units) and anything else
         try:
             ctx.ds = open_netcdf(path, decode_times=False, chunks=None)
@@ -50,13 +50,13 @@ def _check_one(path: Path, protocol: Protocol, *, cf: bool) -> list[Finding]:
                     "CF time units such as 'days since 2000-01-01'", "fix the time units")
         except Exception as exc2:
             ctx.add("file.readable", "error", None, f"unreadable ({exc2})", "a readable netCDF file")
-            return ctx.findings
+            return ctx
     phony = [d for d in ctx.ds.dims if str(d).startswith("phony_dim")]
     if (not ctx.ds.dims and not ctx.ds.variables) or phony:
         ctx.add("file.format", "error", None, "an HDF5 file without netCDF dimensions"
                 + (f" ({', '.join(map(str, phony))})" if phony else ""),
                 "a netCDF file (netCDF-4 or classic)", "write the file with a netCDF library, not plain HDF5")
-        return ctx.findings
+        return ctx
     for rule in (*STRUCTURE_RULES, rule_data, rule_closure) + ((rule_cf,) if cf else ()):
         try:
             rule(ctx)
@@ -64,7 +64,7 @@ def _check_one(path: Path, protocol: Protocol, *, cf: bool) -> list[Finding]:
             ctx.add(f"internal.{rule.__name__}", "error", None, f"could not be evaluated ({type(exc).__name__}: {exc})",
                     "a file this rule can read")
     ctx.ds.close()
-    return ctx.findings
+    return ctx
 
 
 def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Protocol, *, cf: bool = True,
@@ -105,6 +105,14 @@ def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Prot
     files = expand_paths([paths] if isinstance(paths, (str, PathLike)) else paths)
     if not files:
         raise MipError("no files to check")
+    from mip.checks.ensemble import compare_files, labels_of
+    from mip.conventions.units import add_unit_spelling
+
+    for spelling, known in proto.unit_spellings.items():
+        try:
+            add_unit_spelling(spelling, known)
+        except InputError as exc:
+            raise MipError(f"protocol {proto.name}: unit_spellings: {exc.found}; expected {exc.expected}") from exc
     report = Report(protocol=proto.name, files=[str(f) for f in files])
     it = files
     if progress:
@@ -112,5 +120,9 @@ def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Prot
 
         it = tqdm(files, desc=f"checking against {proto.name}", unit="file")
     for f in it:
-        report.findings += _check_one(f, proto, cf=cf)
+        ctx = _check_one(f, proto, cf=cf)
+        report.findings += ctx.findings
+        model, experiment = labels_of(f, proto)
+        report.totals += [{"file": str(f), "model": model, "experiment": experiment, **row} for row in ctx.annual]
+    compare_files(report, proto)
     return report

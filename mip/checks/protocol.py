@@ -19,25 +19,32 @@ class _Strict(BaseModel):
 
 
 class CoordinateSpec(_Strict):
-    """A regular coordinate: size, first value, step (ascending when positive), units."""
+    """A regular coordinate: size, first value, step (ascending when positive), units.
+
+    ``orientation: any`` accepts the same cells in either order and longitudes in [0, 360) as well as
+    [-180, 180) (fluxmip's readers turn them to the canonical orientation); ``fixed`` (the default)
+    requires ascending values starting at ``first``.
+    """
 
     size: int
     first: float
     step: float
     units: list[str] = Field(default_factory=list)
     tolerance: float = 1e-4
+    orientation: Literal["fixed", "any"] = "fixed"
 
 
 class VariableSpec(_Strict):
     """A required (or optional) variable."""
 
     dims: list[str]
-    units: str | None = None
+    units: str | list[str] | None = None  # one spelling, or every unit the MIP accepts (each a known spelling)
     kind: Literal["flux", "integer", "any"] = "flux"
     required: bool = True
     not_all_zero: bool = False
     total_range: tuple[float, float] | None = None  # global annual-mean total, Pg or Tg per yr
     long_name: str | None = None
+    surface: Literal["land", "ocean", "both"] | None = None  # where the flux lives (default: from its name)
 
 
 class TimeSpec(_Strict):
@@ -67,6 +74,21 @@ class SignSpec(_Strict):
     variable: str
     expected: Literal["negative", "positive"]
     reason: str = ""
+
+
+class EnsembleSpec(_Strict):
+    """How ``mip check`` compares several files of one experiment (the members of an ensemble).
+
+    Each file's global mean total of a variable is set against the other files' of the same experiment:
+    its distance from their median in units of IQR/1.35 (the ensemble spread as a normal SD).  Beyond
+    ``outlier`` it is an outlier; an outlier whose sign is opposite to the median's and whose negation
+    would lie within ``outlier`` of the median is a likely sign error.  Needs ``min_files`` files.
+    """
+
+    outlier: float = 3.0
+    min_files: int = 4
+    severity_outlier: Literal["error", "warning"] = "warning"
+    severity_sign: Literal["error", "warning"] = "error"
 
 
 class CFSpec(_Strict):
@@ -115,6 +137,14 @@ class Protocol(_Strict):
     variable_attributes: list[str] = Field(default_factory=lambda: ["units"])
     cf: CFSpec = Field(default_factory=CFSpec)
     closure: ClosureSpec | None = None
+    sign_convention: Literal["atmosphere", "surface"] = "atmosphere"  # what values mean where a file says nothing
+    unit_spellings: dict[str, str] = Field(default_factory=dict)  # a file's spelling -> a known one
+    ensemble: EnsembleSpec = Field(default_factory=EnsembleSpec)
+
+    def allowed_units(self, variable: str) -> list[str]:
+        """The unit spellings a variable may use (empty: any unit of a flux)."""
+        u = self.variables[variable].units
+        return [] if u is None else [u] if isinstance(u, str) else list(u)
 
     @model_validator(mode="after")
     def _closure_is_co2(self) -> Protocol:

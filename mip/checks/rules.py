@@ -14,7 +14,9 @@ from mip.checks.protocol import Protocol
 from mip.checks.report import Finding
 from mip.errors import InputError
 from mip.geometry.grid import cell_area, centre_bounds
-from mip.conventions.units import BASIS_OF_GAS, SECONDS_PER_YEAR, factor_to, parse_native
+from mip.conventions.reading import FluxReading, read_flux
+from mip.conventions.sign import Sign
+from mip.conventions.units import SECONDS_PER_YEAR, parse_native
 
 __all__ = ["Context", "STRUCTURE_RULES", "rule_filename", "rule_data"]
 
@@ -31,6 +33,8 @@ class Context:
     months: list[tuple[int, int]] | None = None
     good_vars: list[str] = field(default_factory=list)
     totals: dict[str, np.ndarray] = field(default_factory=dict)  # per time step, Pg C/yr or Tg/yr (rule_data)
+    readings: dict[str, FluxReading] = field(default_factory=dict)  # units, basis, sign: as the readers read them
+    annual: list[dict] = field(default_factory=list)  # global totals per variable and year (rule_data)
 
     def add(self, rule: str, severity: str, variable: str | None, observed: str, expected: str, fix: str = "") -> None:
         """Record a finding."""
@@ -78,21 +82,32 @@ def rule_coordinates(ctx: Context) -> None:
         if v.ndim != 1:
             ctx.add("coords.shape", "error", name, f"{v.ndim}-D", "1-D")
             continue
-        if v.size > 1:
-            d = np.diff(v)
-            if np.all(d < 0):
-                ctx.add("coords.order", "error", name, "descending values", "ascending values",
-                        f"reverse the {name} axis (and the data along it)")
-            elif not np.allclose(d, spec.step, atol=spec.tolerance):
+        if spec.orientation == "any":  # descending or 0-360 is fine: the readers reorient; the cells must match
+            w = np.sort(((v + 180.0) % 360.0) - 180.0) if "lon" in name else np.sort(v)
+            d = np.diff(w)
+            if w.size > 1 and not np.allclose(d, abs(spec.step), atol=spec.tolerance):
                 ctx.add("coords.spacing", "error", name, f"spacing {np.median(np.abs(d)):g}° "
                         f"({v.size} cells)", f"{spec.step:g}° ({spec.size} cells)", "regrid to the protocol's grid")
-        lo = float(np.min(v)) if v.size else np.nan
-        if "lon" in name and np.nanmax(v) > 180:
-            ctx.add("coords.range", "error", name, f"values {np.nanmin(v):g}..{np.nanmax(v):g} (0-360)",
-                    f"-180..180 starting at {spec.first:g}", "roll the longitudes to [-180, 180)")
-        elif v.size and abs(lo - spec.first) > spec.tolerance and not np.all(np.diff(v) < 0):
-            ctx.add("coords.first", "error", name, f"first cell centre {lo:g}", f"{spec.first:g}",
-                    "use cell centres of the protocol's grid")
+            elif w.size and abs(float(w[0]) - spec.first) > spec.tolerance:
+                ctx.add("coords.first", "error", name, f"cell centres from {float(w[0]):g}", f"from {spec.first:g}",
+                        "use cell centres of the protocol's grid")
+        else:
+            if v.size > 1:
+                d = np.diff(v)
+                if np.all(d < 0):
+                    ctx.add("coords.order", "error", name, "descending values", "ascending values",
+                            f"reverse the {name} axis (and the data along it), or declare orientation: any in the "
+                            "protocol if the MIP accepts it")
+                elif not np.allclose(d, spec.step, atol=spec.tolerance):
+                    ctx.add("coords.spacing", "error", name, f"spacing {np.median(np.abs(d)):g}° "
+                            f"({v.size} cells)", f"{spec.step:g}° ({spec.size} cells)", "regrid to the protocol's grid")
+            lo = float(np.min(v)) if v.size else np.nan
+            if "lon" in name and np.nanmax(v) > 180:
+                ctx.add("coords.range", "error", name, f"values {np.nanmin(v):g}..{np.nanmax(v):g} (0-360)",
+                        f"-180..180 starting at {spec.first:g}", "roll the longitudes to [-180, 180)")
+            elif v.size and abs(lo - spec.first) > spec.tolerance and not np.all(np.diff(v) < 0):
+                ctx.add("coords.first", "error", name, f"first cell centre {lo:g}", f"{spec.first:g}",
+                        "use cell centres of the protocol's grid")
         units = ctx.ds[name].attrs.get("units")
         if spec.units and units not in spec.units:
             ctx.add("coords.units", "warning", name, f"units {units!r}", f"one of {spec.units}",
@@ -121,28 +136,54 @@ def rule_variables(ctx: Context) -> None:
             ctx.add("var.dtype", "error", name, f"type {v.dtype}", "float32 or float64")
         for a in ctx.protocol.variable_attributes:
             if spec.kind == "flux" and a not in v.attrs:
-                ctx.add("var.attribute", "error", name, f"no {a!r} attribute", f"{a} = {spec.units!r}"
-                        if a == "units" else f"a {a!r} attribute", f"set {name}:{a}")
-        if spec.kind == "flux" and spec.units and "units" in v.attrs:
+                allowed = ctx.protocol.allowed_units(name)
+                ctx.add("var.attribute", "error", name, f"no {a!r} attribute",
+                        f"units = {_one_of(allowed)}" if a == "units" and allowed else f"a {a!r} attribute",
+                        f"set {name}:{a}")
+        allowed = ctx.protocol.allowed_units(name)
+        if spec.kind == "flux" and allowed and "units" in v.attrs:
             got = str(v.attrs["units"])
+            gas = ctx.protocol.gas
             try:
                 nu = parse_native(got, file=ctx.path, variable=name)
-                want = parse_native(spec.units)
-                same = nu == want or (nu.species or ctx.protocol.gas, nu.unit, nu.per_area) == (
-                    want.species or ctx.protocol.gas, want.unit, want.per_area)
-                if not same:
-                    ctx.add("var.units", "error", name, f"units {got!r}", f"{spec.units!r}",
-                            f"convert the values to {spec.units} and set units accordingly")
-                    continue
-                if got != spec.units:
-                    ctx.add("var.units_spelling", "warning", name, f"units {got!r}", f"{spec.units!r} (same quantity)",
-                            f"write units = {spec.units!r}")
             except InputError:
-                ctx.add("var.units", "error", name, f"unknown units {got!r}", f"{spec.units!r}",
-                        f"convert to {spec.units}")
+                ctx.add("var.units", "error", name, f"unknown units {got!r}", _one_of(allowed),
+                        f"convert to {allowed[0]}, or add the spelling to the protocol's unit_spellings if it "
+                        "means a unit fluxmip knows")
                 continue
+            wants = [parse_native(u) for u in allowed]
+            same = [u for u, w in zip(allowed, wants)
+                    if (nu.species or gas, nu.unit, nu.per_area) == (w.species or gas, w.unit, w.per_area)]
+            if not same:
+                ctx.add("var.units", "error", name, f"units {got!r}", _one_of(allowed),
+                        f"convert the values to {allowed[0]} and set units accordingly")
+                continue
+            if got not in allowed:
+                ctx.add("var.units_spelling", "warning", name, f"units {got!r}", f"{same[0]!r} (same quantity)",
+                        f"write units = {same[0]!r}")
+        if spec.kind == "flux" and "units" in v.attrs:
+            try:  # the reader's own reading of units, basis and sign (one code path)
+                r = read_flux(v.attrs, ds.attrs, gas=ctx.protocol.gas, convention=ctx.protocol.sign_convention,
+                              convention_name=f"protocol {ctx.protocol.name}", file=ctx.path, variable=name)
+            except InputError as exc:
+                rule = "var.sign" if "sign" in exc.found else "var.basis" if "basis" in exc.expected or "mass" in \
+                    exc.found else "var.units"
+                ctx.add(rule, "error", name, exc.found, exc.expected, exc.hint or "")
+                continue
+            ctx.readings[name] = r
+            proto = 1 if ctx.protocol.sign_convention == "atmosphere" else -1
+            if r.sign.factor != proto:
+                ctx.add("var.sign_convention", "warning", name,
+                        f"{r.sign.source}: positive values {r.sign.words}; fluxmip will read them with that sign",
+                        f"the protocol's convention, positive {Sign(proto, '').words}",
+                        "if the values follow the protocol, the attribute is wrong: fix it (the global totals show "
+                        "which); otherwise convert the values and the attribute")
         if spec.kind == "flux":
             ctx.good_vars.append(name)
+
+
+def _one_of(allowed: list[str]) -> str:
+    return repr(allowed[0]) if len(allowed) == 1 else "one of " + ", ".join(map(repr, allowed))
 
 
 def rule_attributes(ctx: Context) -> None:
@@ -246,7 +287,9 @@ def _stats_pass(ctx: Context, names: list[str], areas: dict[str, np.ndarray], bl
     tdim = ctx.time_dim or p.time.dim
     nt = ds.sizes.get(tdim, 0)
     ids = [i for i in p.identities if all(v in names for v in [i.target, *i.terms])]
-    st = {n: {"nanmonth": np.zeros(nt, bool), "nancount": 0, "allzero": True, "total": np.zeros(nt)} for n in names}
+    ncell = int(np.prod([ds.sizes[d] for d in ds[names[0]].dims[-2:]])) if names else 0
+    st = {n: {"nanmonth": np.zeros(nt, bool), "nancount": 0, "allzero": True, "total": np.zeros(nt),
+              "nancells": np.zeros(ncell, bool)} for n in names}
     idres = {i.target: [0.0, 0] for i in ids}
     flat_area = {n: a.ravel().astype(ds[n].dtype if np.issubdtype(ds[n].dtype, np.floating) else "f8")
                  for n, a in areas.items()}
@@ -263,8 +306,11 @@ def _stats_pass(ctx: Context, names: list[str], areas: dict[str, np.ndarray], bl
             probe = flat @ (area if area is not None else np.ones(flat.shape[1], flat.dtype))
             for r in np.nonzero(np.isnan(probe))[0]:
                 nan_r = np.isnan(flat[r])
-                s["nancount"] += int(nan_r.sum())
                 s["nanmonth"][t0 + r] = bool(nan_r.all())
+                if not s["nanmonth"][t0 + r]:  # a month with no data at all is reported as such, not cell by cell
+                    s["nancount"] += int(nan_r.sum())
+                    if nan_r.size == s["nancells"].size:
+                        s["nancells"] |= nan_r
                 if area is not None:
                     probe[r] = np.dot(np.where(nan_r, 0, flat[r]), area)
             if s["allzero"]:
@@ -283,6 +329,73 @@ def _stats_pass(ctx: Context, names: list[str], areas: dict[str, np.ndarray], bl
                 idres[i.target][0] = max(idres[i.target][0], float(finite.max()) if finite.size else 0.0)
                 idres[i.target][1] += nbad
     return {"vars": st, "ids": idres}
+
+
+def _annual_rows(name: str, tot: np.ndarray, w: np.ndarray, months: list[tuple[int, int]], unit: str,
+                 r: FluxReading) -> list[dict]:
+    """Global totals per calendar year: day-weighted means of the months, NaN for a year short of any."""
+    if not months or len(months) != tot.size:
+        return []
+    rows = []
+    years = sorted({y for y, _ in months})
+    ym = np.array([y for y, _ in months])
+    for y in years:
+        sel = ym == y
+        n = int(np.isfinite(tot[sel]).sum())
+        value = float(np.sum(tot[sel] * w[sel]) / np.sum(w[sel])) if n == 12 else float("nan")
+        rows.append({"variable": name, "year": int(y), "total": value, "unit": unit, "months": n,
+                     "sign": r.sign.source, "basis": r.basis_source})
+    return rows
+
+
+def _surface_of(name: str, spec) -> str | None:
+    from mip.regions.attribution import SURFACES
+
+    return spec.surface or SURFACES.get(name)
+
+
+def _file_land_fraction(ctx: Context, da: xr.DataArray) -> np.ndarray | None:
+    """The Natural Earth land fraction of the file's cells, flattened in the file's own order."""
+    from mip.regions.natural_earth import land_fraction
+
+    lat_d, lon_d = da.dims[-2], da.dims[-1]
+    if lat_d not in ctx.ds.variables or lon_d not in ctx.ds.variables:
+        return None
+    lat = np.asarray(ctx.ds[lat_d].values, float)
+    lon = ((np.asarray(ctx.ds[lon_d].values, float) + 180.0) % 360.0) - 180.0
+    ilat, ilon = np.argsort(lat), np.argsort(lon)
+    try:
+        lb = centre_bounds(lat[ilat], name=lat_d, limits=(-90.0, 90.0))
+        ob = centre_bounds(lon[ilon], name=lon_d)
+    except InputError:
+        return None
+    lf = np.asarray(land_fraction(lb, ob)).reshape(lat.size, lon.size)
+    out = np.empty_like(lf)
+    out[np.ix_(ilat, ilon)] = lf
+    return out.ravel()
+
+
+def _nan_cells(ctx: Context, name: str, spec, s: dict) -> None:
+    """NaN cells off the variable's surface are fill values (zero flux, a note); on it, missing data (a warning)."""
+    surface = _surface_of(name, spec)
+    cells = s["nancells"]
+    lf = _file_land_fraction(ctx, ctx.ds[name]) if surface in ("land", "ocean") and cells.any() else None
+    if lf is None or lf.size != cells.size:
+        ctx.add("data.nan_cells", "warning", name, f"{s['nancount']} NaN value(s) in {int(cells.sum())} cell(s)",
+                "no missing values (0 where no flux)", "write 0 over cells with no flux, or declare the variable's "
+                "surface (surface: land|ocean) so that NaN off it is read as a fill value")
+        return
+    off = lf <= 0.0 if surface == "land" else lf >= 1.0
+    n_off, n_on = int((cells & off).sum()), int((cells & ~off).sum())
+    other = "ocean" if surface == "land" else "land"
+    if n_off:
+        ctx.add("data.fill_off_surface", "note", name, f"NaN in {n_off} cell(s) of pure {other} (Natural Earth)",
+                f"a {surface} flux: read as zero flux there (a fill value, not missing data)")
+    if n_on:
+        ctx.add("data.nan_cells", "warning", name, f"NaN in {n_on} cell(s) with {surface} in some months",
+                f"values wherever there is {surface}",
+                "missing data: the budgets leave these cells out and report each region's missing fraction; "
+                "write the flux (0 where there is none)")
 
 
 def rule_data(ctx: Context) -> None:
@@ -310,40 +423,47 @@ def rule_data(ctx: Context) -> None:
             label = [f"{months[i][0]}-{months[i][1]:02d}" if i < len(months) else f"step {i}" for i in idx[:12]]
             ctx.add("data.nan_month", "error", name, f"all values NaN in {len(idx)} month(s): {', '.join(label)}",
                     "valid values in every month", "fill the missing months")
-        if s["nancount"] and not nm.all():
-            ctx.add("data.nan_cells", "warning", name, f"{s['nancount']} NaN value(s)",
-                    "no missing values (0 where no flux)", "write 0 over cells with no flux, or explain in the metadata")
         spec = p.variables[name]
+        if s["nancount"] and not nm.all():
+            _nan_cells(ctx, name, spec, s)
         if s["allzero"]:
             ctx.add("data.all_zero", "error" if spec.not_all_zero else "warning", name, "every value is 0",
                     "a flux field", "check that the variable was written")
             continue
-        if name not in areas:
+        if name not in areas or name not in ctx.readings:
             continue
-        try:
-            nu = parse_native(str(ds[name].attrs.get("units")))
-            basis = BASIS_OF_GAS[p.gas]
-            f = factor_to(nu, "kg / m**2 / s", basis, p.gas)
-        except Exception:  # units already reported by rule_variables
-            continue
-        tot = s["total"] * f * SECONDS_PER_YEAR * (1e-12 if basis == "C" else 1e-9)
+        r = ctx.readings[name]
+        tot = s["total"] * r.factor * SECONDS_PER_YEAR * (1e-12 if r.basis == "C" else 1e-9)
         tot[nm] = np.nan
         ctx.totals[name] = tot
-        unit = "Pg C/yr" if basis == "C" else f"Tg {basis}/yr"
+        unit = "Pg C/yr" if r.basis == "C" else f"Tg {r.basis}/yr"
         w = days if days is not None and days.size == tot.size else np.ones_like(tot)
         ok = np.isfinite(tot)
         if not ok.any():
             continue
+        rows = _annual_rows(name, tot, w, months, unit, r)
+        ctx.annual += rows
         annual = float(np.sum(tot[ok] * w[ok]) / np.sum(w[ok]))
-        if spec.total_range and not (spec.total_range[0] <= annual <= spec.total_range[1]):
-            ctx.add("data.total_range", "error", name, f"global mean total {annual:.3g} {unit}",
-                    f"between {spec.total_range[0]:g} and {spec.total_range[1]:g} {unit}",
-                    "check units, sign and scaling")
+        if spec.total_range:
+            lo, hi = spec.total_range
+            out = [x for x in rows if np.isfinite(x["total"]) and not lo <= x["total"] <= hi]
+            if out:
+                ctx.add("data.total_range", "error", name, "global total " + ", ".join(
+                        f"{x['year']} {x['total']:+.3g}" for x in out[:6]) + (" ..." if len(out) > 6 else "")
+                        + f" {unit} (positive = to the atmosphere)",
+                        f"between {lo:g} and {hi:g} {unit} every year", "check units, sign and scaling")
+            elif not rows or not any(np.isfinite(x["total"]) for x in rows):  # no whole year: the mean of what there is
+                if not lo <= annual <= hi:
+                    ctx.add("data.total_range", "error", name, f"global mean total {annual:+.3g} {unit}",
+                            f"between {lo:g} and {hi:g} {unit}", "check units, sign and scaling")
         for sg in p.sign:
             if sg.variable == name and ((sg.expected == "negative" and annual > 0) or
                                         (sg.expected == "positive" and annual < 0)):
-                ctx.add("data.sign", "error", name, f"global mean total {annual:+.3g} {unit}",
-                        f"a {sg.expected} total ({sg.reason})", "use positive = flux to the atmosphere")
+                ctx.add("data.sign", "error", name, f"global mean total {annual:+.3g} {unit} (read with "
+                        f"{r.sign.source}: positive values {r.sign.words})",
+                        f"a {sg.expected} total ({sg.reason})",
+                        "likely sign error: the values or their sign attribute are flipped; fluxmip reads positive "
+                        "= to the atmosphere")
     for idt in p.identities:
         if idt.target in res["ids"] and res["ids"][idt.target][1] > 0:
             mx, nbad = res["ids"][idt.target]

@@ -36,7 +36,9 @@ def cmd_report(args: argparse.Namespace) -> int:
                             real_co2=args.real_co2, evaluate=args.evaluate,
                             evaluate_options={"calendar": args.calendar, **_read_options(args)},
                             regrid=_regrid_arg(args.regrid), period=period, cf=not args.no_cf,
-                            progress=sys.stderr.isatty() and not args.quiet)
+                            progress=sys.stderr.isatty() and not args.quiet, attribution=args.attribution,
+                            surfaces=_pairs(args.surfaces, "--surfaces"),
+                            read_options=_variables_option(args.variables))
     print(f"report written to {page}")
     return 0
 
@@ -170,10 +172,15 @@ def cmd_budget(args: argparse.Namespace) -> int:
     period = _period_arg(args.period)
     with scheduler(args.scheduler) as client:
         # all-NaN members are found from the totals below, so the data are read once, not twice
-        ds = open_ensemble(args.catalog, args.entry, data_root=args.data_root, regrid=regrid, check_all_nan=False)
-        totals = compute(aggregate(ds, regions, period=period), client, progress=not args.quiet)
+        ds = open_ensemble(args.catalog, args.entry, data_root=args.data_root, regrid=regrid, check_all_nan=False,
+                           **_variables_option(args.variables))
+        totals = compute(aggregate(ds, regions, period=period, attribution=args.attribution,
+                                   surfaces=_pairs(args.surfaces, "--surfaces")), client, progress=not args.quiet)
     _report_all_nan(totals, ds)
-    for k in ("excluded_members", "absent_pairs"):
+    from mip.budgets.completeness import annotate
+
+    annotate(totals)  # names every member, variable and period that is NaN for lack of data
+    for k in ("excluded_members", "absent_pairs", "padded_members", "grid_tolerance"):
         if k in ds.attrs:
             totals.attrs[k] = ds.attrs[k]
     totals.attrs["catalog"] = f"{args.catalog}:{args.entry}"
@@ -185,15 +192,49 @@ def cmd_budget(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pairs(text: str | None, flag: str) -> dict[str, str] | None:
+    """``a=b,c=d`` → {a: b, c: d}, or a clear error."""
+    if not text:
+        return None
+    out = {}
+    for part in text.split(","):
+        k, eq, v = part.partition("=")
+        if not eq or not k.strip() or not v.strip():
+            raise MipError(f"{flag} {text!r}: expected NAME=VALUE[,NAME=VALUE...]")
+        out[k.strip()] = v.strip()
+    if flag == "--surfaces":
+        bad = {k: v for k, v in out.items() if v not in ("land", "ocean", "both")}
+        if bad:
+            raise MipError(f"{flag} {text!r}: surfaces are land, ocean or both (found {bad})")
+    return out
+
+
+def _variables_option(text: str | None) -> dict:
+    """``--variables land=NATIVE,ocean=NATIVE`` → the reader option ``variables={canonical: native}``."""
+    pairs = _pairs(text, "--variables")
+    return {"variables": pairs} if pairs else {}
+
+
+def _add_budget_options(p: argparse.ArgumentParser) -> None:
+    """The options budget and report share: how fluxes are attributed and which variables are which."""
+    p.add_argument("--attribution", choices=["surface", "area"], default="surface",
+                   help="surface (default): a land flux goes to land regions by their share of each cell's land, an "
+                   "ocean flux to ocean regions; area: plain area weighting (regionmask, xagg)")
+    p.add_argument("--variables", help="CANONICAL=NATIVE[,...]: which of the files' variables is the land, ocean, ... "
+                   "flux (e.g. land=nee,ocean=fgco2; reader option 'variables')")
+    p.add_argument("--surfaces", help="NAME=land|ocean|both[,...]: the surface of variables whose name does not say "
+                   "(e.g. Landuse_Cflux=land)")
+
+
 def _period_arg(text: str | None) -> str | tuple[str, str] | None:
     """``--period``: monthly (None), annual, or START:END → (start, end)."""
     if text in (None, "monthly"):
         return None
-    if text == "annual":
-        return "annual"
+    if text in ("annual", "all"):
+        return text
     a, _, b = text.partition(":")
     if not b:
-        raise MipError(f"--period {text!r}: use monthly, annual or START:END (e.g. 2015-01-01:2021-01-01)")
+        raise MipError(f"--period {text!r}: use monthly, annual, all or START:END (e.g. 2015-01-01:2021-01-01)")
     return a, b
 
 
@@ -404,7 +445,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
           f"{scores.attrs['units']}:")
     for _, r in table.iterrows():
         print(f"  {r.variable:8s} {r.region:14s} model {r.model_mean:8.3f}  ensemble median {r.ensemble_median:8.3f} "
-              f"[{r.ensemble_min:.3f}, {r.ensemble_max:.3f}]  {'inside' if r.in_range else 'OUTSIDE'}  "
+              f"[{r.ensemble_min:.3f}, {r.ensemble_max:.3f}]  {'no data' if r.in_range != r.in_range else 'inside' if r.in_range else 'OUTSIDE'}  "
               f"distance {r.distance:+.2f}  seasonal r {r.seasonal_correlation:.2f}, amplitude x{r.amplitude_ratio:.2f}")
     print(f"written to {out}")
     return 0
@@ -449,7 +490,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("catalog", help="catalog name or path")
     b.add_argument("entry", help="catalog entry")
     b.add_argument("--regions", action="append", required=True, help=SPEC_HELP + "; repeat to combine")
-    b.add_argument("--period", default="monthly", help="monthly (default), annual, or START:END (a mean)")
+    b.add_argument("--period", default="monthly", help="monthly (default), annual, all (one mean over the whole "
+                   "time axis), or START:END (a mean over that window)")
     b.add_argument("--regrid", help="DLATxDLON: put members on other grids onto this grid (conservative)")
     b.add_argument("--data-root", help="root of the data tree (default $MIP_DATA)")
     b.add_argument("--out", required=True, help="output directory: budget.csv, budget.nc, budget_stats.csv (and "
@@ -460,6 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--inventory", help="CSV (iso3, year, value, unit[, uncertainty]) to compare dC_loss with")
     b.add_argument("--uncertainty", choices=["quadrature", "ceos"], default="quadrature",
                    help="how dC_loss and NCE uncertainties combine (default quadrature)")
+    _add_budget_options(b)
     b.set_defaults(func=cmd_budget)
     ch = sub.add_parser("check", help="check submission files against a MIP protocol")
     ch.add_argument("files", nargs="+", help="files or directories of submissions")
@@ -497,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--land-fraction", choices=["natural-earth"], help="(with --evaluate) as in evaluate")
     r.add_argument("--bounds", choices=["file", "centres"], help="(with --evaluate) as in evaluate")
     r.add_argument("--out", required=True, help="output directory")
+    _add_budget_options(r)
     r.set_defaults(func=cmd_report)
     ev = sub.add_parser("evaluate", help="score an Earth system model (CMIP files) against an inversion ensemble")
     ev.add_argument("catalog", help="catalog name or path of the inversion ensemble")
@@ -556,9 +600,24 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings():
-        warnings.simplefilter("always", MemberWarning)
+        from mip.errors import IncompleteWarning, RegionWarning
+
+        ours = (MemberWarning, IncompleteWarning, RegionWarning)
+        default_format = warnings.formatwarning
+
+        def fmt(message, category, filename, lineno, line=None):  # ours as plain lines, without the source line
+            if issubclass(category, ours):
+                return f"mip: warning: {message}\n"
+            return default_format(message, category, filename, lineno, line)
+
+        warnings.formatwarning = fmt
+        for c in ours:
+            warnings.simplefilter("always", c)
+        from mip.io.progress import showing
+
         try:
-            return int(args.func(args) or 0)
+            with showing(sys.stderr.isatty() and not getattr(args, "quiet", False)):
+                return int(args.func(args) or 0)
         except MipError as exc:
             print(f"mip: error: {exc}", file=sys.stderr)
             return 2
@@ -577,6 +636,8 @@ def main(argv: list[str] | None = None) -> int:
             where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
             print(f"mip: error: cannot read or write{where}: {exc.strerror or exc}", file=sys.stderr)
             return 2
+        finally:
+            warnings.formatwarning = default_format
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from importlib import resources
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from mip.errors import InputError, MipError
 
-__all__ = ["resolve_name", "load_model", "search_path", "named_files"]
+__all__ = ["resolve_name", "load_model", "search_path", "named_files", "spec_kind", "spec_name"]
 
 
 def search_path(env: str, package_dir: str) -> list[Path]:
@@ -40,12 +41,80 @@ def search_path(env: str, package_dir: str) -> list[Path]:
     return [d for d in dirs if d.is_dir()]
 
 
+#: The environment variables whose folders hold users' specs; every kind is looked for in all of them, so
+#: a MIP's catalog, protocol and constraint specs may share one folder.
+SPEC_PATH_VARIABLES = ("MIP_CATALOG_PATH", "MIP_PROTOCOL_PATH", "MIP_CONSTRAINT_PATH")
+#: Spec kind → the package folder of the shipped ones.
+KIND_DIRS = {"catalog": "catalogs", "protocol": "protocols", "constraint": "constraints"}
+
+
+def spec_kind(raw: object) -> str | None:
+    """What a parsed YAML file is: ``"catalog"`` (intake ``sources``), ``"protocol"`` (``file_pattern`` and
+    ``variables``), ``"constraint"`` (``predictand``/``predictor``/``kind: multi_predictor``), or None."""
+    if not isinstance(raw, dict):
+        return None
+    if isinstance(raw.get("sources"), dict):
+        return "catalog"
+    if "file_pattern" in raw and "variables" in raw:
+        return "protocol"
+    if raw.get("kind") == "multi_predictor" or "predictand" in raw or "predictor" in raw:
+        return "constraint"
+    return None
+
+
+def spec_name(raw: dict, path: Path) -> str:
+    """A spec's name: its ``name:`` (a catalog's ``metadata: name:`` too), else the file's stem."""
+    name = raw.get("name") or (raw.get("metadata") or {}).get("name") if isinstance(raw, dict) else None
+    return str(name) if name else path.stem
+
+
+@functools.lru_cache(maxsize=512)
+def _peek(path: str, mtime: int) -> tuple[str | None, str]:
+    try:
+        raw = yaml.safe_load(Path(path).read_text())
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None, Path(path).stem
+    return spec_kind(raw), spec_name(raw, Path(path)) if isinstance(raw, dict) else Path(path).stem
+
+
 def named_files(env: str, package_dir: str) -> dict[str, Path]:
-    """Name (file stem) → YAML file over :func:`search_path`; the first folder that has a name wins."""
+    """Name → YAML file of one kind of spec, users' folders first (the first file with a name wins).
+
+    The users' folders are those of every variable in :data:`SPEC_PATH_VARIABLES` (``env`` first), so a
+    folder may hold a MIP's catalog, protocol and specs together: each file is read and kept if it is of
+    this kind (:func:`spec_kind`), under its ``name:`` and under its file stem; the shipped folder
+    (``mip/<package_dir>``) holds only this kind.
+
+    Parameters
+    ----------
+    env
+        The kind's own variable (searched first).
+    package_dir
+        ``catalogs``, ``protocols`` or ``constraints``.
+
+    Returns
+    -------
+    dict
+    """
+    kind = {v: k for k, v in KIND_DIRS.items()}[package_dir]
+    user: list[Path] = []
+    for var in (env, *[v for v in SPEC_PATH_VARIABLES if v != env]):
+        user += [Path(p) for p in os.environ.get(var, "").split(os.pathsep) if p]
     out: dict[str, Path] = {}
-    for d in search_path(env, package_dir):
+    aliases: dict[str, Path] = {}
+    seen: set[Path] = set()
+    for d in [u for u in user if u.is_dir()] + [search_path(env, package_dir)[-1]]:
+        if d.resolve() in seen:
+            continue
+        seen.add(d.resolve())
         for p in sorted(d.glob("*.y*ml")):
-            out.setdefault(p.stem, p)
+            found, name = _peek(str(p.resolve()), p.stat().st_mtime_ns)
+            if found != kind:
+                continue
+            out.setdefault(name, p)
+            aliases.setdefault(p.stem, p)
+    for stem, p in aliases.items():
+        out.setdefault(stem, p)
     return out
 
 M = TypeVar("M", bound=BaseModel)

@@ -71,9 +71,11 @@ def variable_surface(ds: xr.Dataset, name: str, declared: Mapping[str, str] | No
     base = name[:-4] if name.endswith("_unc") else name
     s = (declared or {}).get(name) or ds[name].attrs.get("surface") or SURFACES.get(name) or SURFACES.get(base)
     if s not in ("land", "ocean", "both"):
-        raise MipError(f"cannot tell which surface variable {name!r} lives on (found {s!r}): declare it, e.g. "
-                       f"ds[{name!r}].attrs['surface'] = 'land' (or 'ocean', 'both'), or aggregate(..., "
-                       f"surfaces={{{name!r}: 'land'}}), or use attribution='area'")
+        raise MipError(f"cannot tell which surface variable {name!r} lives on (found {s!r}): say which flux it is "
+                       f"(--variables land={name} on the command line, or the catalog entry's options: variables: "
+                       f"{{land: {name}}}), or declare its surface (--surfaces {name}=land|ocean|both; "
+                       f"aggregate(..., surfaces={{{name!r}: 'land'}}); ds[{name!r}].attrs['surface'] = 'land'), or "
+                       "use area weighting (--attribution area; attribution='area')")
     return s
 
 

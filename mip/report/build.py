@@ -88,11 +88,14 @@ def _checks(page: _Page, catalog, entry: str, protocol, data_root, cf: bool = Fa
     (page.out / "checks.html").write_text(rep.to_html())
 
 
-def _budgets(page: _Page, ds, regions, period: tuple[str, str] | None = None) -> pd.DataFrame:
+def _budgets(page: _Page, ds, regions, period: tuple[str, str] | None = None, agg: dict | None = None) -> pd.DataFrame:
     from mip.budgets.aggregation import aggregate
+    from mip.budgets.completeness import annotate
     from mip.tables import stats_table
 
-    totals = aggregate(ds, regions, period=period or "annual").compute()
+    totals = annotate(aggregate(ds, regions, period=period or "annual", **(agg or {})).compute())
+    if totals.attrs.get("incomplete"):
+        page.p(f"No value for lack of data (never a partial mean): {totals.attrs['incomplete']}", cls="bad")
     stats = stats_table(totals)
     if period is not None:
         stats.insert(2, "year", f"{period[0]} to {period[1]}")
@@ -113,10 +116,10 @@ def _budgets(page: _Page, ds, regions, period: tuple[str, str] | None = None) ->
     return stats
 
 
-def _timeseries(page: _Page, ds, regions) -> None:
+def _timeseries(page: _Page, ds, regions, agg: dict | None = None) -> None:
     from mip.budgets.aggregation import aggregate
 
-    monthly = aggregate(ds, regions).compute()
+    monthly = aggregate(ds, regions, **(agg or {})).compute()
     page.h2("Time series per region")
     for v in list(monthly.data_vars)[:2]:
         for e in ds.experiment.values:
@@ -232,7 +235,9 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
                  constraints: list[str] | None = None, protocol=None, data_root=None, ch4_workbook=None,
                  real_co2: bool = False, evaluate: list[str] | None = None,
                  evaluate_options: dict[str, Any] | None = None, regrid: tuple[float, float] | None = None,
-                 period: tuple[str, str] | None = None, cf: bool = True, progress: bool = True) -> Path:
+                 period: tuple[str, str] | None = None, cf: bool = True, progress: bool = True,
+                 attribution: str = "surface", surfaces: dict[str, str] | None = None,
+                 read_options: dict[str, Any] | None = None) -> Path:
     """Write ``out/index.html`` with checks, budgets, time series, maps, TD/BU, CO2-eq, constraints, provenance.
 
     Parameters
@@ -271,6 +276,10 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         Run the CF conformance suite in the submission checks (slower).
     progress
         Progress bar on standard error.
+    attribution, surfaces
+        As :func:`mip.aggregate` (``--attribution``, ``--surfaces``).
+    read_options
+        Reader options for every member (``variables={canonical: native}``, as ``--variables``).
 
     Returns
     -------
@@ -296,7 +305,8 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         (["GCP-CH4"] if ch4_workbook else []) + \
         ["CO2-eq"] + (["evaluation"] if evaluate else []) + (["constraints"] if constraints else []) + ["provenance"]
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
-    ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid)
+    ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid, **(read_options or {}))
+    agg = {"attribution": attribution, "surfaces": surfaces}
     if period is not None:
         from mip.errors import MipError
         from mip.conventions.timeaxis import window_mask
@@ -319,9 +329,9 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     bar.update()
     _checks(page, cat, entry, protocol, data_root, cf=cf)
     bar.update()
-    _budgets(page, ds, regions, period)
+    _budgets(page, ds, regions, period, agg)
     bar.update()
-    _timeseries(page, ds, regions)
+    _timeseries(page, ds, regions, agg)
     bar.update()
     _maps(page, ds)
     bar.update()

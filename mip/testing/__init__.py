@@ -38,7 +38,7 @@ from mip.io import atomic_write
 __all__ = ["CMOR", "write_cmip6", "write_fx", "gaussian_latitudes", "write_oco2mip", "write_gcb_inversions",
            "SAMPLE_TOTALS", "SAMPLE_MODELS", "SAMPLE_EXPERIMENTS", "SAMPLE_COUNTRIES", "SAMPLE_LATERAL_TOTALS",
            "write_oco2mip_sample", "write_country_sample", "write_lateral_sample", "write_cmip6_sample",
-           "land_fraction_1deg", "LAT1", "LON1"]
+           "land_fraction_1deg", "LAT1", "LON1", "write_own_mip", "OWN_MIP_TOTALS", "OWN_MIP_GROUPS"]
 
 #: The CMOR table entries of the variables written here (CMIP6 data request).
 CMOR: dict[str, dict[str, str]] = {
@@ -599,3 +599,6 @@ def write_cmip6_sample(root: str | Path, *, year: int = 2015) -> list[Path]:
 
     return [write_cmip6(folder, v, f, source_id="TOY-ESM1-0", calendar="noleap", years=(year, year))
             for v, f in (("nbp", nbp), ("fgco2", fgco2))]
+
+
+from mip.testing.own_mip import OWN_MIP_GROUPS, OWN_MIP_TOTALS, write_own_mip  # noqa: E402  (after the helpers it uses)

@@ -68,7 +68,9 @@ def remap_fraction(frac: np.ndarray, src_lat: np.ndarray, src_lon: np.ndarray,
     """
     wl = lat_overlap(src_lat, tgt_lat)
     wo = lon_overlap(src_lon, tgt_lon)
-    covered = np.einsum("ia,...ab,jb->...ij", wl, frac, wo)
+    # two matrix products (BLAS): the single einsum over all four axes took 27 s for the 29 RECCAP2 regions
+    # onto a 2° × 2.5° grid, this takes ~0.1 s (benchmarks/bench_mask.py)
+    covered = (wl @ np.asarray(frac, "f8")) @ wo.T
     t_area = np.outer(np.diff(np.sin(np.deg2rad(np.sort(tgt_lat, axis=1))), axis=1).ravel(),
                       np.deg2rad(np.diff(tgt_lon, axis=1)).ravel())
     return covered / t_area

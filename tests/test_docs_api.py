@@ -41,3 +41,37 @@ def test_the_snippets_run(doc, tmp_path, monkeypatch, capsys):
     namespace: dict = {}
     for block in blocks:
         exec(compile(block, doc, "exec"), namespace)  # noqa: S102  (our own documentation)
+
+
+def test_your_own_mip_tutorial_runs(tmp_path, monkeypatch, capsys):
+    """docs/own-mip.md from start to end: Python blocks run, YAML blocks marked '# file: NAME' are written,
+    every 'mip ...' line of a bash block runs through the CLI with the exit status its comment gives."""
+    import shlex
+
+    from mip.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    text = (ROOT / "docs" / "own-mip.md").read_text()
+    namespace: dict = {}
+    ran = {"python": 0, "yaml": 0, "bash": 0}
+    for lang, block in re.findall(r"```(python|yaml|bash)\n(.*?)```", text, flags=re.S):
+        if lang == "python":
+            exec(compile(block, "docs/own-mip.md", "exec"), namespace)  # noqa: S102  (our own documentation)
+        elif lang == "yaml":
+            first, _, body = block.partition("\n")
+            assert first.startswith("# file: "), first
+            (tmp_path / first[len("# file: "):].strip()).write_text(body)
+        else:
+            for line in block.splitlines():
+                cmd, _, comment = line.partition("#")
+                if not cmd.strip().startswith("mip "):
+                    continue
+                want = int(comment.split("exit")[1]) if "exit" in comment else 0
+                assert main(shlex.split(cmd)[1:]) == want, line
+                ran["bash"] += 1
+        ran[lang] += lang != "bash"
+    assert ran == {"python": 2, "yaml": 2, "bash": 4}
+    out = capsys.readouterr().out
+    assert "Jena-CS ocean +2.70 Pg C/yr (2019 mean): likely sign error" in out  # what the page says it prints
+    assert "[[-1.6 -1.6]]" in out
+    assert (tmp_path / "report" / "index.html").exists() and (tmp_path / "checks.html").exists()

@@ -65,33 +65,40 @@ def _product(w: sp.csc_matrix, flat: np.ndarray) -> np.ndarray:
     return out
 
 
-def _apply(w: sp.csc_matrix, x: np.ndarray, off: np.ndarray | None = None) -> np.ndarray:
-    """Region totals of a block and the weight of its missing cells: (..., lat, lon) → (..., 2 × region).
+def _apply(w: sp.csc_matrix, x: np.ndarray, off: np.ndarray | None = None, on_inverse: np.ndarray | None = None,
+           scale: float = 1.0) -> np.ndarray:
+    """Region totals of a block and the fraction of each region's surface without data: (..., lat, lon) → (..., 2R).
 
-    The first half of the last axis holds the totals, the second the weight (m²) each region takes
-    from cells with no data.  A NaN in a cell where ``off`` is True (off the variable's surface: land
-    flux over the open ocean) is a fill value and counts as zero flux; any other NaN is missing data:
-    left out of the total and counted in the missing weight.  Clean blocks cost one product (a NaN
-    shows in the totals of the regions that hold it, and only then is the block looked at).
+    The first half of the last axis holds the totals × ``scale``, the second the missing fraction (the
+    weight a region takes from cells with no data × ``on_inverse``, 1 / the region's weight on the
+    variable's surface).  A NaN in a cell where ``off`` is True (off the variable's surface: land flux
+    over the open ocean) is a fill value and counts as zero flux; any other NaN is missing data: left
+    out of the total and counted in the fraction; a region whose surface has no data at all is NaN.
+    Clean blocks cost one product (a NaN shows in the totals of the regions that hold it, and only
+    then is the block looked at); everything is done in this one task, so that a block is read,
+    scaled, multiplied and reported without further tasks.
     """
     lead = x.shape[:-2]
     ncell = x.shape[-2] * x.shape[-1]
     flat = x.reshape(-1, ncell)
     tot = _product(w, flat)
-    miss = np.zeros_like(tot)
+    frac = np.zeros_like(tot)
     if np.isnan(tot).any():
         nan = np.isnan(flat)
         tot = _product(w, np.where(nan, 0.0, flat))
         if off is not None:
             nan &= ~off[None, :]
         if nan.any():
-            miss = _product(w, nan.astype("f8"))
-    return np.concatenate([tot, miss], axis=-1).reshape(lead + (2 * w.shape[0],))
+            frac = np.clip(_product(w, nan.astype("f8")) * (1.0 if on_inverse is None else on_inverse), 0.0, 1.0)
+            tot[frac >= 1.0 - 1e-9] = np.nan  # no data at all on the region's surface: NaN, never 0
+    if scale != 1.0:
+        tot *= scale
+    return np.concatenate([tot, frac], axis=-1).reshape(lead + (2 * w.shape[0],))
 
 
-def _region_totals(da: xr.DataArray, w: sp.csc_matrix,
-                   off: np.ndarray | None = None) -> tuple[xr.DataArray, xr.DataArray]:
-    """``w @ cells`` for every leading index, and the weight of missing cells (see :func:`_apply`).
+def _region_totals(da: xr.DataArray, w: sp.csc_matrix, off: np.ndarray | None = None,
+                   on_inverse: np.ndarray | None = None, scale: float = 1.0) -> tuple[xr.DataArray, xr.DataArray]:
+    """``w @ cells`` × ``scale`` for every leading index, and the missing fraction (see :func:`_apply`).
 
     (..., lat, lon) → two (..., region) arrays, lazily if ``da`` is.
     """
@@ -106,10 +113,10 @@ def _region_totals(da: xr.DataArray, w: sp.csc_matrix,
         # concatenate=False: each block is handed over as it is (a single block in a list per
         # contracted grid axis) — with concatenation dask would copy every block first
         idx = "abcdefghijklmnop"[:data.ndim - 2]
-        out = dsa.blockwise(lambda x: _apply(w, x[0][0], off), idx + "r", data, idx + "yx",
+        out = dsa.blockwise(lambda x: _apply(w, x[0][0], off, on_inverse, scale), idx + "r", data, idx + "yx",
                             new_axes={"r": 2 * nreg}, dtype="f8", concatenate=False)
     else:
-        out = _apply(w, np.asarray(data), off)
+        out = _apply(w, np.asarray(data), off, on_inverse, scale)
     tot = xr.DataArray(out[..., :nreg], dims=lead + ("region",), coords=coords)
     miss = xr.DataArray(out[..., nreg:], dims=lead + ("region",), coords=coords)
     return tot, miss
@@ -287,18 +294,20 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     missing: dict[str, xr.DataArray] = {}
     done: dict[tuple[str, str], tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
 
-    def totals(name: str, surface: str) -> tuple[xr.DataArray, xr.DataArray, np.ndarray]:
-        """(totals, missing weight, the regions' weight on the variable's surface) of one product."""
+    def totals(name: str, surface: str, scale: float) -> tuple[xr.DataArray, xr.DataArray, np.ndarray]:
+        """(totals × scale, missing fraction, the regions' weight on the variable's surface) of one product."""
         if (name, surface) not in done:
             off = off_surface(name)
             wm = w(surface)
-            on_weight = np.asarray(wm @ (np.ones(wm.shape[1]) if off is None else (~off).astype("f8"))).ravel()
-            done[name, surface] = (*_region_totals(ds[name], wm, off), on_weight)
+            on_w = np.asarray(wm @ (np.ones(wm.shape[1]) if off is None else (~off).astype("f8"))).ravel()
+            inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)
+            done[name, surface] = (*_region_totals(ds[name], wm, off, inv, scale), on_w)
         return done[name, surface]
 
     for v in variables or flux_variables(ds):
         basis = ds[v].attrs["reported_as"]
         units, to = TOTAL_UNITS[basis]
+        scale = SECONDS_PER_YEAR * to  # kg s-1 → Pg (Tg) per Julian year, inside the block's own task
         surface = variable_surface(ds, v, surfaces) if attribution == "surface" else "any"
         how = f"{surface} surface" if surface != "any" else "area"
         if surface == "both":
@@ -306,24 +315,23 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
             if parts and "ocean" in ds.data_vars:
                 # v = its land parts + the rest over ocean; by linearity the land parts' own totals serve, and
                 # the rest's ocean share is w_ocean·v − Σ w_ocean·part (each NaN read by its own variable's rule)
-                pieces = [totals(p, "land") for p in parts] + [totals(v, "ocean")]
-                minus = [totals(p, "ocean") for p in parts]
+                pieces = [totals(p, "land", scale) for p in parts] + [totals(v, "ocean", scale)]
+                minus = [totals(p, "ocean", scale) for p in parts]
                 tot = sum(t for t, _, _ in pieces) - sum(t for t, _, _ in minus)
-                miss_w = sum(m for _, m, _ in pieces) + sum(m for _, m, _ in minus)
-                on_w = sum(o for _, _, o in pieces) + sum(o for _, _, o in minus)
+                on = [o for _, _, o in pieces + minus]
+                frac = sum(f * xr.DataArray(o, dims="region") for (_, f, _), o in zip(pieces + minus, on))
+                frac = frac * xr.DataArray(np.divide(1.0, sum(on), out=np.zeros_like(on[0]), where=sum(on) > 0),
+                                           dims="region")
                 how = f"{' + '.join(parts)} over land, the rest ({v} − {' − '.join(parts)}) over ocean"
             else:
-                tot, miss_w, on_w = totals(v, "any")
+                tot, frac, _ = totals(v, "any", scale)
                 how = "area (its land and ocean parts are not in the dataset)"
         else:
-            tot, miss_w, on_w = totals(v, surface)  # kg s-1
-        share = xr.DataArray(np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0), dims="region")
-        frac = (miss_w * share).clip(0.0, 1.0)
-        tot = tot.where(frac < 1.0 - 1e-9)  # a region with no data at all on its surface is NaN, never 0
+            tot, frac, _ = totals(v, surface, scale)
         if period is not None:
             tot, frac, short = period_mean(tot, frac, dt, period=period, min_months=min_months)
             incomplete = sorted(set(incomplete) | set(short))
-        out[v] = (tot * SECONDS_PER_YEAR * to).assign_attrs(
+        out[v] = tot.assign_attrs(
             units=units, reported_as=basis, year="Julian year, 365.25 days", regions=regions.description,
             attribution=how)
         missing[v] = frac.assign_attrs(units="1", long_name=f"fraction of each region's {own_surface(v) or 'area'} "

@@ -135,3 +135,17 @@ def test_report_takes_the_budget_options(sample_root, tmp_path):
     # land + ocean + unattributed; the report writes its tables to 6 significant digits
     assert ames.sum() == pytest.approx(np.average(monthly, weights=days), rel=1e-5)
     assert (out / "index.html").exists()
+
+
+def test_progress_for_every_step_on_a_terminal(sample_root, tmp_path, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["budget", str(sample_root / "sample-oco2mip.yaml"), "gridded_fluxes", "--regions", "bands",
+                 "--period", "annual", "--out", str(tmp_path / "b")]) == 0
+    err = capsys.readouterr().err
+    assert "opening 8 members" in err  # 4 models x 2 experiments
+    assert "region weights: 3 regions on the 180x360 grid" in err and "done in" in err
+    assert main(["budget", str(sample_root / "sample-oco2mip.yaml"), "gridded_fluxes", "--regions", "bands",
+                 "--quiet", "--out", str(tmp_path / "q")]) == 0
+    assert "opening" not in capsys.readouterr().err  # --quiet: nothing

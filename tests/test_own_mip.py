@@ -100,5 +100,6 @@ def test_report_names_the_incomplete_member(own, tmp_path):
     assert main(["report", str(cat), "fluxes", "--no-cf", "--quiet", "--out", str(tmp_path)]) == 0
     html = (tmp_path / "index.html").read_text()
     assert "UoE/posterior land 2018" in html
+    assert "Jena-CS ocean +2.70 Pg C/yr (2019 mean): likely sign error" in html  # the check's flags, first
     checks = (tmp_path / "checks.html").read_text()
     assert "likely sign error" in checks

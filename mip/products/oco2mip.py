@@ -117,7 +117,7 @@ def _months(ds: xr.Dataset, path: Path, start: str | None, quirks: list[str]) ->
 
 def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: str | None = None,
                  start: str | None = None, sign: str | None = None, system: str | None = None,
-                 version: str = "v10", variables: tuple[str, ...] = VARIABLES) -> xr.Dataset:
+                 version: str = "v10", variables: tuple[str, ...] | dict[str, str] = VARIABLES) -> xr.Dataset:
     """Read one OCO-2 v10 MIP gridded flux file into the canonical model.
 
     Parameters
@@ -137,13 +137,16 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
     version
         Product version, for provenance.
     variables
-        Which of ``land``, ``ocean``, ``net`` to read.
+        Which of ``land``, ``ocean``, ``net`` to read, or ``{canonical: native}`` to read a file's own name
+        as a canonical one.
 
     Returns
     -------
     xarray.Dataset
     """
     path = Path(path)
+    pairs = dict(variables) if isinstance(variables, dict) else {v: v for v in variables}
+    variables = tuple(pairs.values())
     if model is None or experiment is None:
         pm, pe = parse_name(path)
         model, experiment = model or pm, experiment or pe
@@ -170,7 +173,7 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
                             lat="latitude", lon="longitude", file=path)
     is_spread = model.lower().startswith("ensstd")
     fluxes = {}
-    for v in variables:
+    for canon, v in pairs.items():
         da = ds[v]
         if set(da.dims) != {"time", "latitude", "longitude"}:
             raise InputError(path, v, f"dims {da.dims}", "(time, latitude, longitude)")
@@ -182,10 +185,10 @@ def read_gridded(path: str | PathLike, *, model: str | None = None, experiment: 
                        lat="latitude", lon="longitude")
         s = 1 if is_spread else read_sign(ds[v].attrs, ds.attrs, option=sign, convention="atmosphere",
                                           convention_name="the OCO-2 v10 MIP", file=path, variable=v)
-        fluxes[v] = to_canonical_flux(da, gas="CO2", file=path, native_name=v, product="oco2mip",
-                                      version=version, sign=s)
+        fluxes[canon] = to_canonical_flux(da, gas="CO2", file=path, native_name=v, product="oco2mip",
+                                          version=version, sign=s)
         if is_spread:
-            fluxes[v].attrs["statistic"] = "ensemble standard deviation (not a flux; not sign-flipped)"
+            fluxes[canon].attrs["statistic"] = "ensemble standard deviation (not a flux; not sign-flipped)"
     out = assemble(fluxes, grid, time, tb, model=model, experiment=experiment, system=system,
                    attrs={"product": PRODUCT, "product_version": version, "source_file": str(path),
                           "quirks": "; ".join(quirks) or None})

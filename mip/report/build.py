@@ -84,8 +84,14 @@ def _checks(page: _Page, catalog, entry: str, protocol, data_root, cf: bool = Fa
             for m, e, p, _ in members if p.exists()]
     page.p(f"Protocol {rep.protocol}: {len(files)} file(s), {rep.n_errors} error(s), {rep.n_warnings} warning(s)"
            + (f"; missing: {', '.join(missing)}" if missing else "") + ". Full report: checks.html.")
+    flags = rep.flags()
+    if flags:
+        page.p("Flags (each file against the protocol and against the other files): " + "; ".join(flags), cls="bad")
     page.table(pd.DataFrame(rows), "checks", "per member")
-    (page.out / "checks.html").write_text(rep.to_html())
+    from mip.io import atomic_write
+
+    with atomic_write(page.out / "checks.html") as tmp:  # never a half-written report under its final name
+        tmp.write_text(rep.to_html())
 
 
 def _budgets(page: _Page, ds, regions, period: tuple[str, str] | None = None, agg: dict | None = None) -> pd.DataFrame:

@@ -140,3 +140,19 @@ def test_protocol_lists_its_units_and_reads_the_sign_as_the_reader(tmp_path):
     ok = [t["total"] for t in rep.totals if t["file"].endswith("ok.nc")][0]
     flipped = [t["total"] for t in rep.totals if t["file"].endswith("flipped.nc")][0]
     assert ok == pytest.approx(-0.01 * 365.25 * sphere * 1e-15, rel=1e-6) and flipped == pytest.approx(-ok, rel=1e-12)
+
+
+@pytest.mark.parametrize("units, species, per_second", [
+    ("gC m-2 day-1", "C", 1e-3 / 86400), ("g C m-2 a-1", "C", 1e-3 / (365.25 * 86400)),
+    ("umol CO2 m-2 s-1", "CO2", 1e-6 * 12.011e-3), ("kg C / m2 / s", "C", 1.0),
+    ("mol N2O m-2 s-1", "N2O", 2 * 14.0067e-3),  # a mole of N2O holds two of N
+])
+def test_the_usual_spellings(units, species, per_second):
+    gas = {"C": "CO2", "CO2": "CO2", "N2O": "N2O"}[species]
+    r = read_flux({"units": units, "positive": "up"}, gas=gas)
+    assert r.unit.species == species and r.factor == pytest.approx(per_second, rel=1e-12)
+
+
+def test_a_per_month_amount_is_refused():
+    with pytest.raises(InputError, match="months last 28 to 31 days"):
+        read_flux({"units": "gC/m2/month", "positive": "up"}, gas="CO2")

@@ -102,7 +102,6 @@ def _entries() -> dict[str, NativeUnit]:
     add(["gC per m2 per year", "gC/m2/yr", "gC/m2/year", "gC m-2 yr-1", "g C m-2 yr-1",
          "gC m^-2 yr^-1", "g C/m2/yr", "gC/m^2/yr", "g C m-2 year-1"], "g / m**2 / year", "C")
     add(["gC/m2/day", "gC m-2 d-1", "g C m-2 day-1", "gC/m2/d"], "g / m**2 / day", "C")
-    add(["gC/m2/month"], "g / m**2 / (year / 12)", "C")
     add(["PgC/m2/yr", "PgC m-2 yr-1", "Pg C m-2 yr-1", "PgC/m2/year"], "Pg / m**2 / year", "C")
     add(["kgC/m2/s", "kg C m-2 s-1", "kgC m-2 s-1", "kg C/m2/s"], "kg / m**2 / s", "C")
     add(["gCO2/m2/yr", "g CO2 m-2 yr-1", "gCO2 m-2 yr-1", "gCO2/m2/year"], "g / m**2 / year", "CO2")
@@ -130,7 +129,34 @@ def _entries() -> dict[str, NativeUnit]:
     add(["TgN2O/yr", "Tg N2O yr-1", "Tg N2O/yr"], "Tg / year", "N2O", False)
     add(["Tg yr-1", "Tg/yr"], "Tg / year", None, False)
     add(["Pg yr-1", "Pg/yr"], "Pg / year", None, False)
+    for name, entry in _generated().items():  # the usual ways of writing the rest; a listed spelling wins
+        t.setdefault(name, entry)
     return t
+
+
+_MASSES = {"g": "g", "kg": "kg", "mg": "mg", "tg": "Tg", "pg": "Pg", "gg": "Gg",
+           "mol": "mol", "mmol": "mmol", "umol": "umol", "µmol": "umol", "micromol": "umol", "nmol": "nmol"}
+_SPECIES = {"": None, "c": "C", "co2": "CO2", "ch4": "CH4", "n": "N", "n2o": "N2O"}
+_TIMES = {"s": "s", "sec": "s", "d": "day", "day": "day", "yr": "year", "year": "year", "a": "year"}
+
+
+def _generated() -> dict[str, NativeUnit]:
+    """Flux-density spellings of every mass or amount × species × time in the styles files use.
+
+    ``{m}{sp} m-2 {t}-1``, ``{m} {sp} m-2 {t}-1``, ``{m}{sp}/m2/{t}``, ``{m}{sp}/m^2/{t}``,
+    ``{m}{sp} m^-2 {t}^-1``, ``{m}{sp} m**-2 {t}**-1``, ``{m}{sp} per m2 per {t}`` — e.g. ``gC m-2 day-1``,
+    ``umol CO2 m-2 s-1``, ``kgN2O/m2/yr``.
+    """
+    out: dict[str, NativeUnit] = {}
+    for m, unit_m in _MASSES.items():
+        for sp, species in _SPECIES.items():
+            for tm, unit_t in _TIMES.items():
+                entry = NativeUnit(f"{unit_m} / m**2 / {unit_t}", species, True)
+                for a in {m + sp, f"{m} {sp}".strip()}:
+                    for form in (f"{a} m-2 {tm}-1", f"{a}/m2/{tm}", f"{a}/m^2/{tm}", f"{a} m^-2 {tm}^-1",
+                                 f"{a} m**-2 {tm}**-1", f"{a} per m2 per {tm}", f"{a}/m2/{tm}".replace("/", " / ")):
+                        out.setdefault(_normalise(form), entry)
+    return out
 
 
 def _normalise(s: str) -> str:
@@ -164,6 +190,11 @@ def parse_native(units: str | None, *, file: object = None, variable: str | None
         raise InputError(file, variable, "no 'units' attribute",
                          "a units string such as 'gC per m2 per year' or 'kg m-2 s-1'")
     key = _normalise(str(units))
+    if key not in NATIVE_UNITS and re.search(r"(?:/|per |\b)(?:month|mon|mo)(?:-1|\^-1|\*\*-1)?\b", key):
+        raise InputError(file, variable, f"units {units!r}: an amount per month",
+                         "a rate (per second, day or year)", "months last 28 to 31 days, so a per-month amount "
+                         "is not one rate; divide each month's values by its length (its time bounds) and write "
+                         "e.g. 'gC m-2 d-1'")
     if key not in NATIVE_UNITS:
         raise InputError(file, variable, f"unknown unit string {units!r}",
                          "a spelling fluxmip knows (mip.conventions.units.NATIVE_UNITS)",

@@ -65,58 +65,78 @@ def _product(w: sp.csc_matrix, flat: np.ndarray) -> np.ndarray:
     return out
 
 
-def _apply(w: sp.csc_matrix, x: np.ndarray, off: np.ndarray | None = None, on_inverse: np.ndarray | None = None,
+def _apply(w: sp.csc_matrix, xs: list[np.ndarray], coefs: tuple[float, ...] = (1.0,),
+           offs: tuple[np.ndarray | None, ...] = (None,), on_inverse: np.ndarray | None = None,
            scale: float = 1.0) -> np.ndarray:
-    """Region totals of a block and the fraction of each region's surface without data: (..., lat, lon) → (..., 2R).
+    """Region totals of Σ coef·x over a block, and the fraction of each region's surface without data.
 
-    The first half of the last axis holds the totals × ``scale``, the second the missing fraction (the
-    weight a region takes from cells with no data × ``on_inverse``, 1 / the region's weight on the
-    variable's surface).  A NaN in a cell where ``off`` is True (off the variable's surface: land flux
-    over the open ocean) is a fill value and counts as zero flux; any other NaN is missing data: left
-    out of the total and counted in the fraction; a region whose surface has no data at all is NaN.
-    Clean blocks cost one product (a NaN shows in the totals of the regions that hold it, and only
-    then is the block looked at); everything is done in this one task, so that a block is read,
-    scaled, multiplied and reported without further tasks.
+    (..., lat, lon) blocks → (..., 2R): the first half of the last axis holds the totals × ``scale``,
+    the second the missing fraction (the weight a region takes from cells with no data ×
+    ``on_inverse``, 1 / the region's weight on the surface).  A NaN of an input in a cell where its
+    ``off`` is True (off that variable's surface: land flux over the open ocean) is a fill value and
+    counts as zero flux; any other NaN is missing data: left out of the total and counted in the
+    fraction; a region whose surface has no data at all is NaN.  Clean blocks cost one product (and,
+    for a combination such as ``net − land``, one pass to form it): a NaN shows in the totals of the
+    regions that hold it, and only then is the block looked at.  Everything is done in this one task,
+    so that a block is read, scaled, multiplied and reported without further tasks.
     """
-    lead = x.shape[:-2]
-    ncell = x.shape[-2] * x.shape[-1]
-    flat = x.reshape(-1, ncell)
-    tot = _product(w, flat)
+    lead = xs[0].shape[:-2]
+    ncell = xs[0].shape[-2] * xs[0].shape[-1]
+    flats = [x.reshape(-1, ncell) for x in xs]
+
+    def combined(fs: list[np.ndarray]) -> np.ndarray:
+        if len(fs) == 1:
+            return fs[0] if coefs[0] == 1.0 else fs[0] * coefs[0]
+        # one pass for the usual net − land (numpy keeps the blocks' cells-first layout)
+        out = np.subtract(fs[0], fs[1]) if coefs[:2] == (1.0, -1.0) else fs[0] * coefs[0] + fs[1] * coefs[1]
+        for f, c in zip(fs[2:], coefs[2:]):
+            out += f * c
+        return out
+
+    tot = _product(w, combined(flats))
     frac = np.zeros_like(tot)
     if np.isnan(tot).any():
-        nan = np.isnan(flat)
-        tot = _product(w, np.where(nan, 0.0, flat))
-        if off is not None:
-            nan &= ~off[None, :]
-        if nan.any():
-            frac = np.clip(_product(w, nan.astype("f8")) * (1.0 if on_inverse is None else on_inverse), 0.0, 1.0)
+        nans = [np.isnan(f) for f in flats]
+        tot = _product(w, combined([np.where(n, 0.0, f) for n, f in zip(nans, flats)]))
+        missing = np.zeros_like(nans[0])
+        for n, off in zip(nans, offs):
+            missing |= n if off is None else n & ~off[None, :]
+        if missing.any():
+            frac = np.clip(_product(w, missing.astype("f8")) * (1.0 if on_inverse is None else on_inverse), 0.0, 1.0)
             tot[frac >= 1.0 - 1e-9] = np.nan  # no data at all on the region's surface: NaN, never 0
     if scale != 1.0:
         tot *= scale
     return np.concatenate([tot, frac], axis=-1).reshape(lead + (2 * w.shape[0],))
 
 
-def _region_totals(da: xr.DataArray, w: sp.csc_matrix, off: np.ndarray | None = None,
-                   on_inverse: np.ndarray | None = None, scale: float = 1.0) -> tuple[xr.DataArray, xr.DataArray]:
-    """``w @ cells`` × ``scale`` for every leading index, and the missing fraction (see :func:`_apply`).
+def _region_totals(das: list[xr.DataArray], w: sp.csc_matrix, coefs: tuple[float, ...] = (1.0,),
+                   offs: tuple[np.ndarray | None, ...] = (None,), on_inverse: np.ndarray | None = None,
+                   scale: float = 1.0) -> tuple[xr.DataArray, xr.DataArray]:
+    """``w @ Σ coef·cells`` × ``scale`` for every leading index, and the missing fraction (see :func:`_apply`).
 
-    (..., lat, lon) → two (..., region) arrays, lazily if ``da`` is.
+    (..., lat, lon) → two (..., region) arrays, lazily if the inputs are.
     """
-    da = da.transpose(..., "lat", "lon")
-    lead = da.dims[:-2]
-    coords = {k: c for k, c in da.coords.items() if not ({"lat", "lon"} & set(c.dims))}
-    data = da.data
+    das = [da.transpose(..., "lat", "lon") for da in das]
+    lead = das[0].dims[:-2]
+    coords = {k: c for k, c in das[0].coords.items() if not ({"lat", "lon"} & set(c.dims))}
     nreg = w.shape[0]
-    if hasattr(data, "dask"):
-        if len(data.chunks[-2]) > 1 or len(data.chunks[-1]) > 1:
-            data = data.rechunk({data.ndim - 2: -1, data.ndim - 1: -1})  # the product needs whole grids
+    if any(hasattr(da.data, "dask") for da in das):
+        import dask.array as _d
+
+        datas = []
+        for da in das:
+            data = da.data if hasattr(da.data, "dask") else _d.from_array(da.data)
+            if len(data.chunks[-2]) > 1 or len(data.chunks[-1]) > 1:
+                data = data.rechunk({data.ndim - 2: -1, data.ndim - 1: -1})  # the product needs whole grids
+            datas.append(data)
         # concatenate=False: each block is handed over as it is (a single block in a list per
         # contracted grid axis) — with concatenation dask would copy every block first
-        idx = "abcdefghijklmnop"[:data.ndim - 2]
-        out = dsa.blockwise(lambda x: _apply(w, x[0][0], off, on_inverse, scale), idx + "r", data, idx + "yx",
-                            new_axes={"r": 2 * nreg}, dtype="f8", concatenate=False)
+        idx = "abcdefghijklmnop"[:datas[0].ndim - 2]
+        args = [a for d in datas for a in (d, idx + "yx")]
+        out = dsa.blockwise(lambda *bs: _apply(w, [b[0][0] for b in bs], coefs, offs, on_inverse, scale),
+                            idx + "r", *args, new_axes={"r": 2 * nreg}, dtype="f8", concatenate=False)
     else:
-        out = _apply(w, np.asarray(data), off, on_inverse, scale)
+        out = _apply(w, [np.asarray(da.data) for da in das], coefs, offs, on_inverse, scale)
     tot = xr.DataArray(out[..., :nreg], dims=lead + ("region",), coords=coords)
     miss = xr.DataArray(out[..., nreg:], dims=lead + ("region",), coords=coords)
     return tot, miss
@@ -294,15 +314,17 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     missing: dict[str, xr.DataArray] = {}
     done: dict[tuple[str, str], tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
 
-    def totals(name: str, surface: str, scale: float) -> tuple[xr.DataArray, xr.DataArray, np.ndarray]:
-        """(totals × scale, missing fraction, the regions' weight on the variable's surface) of one product."""
-        if (name, surface) not in done:
-            off = off_surface(name)
+    def totals(names: tuple[str, ...], surface: str, scale: float,
+               coefs: tuple[float, ...] = (1.0,)) -> tuple[xr.DataArray, xr.DataArray, np.ndarray]:
+        """(totals of Σ coef·variable × scale, missing fraction, the regions' weight on the surface) of one product."""
+        key = (names, surface, coefs)
+        if key not in done:
+            offs = tuple(off_surface(n) for n in names)
             wm = w(surface)
-            on_w = np.asarray(wm @ (np.ones(wm.shape[1]) if off is None else (~off).astype("f8"))).ravel()
+            on_w = np.asarray(wm @ (np.ones(wm.shape[1]) if offs[0] is None else (~offs[0]).astype("f8"))).ravel()
             inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)
-            done[name, surface] = (*_region_totals(ds[name], wm, off, inv, scale), on_w)
-        return done[name, surface]
+            done[key] = (*_region_totals([ds[n] for n in names], wm, coefs, offs, inv, scale), on_w)
+        return done[key]
 
     for v in variables or flux_variables(ds):
         basis = ds[v].attrs["reported_as"]
@@ -314,20 +336,19 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
             parts = [p for p in LAND_PARTS.get(v, ()) if p in ds.data_vars]
             if parts and "ocean" in ds.data_vars:
                 # v = its land parts + the rest over ocean; by linearity the land parts' own totals serve, and
-                # the rest's ocean share is w_ocean·v − Σ w_ocean·part (each NaN read by its own variable's rule)
-                pieces = [totals(p, "land", scale) for p in parts] + [totals(v, "ocean", scale)]
-                minus = [totals(p, "ocean", scale) for p in parts]
-                tot = sum(t for t, _, _ in pieces) - sum(t for t, _, _ in minus)
-                on = [o for _, _, o in pieces + minus]
-                frac = sum(f * xr.DataArray(o, dims="region") for (_, f, _), o in zip(pieces + minus, on))
-                frac = frac * xr.DataArray(np.divide(1.0, sum(on), out=np.zeros_like(on[0]), where=sum(on) > 0),
-                                           dims="region")
+                # the rest (v − Σ parts, each NaN read by its own variable's rule) is one product over ocean
+                pieces = [totals((p,), "land", scale) for p in parts]
+                pieces.append(totals((v, *parts), "ocean", scale, (1.0,) + (-1.0,) * len(parts)))
+                tot = sum(t for t, _, _ in pieces)
+                on = sum(o for _, _, o in pieces)
+                frac = sum(f * xr.DataArray(o, dims="region") for _, f, o in pieces)
+                frac = frac * xr.DataArray(np.divide(1.0, on, out=np.zeros_like(on), where=on > 0), dims="region")
                 how = f"{' + '.join(parts)} over land, the rest ({v} − {' − '.join(parts)}) over ocean"
             else:
-                tot, frac, _ = totals(v, "any", scale)
+                tot, frac, _ = totals((v,), "any", scale)
                 how = "area (its land and ocean parts are not in the dataset)"
         else:
-            tot, frac, _ = totals(v, surface, scale)
+            tot, frac, _ = totals((v,), surface, scale)
         if period is not None:
             tot, frac, short = period_mean(tot, frac, dt, period=period, min_months=min_months)
             incomplete = sorted(set(incomplete) | set(short))

@@ -156,6 +156,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             print(f"    options:     {a['options']}")
         if a.get("model_options"):
             print(f"    per model:   {a['model_options']}")
+        if a.get("unit_spellings"):
+            print(f"    unit spellings: {a['unit_spellings']}")
     return 0
 
 

@@ -136,12 +136,13 @@ class Report:
         table = self.totals_table()
         if table:
             years = sorted({k for r in table for k in r if k.isdigit()})
+            wm, we, wv = (max(len(k), *(len(str(r[k])) for r in table)) for k in ("model", "experiment", "variable"))
             out += ["", "Global totals (positive = to the atmosphere; a year short of months has none):",
-                    f"  {'model':16s} {'experiment':10s} {'variable':10s} " + " ".join(f"{y:>8s}" for y in years)
+                    f"  {'model':{wm}s} {'experiment':{we}s} {'variable':{wv}s} " + " ".join(f"{y:>8s}" for y in years)
                     + f" {'mean':>8s}  unit         flag"]
             for r in table:
                 cells = " ".join(_fmt(r.get(y)) for y in years)
-                out.append(f"  {r['model'][:16]:16s} {r['experiment'][:10]:10s} {r['variable'][:10]:10s} {cells} "
+                out.append(f"  {r['model']:{wm}s} {r['experiment']:{we}s} {r['variable']:{wv}s} {cells} "
                            f"{_fmt(r.get('mean'))}  {r['unit']:12s} {r.get('flag', '')}")
         for f in self.files:
             fs = self.of(f)

@@ -20,15 +20,15 @@ def test_budget_cli_local_vs_distributed(sample_root, tmp_path):
     assert main(args + ["--out", str(tmp_path / "local")]) == 0
     local = pd.read_csv(tmp_path / "local" / "budget.csv")
     assert set(local.region) == {"south", "tropics", "north", "unattributed"}
-    assert (local[local.region == "unattributed"]["land (Pg yr-1)"] == 0).all()  # the bands cover the globe
-    assert {"land (Pg yr-1)", "ocean (Pg yr-1)"} <= set(local.columns)
+    assert (local[local.region == "unattributed"]["land (Pg C yr-1)"] == 0).all()  # the bands cover the globe
+    assert {"land (Pg C yr-1)", "ocean (Pg C yr-1)"} <= set(local.columns)
     # band totals add up to the prescribed global totals of the sample
     from mip.testing import SAMPLE_TOTALS
-    g = local.groupby(["model", "experiment"])["land (Pg yr-1)"].sum()
+    g = local.groupby(["model", "experiment"])["land (Pg C yr-1)"].sum()
     assert g[("LoFI", "LNLG")] == pytest.approx(SAMPLE_TOTALS[("LoFI", "LNLG")][0], rel=1e-5)
     stats = pd.read_csv(tmp_path / "local" / "budget_stats.csv")
     row = stats[(stats.variable == "land") & (stats.experiment == "IS") & (stats.region == "north")].iloc[0]
-    vals = local[(local.experiment == "IS") & (local.region == "north")]["land (Pg yr-1)"]
+    vals = local[(local.experiment == "IS") & (local.region == "north")]["land (Pg C yr-1)"]
     assert row["median"] == pytest.approx(vals.median(), rel=1e-5) and row["n"] == 4
     assert (tmp_path / "local" / "budget.nc").exists() and not list(tmp_path.rglob("*.part*"))
 
@@ -100,7 +100,7 @@ def test_budget_cli_countries_out_of_the_box(sample_root, tmp_path):
                  "--out", str(tmp_path / "c.csv")]) == 0
     df = pd.read_csv(tmp_path / "c.csv")
     assert {"FRA", "NOR", "JPN", "unattributed"} <= set(df.region) and df.region.nunique() == 241
-    summed = df.groupby(["model", "experiment"])["land (Pg yr-1)"].sum()
+    summed = df.groupby(["model", "experiment"])["land (Pg C yr-1)"].sum()
     glob = global_total(open_ensemble(cat, "gridded_fluxes"), ["land"]).land.to_series()
     for (m, e), v in summed.items():
         assert v == pytest.approx(glob[(m, e)], rel=1e-6)  # the CSV's 6 significant digits
@@ -124,8 +124,8 @@ def test_report_takes_the_budget_options(sample_root, tmp_path):
     assert main(["report", cat, "gridded_fluxes", "--regions", "land-ocean", "--period", "2015-01-01:2015-07-01",
                  "--regrid", "2x2.5", "--no-cf", "--quiet", "--out", str(out)]) == 0
     members = pd.read_csv(out / "tables" / "budgets_members.csv")
-    assert set(members.year) == {"2015-01-01 to 2015-07-01"}
-    ames = members[(members.model == "Ames") & (members.experiment == "IS")].set_index("region")["land"]
+    assert set(members.period) == {"2015-01-01 to 2015-07-01"}
+    ames = members[(members.model == "Ames") & (members.experiment == "IS")].set_index("region")["land (Pg C yr-1)"]
     raw = xr.open_dataset(sample_root / "oco2mip-v10" / "IS" / "Ames_gridded_fluxes_IS.nc4")
     R = 6_371_007.2
     lat = np.deg2rad(np.arange(-90, 91, 1.0))

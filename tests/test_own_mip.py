@@ -84,13 +84,13 @@ def test_budget_reads_every_group_right(own, tmp_path):
         g = df[df.model == group].set_index(["year", "region"])
         for year in (2018, 2019):
             if group == "UoE" and year == 2018:
-                assert np.isnan(g.loc[(year, "land"), "land (Pg yr-1)"])  # never a mean of 11 months
+                assert np.isnan(g.loc[(year, "land"), "land (Pg C yr-1)"])  # never a mean of 11 months
                 assert g.loc[(year, "land"), "missing_land"] == pytest.approx(31 / 365, rel=1e-5)  # August of 2018 (CSV: 6 digits)
                 continue
-            assert g.loc[(year, "land"), "land (Pg yr-1)"] == pytest.approx(sign * land, rel=1e-5)
-            assert g.loc[(year, "ocean"), "ocean (Pg yr-1)"] == pytest.approx(sign * ocean, rel=1e-5)
+            assert g.loc[(year, "land"), "land (Pg C yr-1)"] == pytest.approx(sign * land, rel=1e-5)
+            assert g.loc[(year, "ocean"), "ocean (Pg C yr-1)"] == pytest.approx(sign * ocean, rel=1e-5)
             # LSCE's NaN over the ocean is zero land flux there, not a poisoned ocean row
-            assert g.loc[(year, "ocean"), "land (Pg yr-1)"] == 0.0
+            assert g.loc[(year, "ocean"), "land (Pg C yr-1)"] == 0.0
     msgs = [str(w.message) for w in rec if issubclass(w.category, IncompleteWarning)]
     assert any("UoE/posterior land 2018" in m for m in msgs)
 

@@ -30,6 +30,7 @@ class Outcome:
     results: dict[str, dict[str, ConstraintResult]] = field(default_factory=dict)  # method → case → result
     group_of: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    period: str = ""           # the span the cases cover ("campaigns 2009-2018"), for captions
 
     def table(self, method: str | None = None) -> pd.DataFrame:
         """Per-case table of one method's results."""
@@ -175,7 +176,11 @@ def run_spec(spec: ConstraintSpec) -> Outcome:
     else:
         x, y, obs, notes = airborne_inputs(spec)
         groups = spec.groups or {c: [c] for c in x.index}
-    out = Outcome(spec, x, y, obs, notes=notes)
+    period = ""
+    if spec.data.kind != "table":
+        camps = read_campaigns(_root(spec) / "campaigns.csv")
+        period = f"campaigns {camps['start'].min().year}-{camps['end'].max().year}"
+    out = Outcome(spec, x, y, obs, notes=notes, period=period)
     unknown = sorted({c for cs in groups.values() for c in cs} - set(x.index))
     if unknown:
         raise MipError(f"spec {spec.name!r}: groups name unknown cases {unknown}; known: {list(x.index)}")

@@ -35,6 +35,7 @@ __all__ = [
     "BASIS_OF_GAS",
     "parse_native",
     "add_unit_spelling",
+    "basis_units",
     "mass_basis",
     "species_factor",
     "factor_to",
@@ -404,3 +405,18 @@ def _factor(native: NativeUnit, target: str, basis: str, gas_species: str) -> fl
         q = (q * ureg.Quantity(per_mol, "g / mol")).to_base_units()
         return float(q.to(target).magnitude)
     return float(q.to(target).magnitude) * species_factor(species, basis)
+
+
+def basis_units(units: str, basis: str | None = None) -> str:
+    """Units of a total with its basis stated: ``Pg yr-1`` of ``C`` → ``Pg C yr-1``.
+
+    Examples
+    --------
+    >>> basis_units("Pg yr-1", "C"), basis_units("Tg yr-1", "CH4"), basis_units("Pg C yr-1", "C")
+    ('Pg C yr-1', 'Tg CH4 yr-1', 'Pg C yr-1')
+    """
+    u = str(units or "")
+    if basis and basis not in u.split():
+        head, _, rest = u.partition(" ")
+        return f"{head} {basis} {rest}".strip() if rest else f"{u} {basis}"
+    return u

@@ -1,9 +1,14 @@
-"""``mip report``: one HTML page (figures and CSV tables beside it) for a whole intercomparison."""
+"""``mip report``: one HTML page (figures and CSV tables beside it) for a whole intercomparison.
+
+The page opens with what a coordinator acts on (:mod:`mip.report.summary`: each member's check
+verdict, its failing rules and flags, and the key budget per model and region with the ensemble
+median and IQR/1.35), then the sections in detail.  Every table and figure goes through
+:class:`mip.report.page.Page`, which formats numbers, states units and folds long tables.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import importlib.metadata as im
 import platform
 from pathlib import Path
@@ -12,138 +17,216 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mip.io import atomic_write
 from mip.report import figures as F
+from mip.report.page import Page, short_label, units_label
 
-__all__ = ["build_report"]
+__all__ = ["build_report", "relevant_regions", "span"]
 
-_CSS = ("body{font-family:sans-serif;margin:2em auto;max-width:1200px;color:#222}h1{font-size:1.6em}"
-        "h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}table{border-collapse:collapse;"
-        "margin:.8em 0;font-size:12px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}"
-        "th{background:#f3f3f3}img{max-width:100%;border:1px solid #eee;margin:.5em 0}.note{color:#555;"
-        "font-size:13px}.bad{color:#b00020;font-weight:bold}.ok{color:#1b5e20}code{background:#f6f6f6}")
+SIGN = "positive = to the atmosphere"
 
 
-class _Page:
-    def __init__(self, out: Path) -> None:
-        self.out, self.parts, self.tables = out, [], []
-
-    def h2(self, t: str) -> None:
-        self.parts.append(f"<h2 id='{html.escape(t.lower().replace(' ', '-'))}'>{html.escape(t)}</h2>")
-
-    def p(self, t: str, cls: str = "note") -> None:
-        self.parts.append(f"<p class='{cls}'>{html.escape(t)}</p>")
-
-    def table(self, df: pd.DataFrame, name: str, caption: str = "") -> None:
-        csv = self.out / "tables" / f"{name}.csv"
-        with atomic_write(csv) as tmp:
-            df.to_csv(tmp, index=False, float_format="%.6g")
-        self.tables.append(csv)
-        cap = f"<caption>{html.escape(caption)} (<a href='tables/{csv.name}'>CSV</a>)</caption>"
-        body = df.to_html(index=False, float_format=lambda v: f"{v:.3g}", border=0, escape=True)
-        self.parts.append(body.replace('<table border="0" class="dataframe">', f"<table class='dataframe'>{cap}", 1))
-
-    def figure(self, fig, name: str, alt: str) -> None:
-        F.save(fig, self.out / "figures" / f"{name}.png")
-        self.parts.append(f"<img src='figures/{name}.png' alt='{html.escape(alt)}'>")
-
-    def image(self, path: Path, alt: str) -> None:
-        rel = path.relative_to(self.out)
-        self.parts.append(f"<img src='{rel.as_posix()}' alt='{html.escape(alt)}'>")
-
-    def write(self, title: str) -> Path:
-        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-                f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>{''.join(self.parts)}</body></html>\n")
-        p = self.out / "index.html"
-        with atomic_write(p) as tmp:
-            tmp.write_text(page)
-        return p
+def span(ds) -> str:
+    """``2018-01 to 2019-12``: the months a dataset covers."""
+    return f"{str(ds.time.values[0])[:7]} to {str(ds.time.values[-1])[:7]}"
 
 
-def _checks(page: _Page, catalog, entry: str, protocol, data_root, cf: bool = False) -> None:
+def relevant_regions(totals, variable: str, surface: str | None) -> list[str]:
+    """The regions where ``variable`` is not zero by construction.
+
+    A land flux over an ocean region (RECCAP2 basins, the ocean of a land/ocean split) and an ocean flux
+    over a land region (countries) are zero by construction and left out, as is the ``unattributed`` row
+    of a set made only of such regions (it is the whole flux again); any other ``unattributed`` row is
+    kept only where some member has a value other than 0 there.
+
+    Parameters
+    ----------
+    totals
+        Computed aggregate output.
+    variable
+        The flux variable.
+    surface
+        Its surface (``land``, ``ocean``, ``both``) or None.
+
+    Returns
+    -------
+    list of str
+    """
+    out = []
+    n = totals.sizes["region"]
+    surf = totals["region_surface"].values if "region_surface" in totals.coords else ["any"] * n
+    unattr = totals["unattributed"].values if "unattributed" in totals.coords else [False] * n
+    group = totals["region_group"].values if "region_group" in totals.coords else [""] * n
+    other = {"land": "ocean", "ocean": "land"}.get(str(surface))
+    # a set made only of the other surface's regions (countries for an ocean flux) takes none of the flux: its
+    # unattributed row is the whole flux again, and says nothing
+    foreign = {g for g in set(group) if other and all(s == other for s, u, g2 in zip(surf, unattr, group)
+                                                      if g2 == g and not u)}
+    for r, rs, un, g in zip(totals.region.values, surf, unattr, group):
+        if (surface, rs) in (("land", "ocean"), ("ocean", "land")) or (un and g in foreign):
+            continue
+        if un:
+            vals = np.asarray(totals[variable].sel(region=r).values, float)
+            if not np.any(np.nan_to_num(vals) != 0):
+                continue
+        out.append(str(r))
+    return out
+
+
+def _surface(ds, v: str, surfaces: dict | None) -> str | None:
+    from mip.errors import MipError
+    from mip.regions.attribution import variable_surface
+
+    try:
+        return variable_surface(ds, v, surfaces)
+    except MipError:
+        return None
+
+
+def _units(totals, v: str) -> str:
+    return units_label(totals[v].attrs.get("units", ""), totals[v].attrs.get("reported_as"))
+
+
+def _checks(page: Page, catalog, entry: str, protocol, data_root, cf: bool = False):
+    """The submission-check section; returns (report, members) for the summary, or (None, members)."""
     from mip.catalog import entry_members
     from mip.checks import check
+    from mip.io import atomic_write
 
     page.h2("Submission checks")
-    if protocol is None:
-        page.p("No protocol given for this catalog entry: submission checks skipped.")
-        return
     try:
         members = entry_members(catalog, entry, data_root=data_root)
     except Exception as exc:  # the budgets below still run from what opened
         page.p(f"Could not list the entry's members: {exc}")
-        return
+        return None, []
+    if protocol is None:
+        page.p("No protocol given for this catalog entry (metadata: protocol: or --protocol): checks skipped.")
+        return None, members
     files = [p for _, _, p, _ in members if p.exists()]
     missing = [f"{m}/{e}" for m, e, p, _ in members if not p.exists()]
     if not files:
         page.p("No member file exists: nothing to check.")
-        return
+        return None, members
     rep = check(files, protocol, cf=cf)
-    rows = [{"model": m, "experiment": e, "file": p.name, "errors": len(rep.of(str(p), "error")),
-             "warnings": len(rep.of(str(p), "warning")), "status": rep.status(str(p))}
-            for m, e, p, _ in members if p.exists()]
     page.p(f"Protocol {rep.protocol}: {len(files)} file(s), {rep.n_errors} error(s), {rep.n_warnings} warning(s)"
-           + (f"; missing: {', '.join(missing)}" if missing else "") + ". Full report: checks.html.")
+           + (f"; missing: {', '.join(missing)}" if missing else "") + ". Every finding with how to fix it: "
+           "checks.html.")
     flags = rep.flags()
     if flags:
-        page.p("Flags (each file against the protocol and against the other files): " + "; ".join(flags), cls="bad")
-    page.table(pd.DataFrame(rows), "checks", "per member")
-    from mip.io import atomic_write
-
+        page.p("Flags (each file against the protocol and against the other files):", cls="bad")
+        page.items(flags)
+    rows = []
+    for m, e, p, _ in members:
+        if not p.exists():
+            continue
+        errs = rep.of(str(p), "error")
+        rows.append({"model": m, "experiment": e, "file": p.name, "errors": len(errs),
+                     "warnings": len(rep.of(str(p), "warning")), "status": rep.status(str(p)),
+                     "failing rules": ", ".join(dict.fromkeys(f"{x.rule}" + (f" [{x.variable}]" if x.variable else "")
+                                                             for x in errs))})
+    df = pd.DataFrame(rows)
+    page.table(df, "checks", "per member", classes={"status": df["status"].map(
+        lambda s: "bad" if s == "does not conform" else "ok")} if len(df) else None)
     with atomic_write(page.out / "checks.html") as tmp:  # never a half-written report under its final name
         tmp.write_text(rep.to_html())
+    t = pd.DataFrame(rep.totals_table())
+    if len(t):
+        page.table(t, "check_totals", "global totals per file and year, as the check read them (positive = to the "
+                   "atmosphere)", units={c: str(t["unit"].iloc[0]) for c in t.columns if str(c).isdigit() or c == "mean"}
+                   if t["unit"].nunique() == 1 else None)
+    return rep, members
 
 
-def _budgets(page: _Page, ds, regions, period: tuple[str, str] | None = None, agg: dict | None = None) -> pd.DataFrame:
+def _budget_tables(ds, regions, period, agg: dict):
+    """Monthly, annual (or the window's) and whole-period totals, read once, each NaN for lack of data named."""
+    import dask
+
     from mip.budgets.aggregation import aggregate
     from mip.budgets.completeness import annotate
+
+    monthly = aggregate(ds, regions, **agg)
+    main = aggregate(ds, regions, period=period or "annual", **agg)
+    whole = aggregate(ds, regions, period="all", **agg)
+    monthly, main, whole = dask.compute(monthly, main, whole)
+    annotate(main, warn=False)
+    annotate(whole, warn=False)
+    return monthly, main, whole
+
+
+def _budgets(page: Page, ds, main, whole, period, surfaces) -> pd.DataFrame:
     from mip.tables import stats_table
 
-    totals = annotate(aggregate(ds, regions, period=period or "annual", **(agg or {})).compute())
-    if totals.attrs.get("incomplete"):
-        page.p(f"No value for lack of data (never a partial mean): {totals.attrs['incomplete']}", cls="bad")
-    stats = stats_table(totals)
-    if period is not None:
-        stats.insert(2, "year", f"{period[0]} to {period[1]}")
-        totals = totals.expand_dims(year=[f"{period[0]} to {period[1]}"])
-    units = next(iter(totals.data_vars.values())).attrs.get("units", "")
+    when = f"mean over {period[0]} to {period[1]}" if period is not None else "annual means"
     page.h2("Global and regional budgets")
-    page.p(f"{'Annual region totals' if period is None else f'Region totals, mean over {period[0]} to {period[1]}'} "
-           f"({units}, positive = to the atmosphere): ensemble median, IQR/1.35 "
-           f"(the OCO-2 MIP spread), min and max over {ds.sizes['model']} models.")
-    cols = ["variable", "experiment", "year", "region", "median", "iqr_1_35", "mean", "min", "max", "n"]
-    page.table(stats[cols], "budgets_stats", "ensemble statistics")
-    members = totals.to_dataframe().reset_index()
-    page.table(members[[c for c in members.columns if c not in ("source_file", "abbrev", "system")]],
-               "budgets_members", "every member")
+    n = ds.sizes["model"]
+    page.p(f"Region totals ({when}; {SIGN}): per member, and the ensemble median, IQR/1.35 (the OCO-2 MIP spread: "
+           f"the interquartile range as a normal SD), min and max over {n} models. Rows where a flux is zero by "
+           "construction (land flux over ocean regions, ocean flux over land regions) are left out. "
+           "missing_<variable>: the fraction of the region's surface without data (left out of the total).")
+    if main.attrs.get("incomplete"):
+        page.p(f"No value for lack of data (never a partial mean): {main.attrs['incomplete']}", cls="bad")
+    stats, rows = [], []
+    for v in main.data_vars:
+        keep = relevant_regions(main, v, _surface(ds, v, surfaces))
+        st = stats_table(main[[v]].sel(region=keep))
+        stats.append(st)
+        df = main[v].sel(region=keep).to_dataframe().reset_index()
+        rows.append(df[[c for c in ("model", "experiment", "year", "region", v, f"missing_{v}") if c in df]])
+    st = pd.concat(stats, ignore_index=True)
+    if period is not None:
+        st.insert(2, "period", f"{period[0]} to {period[1]}")
+    cols = [c for c in ("variable", "experiment", "year", "period", "region", "median", "iqr_1_35", "mean", "min",
+                        "max", "n") if c in st]
+    unit = _units(main, next(iter(main.data_vars)))
+    page.table(st[cols].rename(columns={"iqr_1_35": "IQR/1.35"}), "budgets_stats",
+               f"ensemble statistics per {'period' if period else 'year'} and region",
+               units={c: unit for c in ("median", "IQR/1.35", "mean", "min", "max")})
+    members = rows[0]
+    for df in rows[1:]:
+        members = members.merge(df, how="outer", on=[c for c in ("model", "experiment", "year", "region") if c in df])
+    if period is not None:
+        members.insert(2, "period", f"{period[0]} to {period[1]}")
+    page.table(members, "budgets_members", "every member",
+               units={v: _units(main, v) for v in main.data_vars} | {f"missing_{v}": "fraction" for v in main.data_vars})
+    whole_st = pd.concat([stats_table(whole[[v]].sel(region=relevant_regions(whole, v, _surface(ds, v, surfaces))))
+                          for v in whole.data_vars], ignore_index=True)
+    full = span(ds) if period is None else f"{period[0]} to {period[1]}"
     for e in ds.experiment.values:
-        page.figure(F.budget_bars(stats[stats.year == stats.year.max()], str(e), units), f"budget_{e}",
-                    f"budget bars {e}")
-    return stats
+        page.figure(F.budget_bars(whole_st, str(e), unit, f"{e}: ensemble median, mean over {full} (bars: IQR/1.35)"),
+                    f"budget_{e}", f"Region totals of {', '.join(map(str, whole.data_vars))}, experiment {e}, mean "
+                    f"over {full}, {unit}, {SIGN}; bars the median of {n} members, whiskers IQR/1.35.")
+    return whole_st
 
 
-def _timeseries(page: _Page, ds, regions, agg: dict | None = None) -> None:
-    from mip.budgets.aggregation import aggregate
-
-    monthly = aggregate(ds, regions, **(agg or {})).compute()
+def _timeseries(page: Page, ds, monthly, surfaces) -> None:
     page.h2("Time series per region")
-    for v in list(monthly.data_vars)[:2]:
+    page.p(f"Monthly region totals, every member and the ensemble median and IQR, {span(ds)}; only regions where the "
+           "flux is not zero by construction.")
+    for v in monthly.data_vars:
+        keep = relevant_regions(monthly, v, _surface(ds, v, surfaces))[:12]
+        unit = _units(monthly, v)
         for e in ds.experiment.values:
-            page.figure(F.region_timeseries(monthly[v], str(e), monthly[v].attrs.get("units", ""), v),
-                        f"timeseries_{v}_{e}", f"time series {v} {e}")
+            page.figure(F.region_timeseries(monthly[v], str(e), unit, f"{v}, {e}: monthly totals", regions=keep),
+                        f"timeseries_{v}_{e}", f"{v}, experiment {e}, monthly totals {span(ds)}, {unit}, {SIGN}; "
+                        f"{ds.sizes['model']} members (thin), median (black), IQR (grey).")
 
 
-def _maps(page: _Page, ds) -> None:
+def _maps(page: Page, ds) -> None:
     from mip.conventions.model import flux_variables
 
     fv = flux_variables(ds)
-    v = "net" if "net" in fv else fv[0]
+    shown = [v for v in ("land", "ocean", "net") if v in fv] or fv[:3]
     page.h2("Maps")
+    page.p("Time-mean flux per cell: ensemble mean and spread (IQR/1.35 across members). A member missing a month "
+           "has no time mean and is left out; grey cells have no value in any member. Coastlines and borders: "
+           "Natural Earth 1:50m (bundled).")
     for e in ds.experiment.values[:2]:
-        page.figure(F.maps(ds, v, str(e)), f"map_{v}_{e}", f"map {v} {e}")
+        basis = ds[shown[0]].attrs.get("reported_as", "C")
+        page.figure(F.maps(ds, shown, str(e), f"{e}: mean over {span(ds)}"), f"map_{e}",
+                    f"{', '.join(shown)}, experiment {e}, time mean {span(ds)}, g {basis} m-2 yr-1, {SIGN}; "
+                    f"{ds.sizes['model']} members: ensemble mean (left), IQR/1.35 (right).")
 
 
-def _ch4(page: _Page, workbook, period: str = "2008-2017") -> pd.DataFrame:
+def _ch4(page: Page, workbook, period: str = "2008-2017") -> pd.DataFrame:
     from mip.budgets.ch4 import TD_BU_PAIRS, bu_summary, td_summary
     from mip.products.gcp_ch4 import read_workbook
 
@@ -153,18 +236,23 @@ def _ch4(page: _Page, workbook, period: str = "2008-2017") -> pd.DataFrame:
     td = pd.concat([td_summary(td_ds, period, r).assign(region=r) for r in regions], ignore_index=True)
     bu = pd.concat([bu_summary(bu_ds, period, r).assign(region=r) for r in regions], ignore_index=True)
     page.h2("Top-down vs bottom-up (GCP-CH4)")
-    page.p(f"GCP-CH4 2020 workbook ({td_ds.attrs['source_file']}), {period}, Tg CH4/yr: top-down by the rule of "
-           "Saunois et al. (2020) (runs averaged within their reference groups, TOMCAT out of the fossil and "
-           "agriculture ranges); bottom-up estimates each counted once.")
-    page.table(td[td.region == "GLOBAL"].drop(columns="region"), "ch4_topdown_global", "top-down, GLOBAL")
-    page.table(bu[bu.region == "GLOBAL"].drop(columns="region"), "ch4_bottomup_global", "bottom-up, GLOBAL")
-    page.figure(F.td_bu_bars(td, bu, regions, period, TD_BU_PAIRS), "ch4_td_vs_bu", "CH4 top-down vs bottom-up")
+    page.p(f"GCP-CH4 2020 workbook (Saunois et al. 2020; the file is named in the provenance), {period}, "
+           "Tg CH4 yr-1, emissions positive: top-down by the rule of Saunois et al. (2020) (runs averaged within "
+           "their reference groups, TOMCAT out of the fossil and agriculture ranges); bottom-up estimates each "
+           "counted once.")
+    page.table(td[td.region == "GLOBAL"].drop(columns="region"), "ch4_topdown_global", f"top-down, GLOBAL, {period}",
+               units="Tg CH4 yr-1")
+    page.table(bu[bu.region == "GLOBAL"].drop(columns="region"), "ch4_bottomup_global",
+               f"bottom-up, GLOBAL, {period}", units="Tg CH4 yr-1")
+    page.figure(F.td_bu_bars(td, bu, regions, period, TD_BU_PAIRS), "ch4_td_vs_bu",
+                f"CH4 emissions by category and region, {period}, Tg CH4 yr-1, emissions positive: top-down mean "
+                f"(min-max over {td_ds.sizes.get('model', 0)} runs) beside bottom-up mean (min-max).")
     return td[td.region == "GLOBAL"]
 
 
-def _co2eq(page: _Page, ds, ch4_td: pd.DataFrame | None) -> None:
-    from mip.budgets.totals import global_total
+def _co2eq(page: Page, ds, ch4_td: pd.DataFrame | None) -> None:
     from mip.budgets.gwp import gwp_factor
+    from mip.budgets.totals import global_total
 
     rows = []
     if ds is not None and ds[next(iter(ds.data_vars))].attrs.get("reported_as") == "C":
@@ -174,7 +262,7 @@ def _co2eq(page: _Page, ds, ch4_td: pd.DataFrame | None) -> None:
             for e in g.experiment.values:
                 val = float(g[v].sel(experiment=e))
                 rows.append({"gas": "CO2", "component": f"{v} ({e}, ensemble median)", "native": val,
-                             "native_units": "Pg C/yr", "GWP100": val * f, "GWP20": val * f})
+                             "native units": "Pg C yr-1", "GWP100": val * f, "GWP20": val * f})
     ch4_cat = {"Wetlands": "wetlands", "Other Natural Sources": "other_natural", "Agriculture and Waste":
                "agriculture_waste", "Fossil fuels": "fossil", "Biomass and Biofuel Burning": "biomass_biofuel_burning",
                "Soil Sink": "soil_sink"}
@@ -183,18 +271,20 @@ def _co2eq(page: _Page, ds, ch4_td: pd.DataFrame | None) -> None:
             if r["category"] in ch4_cat:
                 cat = ch4_cat[r["category"]]
                 v = (-1.0 if cat == "soil_sink" else 1.0) * r["mean"]
-                rows.append({"gas": "CH4", "component": r["category"], "native": v, "native_units": "Tg CH4/yr",
+                rows.append({"gas": "CH4", "component": r["category"], "native": v, "native units": "Tg CH4 yr-1",
                              "GWP100": v * gwp_factor("CH4", cat, "GWP100"), "GWP20": v * gwp_factor("CH4", cat, "GWP20")})
     if len({r["gas"] for r in rows}) < 2:
         return
     page.h2("GWP-weighted CO2-equivalent summary")
-    page.p("Tg CO2-eq/yr, positive = to the atmosphere. IPCC AR6 WG1 Table 7.15: CH4 from fossil categories 29.8 "
-           "(GWP100) / 82.5 (GWP20), other CH4 27.0 / 79.7, N2O 273. CO2 from the intercomparison above (its "
-           "period), CH4 from the GCP-CH4 top-down budget (its period): the periods differ, so the sum is indicative.")
-    page.table(pd.DataFrame(rows), "co2eq", "CO2-equivalent budget")
+    page.p(f"Tg CO2-eq yr-1, {SIGN}. IPCC AR6 WG1 Table 7.15: CH4 from fossil categories 29.8 (GWP100) / 82.5 "
+           "(GWP20), other CH4 27.0 / 79.7, N2O 273. CO2 from the intercomparison above (its period, the net surface "
+           "flux), CH4 from the GCP-CH4 top-down budget (its period): the periods and bases differ, so the sum is "
+           "indicative.")
+    page.table(pd.DataFrame(rows), "co2eq", "CO2-equivalent budget", units={"GWP100": "Tg CO2-eq yr-1",
+                                                                           "GWP20": "Tg CO2-eq yr-1"})
 
 
-def _constraints(page: _Page, specs: list[str]) -> None:
+def _constraints(page: Page, specs: list[str]) -> None:
     from mip.constrain.output import write_outcome
     from mip.constrain.runner import run_spec
     from mip.constrain.spec import load_spec
@@ -203,23 +293,29 @@ def _constraints(page: _Page, specs: list[str]) -> None:
     for s in specs:
         spec = load_spec(s)
         outcome = run_spec(spec)
-        d = page.out / "constraints" / spec.name
+        d = page.out / "constraints" / Path(spec.name).name
         write_outcome(outcome, d)
-        page.parts.append(f"<h3>{html.escape(spec.name)}</h3>")
+        page.h3(spec.name)
+        when = outcome.period or "the spec's period"
         page.p(f"{spec.description} Reference: {spec.reference}. Method {spec.method}"
-               + (f", compared with {', '.join(spec.compare)}" if spec.compare else "") + ".")
+               + (f", compared with {', '.join(spec.compare)}" if spec.compare else "") + f"; {when}.")
         t = outcome.table()[["case", "group", "mean", "sd", "p05", "p95", "prior_mean", "prior_sd",
                              "variance_reduction", "slope", "slope_se", "r", "n"]]
-        page.table(t, f"constraint_{spec.name}", f"{spec.name} ({spec.method})")
-        page.image(d / "scatter.png", f"{spec.name} scatter")
-        page.image(d / "cases.png", f"{spec.name} per case")
+        page.table(t, f"constraint_{spec.name}", f"{spec.name} ({spec.method}), {when}",
+                   units={c: "Pg C yr-1" for c in ("mean", "sd", "p05", "p95", "prior_mean", "prior_sd")})
+        n = outcome.x.shape[1]
+        page.image(d / "scatter.png", f"{spec.name}: flux (Pg C yr-1, {SIGN}) against the predictor (ppm) of {n} "
+                   f"members per case, {when}, with the fit and its prediction band.")
+        page.image(d / "cases.png", f"{spec.name}: constrained and unconstrained flux per case, Pg C yr-1, {SIGN}, "
+                   f"{when}; {n} members.")
         first = next(iter(outcome.results[spec.method]))
-        page.image(d / f"pdf_{first}.png", f"{spec.name} PDFs {first}")
-        for n in outcome.notes:
-            page.p(n)
+        page.image(d / f"pdf_{first}.png", f"{spec.name}: prior and constrained PDFs of case {first}, Pg C yr-1, "
+                   f"{SIGN}, {when}; {n} members.")
+        for note in outcome.notes:
+            page.p(note)
 
 
-def _provenance(page: _Page, ds, settings: dict[str, Any]) -> None:
+def _provenance(page: Page, ds, regions, settings: dict[str, Any]) -> None:
     page.h2("Provenance")
     files = sorted({str(f) for f in np.ravel(ds["source_file"].values) if str(f)}) if "source_file" in ds.coords else []
     versions = {}
@@ -229,11 +325,14 @@ def _provenance(page: _Page, ds, settings: dict[str, Any]) -> None:
             versions[pkg] = im.version(pkg)
         except im.PackageNotFoundError:
             versions[pkg] = "not installed"
+    groups = list(dict.fromkeys(regions.region_groups))
+    page.table(pd.DataFrame({"label": [short_label(g) for g in groups], "region set (full)": groups}),
+               "region_sets", "region sets: the short labels used above and what they are")
     page.table(pd.DataFrame({"setting": list(settings), "value": [str(v) for v in settings.values()]}),
-               "settings", "settings")
+               "settings", "settings", collapse=True)
     page.table(pd.DataFrame({"package": list(versions), "version": list(versions.values())}), "versions",
-               f"software (Python {platform.python_version()})")
-    page.table(pd.DataFrame({"file": files}), "files", "input files")
+               f"software (Python {platform.python_version()})", collapse=True)
+    page.table(pd.DataFrame({"file": files}), "files", "input files", collapse=True)
     page.p(f"Generated {_dt.datetime.now(_dt.timezone.utc).isoformat(timespec='seconds')} by fluxmip.")
 
 
@@ -244,7 +343,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
                  period: tuple[str, str] | None = None, cf: bool = True, progress: bool = True,
                  attribution: str = "surface", surfaces: dict[str, str] | None = None,
                  read_options: dict[str, Any] | None = None) -> Path:
-    """Write ``out/index.html`` with checks, budgets, time series, maps, TD/BU, CO2-eq, constraints, provenance.
+    """Write ``out/index.html``: the summary, checks, budgets, time series, maps, TD/BU, CO2-eq, constraints, provenance.
 
     Parameters
     ----------
@@ -267,17 +366,15 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     real_co2
         Add the sections on real CO2 data bundled with the package: the OCO-2 v10 MIP by latitude
         (Stephens et al. 2026 tables), the GCB 2023 budget beside it, NOAA's growth rate, and the
-        three-gas stocktake (CO2 and CH4 in CO2-eq by band and country, every v10 MIP member's
-        growth-rate closure, the trends of the growth rate and the sinks).
+        three-gas stocktake.
     evaluate
         CMIP-convention files of an Earth system model to score against the ensemble (a section).
     evaluate_options
-        ``calendar``, ``period`` and the reader's options (``sign``, ``sftlf``, ``sftof``,
-        ``land_fraction``, ``bounds``) for the evaluation.
+        ``calendar``, ``period`` and the reader's options for the evaluation.
     regrid
         ``(dlat, dlon)``: put members on other grids onto this grid (conservative), as ``mip budget --regrid``.
     period
-        ``(start, end)`` dates: every section uses only this window (``end`` exclusive, as ``mip budget --period``).
+        ``(start, end)`` dates: every section uses only this window (``end`` exclusive).
     cf
         Run the CF conformance suite in the submission checks (slower).
     progress
@@ -296,6 +393,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
 
     from mip.catalog import open_catalog, open_ensemble
     from mip.regions import land_ocean, latitude_bands, parse_regions
+    from mip.report.summary import add_summary
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -306,7 +404,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
             proto = str(Path(catalog).parent / proto)
         protocol = proto
     regions = regions or (parse_regions(region_specs) if region_specs else latitude_bands() + land_ocean())
-    page = _Page(out)
+    page = Page(out)
     steps = ["open", "checks", "budgets", "time series", "maps"] + (["real CO2 data"] if real_co2 else []) + \
         (["GCP-CH4"] if ch4_workbook else []) + \
         ["CO2-eq"] + (["evaluation"] if evaluate else []) + (["constraints"] if constraints else []) + ["provenance"]
@@ -314,8 +412,8 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid, **(read_options or {}))
     agg = {"attribution": attribution, "surfaces": surfaces}
     if period is not None:
-        from mip.errors import MipError
         from mip.conventions.timeaxis import window_mask
+        from mip.errors import MipError
 
         try:
             keep = window_mask(ds["time_bounds"], *period)
@@ -326,27 +424,25 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         ds = ds.isel(time=np.nonzero(keep)[0])
     title = f"Intercomparison report: {(cat.metadata or {}).get('title', entry)}"
     page.p(f"{ds.sizes['model']} models ({', '.join(map(str, ds.model.values))}) × {ds.sizes['experiment']} "
-           f"experiments ({', '.join(map(str, ds.experiment.values))}), {str(ds.time.values[0])[:7]} to "
-           f"{str(ds.time.values[-1])[:7]}; regions: {regions.description}."
+           f"experiments ({', '.join(map(str, ds.experiment.values))}), {span(ds)}; region sets: "
+           f"{'; '.join(short_label(g) for g in dict.fromkeys(regions.region_groups))}; {SIGN}."
            + (" SYNTHETIC sample data." if (cat.metadata or {}).get("synthetic") else ""), cls="intro")
-    for k in ("excluded_members", "absent_pairs"):
-        if k in ds.attrs:
-            page.p(f"{k.replace('_', ' ')}: {ds.attrs[k]}", cls="bad")
+    page.summary_here()
     bar.update()
-    _checks(page, cat, entry, protocol, data_root, cf=cf)
+    rep, members = _checks(page, cat, entry, protocol, data_root, cf=cf)
     bar.update()
-    _budgets(page, ds, regions, period, agg)
+    monthly, main, whole = _budget_tables(ds, regions, period, agg)
+    _budgets(page, ds, main, whole, period, surfaces)
     bar.update()
-    _timeseries(page, ds, regions, agg)
+    _timeseries(page, ds, monthly, surfaces)
     bar.update()
     _maps(page, ds)
     bar.update()
     if real_co2:
         from mip.report.real import add_real_sections
-
-        add_real_sections(page)
         from mip.report.stocktake import add_stocktake_sections
 
+        add_real_sections(page)
         add_stocktake_sections(page)
         bar.update()
     ch4 = None
@@ -365,11 +461,13 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     if constraints:
         _constraints(page, constraints)
         bar.update()
-    _provenance(page, ds, {"catalog": catalog if isinstance(catalog, (str, Path)) else "(object)", "entry": entry,
-                           "regions": regions.description, "protocol": protocol, "constraints": constraints,
-                           "ch4_workbook": ch4_workbook, "real_co2": real_co2, "data_root": data_root,
-                           "evaluate": evaluate, "evaluate_options": evaluate_options,
-                           "regrid": regrid, "period": period, "cf": cf})
+    _provenance(page, ds, regions, {"catalog": catalog if isinstance(catalog, (str, Path)) else "(object)",
+                                    "entry": entry, "regions": regions.description, "protocol": protocol,
+                                    "constraints": constraints, "ch4_workbook": ch4_workbook, "real_co2": real_co2,
+                                    "data_root": data_root, "evaluate": evaluate, "evaluate_options": evaluate_options,
+                                    "regrid": regrid, "period": period, "cf": cf, "attribution": attribution,
+                                    "surfaces": surfaces, "read_options": read_options})
+    add_summary(page, ds, rep, members, whole, surfaces=surfaces, period=period)
     bar.update()
     bar.close()
     return page.write(title)

@@ -91,13 +91,33 @@ def add_evaluation_section(page: Any, scores: xr.Dataset, name: str) -> None:
     from mip.budgets.evaluate import evaluation_table
     from mip.report import figures as F
 
+    from pathlib import Path
+
+    from mip.report.page import short_label, units_label
+
+    unit = units_label(scores.attrs.get("units", ""), "C" if "Pg" in str(scores.attrs.get("units", "")) else None)
+    files = ", ".join(Path(f.strip()).name for f in str(scores.attrs.get("model_files", "")).split(","))
     page.h2(f"Earth-system-model evaluation: {name}")
-    page.p(f"{name} ({scores.attrs.get('model_files', '')}) against the inversion ensemble's "
-           f"{scores.attrs.get('experiment', '')} experiment on {scores.attrs.get('regions', '')}, "
-           f"{scores.attrs['period']} ({scores.attrs['units']}, positive = to the atmosphere; the model's CMIP sign "
-           "convention read from its standard names, its per-land/sea fluxes weighted by its area fractions, its grid "
-           "regridded conservatively). Distance = (model − ensemble median) / (IQR/1.35); seasonal cycle: correlation "
-           "and amplitude ratio against the ensemble median's; trend difference in units per year. Calendars: model "
-           f"{scores.attrs['model_calendar']}, ensemble {scores.attrs['ensemble_calendar']}.")
-    page.table(evaluation_table(scores), f"evaluation_{name}", f"scores of {name}")
-    page.figure(F.evaluation_ranges(scores, name), f"evaluation_{name}", f"{name} against the ensemble")
+    page.p(f"{name} ({files}) against the inversion ensemble's {scores.attrs.get('experiment', '')} experiment on "
+           f"{short_label(scores.attrs.get('regions', ''))}, {scores.attrs['period']} ({unit}, positive = to the "
+           "atmosphere; the model's CMIP sign convention read from its standard names, its per-land/sea fluxes "
+           "weighted by its area fractions, its grid regridded conservatively). Distance = (model − ensemble median) "
+           "/ (IQR/1.35); seasonal cycle: correlation and amplitude ratio against the ensemble median's; trend "
+           f"difference in units per year. Calendars: model {scores.attrs['model_calendar']}, ensemble "
+           f"{scores.attrs['ensemble_calendar']}." + (f" Not scored (no model value): {scores.attrs['unscored']}."
+                                                       if scores.attrs.get("unscored") else ""))
+    table = evaluation_table(scores)
+    # a variable over a region where it is zero by construction (land flux over an ocean basin): the model and
+    # every member are exactly 0 there; such rows say nothing and are left out
+    zero = (table["model_mean"] == 0) & (table["ensemble_min"] == 0) & (table["ensemble_max"] == 0)
+    table = table[~zero]
+    keep = {v: list(table.loc[table.variable == v, "region"]) for v in dict.fromkeys(table.variable)}
+    table = table[[c for c in table.columns if not (table[c].dtype.kind == "f" and table[c].isna().all())]]
+    amounts = ("model_mean", "ensemble_median", "ensemble_min", "ensemble_max", "iqr_1_35")
+    trends = ("model_trend", "ensemble_trend", "trend_difference", "trend_difference_se")
+    page.table(table, f"evaluation_{name}", f"scores of {name}, {scores.attrs['period']}",
+               units={c: unit for c in amounts} | {c: f"{unit} per year" for c in trends})
+    page.figure(F.evaluation_ranges(scores, name, keep), f"evaluation_{name}",
+                f"{name} against the inversion ensemble, mean over {scores.attrs['period']}, {unit}, positive = to the "
+                f"atmosphere: ensemble range, IQR and median of {int(scores.n_members.max())} members, and the model "
+                "(diamond).")

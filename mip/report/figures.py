@@ -22,32 +22,38 @@ def save(fig, path: Path) -> Path:
     return save_figure(fig, path, dpi=90)
 
 
-def budget_bars(stats: pd.DataFrame, experiment: str, units: str):
-    """Bars of the ensemble median per region and variable, with IQR/1.35 error bars."""
+def budget_bars(stats: pd.DataFrame, experiment: str, units: str, title: str):
+    """Bars of the ensemble median per region and variable, with IQR/1.35 error bars (one period's statistics)."""
     sub = stats[stats.experiment == experiment]
     regions = list(dict.fromkeys(sub.region))
     variables = list(dict.fromkeys(sub.variable))
-    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(regions)), 4))
+    fig, ax = plt.subplots(figsize=(min(13, max(6, 0.9 * len(regions) + 2)), 4))
     w = 0.8 / max(len(variables), 1)
     x = np.arange(len(regions))
     for i, v in enumerate(variables):
         s = sub[sub.variable == v].set_index("region").reindex(regions)
         ax.bar(x + (i - (len(variables) - 1) / 2) * w, s["median"], w, yerr=s["iqr_1_35"], capsize=2, label=v)
     ax.axhline(0, color="k", lw=0.6)
-    ax.set_xticks(x, regions, rotation=30, ha="right")
-    ax.set_ylabel(units)
-    ax.set_title(f"{experiment}: ensemble median (bars: IQR/1.35)")
+    from mip.report.page import short_label
+
+    ax.set_xticks(x, [textwrap.fill(short_label(r), 14) for r in regions], rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel(f"{units} (positive = to the atmosphere)")
+    ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
+    fig.tight_layout()
     return fig
 
 
-def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title: str):
+def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title: str,
+                      regions: list[str] | None = None):
     """One panel per region: every member's monthly series, the median and the IQR band."""
+    from mip.report.page import short_label
+
     da = monthly.sel(experiment=experiment)
-    regions = [str(r) for r in da.region.values]
+    regions = regions if regions is not None else [str(r) for r in da.region.values]
     ncol = min(3, len(regions))
     nrow = int(np.ceil(len(regions) / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(4.5 * ncol, 2.8 * nrow), squeeze=False, sharex=True)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.3 * ncol, 2.6 * nrow), squeeze=False, sharex=True)
     t = da["time"].values
     for ax, r in zip(axes.ravel(), regions):
         d = da.sel(region=r)
@@ -56,38 +62,75 @@ def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title:
         q25, q50, q75 = (d.quantile(q, "model") for q in (0.25, 0.5, 0.75))
         ax.fill_between(t, q25, q75, color="0.6", alpha=0.35, label="IQR")
         ax.plot(t, q50, "k-", lw=1.6, label="median")
-        ax.set_title(r, fontsize=9)
+        ax.axhline(0, color="k", lw=0.4)
+        ax.set_title(short_label(r), fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in axes.ravel()[len(regions):]:
         ax.set_visible(False)
-    axes[0, 0].set_ylabel(units)
+    for row in axes:
+        row[0].set_ylabel(units, fontsize=8)
     axes[0, -1].legend(fontsize=6)
-    fig.suptitle(f"{title} — {experiment}")
+    fig.suptitle(title, fontsize=10)
     fig.autofmt_xdate()
+    fig.tight_layout()
     return fig
 
 
-def maps(ds: xr.Dataset, variable: str, experiment: str):
-    """Maps of the ensemble mean and spread (SD across models) of the time-mean flux.
+_LINES: list = []
+
+
+def _borders() -> list[np.ndarray]:
+    """Coastlines and borders of the bundled Natural Earth 1:50m countries, as (n, 2) lon-lat arrays (cached)."""
+    if not _LINES:
+        from mip.io.regionfiles import read_natural_earth
+
+        for g in read_natural_earth()["geometry"]:
+            if g is None or g.is_empty:
+                continue
+            for poly in getattr(g, "geoms", [g]):
+                for ring in [poly.exterior, *poly.interiors]:
+                    _LINES.append(np.asarray(ring.coords)[:, :2])
+    return _LINES
+
+
+def maps(ds: xr.Dataset, variables: list[str], experiment: str, title: str):
+    """Per variable, maps of the ensemble mean and its spread (IQR/1.35 across members) of the time-mean flux.
 
     Each member's time mean follows the one completeness rule (:func:`mip.budgets.completeness.time_mean`):
-    a member missing a month has no time mean and is left out of the ensemble mean, never averaged in
-    over the months it has.
+    a member missing a month has no time mean and is left out, never averaged in over the months it has;
+    a cell no member has a value for is drawn grey (no data), not coloured.  Coastlines and borders come
+    from the bundled Natural Earth countries.
     """
+    from matplotlib.collections import LineCollection
+
     from mip.budgets.completeness import time_mean
 
-    sub = ds[variable].sel(experiment=experiment)
-    da = time_mean(sub, ds["time_bounds"] if "time_bounds" in ds.variables else None) * 1e3 * 86400 * 365.25
-    mean, sd = da.mean("model"), da.std("model")
-    fig, axes = plt.subplots(1, 2, figsize=(12, 3.6))
-    lim = float(np.nanpercentile(np.abs(mean), 99)) or 1.0
-    m0 = axes[0].pcolormesh(ds.lon, ds.lat, mean, cmap="RdBu_r", vmin=-lim, vmax=lim, shading="auto")
-    m1 = axes[1].pcolormesh(ds.lon, ds.lat, sd, cmap="viridis", shading="auto")
-    basis = ds[variable].attrs.get("reported_as", "C")
-    for ax, m, t in ((axes[0], m0, "ensemble mean"), (axes[1], m1, "ensemble SD")):
-        ax.set_title(f"{variable} {experiment}: {t}")
-        fig.colorbar(m, ax=ax, label=f"g{basis} m-2 yr-1")
-        ax.set_aspect("equal")
+    lines = _borders()
+    fig, axes = plt.subplots(len(variables), 2, figsize=(13, 3.3 * len(variables)), squeeze=False)
+    for row, v in zip(axes, variables):
+        sub = ds[v].sel(experiment=experiment)
+        da = time_mean(sub, ds["time_bounds"] if "time_bounds" in ds.variables else None) * 1e3 * 86400 * 365.25
+        mean = da.mean("model", skipna=True)
+        q = da.quantile([0.25, 0.75], "model", skipna=True)
+        spread = (q.sel(quantile=0.75) - q.sel(quantile=0.25)) / 1.35
+        basis = ds[v].attrs.get("reported_as", "C")
+        lim = float(np.nanpercentile(np.abs(mean), 99)) if np.isfinite(mean).any() else 1.0
+        for ax, field, cmap, label, kw in ((row[0], mean, "RdBu_r", "ensemble mean", {"vmin": -(lim or 1.0),
+                                                                                     "vmax": lim or 1.0}),
+                                          (row[1], spread, "viridis", "spread (IQR/1.35)", {})):
+            cm = plt.get_cmap(cmap).with_extremes(bad="0.85")
+            m = ax.pcolormesh(ds.lon, ds.lat, np.ma.masked_invalid(field.values), cmap=cm, shading="auto", **kw)
+            ax.add_collection(LineCollection(lines, colors="k", linewidths=0.3))
+            ax.set_xlim(float(ds.lon_bounds.min()) if "lon_bounds" in ds.coords else -180, float(ds.lon_bounds.max())
+                        if "lon_bounds" in ds.coords else 180)
+            ax.set_ylim(float(ds.lat_bounds.min()) if "lat_bounds" in ds.coords else -90, float(ds.lat_bounds.max())
+                        if "lat_bounds" in ds.coords else 90)
+            ax.set_aspect("equal")
+            ax.tick_params(labelsize=7)
+            ax.set_title(f"{v}: {label}", fontsize=9)
+            fig.colorbar(m, ax=ax, label=f"g {basis} m-2 yr-1", shrink=0.85)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
     return fig
 
 
@@ -228,25 +271,28 @@ def growth_trend(growth: xr.DataArray, trends: pd.DataFrame):
     return fig
 
 
-def evaluation_ranges(scores: xr.Dataset, model_name: str):
+def evaluation_ranges(scores: xr.Dataset, model_name: str, keep: dict[str, list[str]] | None = None):
     """Per variable, per region: the ensemble's range (line), IQR (box) and median (tick), and the model (diamond).
 
-    ``scores`` is from :func:`mip.budgets.evaluate.evaluate_model`.
+    ``scores`` is from :func:`mip.budgets.evaluate.evaluate_model`; ``keep`` names the regions shown per variable.
     """
-    variables = [str(v) for v in scores.variable.values]
-    regions = [str(r) for r in scores.region.values]
-    fig, axes = plt.subplots(1, len(variables), figsize=(max(5, 1.1 * len(regions)) * len(variables), 3.8),
+    from mip.report.page import short_label
+
+    variables = [str(v) for v in scores.variable.values if keep is None or keep.get(str(v))]
+    width = max(len(keep[v]) if keep else scores.sizes["region"] for v in variables)
+    fig, axes = plt.subplots(1, len(variables), figsize=(min(13, max(5, 1.0 * width) * len(variables)), 3.8),
                              squeeze=False)
-    x = np.arange(len(regions))
     for ax, v in zip(axes[0], variables):
-        s = scores.sel(variable=v)
+        regions = keep[v] if keep else [str(r) for r in scores.region.values]
+        x = np.arange(len(regions))
+        s = scores.sel(variable=v, region=regions)
         med, half = s.ensemble_median.values, 0.675 * s.iqr_1_35.values
         ax.vlines(x, s.ensemble_min.values, s.ensemble_max.values, color="0.5", lw=1, label="ensemble range")
         ax.bar(x, 2 * half, 0.4, bottom=med - half, color="0.8", edgecolor="0.4", label="ensemble IQR")
         ax.hlines(med, x - 0.2, x + 0.2, color="k", lw=1.5, label="ensemble median")
         ax.plot(x, s.model_mean.values, "D", color="tab:red", ms=6, label=model_name)
         ax.axhline(0, color="k", lw=0.5)
-        ax.set_xticks(x, regions, rotation=25, ha="right")
+        ax.set_xticks(x, [textwrap.fill(short_label(r), 14) for r in regions], rotation=25, ha="right", fontsize=8)
         ax.set_title(f"{v} ({scores.attrs.get('period', '')})")
         ax.set_ylabel(scores.attrs.get("units", ""))
     axes[0][0].legend(fontsize=7)

@@ -119,19 +119,29 @@ def add_real_sections(page: Any) -> dict[str, pd.DataFrame]:
                              values=["median", "iqr_1_35"], sort=False)
     wide.columns = [f"{c} {'median' if s == 'median' else 'IQR/1.35'}" for s, c in wide.columns]
     order = [f"{c} {s}" for c in ("land", "ocean", "fossil", "total") for s in ("median", "IQR/1.35")]
-    page.table(wide[order].reset_index(), "v10mip_zonal", "v10 MIP zonal ensemble statistics, Pg C/yr")
-    page.figure(F.zonal_bars(zonal, f"OCO-2 v10 MIP (real), {V10_WINDOW}"), "v10mip_zonal", "v10 MIP band totals")
+    page.table(wide[order].reset_index(), "v10mip_zonal", f"v10 MIP zonal ensemble statistics, {V10_WINDOW}",
+               units="Pg C yr-1")
+    n = int(zonal["n_members"].max())
+    page.figure(F.zonal_bars(zonal, f"OCO-2 v10 MIP (real), {V10_WINDOW}"), "v10mip_zonal",
+                f"OCO-2 v10 MIP land, ocean and total flux by GCB band and the globe, {V10_WINDOW} mean, Pg C yr-1, "
+                f"positive = to the atmosphere; ensemble median (bars) and IQR/1.35 (whiskers) of up to {n} members "
+                "per experiment.")
     cmp_ = gcb_vs_inversions(zonal)
     page.h2("Real data: the Global Carbon Budget 2023 next to the inversions")
     page.p(f"REAL data: GCB 2023 workbook (Friedlingstein et al. 2023, CC BY 4.0), {GCB_YEARS[0]}-{GCB_YEARS[1]} mean, "
            f"as fluxes to the atmosphere (land = ELUC − SLAND, ocean = −SOCEAN, fossil net of cement carbonation, total "
            f"= GATM + BIM), beside the v10 MIP LNLGIS median for {V10_WINDOW} (raw and after the GCB river "
            "adjustment of 0.65 Pg C/yr). The periods differ by five months at each end.")
-    page.table(cmp_, "gcb_vs_inversions", "GCB 2023 vs v10 MIP (global, Pg C/yr)")
+    page.table(cmp_, "gcb_vs_inversions", f"GCB 2023 ({GCB_YEARS[0]}-{GCB_YEARS[1]}) vs v10 MIP ({V10_WINDOW}), "
+               "global", units="Pg C yr-1")
     gr = growth_rate_table()
     page.h2("Real data: the observed CO2 growth rate (NOAA)")
     page.p("REAL data: NOAA GML global CO2 annual increase (2020 vintage), in ppm/yr and × 2.124 Pg C/ppm, beside the "
            "GCB's atmospheric growth, which is built from the same NOAA record.")
-    page.table(gr, "noaa_growth_rate", "observed growth rate")
-    page.figure(F.growth_rate(gr), "noaa_growth_rate", "observed CO2 growth rate")
+    page.table(gr, "noaa_growth_rate", f"observed growth rate {int(gr.year.min())}-{int(gr.year.max())}",
+               units={"noaa_ppm_per_yr": "ppm yr-1", "noaa_pgc_per_yr": "Pg C yr-1",
+                      "gcb_atmospheric_growth": "Pg C yr-1"})
+    page.figure(F.growth_rate(gr), "noaa_growth_rate",
+                f"Observed atmospheric CO2 growth {int(gr.year.min())}-{int(gr.year.max())}: NOAA global growth rate "
+                "(ppm yr-1 × 2.124 Pg C/ppm, bars) and the GCB 2023 atmospheric growth (line), Pg C yr-1.")
     return {"v10mip_zonal": zonal, "gcb_vs_inversions": cmp_, "noaa_growth_rate": gr}

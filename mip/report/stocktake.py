@@ -409,12 +409,21 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
            "sink (its atmospheric OH sink is not a surface flux). The dominant gas has the largest CO2-eq; flagged: "
            "CH4 outweighs CO2 under GWP20 but not under GWP100. No N2O table is bundled.")
     tb = co2eq_table(bands)
-    page.table(tb, "co2eq_bands", "CO2-eq by latitude band (v10 MIP bands summed exactly to the GCP-CH4 bands)")
-    page.figure(F.co2eq_bars(bands, f"Latitude bands, {bands.attrs['period']}"), "co2eq_bands", "CO2-eq by band")
+    eq = {c: "Tg CO2-eq yr-1" for c in tb.columns if "GWP" in c and not c.startswith("dominant")}
+    page.table(tb, "co2eq_bands", f"CO2-eq by latitude band, {bands.attrs['period']} (v10 MIP bands summed exactly to "
+               "the GCP-CH4 bands)", units=eq)
+    page.figure(F.co2eq_bars(bands, f"Latitude bands, {bands.attrs['period']}"), "co2eq_bands",
+                f"CO2 and CH4 by latitude band, {bands.attrs['period']}, Pg CO2-eq yr-1 (Tg CO2-eq yr-1 / 1000), "
+                "positive = to the atmosphere; GWP100 (left) and GWP20 (right, hatched); CO2 the v10 MIP median, "
+                "CH4 the GCP-CH4 top-down mean.")
     tc = co2eq_table(countries)
-    page.table(tc, "co2eq_countries", "CO2-eq of the countries the GCP-CH4 workbook reports on their own")
+    eq = {c: "Tg CO2-eq yr-1" for c in tc.columns if "GWP" in c and not c.startswith("dominant")}
+    page.table(tc, "co2eq_countries", f"CO2-eq of the countries the GCP-CH4 workbook reports on their own, "
+               f"{countries.attrs['period']}", units=eq)
     page.figure(F.co2eq_bars(countries, f"Countries, {countries.attrs['period']}"), "co2eq_countries",
-                "CO2-eq by country")
+                f"CO2 and CH4 by country, {countries.attrs['period']}, Pg CO2-eq yr-1, positive = to the atmosphere; "
+                "GWP100 (left) and GWP20 (right, hatched); CO2 the CEOS pilot NBE + FF median, CH4 the GCP-CH4 "
+                "top-down mean.")
     clo = t["closure"]
     page.h2("Growth-rate closure of the OCO-2 v10 MIP members")
     page.p("REAL data: each member's global total (land + ocean + fossil, annual means of the Stephens et al. 2026 "
@@ -422,20 +431,28 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
            f"±{clo.attrs['tolerance']:g} Pg C/yr (the oco2mip-v10 protocol's closure rule uses the same with the "
            "GCB 2023 fossil emissions).")
     ct = closure_table(clo)
-    page.table(ct, "growth_closure", "mismatch per member, Pg C/yr")
+    page.table(ct, "growth_closure", "mismatch per member, 2015-2019",
+               units={c: "Pg C yr-1" for c in ct.columns if "mismatch" in c})
     page.figure(F.closure_bars(clo, "Global total − observed growth, mean over 2015-2019"), "growth_closure",
-                "closure per member")
+                f"Growth-rate closure per v10 MIP member and experiment, mean over 2015-2019, Pg C yr-1: global total "
+                f"(land + ocean + fossil) minus NOAA's growth; dashed: ±{clo.attrs['tolerance']:g} Pg C yr-1; "
+                f"{clo.sizes.get('model', 0)} members.")
     page.h2("Monitoring: the observed growth rate and the sinks' trends")
     page.p("REAL data: NOAA GML global growth rate (2020 vintage) × 2.124 Pg C/ppm with its trend per period (OLS "
            "with the standard error inflated for lag-1 autocorrelation, Theil-Sen, Mann-Kendall p), and the trends "
            "of the GCB 2023 land and ocean sinks (positive = uptake); the last row of each is the difference of the "
            "two periods' trends — is the growth, or the sink's growth, changing?")
-    page.table(t["growth_trends"], "growth_rate_trends", "trend of the observed growth rate, Pg C/yr per year")
-    page.figure(F.growth_trend(t["growth"], t["growth_trends"]), "growth_rate_trends", "growth rate trend")
-    page.table(t["sink_trends"], "sink_trends", "trends of the GCB 2023 sinks, Pg C/yr per year")
+    trend_units = {c: "Pg C yr-1 per year" for c in ("slope", "slope_se", "theil_sen", "ci_low", "ci_high")}
+    g = t["growth"]
+    page.table(t["growth_trends"], "growth_rate_trends", "trend of the observed growth rate", units=trend_units)
+    page.figure(F.growth_trend(g, t["growth_trends"]), "growth_rate_trends",
+                f"NOAA global CO2 growth rate {int(g.year.min())}-{int(g.year.max())}, Pg C yr-1 (× 2.124 Pg C/ppm), "
+                "with the OLS trend of each period (Pg C yr-1 per year, SE inflated for lag-1 autocorrelation).")
+    page.table(t["sink_trends"], "sink_trends", "trends of the GCB 2023 sinks (positive = uptake)", units=trend_units)
     page.p("Do observation-based and model estimates of the ocean sink agree on its trend? The GCB 2023 data "
            "products (pCO2-based) as the top-down side, its ocean models as the bottom-up side: the range of member "
            "trends of each, and whether the ranges overlap.")
-    page.table(t["ocean_sink_trends"], "ocean_sink_trends", "ocean sink trends, data products vs models, Pg C/yr per year")
+    page.table(t["ocean_sink_trends"], "ocean_sink_trends", "ocean sink trends, data products vs models",
+               units={c: "Pg C yr-1 per year" for c in t["ocean_sink_trends"].columns if c.startswith(("td_", "bu_"))})
     return {"ocean_sink_trends": t["ocean_sink_trends"], "co2eq_bands": tb, "co2eq_countries": tc, "growth_closure": ct, "growth_rate_trends": t["growth_trends"],
             "sink_trends": t["sink_trends"]}

@@ -63,7 +63,10 @@ def write_budget(totals: xr.Dataset, out: str | Path) -> list[Path]:
     stem = out.with_suffix("")
     csv, nc, stats = stem.with_suffix(".csv"), stem.with_suffix(".nc"), Path(f"{stem}_stats.csv")
     df = totals.to_dataframe().reset_index()
-    units = {v: totals[v].attrs.get("units", "") for v in totals.data_vars}
+    from mip.conventions.units import basis_units
+
+    units = {v: basis_units(totals[v].attrs.get("units", ""), totals[v].attrs.get("reported_as"))
+             for v in totals.data_vars}
     df = df.rename(columns={v: f"{v} ({u})" for v, u in units.items()})
     _atomic(csv, lambda p: df.to_csv(p, index=False, float_format="%.6g"))
     enc = {v: {"zlib": True} for v in totals.data_vars}

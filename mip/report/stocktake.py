@@ -409,7 +409,8 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
            "sink (its atmospheric OH sink is not a surface flux). The dominant gas has the largest CO2-eq; flagged: "
            "CH4 outweighs CO2 under GWP20 but not under GWP100. No N2O table is bundled.")
     tb = co2eq_table(bands)
-    eq = {c: "Tg CO2-eq yr-1" for c in tb.columns if "GWP" in c and not c.startswith("dominant")}
+    eq = {c: "Tg CO2-eq yr-1" for c in tb.columns if len(c.split()) == 2 and c.split()[1] in ("GWP100", "GWP20")
+          and c.split()[0] != "dominant"}
     page.table(tb, "co2eq_bands", f"CO2-eq by latitude band, {bands.attrs['period']} (v10 MIP bands summed exactly to "
                "the GCP-CH4 bands)", units=eq)
     page.figure(F.co2eq_bars(bands, f"Latitude bands, {bands.attrs['period']}"), "co2eq_bands",
@@ -417,7 +418,8 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
                 "positive = to the atmosphere; GWP100 (left) and GWP20 (right, hatched); CO2 the v10 MIP median, "
                 "CH4 the GCP-CH4 top-down mean.")
     tc = co2eq_table(countries)
-    eq = {c: "Tg CO2-eq yr-1" for c in tc.columns if "GWP" in c and not c.startswith("dominant")}
+    eq = {c: "Tg CO2-eq yr-1" for c in tc.columns if len(c.split()) == 2 and c.split()[1] in ("GWP100", "GWP20")
+          and c.split()[0] != "dominant"}
     page.table(tc, "co2eq_countries", f"CO2-eq of the countries the GCP-CH4 workbook reports on their own, "
                f"{countries.attrs['period']}", units=eq)
     page.figure(F.co2eq_bars(countries, f"Countries, {countries.attrs['period']}"), "co2eq_countries",

@@ -283,8 +283,10 @@ def _national(args: argparse.Namespace, ds, regions, prefix: str) -> list[Path]:
     out = [write_ceos_countries(budget, f"{prefix}national.csv",
                                 header=[f"# National stock-change budgets by fluxmip from {args.catalog}:{args.entry}",
                                         f"# lateral fluxes: {args.lateral}; uncertainty: {args.uncertainty}",
-                                        "# NBE, NCE, dC_loss: ensemble median; unc: IQR/1.35 (NBE) combined with "
-                                        "the lateral uncertainties"])]
+                                        "# NBE, NCE, dC_loss: ensemble median; NCE unc: IQR/1.35 of the members' NCE; "
+                                        "NBE unc: sqrt(NCE unc^2 + FF unc^2); dC_loss unc: "
+                                        + ("NBE unc" if args.uncertainty == "ceos" else
+                                           "sqrt(NBE unc^2 + Rivers unc^2 + Wood+Crop unc^2)")])]
     nc = Path(f"{prefix}national.nc")
     with atomic_write(nc) as tmp:
         budget.to_netcdf(tmp)

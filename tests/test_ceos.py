@@ -139,3 +139,26 @@ def test_missing_year_row(tmp_path):
     p.write_bytes(data[:start] + data[data.index(b"\r\n", start + 2):])
     with pytest.raises(InputError, match="AFG has no row for 2018"):
         read_ceos_countries(p)
+
+
+def test_uncertainty_columns_reproduced_from_their_components_on_every_row():
+    """The real file: NBE_unc = sqrt(NCE_unc^2 + FF_unc^2) on every row; dC_loss_unc = NBE_unc on annual rows and
+    sqrt(NBE_unc^2 + Rivers_unc^2 + Wood_Crop_unc^2) on the period-mean rows (the file's 6 digits: rel < 1e-5)."""
+    from mip.budgets.lateral import dc_loss_uncertainty, nbe_uncertainty
+
+    ds = read_ceos_countries(real_file("ceos-pilot-2023/pilot_topdown_CO2_Budget_countries_v1.csv"))
+    for sfx in ("", "_mean"):
+        nbe = ds[f"NBE_unc{sfx}"]
+        pred = nbe_uncertainty(ds[f"NCE_unc{sfx}"], ds[f"FF_unc{sfx}"])
+        ok = np.isfinite(nbe) & np.isfinite(pred) & (nbe > 0)
+        assert int(ok.sum()) > (4000 if not sfx else 700)
+        assert float((abs(pred - nbe) / nbe).where(ok).max()) < 1e-5
+    annual = dc_loss_uncertainty(ds.NBE_unc, uncertainty="ceos")
+    ok = np.isfinite(ds.dC_loss_unc)
+    assert float(abs(annual - ds.dC_loss_unc).where(ok).max()) == 0.0
+    mean = dc_loss_uncertainty(ds.NBE_unc_mean, ds.Rivers_unc_mean, ds.Wood_Crop_unc_mean)
+    ok = np.isfinite(ds.dC_loss_unc_mean) & (ds.dC_loss_unc_mean > 0)
+    assert float((abs(mean - ds.dC_loss_unc_mean) / ds.dC_loss_unc_mean).where(ok).max()) < 1e-5
+    # China 2017 (LNLGIS): the file gives NBE 325.3 and NCE 228.3 Tg CO2, NBE the larger
+    c = ds.sel(country="CHN", year=2017, experiment="LNLGIS")
+    assert float(c.NBE_unc) == pytest.approx(325.26, abs=0.01) and float(c.NCE_unc) == pytest.approx(228.26, abs=0.01)

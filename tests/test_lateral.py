@@ -83,8 +83,16 @@ def test_grid_first_equals_region_first(chain):
     # the ensemble summary is the median and IQR/1.35 across models
     x = a.NBE_members.sel(country="XEU", year=2015, experiment="IS").values
     assert float(a.NBE.sel(country="XEU", year=2015, experiment="IS")) == pytest.approx(np.median(x))
-    q = np.quantile(x, [0.25, 0.75])
-    assert float(a.NBE_unc.sel(country="XEU", year=2015, experiment="IS")) == pytest.approx((q[1] - q[0]) / 1.35)
+    # the atmosphere constrains NCE: its uncertainty is the members' spread; NBE's adds the fossil uncertainty
+    sel = dict(country="XEU", year=2015, experiment="IS")
+    q = np.quantile(a.NCE_members.sel(**sel).values, [0.25, 0.75])
+    assert float(a.NCE_unc.sel(**sel)) == pytest.approx((q[1] - q[0]) / 1.35)
+    ff_unc = float(a.FF_unc.sel(country="XEU", year=2015))
+    assert ff_unc > 0
+    assert float(a.NBE_unc.sel(**sel)) == pytest.approx(np.hypot((q[1] - q[0]) / 1.35, ff_unc))
+    lat_unc = [float(a[k].sel(country="XEU", year=2015)) for k in ("Rivers_unc", "Wood_Crop_unc")]
+    assert float(a.dC_loss_unc.sel(**sel)) == pytest.approx(np.sqrt(float(a.NBE_unc.sel(**sel)) ** 2
+                                                                    + sum(u**2 for u in lat_unc)))
 
 
 def test_lateral_on_another_grid(chain):

@@ -13,8 +13,12 @@ Identities (Byrne et al. 2023; Ciais et al. 2022): NCE = NBE + FF and
 ΔC_loss = NBE − Rivers − (Wood + Crop) [− reduced species].  Every function is linear, so
 applying it per grid cell before aggregation or per region after it gives the same totals.
 
-Uncertainties combine in quadrature by default; ``uncertainty="ceos"`` carries the NBE
-uncertainty unchanged into ΔC_loss, as the CEOS pilot files do.
+Uncertainties, as the CEOS pilot file states them (every row of
+``pilot_topdown_CO2_Budget_countries_v1.csv`` is reproduced from its own components in the tests):
+the atmosphere constrains NCE, so the ensemble spread is NCE's uncertainty; the fossil uncertainty is
+added in quadrature to give NBE's, NBE_unc = √(NCE_unc² + FF_unc²) (:func:`nbe_uncertainty`).
+ΔC_loss adds the lateral uncertainties in quadrature (the default, and what the file's mean rows do),
+or, with ``uncertainty="ceos"``, carries NBE's unchanged (what the file's annual rows do).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import xarray as xr
 #: Inputs and outputs: scalars, numpy arrays or DataArrays (the functions are elementwise).
 ArrayLike = float | np.ndarray | xr.DataArray
 
-__all__ = ["nce", "dc_loss", "dc_loss_uncertainty", "nce_uncertainty", "gcb_river_adjustment", "river_split",
+__all__ = ["nce", "dc_loss", "dc_loss_uncertainty", "nbe_uncertainty", "gcb_river_adjustment", "river_split",
            "GCB_RIVER"]
 
 #: GCB pre-industrial river flux adjustment (Pg C/yr) and its split over latitude bands.
@@ -80,8 +84,8 @@ def dc_loss_uncertainty(nbe_unc: ArrayLike, rivers_unc: ArrayLike | None = None,
     nbe_unc, rivers_unc, wood_crop_unc, reduced_unc
         Standard uncertainties (``None`` = not given).
     uncertainty
-        ``"quadrature"`` (independent errors, the default) or ``"ceos"`` (the NBE
-        uncertainty unchanged, as in the CEOS pilot files).
+        ``"quadrature"`` (independent errors, the default; the CEOS file's period-mean rows) or
+        ``"ceos"`` (the NBE uncertainty unchanged: the CEOS file's annual rows).
 
     Returns
     -------
@@ -97,9 +101,30 @@ def dc_loss_uncertainty(nbe_unc: ArrayLike, rivers_unc: ArrayLike | None = None,
     return _quad(nbe_unc, rivers_unc, wood_crop_unc, reduced_unc)
 
 
-def nce_uncertainty(nbe_unc: ArrayLike, ff_unc: ArrayLike, *, uncertainty: str = "quadrature") -> ArrayLike:
-    """Uncertainty of NCE (quadrature, or the NBE uncertainty alone with ``"ceos"``)."""
-    return nbe_unc if uncertainty == "ceos" else _quad(nbe_unc, ff_unc)
+def nbe_uncertainty(nce_unc: ArrayLike, ff_unc: ArrayLike) -> ArrayLike:
+    """Uncertainty of NBE = NCE − FF: the NCE uncertainty (the ensemble spread) and the fossil one in quadrature.
+
+    The inversions constrain the net carbon exchange (what the atmosphere sees); NBE is obtained by removing
+    the prescribed fossil emissions, whose uncertainty adds to it (Byrne et al. 2023; the CEOS pilot file's
+    NBE_unc = √(NCE_unc² + FF_unc²) on every row).
+
+    Parameters
+    ----------
+    nce_unc, ff_unc
+        Standard uncertainties.
+
+    Returns
+    -------
+    Same type as the inputs.
+
+    Examples
+    --------
+    China 2017 in the CEOS file (Tg CO2): NCE_unc 228.26, FF_unc 231.71 → NBE_unc 325.26.
+
+    >>> round(float(nbe_uncertainty(228.26262845521984, 231.71149760847086)), 2)
+    325.26
+    """
+    return _quad(nce_unc, ff_unc)
 
 
 def river_split(river: xr.Dataset, *, variable: str = "river") -> dict[str, float]:

@@ -4,11 +4,13 @@
 regions, applies the identities of :mod:`mip.budgets.lateral` per model, and summarises the
 ensemble with the OCO-2 MIP convention (median, spread = IQR/1.35).  Uncertainties:
 
-* NBE: the ensemble spread (IQR/1.35);
+* NCE: the ensemble spread (IQR/1.35 of the members' NCE) — the atmosphere constrains NCE;
+* NBE: NCE's and the fossil uncertainty in quadrature, √(NCE_unc² + FF_unc²), as the CEOS pilot
+  file states on every row;
 * lateral terms: gridded uncertainties are summed over a region's cells (errors fully
   correlated within a region — the cautious choice when nothing says otherwise);
-* NCE and ΔC_loss: quadrature of their terms (default) or the NBE uncertainty alone
-  (``uncertainty="ceos"``, the CEOS pilot convention).
+* ΔC_loss: NBE's and the lateral uncertainties in quadrature (default; the CEOS file's mean rows)
+  or NBE's alone (``uncertainty="ceos"``; the CEOS file's annual rows).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import xarray as xr
 from mip.budgets.aggregation import aggregate
 from mip.errors import MemberWarning, MipError
 from mip.geometry.grid import same_grid
-from mip.budgets.lateral import dc_loss, dc_loss_uncertainty, nce, nce_uncertainty
+from mip.budgets.lateral import dc_loss, dc_loss_uncertainty, nbe_uncertainty, nce
 from mip.regions import RegionSet
 from mip.budgets.stats import ensemble_stats
 from mip.conventions.units import factor_to, parse_native
@@ -120,18 +122,18 @@ def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *,
     else:
         raise ValueError("mode must be 'region-first' or 'grid-first'")
     nce_members = nce(nbe, lat_t["FF"])
-    nbe_stats = ensemble_stats(nbe)
-    nbe_unc = nbe_stats["iqr_1_35"]
+    nce_stats = ensemble_stats(nce_members)
+    nce_unc = nce_stats["iqr_1_35"]  # the atmosphere constrains NCE: the ensemble spread is its uncertainty
+    ff_unc = lat_t.get("FF_unc")
+    nbe_unc = nbe_uncertainty(nce_unc, ff_unc if ff_unc is not None else 0 * nce_unc)
     out = xr.Dataset({
-        "NBE": nbe_stats["median"], "NBE_unc": nbe_unc,
-        "NCE": ensemble_stats(nce_members)["median"],
+        "NBE": ensemble_stats(nbe)["median"], "NBE_unc": nbe_unc,
+        "NCE": nce_stats["median"], "NCE_unc": nce_unc,
         "dC_loss": ensemble_stats(dcl_members)["median"],
         "FF": lat_t["FF"], "Rivers": lat_t["River"], "Wood_Crop": lat_t["Wood_Crop"],
         "NBE_members": nbe, "NCE_members": nce_members, "dC_loss_members": dcl_members,
         "n_models": nbe.notnull().sum("model"),
     })
-    ff_unc = lat_t.get("FF_unc")
-    out["NCE_unc"] = nce_uncertainty(nbe_unc, ff_unc if ff_unc is not None else 0 * nbe_unc, uncertainty=uncertainty)
     for k in ("FF_unc", "River_unc", "Wood_Crop_unc"):
         if k in lat_t:
             out[k.replace("River", "Rivers")] = lat_t[k]
@@ -150,7 +152,10 @@ def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *,
     out.attrs.update({"uncertainty": uncertainty, "mode": mode,
                       "sign_convention": "NBE, NCE, dC_loss positive = to the atmosphere (stock loss); "
                                          "Rivers and Wood_Crop positive = carbon entering the land",
-                      "spread": "median and IQR/1.35 across models (OCO-2 MIP)"})
+                      "spread": "median and IQR/1.35 across models (OCO-2 MIP)",
+                      "uncertainties": "NCE_unc = IQR/1.35 of the members' NCE; NBE_unc = sqrt(NCE_unc^2 + FF_unc^2); "
+                                       + ("dC_loss_unc = NBE_unc" if uncertainty == "ceos" else
+                                          "dC_loss_unc = sqrt(NBE_unc^2 + Rivers_unc^2 + Wood_Crop_unc^2)")})
     return out
 
 

@@ -21,3 +21,35 @@ def test_co2eq_dataset():
     assert float(out.fossil) == pytest.approx(2980.0) and float(out.wetlands) == pytest.approx(5400.0)
     co2 = xr.Dataset({"land": xr.DataArray(-1.5, attrs={"units": "Pg yr-1"})})
     assert float(co2eq(co2, "CO2").land) == pytest.approx(-1.5e3 * 44.0095 / 12.011)
+
+
+@pytest.mark.parametrize("name", ["FF", "coal", "fossil fuel", "methane"])
+def test_an_unknown_ch4_category_is_refused_not_given_the_non_fossil_value(name):
+    from mip.errors import MipError
+
+    with pytest.raises(MipError, match="not one fluxmip knows"):
+        gwp_factor("CH4", name, "GWP100")
+
+
+@pytest.mark.parametrize("label, origin_gwp100", [("Fossil fuels", 29.8), ("fossil_fuels", 29.8), ("Wetlands", 27.0),
+                                                  ("Agriculture and Waste", 27.0), ("oil_and_gas", 29.8)])
+def test_the_workbook_spellings_map_explicitly(label, origin_gwp100):
+    assert gwp_factor("CH4", label, "GWP100") == origin_gwp100
+
+
+def test_a_total_beside_its_parts_is_refused():
+    import xarray as xr
+
+    from mip.budgets.multigas import co2eq_by_region
+    from mip.errors import MismatchError
+
+    ch4 = xr.Dataset({"wetlands": ("region", [5.0]), "total": ("region", [7.0])}, coords={"region": ["A"]},
+                     attrs={"period": "2017"})
+    for v in ch4.data_vars:
+        ch4[v].attrs["units"] = "Tg yr-1"
+    with pytest.raises(MismatchError, match="total beside wetlands"):
+        co2eq(ch4, "CH4")
+    co2 = xr.Dataset({"fossil": ("region", [1.0])}, coords={"region": ["A"]}, attrs={"period": "2017"})
+    co2.fossil.attrs["units"] = "Pg yr-1"
+    with pytest.raises(MismatchError, match="count"):
+        co2eq_by_region({"CO2": co2, "CH4": ch4})

@@ -125,8 +125,11 @@ def co2eq_by_region(budgets: Mapping[str, xr.Dataset], *, member_dim: str = "mod
     comp_names, comp_vals = [], []
     per_gas = np.zeros((len(regions), len(gases), len(HORIZONS)))
     hz = xr.DataArray(list(HORIZONS), dims="horizon")
+    from mip.budgets.gwp import refuse_totals_beside_parts
+
     for j, g in enumerate(gases):
         ds = central[g].sel(region=regions)
+        refuse_totals_beside_parts(list(ds.data_vars), f"{g} budget")
         gas_sum = None
         for v, da in ds.data_vars.items():
             units = da.attrs.get("units")

@@ -67,7 +67,7 @@ def test_wls_against_statsmodels():
 def test_odr_against_scipy_and_closed_form():
     scipy_odr = pytest.importorskip("scipy.odr")
     x, y = _data(n=20, seed=5)
-    f = fit_odr(x, y, sx=1.0, sy=1.0)  # scipy's RealData default: unit weights
+    f = fit_odr(x, y, sx=1.0, sy=1.0, covariance="unscaled")  # scipy's RealData default: unit weights
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = scipy_odr.ODR(scipy_odr.RealData(x, y), scipy_odr.unilinear, beta0=[1.0, 0.0]).run()
@@ -82,8 +82,9 @@ def test_odr_against_scipy_and_closed_form():
     assert mean == pytest.approx(mc.mean(), abs=3e-3 * mc.std()) and sd == pytest.approx(mc.std(), rel=3e-3)
     scaled = fit_odr(x, y, sx=1.0, sy=1.0, covariance="scaled")
     np.testing.assert_allclose(scaled["cov"], f["cov"] * f["res_var"])
-    r = constrain_odr(x, y, 0.8, 0.3, sx=1.0, sy=1.0)
+    r = constrain_odr(x, y, 0.8, 0.3, sx=1.0, sy=1.0, covariance="unscaled")
     assert r.mean == pytest.approx(mean) and r.sd == pytest.approx(sd, rel=1e-4)
+    assert fit_odr(x, y, sx=1.0, sy=1.0)["covariance"] == "scaled"  # the default: what the data support
 
 
 def test_bootstrap_matches_a_loop():

@@ -6,7 +6,9 @@ For every series along ``dim`` (years, or monthly/annual times turned into decim
   autocorrelation of the residuals, with the effective sample size n_eff = n (1 − r₁)/(1 + r₁)
   (Santer et al. 2000): se × sqrt((n − 2)/(n_eff − 2)) (unchanged when r₁ ≤ 0);
 * ``theil_sen``: the median of pairwise slopes (scipy), robust to outliers;
-* ``p_value``: the Mann–Kendall test of a monotonic trend (Kendall's τ between time and value);
+* ``p_value``: the Mann–Kendall test of a monotonic trend (Kendall's τ between time and value), its
+  variance inflated for autocorrelation with the same effective sample size as the SE (the normal
+  score z of the test divided by sqrt(n / n_eff); Yue & Wang 2004), so the two agree on significance;
 * ``n``, ``r1``: the points used (NaN left out) and the residuals' lag-1 autocorrelation.
 
 :func:`trend_difference` compares two periods (is the sink's growth slowing?), and
@@ -52,6 +54,9 @@ def series_trend(t: np.ndarray, y: np.ndarray) -> np.ndarray:
     se_adj = se * np.sqrt((n - 2) / (n_eff - 2)) if n_eff > 2 else np.inf
     ts = stats.theilslopes(y, t).slope
     p = stats.kendalltau(t, y).pvalue
+    if n_eff < n and 0 < p < 1:  # the same effective sample size as the SE: z / sqrt(n / n_eff)
+        z = stats.norm.isf(p / 2) * np.sqrt(n_eff / n)
+        p = 2 * stats.norm.sf(z)
     return np.array([slope, se_adj, ts, p, n, r1], float)
 
 
@@ -102,7 +107,8 @@ def linear_trend(obj: xr.DataArray, dim: str = "time", *, period: tuple[object, 
     out = xr.Dataset({f: res.sel(field=f, drop=True) for f in _FIELDS})
     for f in ("slope", "slope_se", "theil_sen"):
         out[f].attrs["units"] = f"({units}) yr-1" if units else "yr-1"
-    out["p_value"].attrs["long_name"] = "Mann-Kendall p-value of a monotonic trend"
+    out["p_value"].attrs["long_name"] = ("Mann-Kendall p-value of a monotonic trend, corrected for lag-1 "
+                                         "autocorrelation with the SE's effective sample size")
     out.attrs["period"] = f"{obj[dim].values[0]} .. {obj[dim].values[-1]}" if obj.sizes[dim] else "empty"
     return out
 

@@ -2,8 +2,10 @@
 
 ``scipy.odr`` is deprecated (SciPy 1.17) and removed in 1.19; ``odrpack`` wraps the same
 ODRPACK95.  Its ``cov_beta`` is *unscaled* (not multiplied by the residual variance), as
-scipy.odr's is; Long et al. (2021) propagated that unscaled covariance, so it is the
-default here, with ``covariance="scaled"`` (× residual variance) as the alternative.
+scipy.odr's is.  The default here is the residual-scaled covariance (``covariance="scaled"``: × the
+residual variance), the parameter uncertainty the data support; ``covariance="unscaled"`` is a named
+option that reproduces Long et al. (2021), who propagated the unscaled form with unit weights (it
+states the fit as precise as the assumed unit errors say, whatever the scatter).
 
 Units: an orthogonal distance mixes x and y, so a fit with unit weights would change with the
 units of either.  The errors of x and y (``sx``, ``sy``, in their units) are therefore part of
@@ -31,7 +33,7 @@ from mip.errors import MipError
 __all__ = ["fit_odr", "constrain_odr", "odr_predict"]
 
 
-def fit_odr(x: np.ndarray, y: np.ndarray, *, sx=None, sy=None, covariance: str = "unscaled") -> dict:
+def fit_odr(x: np.ndarray, y: np.ndarray, *, sx=None, sy=None, covariance: str = "scaled") -> dict:
     """Straight-line ODR fit.
 
     Parameters
@@ -83,7 +85,7 @@ def odr_predict(fit: dict, x_obs: float, x_sd: float) -> tuple[float, float]:
 
 
 def constrain_odr(x, y, x_obs: float, x_sd: float = 0.0, *, members=None, sx=None, sy=None,
-                  covariance: str = "unscaled", gate: float | None = None) -> ConstraintResult:
+                  covariance: str = "scaled", gate: float | None = None) -> ConstraintResult:
     """ODR emergent constraint (see the module docstring).
 
     Parameters

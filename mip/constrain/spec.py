@@ -73,7 +73,7 @@ class ConstraintSpec(_Strict):
     groups: dict[str, list[str]] | None = None
     weights: Literal["equal", "family"] = "equal"
     method: Literal["odr", "ols", "wls", "bayes", "bootstrap"] = "odr"
-    covariance: Literal["unscaled", "scaled"] = "unscaled"
+    covariance: Literal["unscaled", "scaled"] = "scaled"  # unscaled: Long et al. 2021's choice, named in the spec
     odr_errors: tuple[float, float] | None = None  # errors of every member's x and y, in their units
     compare: list[Literal["odr", "ols", "wls", "bayes", "bootstrap"]] = Field(default_factory=list)
     gate: float | None = None

@@ -309,18 +309,21 @@ def ocean_sink_trends(period: tuple[int, int] = (2000, 2022)) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row: ``category`` (``ocean sink``), ``td_*`` = data products, ``bu_*`` = models (median,
-        min, max of the member trends, Pg C/yr per year), ``ranges_overlap``, ``n_products``, ``n_models``.
+        min, max of the member trends, Pg C/yr per year), ``ranges_overlap``, ``n_products``, ``n_models``,
+        ``products_left_out`` (those the GCB leaves out of its own data-product average: UOEx-Watson in 2023).
     """
     from mip.tables.gcb_workbook import read_sink_sheet
     from mip.budgets.trends import td_bu_trends
 
     t = read_sink_sheet(sheet="Ocean Sink")
     kinds = np.asarray(t.kind.values)
-    products = t.isel(model=np.nonzero(kinds == "data product")[0]).expand_dims(category=["ocean sink"])
+    used = np.asarray(t.in_gcb_average.values)  # the GCB's own average leaves some products out: so do we
+    products = t.isel(model=np.nonzero((kinds == "data product") & used)[0]).expand_dims(category=["ocean sink"])
     models = t.isel(model=np.nonzero(kinds == "model")[0]).expand_dims(category=["ocean sink"])
     out = td_bu_trends(products, models, dim="year", member="model", period=period)
     return out.assign(period=f"{period[0]}-{period[1]}", n_products=products.sizes["model"],
-                      n_models=models.sizes["model"])
+                      n_models=models.sizes["model"],
+                      products_left_out=t.attrs.get("excluded_from_gcb_average", "") or "none")
 
 
 def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance: float = 1.2,

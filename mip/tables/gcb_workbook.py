@@ -195,7 +195,9 @@ def read_sink_sheet(path: str | PathLike | None = None, sheet: str = "Ocean Sink
         Dims ``model`` (every named column: ``GCB``, its uncertainty, each model, each data
         product and the sheet's own means and spreads) and ``year``; coordinate ``kind``:
         ``"GCB estimate"``, ``"GCB uncertainty"``, ``"model"``, ``"model statistic"``, ``"data
-        product"``, ``"data product statistic"``.  Positive = uptake, as published.
+        product"``, ``"data product statistic"``; ``in_gcb_average``: the members the GCB's own averages
+        use (the 2023 ocean sheet's data-product average leaves out UOEx-Watson, as its header says;
+        ``attrs["excluded_from_gcb_average"]``).  Positive = uptake, as published.
     """
     path = bundled_workbook() if path is None else Path(path)
     header, groups, years, values = _table(path, sheet)
@@ -221,9 +223,19 @@ def read_sink_sheet(path: str | PathLike | None = None, sheet: str = "Ocean Sink
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise InputError(path, f"{sheet}!{dup}", "a column name twice", "distinct model names")
+    # a statistic column may say who its average leaves out: "Average data-products (excl. Watson.)"
+    excluded = []
+    for n, k in zip(names, kinds):
+        m = re.search(r"excl\.?\s*([A-Za-z][\w-]*)", n)
+        if k.endswith("statistic") and m:
+            base = k.replace(" statistic", "")
+            excluded += [x for x, kx in zip(names, kinds) if kx == base and m.group(1).lower() in x.lower()]
+    in_average = [k in ("model", "data product") and n not in excluded for n, k in zip(names, kinds)]
     return xr.DataArray(np.stack(cols), dims=("model", "year"),
-                        coords={"model": names, "kind": ("model", kinds), "year": years},
-                        attrs={"units": "Pg yr-1", "native_units": UNIT, "reported_as": "C", "source_file": str(path),
+                        coords={"model": names, "kind": ("model", kinds), "in_gcb_average": ("model", in_average),
+                                "year": years},
+                        attrs={"excluded_from_gcb_average": ", ".join(dict.fromkeys(excluded)),
+                               "units": "Pg yr-1", "native_units": UNIT, "reported_as": "C", "source_file": str(path),
                                "sheet": sheet, "sign_convention": "positive = uptake (atmosphere to ocean/land), as published",
                                "product": "Global Carbon Budget workbook"})
 

@@ -398,7 +398,9 @@ def cmd_stocktake(args: argparse.Namespace) -> int:
               + f"\n  CH4 outweighs CO2 under GWP20 only: {', '.join(flagged) or 'nowhere'}")
     ct = tables["growth_closure"]
     off = ct[ct.years_beyond_tolerance != ""]
-    print(f"growth-rate closure (v10 MIP, ±{args.tolerance:g} Pg C/yr): {len(ct) - len(off)} of {len(ct)} members "
+    tol = t["closure"].attrs.get("tolerance_range") or f"{t['closure'].attrs['tolerance']:g}"
+    print(f"growth-rate closure (v10 MIP, tolerance ±{tol} Pg C/yr from stated uncertainties unless given): "
+          f"{len(ct) - len(off)} of {len(ct)} members "
           f"close every year; beyond: " + (", ".join(f"{r.model}/{r.experiment}" for _, r in off.iterrows()) or "none"))
     g = tables["growth_rate_trends"]
     print("observed growth-rate trend, Pg C/yr per year: "
@@ -409,6 +411,21 @@ def cmd_stocktake(args: argparse.Namespace) -> int:
           f"{'overlap' if o.ranges_overlap else 'do not overlap'}")
     print(f"written to {out}")
     return 0
+
+
+def _tolerance_arg(text: str) -> str | float:
+    """``stated`` or a finite positive number (argparse type)."""
+    import math
+
+    if text == "stated":
+        return text
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: 'stated' or a positive number of Pg C/yr") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a tolerance must be finite and positive")
+    return v
 
 
 def _years(text: str | None, flag: str) -> tuple[int, int] | None:
@@ -572,7 +589,9 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--out", default="stocktake-out", help="output directory (default ./stocktake-out)")
     st.add_argument("--year", type=int, default=2017, help="year of the CO2-eq tables (default 2017)")
     st.add_argument("--experiment", default="LNLGIS", help="v10 MIP experiment of the CO2 (default LNLGIS)")
-    st.add_argument("--tolerance", type=float, default=1.2, help="closure tolerance, Pg C/yr (default 1.2)")
+    st.add_argument("--tolerance", type=_tolerance_arg, default="stated",
+                    help="closure tolerance: 'stated' (default: 2 x NOAA's stated growth-rate uncertainty each year) "
+                    "or a positive number of Pg C/yr")
     st.add_argument("--ceos", help="CEOS pilot country file (default: the bundled rows)")
     st.add_argument("--no-figures", action="store_true", help="tables only")
     st.set_defaults(func=cmd_stocktake)

@@ -166,5 +166,8 @@ def test_stocktake_command_writes_every_table(tmp_path, capsys):
     assert {"co2eq_bands.csv", "co2eq_countries.csv", "growth_closure.csv", "growth_rate_trends.csv",
             "sink_trends.csv", "co2eq_bands.png", "growth_closure.png"} <= names
     clo = pd.read_csv(tmp_path / "growth_closure.csv", keep_default_na=False)
-    # priors are not fitted to the atmosphere: only they miss the growth rate by more than 1.2 Pg C/yr in a year
-    assert set(clo.loc[clo.years_beyond_tolerance != "", "experiment"]) == {"prior"}
+    # priors are not fitted to the atmosphere: every prior misses the stated tolerance in some year, and by far more
+    # than any posterior
+    pri = clo[clo.experiment == "prior"]
+    assert (pri.years_beyond_tolerance != "").all()
+    assert pri.max_abs_mismatch.max() > 3 * clo[clo.experiment != "prior"].max_abs_mismatch.max()

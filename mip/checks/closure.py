@@ -40,24 +40,65 @@ def observed_growth(source: str = "noaa-gml") -> pd.Series:
     return ds.growth_rate_pgc.to_series()
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=8)
 def prescribed_fossil(source: str = "gcb-2023") -> pd.Series:
-    """Fossil CO2 emissions net of cement carbonation (Pg C/yr per year) from the bundled GCB 2023 workbook.
+    """Fossil CO2 emissions (Pg C/yr per year) a MIP prescribes, by name or from a file.
 
     Parameters
     ----------
     source
-        ``"gcb-2023"``.
+        ``"oco2mip-v10"``: the v10 MIP's own prescribed fossil, total − land − ocean of the bundled band
+        files (Stephens et al. 2026; the same in every member, which is checked); ``"gcb-2023"``: the GCB
+        2023 fossil emissions net of cement carbonation; or the path of a CSV with columns ``year``,
+        ``fossil`` (Pg C/yr).
 
     Returns
     -------
     pandas.Series
         Indexed by year.
     """
-    from mip.tables.gcb_workbook import read_global_budget
+    from mip.errors import MipError
 
-    g = read_global_budget()
-    return (g.sel(component="fossil_emissions") - g.sel(component="cement_carbonation_sink")).to_series()
+    if source == "gcb-2023":
+        from mip.tables.gcb_workbook import read_global_budget
+
+        g = read_global_budget()
+        return (g.sel(component="fossil_emissions") - g.sel(component="cement_carbonation_sink")).to_series()
+    if source == "oco2mip-v10":
+        from mip.tables.v10mip_zonal import bundled_annual
+
+        f = bundled_annual()["fossil"].sum("region", skipna=False).stack(member=("model", "experiment")).dropna("member")
+        spread = float((f.max("member") - f.min("member")).max())
+        if spread > 1e-6:
+            raise MipError(f"the v10 MIP members' fossil emissions differ by up to {spread:.3g} Pg C/yr: not one "
+                           "prescribed series")
+        return f.isel(member=0, drop=True).to_series()
+    path = Path(source)
+    if not path.exists():
+        raise MipError(f"closure fossil {source!r}: expected 'oco2mip-v10', 'gcb-2023' or a CSV path (year, fossil)")
+    df = pd.read_csv(path)
+    if not {"year", "fossil"} <= set(df.columns):
+        raise MipError(f"{path}: columns {list(df.columns)}; expected year, fossil (Pg C/yr)")
+    return df.set_index("year")["fossil"].astype(float)
+
+
+def fossil_rel_unc(spec) -> float:
+    """The relative one-sigma uncertainty of the fossil added: the spec's, else 5 % for the GCB, else 0 (the
+    MIP's own prescribed emissions, which the inversions used as they are)."""
+    from mip.budgets.closure import FOSSIL_REL_UNC_GCB
+
+    if spec.fossil_uncertainty is not None:
+        return spec.fossil_uncertainty
+    return FOSSIL_REL_UNC_GCB if spec.fossil == "gcb-2023" else 0.0
+
+
+@lru_cache(maxsize=8)
+def growth_uncertainty(source: str = "noaa-gml") -> pd.Series:
+    """NOAA's stated uncertainty of each year's growth rate, ppm/yr."""
+    from mip.obs.noaa import bundled_growth_rate, read_noaa
+
+    ds = bundled_growth_rate() if source == "noaa-gml" else read_noaa(Path(source))
+    return ds.unc.to_series()
 
 
 def _experiment(ctx: Context) -> str | None:
@@ -83,18 +124,32 @@ def rule_closure(ctx: Context) -> None:
     if full.empty:
         return
     annual = full.groupby("year").apply(lambda g: np.average(g.total, weights=g.days), include_groups=False)
+    from mip.budgets.closure import stated_tolerance
+
     label = " + ".join(spec.variables)
+    fossil = None
     if spec.fossil != "none":
-        annual = annual + prescribed_fossil(spec.fossil).reindex(annual.index)
+        fossil = prescribed_fossil(spec.fossil).reindex(annual.index)
+        annual = annual + fossil
         label += f" + fossil ({spec.fossil})"
     mismatch = (annual - observed_growth(spec.growth).reindex(annual.index)).dropna()
     if mismatch.empty:
         return
-    bad = mismatch[np.abs(mismatch) > spec.tolerance]
+    if spec.tolerance == "stated":
+        rel = fossil_rel_unc(spec)
+        tol = stated_tolerance(growth_uncertainty(spec.growth).reindex(mismatch.index),
+                               None if fossil is None else fossil.reindex(mismatch.index), rel, sigmas=spec.sigmas)
+        how = (f"{spec.sigmas:g} × the stated uncertainty: NOAA's growth-rate uncertainty × 2.124"
+               + (f" and {rel:.0%} of the fossil emissions" if fossil is not None and rel else "")
+               + f" ({tol.min():.2f}-{tol.max():.2f} Pg C/yr)")
+    else:
+        tol = pd.Series(float(spec.tolerance), index=mismatch.index)
+        how = f"±{spec.tolerance:g} Pg C/yr (the protocol's fixed tolerance)"
+    bad = mismatch[np.abs(mismatch) > tol]
     if bad.empty:
         return
-    years = ", ".join(f"{y}: {v:+.2f}" for y, v in bad.items())
+    years = ", ".join(f"{y}: {v:+.2f} (±{tol[y]:.2f})" for y, v in bad.items())
     ctx.add("data.growth_closure", spec.severity, label,
             f"global total − observed growth (Pg C/yr) {years}; mean over {len(mismatch)} year(s) {mismatch.mean():+.2f}",
-            f"within ±{spec.tolerance:g} Pg C/yr of NOAA's growth rate × 2.124 Pg C/ppm each year",
+            f"within {how} of NOAA's growth rate × 2.124 Pg C/ppm each year",
             "check the sign convention, units and the mass balance of the inversion")

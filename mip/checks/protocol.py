@@ -104,15 +104,24 @@ class ClosureSpec(_Strict):
     """The growth-rate closure: the file's global total flux (+ prescribed fossil) equals the observed growth.
 
     ``variables`` are summed into the global total (Pg C/yr) of each calendar year the file covers in
-    full; ``fossil: gcb-2023`` adds the GCB 2023 fossil emissions net of cement carbonation (for
-    MIPs whose submissions exclude a prescribed fossil flux); ``growth`` is ``noaa-gml`` (the bundled
-    NOAA global growth rate, 2020 vintage) or the path of a NOAA ``co2_gr_gl.txt``; × 2.124 Pg C/ppm.
-    Only files whose ``experiment`` (the file pattern's group) is in ``experiments`` are checked, when given.
+    full; ``fossil`` adds the fossil emissions the MIP prescribed (for submissions that exclude them):
+    ``oco2mip-v10`` (the v10 MIP's own, read from the bundled band files of Stephens et al. 2026:
+    identical in every member, 0.12–0.17 Pg C/yr above the GCB's 2015–2019), ``gcb-2023`` (the GCB 2023
+    fossil emissions net of cement carbonation, a stand-in when a MIP's own are not at hand), or the path
+    of a CSV ``year,fossil`` (Pg C/yr); ``growth`` is ``noaa-gml`` (the bundled NOAA global growth rate,
+    2020 vintage) or the path of a NOAA ``co2_gr_gl.txt``; × 2.124 Pg C/ppm.  ``tolerance: stated``
+    (the default) derives each year's tolerance from stated uncertainties —
+    ``sigmas × sqrt((NOAA's growth unc × 2.124)² + (fossil_unc × fossil)²)``, the fossil term only when
+    the fossil added is not the MIP's own (GCB: 5 %) — never from the ensemble it judges; a number
+    fixes it instead.  Only files whose ``experiment`` (the file pattern's group) is in
+    ``experiments`` are checked, when given.
     """
 
     variables: list[str]
-    tolerance: float
-    fossil: Literal["none", "gcb-2023"] = "none"
+    tolerance: float | Literal["stated"] = "stated"
+    sigmas: float = 2.0
+    fossil_uncertainty: float | None = None  # relative one-sigma; default 0.05 for gcb-2023, 0 for the MIP's own
+    fossil: str = "none"
     growth: str = "noaa-gml"
     severity: Literal["error", "warning"] = "warning"
     experiments: list[str] | None = None

@@ -246,7 +246,7 @@ def closure_bars(closure: xr.Dataset, title: str):
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xticks(range(len(exps)), exps)
     ax.set_ylabel("Pg C/yr")
-    ax.set_title(f"{title} (dashed: ±{tol:g} Pg C/yr)")
+    ax.set_title(f"{title} (dashed: ±{tol:.2f} Pg C/yr)")
     ax.legend(fontsize=6, ncol=4)
     fig.tight_layout()
     return fig

@@ -209,7 +209,7 @@ def three_gas_bands(year: int = 2017, experiment: str = "LNLGIS") -> xr.Dataset:
 
 
 def v10mip_closure(experiments: tuple[str, ...] = ("prior", "IS", "LNLG", "LNLGIS", "LNLGOGIS", "OG"),
-                   tolerance: float = 0.5) -> xr.Dataset:
+                   tolerance: float | str = "stated") -> xr.Dataset:
     """Every v10 MIP member's global total (land + ocean + fossil) against NOAA's growth rate, per year.
 
     Parameters
@@ -217,7 +217,9 @@ def v10mip_closure(experiments: tuple[str, ...] = ("prior", "IS", "LNLG", "LNLGI
     experiments
         v10 MIP experiments.
     tolerance
-        Pg C/yr.
+        ``"stated"`` (the default: each year 2 × NOAA's stated growth-rate uncertainty × 2.124 Pg C/ppm —
+        the members' totals carry the MIP's own prescribed fossil, so no fossil uncertainty enters), or a
+        number of Pg C/yr.
 
     Returns
     -------
@@ -230,8 +232,15 @@ def v10mip_closure(experiments: tuple[str, ...] = ("prior", "IS", "LNLG", "LNLGI
 
     ann = bundled_annual()
     total = ann["total"].sel(experiment=list(experiments)).sum("region", skipna=False)
-    gr = bundled_growth_rate().growth_rate
-    return growth_closure(total, gr, tolerance=tolerance)
+    from mip.budgets.closure import stated_tolerance
+
+    noaa = bundled_growth_rate()
+    tol = stated_tolerance(noaa.unc) if tolerance == "stated" else float(tolerance)
+    out = growth_closure(total, noaa.growth_rate, tolerance=tol)
+    out.attrs["tolerance_source"] = ("2 × NOAA's stated growth-rate uncertainty × 2.124 Pg C/ppm per year (the members' "
+                                     "own prescribed fossil is in their totals)" if tolerance == "stated"
+                                     else "a fixed number given")
+    return out
 
 
 def growth_rate_monitoring(periods: tuple[tuple[int, int], ...] = ((1960, 1989), (1990, 2019))) -> pd.DataFrame:
@@ -326,7 +335,7 @@ def ocean_sink_trends(period: tuple[int, int] = (2000, 2022)) -> pd.DataFrame:
                       products_left_out=t.attrs.get("excluded_from_gcb_average", "") or "none")
 
 
-def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance: float = 1.2,
+def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance: float | str = "stated",
                      ceos: str | Path | None = None) -> dict[str, object]:
     """Every table of the three-gas stocktake on the bundled real data.
 
@@ -432,15 +441,18 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
     clo = t["closure"]
     page.h2("Growth-rate closure of the OCO-2 v10 MIP members")
     page.p("REAL data: each member's global total (land + ocean + fossil, annual means of the Stephens et al. 2026 "
-           "band files) minus NOAA's growth rate × 2.124 Pg C/ppm, per year 2015-2019. Tolerance "
-           f"±{clo.attrs['tolerance']:g} Pg C/yr (the oco2mip-v10 protocol's closure rule uses the same with the "
-           "GCB 2023 fossil emissions).")
+           "band files, each with the MIP's own prescribed fossil) minus NOAA's growth rate × 2.124 Pg C/ppm, per year "
+           f"2015-2019. Tolerance: {clo.attrs.get('tolerance_source', '')}"
+           + (f", {clo.attrs['tolerance_range']} Pg C/yr" if "tolerance_range" in clo.attrs else "")
+           + " — from stated uncertainties, not from the ensemble (the oco2mip-v10 protocol's closure rule uses the "
+           "same).")
     ct = closure_table(clo)
     page.table(ct, "growth_closure", "mismatch per member, 2015-2019",
                units={c: "Pg C yr-1" for c in ct.columns if "mismatch" in c})
     page.figure(F.closure_bars(clo, "Global total − observed growth, mean over 2015-2019"), "growth_closure",
                 f"Growth-rate closure per v10 MIP member and experiment, mean over 2015-2019, Pg C yr-1: global total "
-                f"(land + ocean + fossil) minus NOAA's growth; dashed: ±{clo.attrs['tolerance']:g} Pg C yr-1; "
+                f"(land + ocean + fossil) minus NOAA's growth; dashed: the largest yearly tolerance "
+                f"±{clo.attrs['tolerance']:.2f} Pg C yr-1; "
                 f"{clo.sizes.get('model', 0)} members.")
     page.h2("Monitoring: the observed growth rate and the sinks' trends")
     page.p("REAL data: NOAA GML global growth rate (2020 vintage) × 2.124 Pg C/ppm with its trend per period (OLS "

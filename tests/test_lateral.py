@@ -188,3 +188,30 @@ def test_ceos_grid_round_trip(tmp_path):
         np.testing.assert_allclose(back[v].values, xr.open_dataset(tmp_path / "full.nc")[v].values, rtol=2e-6,
                                    atol=1e-4, err_msg=v)
     assert back.FF.attrs["units"] == "gCO2/m2/yr" and "area" in back
+
+
+def test_river_adjustment_per_region_as_the_gcb():
+    """The bundled Lacroix et al. (2020) grid: 0.65 Pg C/yr split 0.14 / 0.42 / 0.09 (the GCB's partition); over the
+    ocean of each region and, by latitude band shared by land area, over its land; conserved for any region set."""
+    from mip.budgets.lateral import apply_river_adjustment, river_adjustment
+    from mip.geometry.regrid import target_grid
+    from mip.products.reccap2 import read_river_flux
+    from mip.regions import countries, land_ocean
+
+    river = read_river_flux()
+    grid = target_grid(2.0, 2.5)
+    bands = river_adjustment(latitude_bands(), grid, river)
+    for b, gcb in (("north", 0.14), ("tropics", 0.42), ("south", 0.09)):
+        assert float(bands.ocean.sel(region=b)) == pytest.approx(gcb, abs=0.005)
+        assert float(bands.land.sel(region=b)) == pytest.approx(float(bands.ocean.sel(region=b)), rel=1e-9)
+    lo = river_adjustment(land_ocean(), grid, river)
+    assert float(lo.land.sel(region="land")) == pytest.approx(0.65, abs=1e-3) and float(lo.land.sel(region="ocean")) == 0
+    assert float(lo.ocean.sel(region="ocean")) == pytest.approx(0.65, abs=1e-3) and float(lo.ocean.sel(region="land")) == 0
+    cs = river_adjustment(countries(["USA", "BRA"]), grid, river)
+    assert float(cs.land.sum()) == pytest.approx(float(bands.land.sum()), rel=1e-9)  # countries + the rest
+    assert float(cs.ocean.sel(region=["USA", "BRA"]).sum()) == 0.0  # countries have no ocean
+    totals = xr.Dataset({v: ("region", np.array([-1.0, -2.0, 0.5, 0.0])) for v in ("land", "ocean", "net")},
+                        coords={"region": list(bands.region.values)})
+    adj = apply_river_adjustment(totals, bands)
+    np.testing.assert_allclose(adj.net.values, totals.net.values, atol=1e-12)  # a band's land gains what its ocean loses
+    np.testing.assert_allclose(adj.land.values - totals.land.values, bands.land.values)

@@ -30,6 +30,7 @@ import xarray as xr
 ArrayLike = float | np.ndarray | xr.DataArray
 
 __all__ = ["nce", "dc_loss", "dc_loss_uncertainty", "nbe_uncertainty", "gcb_river_adjustment", "river_split",
+           "river_adjustment", "apply_river_adjustment",
            "GCB_RIVER"]
 
 #: GCB pre-industrial river flux adjustment (Pg C/yr) and its split over latitude bands.
@@ -186,3 +187,101 @@ def gcb_river_adjustment(land: xr.DataArray, ocean: xr.DataArray, *, band_dim: s
     share = GCB_RIVER if river is None else river_split(river)
     adj = xr.DataArray([share[key[b]] for b in labels], dims=band_dim, coords={band_dim: land[band_dim]})
     return land + adj, ocean - adj
+
+
+def river_adjustment(regions, grid: xr.Dataset, river: xr.Dataset) -> xr.Dataset:
+    """Per region, the river flux to move from an inversion's ocean to its land before comparing with models.
+
+    Carbon that rivers carry from land to sea outgasses from the ocean: an atmospheric inversion sees it
+    as ocean outgassing and as an equal land uptake, while a model's (or the GCB's) sinks exclude it
+    (Regnier et al. 2022).  The GCB adjusts the inversions by the Lacroix et al. (2020) river flux before
+    comparing; this does the same per region:
+
+    * ``ocean``: the river outgassing over the region's ocean (the gridded flux aggregated with ocean
+      attribution), to *subtract* from the inversions' ocean flux (positive = to the atmosphere);
+    * ``land``: the same carbon on the land side, to *add* to the inversions' land flux — by latitude
+      band (the GCB's split, which the grid reproduces: 0.14 / 0.42 / 0.09 Pg C/yr north / tropics /
+      south of ±30°), shared among the band's land by land area (the land-side origin is not mapped finer).
+
+    The two sum to the same global total (0.65 Pg C/yr), so net fluxes are unchanged globally.
+
+    Parameters
+    ----------
+    regions
+        The region set (:class:`mip.regions.RegionSet`).
+    grid
+        The grid the totals are on (``lat_bounds``, ``lon_bounds``, ``cell_area``).
+    river
+        The gridded river flux (:func:`mip.products.reccap2.read_river_flux`), canonical, positive up.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``land`` and ``ocean`` (Pg C/yr, on ``region``, unattributed rows included), attrs stating the method.
+    """
+    from mip.budgets.aggregation import aggregate
+    from mip.geometry.grid import same_grid
+    from mip.regions import latitude_bands
+    from mip.regions.natural_earth import land_fraction
+
+    if not same_grid(river, grid):
+        from mip.geometry.regrid import regrid
+
+        river = regrid(river, grid)
+    ocean = aggregate(river, regions, variables=["river"], surfaces={"river": "ocean"})["river"]
+    bands = latitude_bands()
+    split = aggregate(river, bands, variables=["river"], attribution="area")["river"]
+    share = {str(b): float(split.sel(region=b)) for b in bands.names}
+    lb, ob = np.asarray(grid["lat_bounds"].values, "f8"), np.asarray(grid["lon_bounds"].values, "f8")
+    import scipy.sparse as sp
+
+    area = np.asarray(grid["cell_area"].values, "f8").reshape(-1)
+    lf = np.clip(np.asarray(land_fraction(lb, ob), "f8").reshape(-1), 0.0, 1.0)
+    land_area = lf * area
+    # each region's land in each cell: a land region's polygons are land; an "any" region holds its share of
+    # the cell's land; an ocean region none
+    frac = regions.fractions(grid).tocsr()
+    surf = np.asarray(regions.region_surfaces)
+    land_cells = sp.csr_matrix(frac.multiply(area[None, :]))
+    any_cells = sp.csr_matrix(frac.multiply(land_area[None, :]))
+    is_land, is_any = sp.diags((surf == "land").astype(float)), sp.diags((surf == "any").astype(float))
+    region_land = is_land @ land_cells + is_any @ any_cells
+    centre = np.repeat(lb.mean(axis=1), ob.shape[0])
+    edges = {"south": (-90.0, -30.0), "tropics": (-30.0, 30.0), "north": (30.0, 90.0)}
+    land = np.zeros(frac.shape[0])
+    for b, (lo, hi) in edges.items():
+        inband = (centre >= lo) & (centre < hi) if b != "north" else (centre >= lo)
+        total = float(land_area[inband].sum())
+        if total > 0:
+            land += share[b] * np.asarray(region_land @ inband.astype(float)).ravel() / total
+    names = list(ocean["region"].values)
+    n = len(regions)
+    land_all = np.concatenate([land, np.full(len(names) - n, np.nan)])
+    # what no land region takes of the land side is the set's unattributed row
+    for k, g in enumerate(regions.group_names):
+        rows = [i for i, gg in enumerate(regions.region_groups) if gg == g]
+        land_all[n + k] = sum(share.values()) - land[rows].sum() if len(regions.group_names) > 0 else 0.0
+    out = xr.Dataset({"land": ("region", land_all), "ocean": ocean.drop_vars(
+        [c for c in ocean.coords if c != "region"])}, coords={"region": names})
+    out.attrs.update(units="Pg yr-1", method="river flux of Lacroix et al. (2020): over each region's ocean (subtract "
+                     "from the inversions' ocean) and, by latitude band shared by land area, over its land (add to "
+                     "the inversions' land), as the GCB adjusts inversions", total=float(sum(share.values())))
+    return out
+
+
+def apply_river_adjustment(totals: xr.Dataset, adjustment: xr.Dataset) -> xr.Dataset:
+    """Regional totals of an inversion ensemble with the river flux moved from ocean to land (see :func:`river_adjustment`).
+
+    ``land`` gains the adjustment's land part, ``ocean`` loses its ocean part, ``net`` both; other variables
+    are unchanged.  Units must be those of the adjustment (Pg yr-1).
+    """
+    out = totals.copy()
+    adj = adjustment.reindex(region=totals["region"].values)
+    if "land" in out:
+        out["land"] = (totals["land"] + adj["land"]).assign_attrs(totals["land"].attrs)
+    if "ocean" in out:
+        out["ocean"] = (totals["ocean"] - adj["ocean"]).assign_attrs(totals["ocean"].attrs)
+    if "net" in out:
+        out["net"] = (totals["net"] + adj["land"] - adj["ocean"]).assign_attrs(totals["net"].attrs)
+    out.attrs["river_adjustment"] = adjustment.attrs["method"]
+    return out

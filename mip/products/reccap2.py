@@ -42,13 +42,14 @@ def __getattr__(name: str) -> Any:
     return getattr(masks, _MOVED[name])
 
 
-def read_river_flux(path: str | PathLike, *, variable: str = "fgco2", sign: str | None = None) -> xr.Dataset:
+def read_river_flux(path: str | PathLike | None = None, *, variable: str = "fgco2",
+                    sign: str | None = None) -> xr.Dataset:
     """Read the RECCAP2 river-flux adjustment grid (Lacroix et al. 2020) as a canonical ocean flux.
 
     Parameters
     ----------
     path
-        ``fgco2_lacroix-river_v20220615.nc``.
+        ``fgco2_lacroix-river_v20220615.nc``; default the bundled copy (``mip/data/reccap2-ocean``).
     variable
         The flux variable.
     sign
@@ -62,9 +63,12 @@ def read_river_flux(path: str | PathLike, *, variable: str = "fgco2", sign: str 
         ``river`` in kg C m-2 s-1, positive = to the atmosphere, on the canonical grid with
         ``cell_area``; no time dimension (the adjustment is a constant flux).
     """
+    from importlib import resources
+
     from mip.products._common import read_sign
 
-    path = Path(path)
+    path = Path(path) if path is not None else \
+        Path(str(resources.files("mip") / "data" / "reccap2-ocean" / "fgco2_lacroix-river_v20220615.nc"))
     ds = open_netcdf(path, chunks=None)
     lat = find_axis(ds, "latitude", ("lat", "latitude"), path)
     lon = find_axis(ds, "longitude", ("lon", "longitude"), path)

@@ -65,6 +65,15 @@ def run_evaluation(files: Sequence[str | Path], catalog: Any, entry: str, *, exp
     regions = regions or (latitude_bands() + land_ocean())
     mt = aggregate(model, regions).compute()
     et = aggregate(ens.drop_vars([v for v in ens.data_vars if v not in shared]).sel(experiment=exp), regions).compute()
+    from mip.budgets.lateral import apply_river_adjustment, river_adjustment
+    from mip.products.reccap2 import read_river_flux
+
+    adj = None
+    if ens[shared[0]].attrs.get("reported_as") == "C" and {"land", "ocean", "net"} & set(shared):
+        # inversions include the river carbon (ocean outgassing, land uptake); a model's nbp/fgco2 do not: move it
+        # as the GCB does before comparing (the same function as the report's GCB comparison)
+        adj = river_adjustment(regions, ens, read_river_flux())
+        et = apply_river_adjustment(et, adj)
     if period is None:
         ym = {int(y) for y in mt.time.dt.year.values} & {int(y) for y in et.time.dt.year.values}
         full = sorted(y for y in ym if (mt.time.dt.year == y).sum() == 12 and (et.time.dt.year == y).sum() == 12)
@@ -74,7 +83,10 @@ def run_evaluation(files: Sequence[str | Path], catalog: Any, entry: str, *, exp
     scores = evaluate_model(mt, et, period=period, calendar=calendar)
     name = str(model.model.values[0])
     scores.attrs.update(model=name, experiment=exp, regions=regions.description,
-                        model_files=", ".join(str(f) for f in files))
+                        model_files=", ".join(str(f) for f in files),
+                        river_adjustment=("the inversions' land +, ocean − the river flux of Lacroix et al. (2020), "
+                                          f"{adj.attrs['total']:.2f} Pg C/yr in all, before scoring (as the GCB)"
+                                          if adj is not None else "none (not a carbon flux)"))
     return scores, name
 
 
@@ -104,7 +116,8 @@ def add_evaluation_section(page: Any, scores: xr.Dataset, name: str) -> None:
            "weighted by its area fractions, its grid regridded conservatively). Distance = (model − ensemble median) "
            "/ (IQR/1.35); seasonal cycle: correlation and amplitude ratio against the ensemble median's; trend "
            f"difference in units per year. Calendars: model {scores.attrs['model_calendar']}, ensemble "
-           f"{scores.attrs['ensemble_calendar']}." + (f" Not scored (no model value): {scores.attrs['unscored']}."
+           f"{scores.attrs['ensemble_calendar']}. River adjustment: {scores.attrs.get('river_adjustment', 'none')}."
+           + (f" Not scored (no model value): {scores.attrs['unscored']}."
                                                        if scores.attrs.get("unscored") else ""))
     table = evaluation_table(scores)
     # a variable over a region where it is zero by construction (land flux over an ocean basin): the model and

@@ -61,7 +61,10 @@ def gcb_vs_inversions(zonal: pd.DataFrame, *, experiment: str = "LNLGIS") -> pd.
     pandas.DataFrame
         ``component, gcb, inversions_median, inversions_iqr_1_35, inversions_river_adjusted``.
     """
-    from mip.budgets.lateral import GCB_RIVER
+    from mip.budgets.lateral import river_adjustment
+    from mip.geometry.regrid import target_grid
+    from mip.products.reccap2 import read_river_flux
+    from mip.regions import latitude_bands
     from mip.tables.gcb_workbook import period_means, read_global_budget
 
     g = period_means(read_global_budget(), *GCB_YEARS)
@@ -70,7 +73,10 @@ def gcb_vs_inversions(zonal: pd.DataFrame, *, experiment: str = "LNLGIS") -> pd.
            "fossil": float(g.sel(component="fossil_emissions") - g.sel(component="cement_carbonation_sink")),
            "total": float(g.sel(component="atmospheric_growth") + g.sel(component="budget_imbalance"))}
     inv = zonal[(zonal.region_set == "globe") & (zonal.experiment == experiment)].set_index("component")
-    river = {"land": GCB_RIVER["total"], "ocean": -GCB_RIVER["total"], "fossil": 0.0, "total": 0.0}
+    # the same function mip evaluate uses: the Lacroix et al. (2020) river flux moved from ocean to land
+    adj = river_adjustment(latitude_bands((-90.0, 90.0), names=("globe",)), target_grid(1.0, 1.0), read_river_flux())
+    river = {"land": float(adj.land.sel(region="globe")), "ocean": -float(adj.ocean.sel(region="globe")),
+             "fossil": 0.0, "total": 0.0}
     return pd.DataFrame([{"component": c, "gcb": gcb[c], "inversions_median": float(inv.loc[c, "median"]),
                           "inversions_iqr_1_35": float(inv.loc[c, "iqr_1_35"]),
                           "inversions_river_adjusted": float(inv.loc[c, "median"]) + river[c]} for c in gcb])

@@ -1,5 +1,6 @@
-"""Published tables and fluxmip's own: readers of tables that are not gridded products (the GCB workbook, the GCP-CH4
-budget workbook, the CEOS national budgets, the v10 MIP zonal tables) and the budget writers.
+"""Published tables and fluxmip's own: readers of tables that are not gridded products (the GCB workbooks, global and
+national, the GCP-CH4 budget workbook, the CEOS national budgets, the v10 MIP zonal tables, the Tian et al. 2020 N2O
+table) and the budget writers.
 
 Tables are not gridded products: each has its own reader here (never ``open_product``), returning
 xarray objects with units; :func:`write_budget` writes fluxmip's region-total tables.
@@ -19,11 +20,14 @@ _READERS = {
     "write_ceos_countries": ("mip.tables.ceos_countries", "write_ceos_countries"),
     "read_gcb_global_budget": ("mip.tables.gcb_workbook", "read_global_budget"),
     "read_zonal_ensemble": ("mip.tables.v10mip_zonal", "read_zonal_ensemble"),
+    "read_tian2020_n2o": ("mip.tables.tian2020_n2o", "read_tian2020"),
+    "read_gcb_national_fossil": ("mip.tables.gcb_national", "read_gcb_national_fossil"),
+    "read_gcb_national_luc": ("mip.tables.gcb_national", "read_gcb_national_luc"),
 }
 
 #: Tables a catalog entry can name as ``family: table:<name>``.
 TABLES = {"gcp_ch4_workbook": "read_gcp_ch4_workbook", "ceos_countries": "read_ceos_countries",
-          "gcb_global_budget": "read_gcb_global_budget"}
+          "gcb_global_budget": "read_gcb_global_budget", "tian2020_n2o": "read_tian2020_n2o"}
 
 __all__ = ["write_budget", "stats_table", "read_table", "TABLES", *_READERS]
 __getattr__ = lazy_getattr(__name__, _READERS)
@@ -35,7 +39,7 @@ def read_table(name: str, path: Any = None, **options: Any) -> Any:
     Parameters
     ----------
     name
-        ``gcp_ch4_workbook``, ``ceos_countries`` or ``gcb_global_budget``.
+        ``gcp_ch4_workbook``, ``ceos_countries``, ``gcb_global_budget`` or ``tian2020_n2o``.
     path
         The file (``None``: the bundled copy, where there is one).
     **options

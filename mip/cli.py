@@ -373,29 +373,41 @@ def _regrid_arg(text: str | None) -> tuple[float, float] | None:
 def cmd_stocktake(args: argparse.Namespace) -> int:
     """The three-gas stocktake on the bundled real data: tables (CSV), figures and a summary."""
     from mip.budgets.multigas import co2eq_table
-    from mip.report.stocktake import closure_table, stocktake_tables
+    from mip.report.stocktake import closure_table, co2eq_members_frame, stocktake_tables
 
     out = Path(args.out)
-    t = stocktake_tables(year=args.year, experiment=args.experiment, tolerance=args.tolerance, ceos=args.ceos)
-    tables = {"co2eq_bands": co2eq_table(t["co2eq_bands"]), "co2eq_countries": co2eq_table(t["co2eq_countries"]),
+    t = stocktake_tables(year=args.year, experiment=args.experiment, tolerance=args.tolerance, ceos=args.ceos,
+                         co2=args.co2, weighting=args.ch4_weighting)
+    eq = ("co2eq_countries", "co2eq_bands", "co2eq_global")
+    tables = {**{k: co2eq_table(t[k]) for k in eq}, "co2eq_members": co2eq_members_frame(t),
               "growth_closure": closure_table(t["closure"]), "growth_rate_trends": t["growth_trends"],
               "sink_trends": t["sink_trends"], "ocean_sink_trends": t["ocean_sink_trends"]}
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
-        _write_atomic(out / f"{name}.csv", df.to_csv(index=False, float_format="%.6g"))
+        header = ""
+        if name in eq:  # the basis, periods and members as comment lines above the CSV header
+            from mip.report.stocktake import basis_lines
+
+            header = "".join(f"# {line}\n" for line in basis_lines(t[name]))
+        if name.startswith("co2eq_"):  # units in the CSV headers (probabilities have none)
+            df = df.rename(columns=lambda c: f"{c} (Tg CO2-eq yr-1)" if (c.split()[-1] in ("GWP100", "GWP20") and not
+                                                                     c.startswith(("P(", "dominant"))) or c in (
+                "central", "min", "max", "anthropogenic", "natural", "net land", "sink") else c)
+        _write_atomic(out / f"{name}.csv", header + df.to_csv(index=False, float_format="%.6g"))
     if not args.no_figures:
         from mip.report import figures as F
 
-        F.save(F.co2eq_bars(t["co2eq_bands"], f"Latitude bands, {args.year}"), out / "co2eq_bands.png")
-        F.save(F.co2eq_bars(t["co2eq_countries"], f"Countries, {args.year}"), out / "co2eq_countries.png")
+        for key, what in (("co2eq_countries", "Countries"), ("co2eq_bands", "Latitude bands"), ("co2eq_global", "Globe")):
+            F.save(F.co2eq_bars(t[key], f"{what}, {t[key].attrs['period']}"), out / f"{key}.png")
         F.save(F.closure_bars(t["closure"], "Global total − observed growth"), out / "growth_closure.png")
         F.save(F.growth_trend(t["growth"], t["growth_trends"]), out / "growth_rate_trends.png")
-    for key in ("co2eq_bands", "co2eq_countries"):
-        df = tables[key]
-        flagged = df.loc[df["CH4 > CO2 under GWP20 only"], "region"].tolist()
-        print(f"{key} ({t[key].attrs['period']}, REAL data): dominant gas GWP100 / GWP20: "
+    for key in eq:
+        df, res = tables[key], t[key]
+        p_only = df.set_index("region")["P(CH4 > CO2 under GWP20 only)"].sort_values(ascending=False)
+        print(f"{key} ({res.attrs['period']}, REAL data, basis: {res.attrs['basis']}; {res.attrs['members']}): "
+              "dominant gas GWP100 / GWP20: "
               + "; ".join(f"{r.region} {r['dominant GWP100']}/{r['dominant GWP20']}" for _, r in df.iterrows())
-              + f"\n  CH4 outweighs CO2 under GWP20 only: {', '.join(flagged) or 'nowhere'}")
+              + "\n  P(CH4 outweighs CO2 under GWP20 only): " + ", ".join(f"{r} {p:.2f}" for r, p in p_only.items()))
     ct = tables["growth_closure"]
     off = ct[ct.years_beyond_tolerance != ""]
     tol = t["closure"].attrs.get("tolerance_range") or f"{t['closure'].attrs['tolerance']:g}"
@@ -592,7 +604,12 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--tolerance", type=_tolerance_arg, default="stated",
                     help="closure tolerance: 'stated' (default: 2 x NOAA's stated growth-rate uncertainty each year) "
                     "or a positive number of Pg C/yr")
-    st.add_argument("--ceos", help="CEOS pilot country file (default: the bundled rows)")
+    st.add_argument("--co2", choices=["gcb", "ceos"], default="gcb",
+                    help="CO2 of the countries: 'gcb' (default: emissions, GCB national fossil + land-use change) or "
+                    "'ceos' (the CEOS pilot's NBE + fossil: net exchange over land, CH4 then with its soil sink)")
+    st.add_argument("--ch4-weighting", choices=["groups", "each-run"], default="groups",
+                    help="GCP-CH4 runs: one weight per group of runs as the budget does (default), or each run once")
+    st.add_argument("--ceos", help="CEOS pilot country file for --co2 ceos (default: the bundled rows)")
     st.add_argument("--no-figures", action="store_true", help="tables only")
     st.set_defaults(func=cmd_stocktake)
     for kind, what in (("protocols", "MIP protocols (mip/protocols and $MIP_PROTOCOL_PATH)"),

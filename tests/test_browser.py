@@ -112,7 +112,7 @@ def test_demo_report_in_headless_chromium(demo_report, tmp_path):
               "Provenance", "Real data: the OCO-2 v10 MIP by latitude",
               "Real data: the Global Carbon Budget 2023 next to the inversions",
               "Real data: the observed CO2 growth rate (NOAA)",
-              "Three-gas stocktake: CO2 and CH4 in CO2-equivalent", "Growth-rate closure of the OCO-2 v10 MIP members",
+              "Three-gas stocktake: CO2, CH4 and N2O in CO2-equivalent", "Growth-rate closure of the OCO-2 v10 MIP members",
               "Monitoring: the observed growth rate and the sinks' trends"):
         assert h in seen["headings"]
 

@@ -65,7 +65,7 @@ def cases(cat, f, tmp):
                                         "no period '2019'; it has 2000-2009, 2008-2017, 2017"),
         "stocktake: unknown experiment": (["stocktake", "--experiment", "XX", "--out", str(tmp / "s")],
                                           "asked for XX 2017"),
-        "stocktake: missing CEOS file": (["stocktake", "--ceos", "/no/ceos.csv", "--out", str(tmp / "s")],
+        "stocktake: missing CEOS file": (["stocktake", "--co2", "ceos", "--ceos", "/no/ceos.csv", "--out", str(tmp / "s")],
                                          "/no/ceos.csv"),
         "stocktake: unwritable": (["stocktake", "--no-figures", "--out", "/proc/nope"], "/proc/nope"),
     }

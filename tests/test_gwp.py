@@ -53,3 +53,12 @@ def test_a_total_beside_its_parts_is_refused():
     co2.fossil.attrs["units"] = "Pg yr-1"
     with pytest.raises(MismatchError, match="count"):
         co2eq_by_region({"CO2": co2, "CH4": ch4})
+
+
+def test_every_ch4_category_has_an_origin_and_a_kind():
+    from mip.budgets.gwp import CH4_KIND, CH4_ORIGIN
+
+    assert set(CH4_KIND) == set(CH4_ORIGIN)
+    # fossil categories are anthropogenic; wetlands natural; the soil sink is no source
+    assert all(CH4_KIND[c] == "anthropogenic" for c, o in CH4_ORIGIN.items() if o == "fossil")
+    assert CH4_KIND["wetlands"] == "natural" and CH4_KIND["soil_sink"] == "sink"

@@ -18,7 +18,7 @@ import xarray as xr
 
 from mip.conventions.units import MOLAR_MASS
 
-__all__ = ["GWP", "FOSSIL_CH4_CATEGORIES", "CH4_ORIGIN", "CH4_ALIASES", "ch4_category", "gwp_factor", "co2eq",
+__all__ = ["GWP", "FOSSIL_CH4_CATEGORIES", "CH4_ORIGIN", "CH4_KIND", "CH4_ALIASES", "ch4_category", "gwp_factor", "co2eq",
            "MIXED", "refuse_totals_beside_parts"]
 
 #: AR6 WG1 Table 7.15: gas/origin → {horizon: GWP}.
@@ -35,6 +35,15 @@ CH4_ORIGIN: dict[str, str] = {
     "biomass_biofuel_burning": "non-fossil", "soil_sink": "non-fossil", "enteric_fermentation_manure": "non-fossil",
     "landfills_waste": "non-fossil", "rice": "non-fossil", "biomass_burning": "non-fossil", "biofuel": "non-fossil",
     "freshwater": "non-fossil", "termites": "non-fossil", "wild_animals": "non-fossil", "permafrost": "non-fossil",
+}
+#: Whether a CH4 category is a natural or an anthropogenic source, or a sink (Saunois et al. 2020's split:
+#: biomass and biofuel burning is anthropogenic).
+CH4_KIND: dict[str, str] = {
+    **{c: "anthropogenic" for c in ("fossil", "coal_mining", "oil_and_gas", "industry", "transport", "agriculture_waste",
+                                    "biomass_biofuel_burning", "enteric_fermentation_manure", "landfills_waste", "rice",
+                                    "biomass_burning", "biofuel")},
+    **{c: "natural" for c in ("wetlands", "other_natural", "freshwater", "termites", "wild_animals", "permafrost")},
+    "soil_sink": "sink",
 }
 #: Other spellings of those categories (the GCP-CH4 workbook's row labels among them) → the category.
 CH4_ALIASES: dict[str, str] = {

@@ -247,41 +247,43 @@ def _ch4(page: Page, workbook, period: str = "2008-2017") -> pd.DataFrame:
     page.figure(F.td_bu_bars(td, bu, regions, period, TD_BU_PAIRS), "ch4_td_vs_bu",
                 f"CH4 emissions by category and region, {period}, Tg CH4 yr-1, emissions positive: top-down mean "
                 f"(min-max over {td_ds.sizes.get('model', 0)} runs) beside bottom-up mean (min-max).")
-    return td[td.region == "GLOBAL"]
+    return td[td.region == "GLOBAL"].assign(period=period)
 
 
 def _co2eq(page: Page, ds, ch4_td: pd.DataFrame | None) -> None:
-    from mip.budgets.gwp import gwp_factor
-    from mip.budgets.totals import global_total
+    """CH4's emissions in CO2-eq, natural and anthropogenic apart; the intercomparison's CO2 is a net flux, not summed."""
+    from mip.budgets.gwp import CH4_KIND, ch4_category, gwp_factor
+    from mip.errors import MipError
 
-    rows = []
-    if ds is not None and ds[next(iter(ds.data_vars))].attrs.get("reported_as") == "C":
-        g = global_total(ds, [v for v in ("land", "ocean") if v in ds]).median("model").compute()
-        f = gwp_factor("CO2") * 1e3  # Pg C -> Tg CO2
-        for v in g.data_vars:
-            for e in g.experiment.values:
-                val = float(g[v].sel(experiment=e))
-                rows.append({"gas": "CO2", "component": f"{v} ({e}, ensemble median)", "native": val,
-                             "native units": "Pg C yr-1", "GWP100": val * f, "GWP20": val * f})
-    ch4_cat = {"Wetlands": "wetlands", "Other Natural Sources": "other_natural", "Agriculture and Waste":
-               "agriculture_waste", "Fossil fuels": "fossil", "Biomass and Biofuel Burning": "biomass_biofuel_burning",
-               "Soil Sink": "soil_sink"}
-    if ch4_td is not None:
-        for _, r in ch4_td.iterrows():
-            if r["category"] in ch4_cat:
-                cat = ch4_cat[r["category"]]
-                v = (-1.0 if cat == "soil_sink" else 1.0) * r["mean"]
-                rows.append({"gas": "CH4", "component": r["category"], "native": v, "native units": "Tg CH4 yr-1",
-                             "GWP100": v * gwp_factor("CH4", cat, "GWP100"), "GWP20": v * gwp_factor("CH4", cat, "GWP20")})
-    if len({r["gas"] for r in rows}) < 2:
+    if ch4_td is None:
         return
+    rows = []
+    for _, r in ch4_td.iterrows():
+        try:
+            cat = ch4_category(r["category"])
+        except MipError:  # totals ("Total Sources", ...) are not categories: their parts are listed
+            continue
+        kind = CH4_KIND[cat]
+        v = (-1.0 if kind == "sink" else 1.0) * r["mean"]
+        rows.append({"CH4 category": r["category"], "kind": kind, "Tg CH4 yr-1": v,
+                     "GWP100": v * gwp_factor("CH4", cat, "GWP100"), "GWP20": v * gwp_factor("CH4", cat, "GWP20")})
+    if not rows:
+        return
+    df = pd.DataFrame(rows)
+    for kind in ("natural", "anthropogenic"):
+        part = df[df.kind == kind]
+        rows.append({"CH4 category": f"{kind} sources", "kind": "sum", "Tg CH4 yr-1": part["Tg CH4 yr-1"].sum(),
+                     "GWP100": part.GWP100.sum(), "GWP20": part.GWP20.sum()})
     page.h2("GWP-weighted CO2-equivalent summary")
-    page.p(f"Tg CO2-eq yr-1, {SIGN}. IPCC AR6 WG1 Table 7.15: CH4 from fossil categories 29.8 (GWP100) / 82.5 "
-           "(GWP20), other CH4 27.0 / 79.7, N2O 273. CO2 from the intercomparison above (its period, the net surface "
-           "flux), CH4 from the GCP-CH4 top-down budget (its period): the periods and bases differ, so the sum is "
-           "indicative.")
-    page.table(pd.DataFrame(rows), "co2eq", "CO2-equivalent budget", units={"GWP100": "Tg CO2-eq yr-1",
-                                                                           "GWP20": "Tg CO2-eq yr-1"})
+    period = str(ch4_td["period"].iloc[0]) if "period" in ch4_td else "period not stated"
+    page.p(f"CH4 top-down emissions, GLOBAL, {period} (GCP-CH4 mean by the Saunois et al. 2020 rule) in Tg CO2-eq yr-1, IPCC AR6 WG1 Table 7.15: "
+           "fossil categories 29.8 (GWP100) / 82.5 (GWP20), other CH4 27.0 / 79.7; natural and anthropogenic sources "
+           "summed apart, the soil sink listed but not in either sum (a GWP is an emission metric). The "
+           "intercomparison's CO2 above is a net flux after the land and ocean sinks, not an emission, so it is not "
+           "put in CO2-eq here: the three-gas stocktake section compares emissions of CO2, CH4 and N2O.")
+    page.table(pd.DataFrame(rows), "co2eq", f"CH4 emissions in CO2-equivalent, GLOBAL, {period} (basis: emissions; "
+               "sink listed apart)",
+               units={"GWP100": "Tg CO2-eq yr-1", "GWP20": "Tg CO2-eq yr-1"})
 
 
 def _constraints(page: Page, specs: list[str]) -> None:

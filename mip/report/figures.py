@@ -204,30 +204,32 @@ def growth_rate(table: pd.DataFrame):
 
 
 def co2eq_bars(result: xr.Dataset, title: str):
-    """Stacked bars per region, GWP100 beside GWP20: each gas's CO2-eq (positive up, negative down) and the total.
+    """Per region, each gas's central CO2-eq with its members' range as whiskers, GWP100 and GWP20 side by side.
 
-    ``result`` is from :func:`mip.budgets.multigas.co2eq_by_region`.
+    ``result`` is from :func:`mip.budgets.multigas.co2eq_by_region`; the total (sum of the central values)
+    is a diamond.
     """
     regions = [str(r) for r in result.region.values]
     gases = [str(g) for g in result.gas.values]
     colours = {"CO2": "0.45", "CH4": "tab:orange", "N2O": "tab:green"}
-    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(regions)), 4.2))
+    fig, axes = plt.subplots(1, 2, figsize=(max(7, 1.9 * len(regions) + 2), 4.2), sharey=True)
     x = np.arange(len(regions))
-    for k, (h, hatch) in enumerate(zip(("GWP100", "GWP20"), ("", "//"))):
-        xs = x + (k - 0.5) * 0.38
-        up, down = np.zeros(len(regions)), np.zeros(len(regions))
-        for g in gases:
+    w = 0.8 / len(gases)
+    for ax, h in zip(axes, ("GWP100", "GWP20")):
+        for k, g in enumerate(gases):
             v = result.co2eq.sel(gas=g, horizon=h).values / 1e3
-            base = np.where(v >= 0, up, down)
-            ax.bar(xs, v, 0.36, bottom=base, color=colours.get(g, "tab:blue"), hatch=hatch, edgecolor="k", lw=0.4,
-                   label=f"{g} ({h})")
-            up, down = up + np.clip(v, 0, None), down + np.clip(v, None, 0)
-        ax.plot(xs, result.total.sel(horizon=h).values / 1e3, "kD", ms=4, label="total" if k == 0 else None)
-    ax.axhline(0, color="k", lw=0.6)
-    ax.set_xticks(x, regions, rotation=20, ha="right")
-    ax.set_ylabel("Pg CO2-eq/yr (positive = to the atmosphere)")
-    ax.set_title(f"{title}: left bar GWP100, right bar (hatched) GWP20")
-    ax.legend(fontsize=7, ncol=2)
+            lo = result.co2eq_min.sel(gas=g, horizon=h).values / 1e3 if "co2eq_min" in result else v
+            hi = result.co2eq_max.sel(gas=g, horizon=h).values / 1e3 if "co2eq_max" in result else v
+            xs = x - 0.4 + (k + 0.5) * w
+            ax.bar(xs, v, w * 0.9, color=colours.get(g, "tab:blue"), edgecolor="k", lw=0.4, label=g)
+            ax.errorbar(xs, v, yerr=[v - lo, hi - v], fmt="none", ecolor="k", elinewidth=0.8, capsize=2)
+        ax.plot(x, result.total.sel(horizon=h).values / 1e3, "kD", ms=4, label="total")
+        ax.axhline(0, color="k", lw=0.6)
+        ax.set_xticks(x, regions, rotation=20, ha="right")
+        ax.set_title(h)
+    axes[0].set_ylabel("Pg CO2-eq/yr (positive = to the atmosphere)")
+    axes[1].legend(fontsize=7)
+    fig.suptitle(f"{title} ({result.attrs.get('basis', 'basis not stated')})", fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -1,212 +1,28 @@
-"""The three-gas stocktake on the bundled real data: CO2-eq by latitude band, the growth-rate closure, sink trends.
+"""The stocktake on the bundled real data: the three-gas CO2-eq tables, the growth-rate closure, the trends.
 
 Every table here is built from real published files bundled with the package (``mip/data/``):
 
-- CO2: the OCO-2 v10 MIP annual band means (Stephens et al. 2026, derived from the band time series);
-- CH4: the GCP-CH4 2020 top-down budget (Saunois et al. 2020), whose regions include three
-  latitude bands (<30°N, 30–60°N, 60–90°N) that the v10 MIP's 10° bands reproduce exactly;
-- the observed growth rate: NOAA GML (2020 vintage) × 2.124 Pg C/ppm;
-- the land and ocean sinks: the Global Carbon Budget 2023.
-
-No N2O table is bundled (the GCP-N2O reader is still a guess), so the multi-gas table has two gases.
+- CO2-equivalents of CO2, CH4 and N2O by country, latitude band and globally, each on its stated basis
+  (:mod:`mip.report.three_gas`);
+- the growth-rate closure of the OCO-2 v10 MIP members (Stephens et al. 2026 band files, the MIP's own
+  prescribed fossil) against NOAA GML (2020 vintage) × 2.124 Pg C/ppm;
+- the trends of the observed growth rate and of the Global Carbon Budget 2023 sinks.
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["GCP_CH4_BANDS", "GCP_CH4_COUNTRIES", "ch4_topdown_by_region", "co2_v10mip_on", "co2_ceos_on",
-           "three_gas_bands", "three_gas_countries", "v10mip_closure",
-           "growth_rate_monitoring", "sink_trends", "ocean_sink_trends", "stocktake_tables", "closure_table", "add_stocktake_sections"]
+from mip.report.three_gas import (GCP_CH4_BANDS, GCP_CH4_COUNTRIES, three_gas_bands, three_gas_countries,
+                                  three_gas_global)
 
-#: GCP-CH4 latitude regions as sums of the v10 MIP 10° bands (exact: both are bounded at 30°N and 60°N).
-GCP_CH4_BANDS = {"GLOBAL": slice(0, 18), "<30°N": slice(0, 12), "30°N-60°N": slice(12, 15), "60°N-90°N": slice(15, 18)}
-#: GCP-CH4 regions that are countries (Korea and Japan together) → their ISO codes in the CEOS file.
-GCP_CH4_COUNTRIES = {"USA": ("USA",), "Canada": ("CAN",), "Brazil": ("BRA",), "China": ("CHN",),
-                     "Russia": ("RUS",), "Korean Japan": ("KOR", "JPN")}
-#: TD categories that add up to the net CH4 flux to the atmosphere (sources, minus the soil sink).
-CH4_PARTS = {"Wetlands": "wetlands", "Other Natural Sources": "other_natural", "Agriculture and Waste":
-             "agriculture_waste", "Fossil fuels": "fossil", "Biomass and Biofuel Burning": "biomass_biofuel_burning",
-             "Soil Sink": "soil_sink"}
-
-
-def ch4_topdown_by_region(period: str, regions: list[str], workbook: str | Path | None = None) -> xr.Dataset:
-    """GCP-CH4 top-down means per category and region (Saunois et al. 2020 rule), as fluxes to the atmosphere.
-
-    Parameters
-    ----------
-    period
-        ``"2000-2009"``, ``"2008-2017"`` or ``"2017"``.
-    regions
-        Regions of the workbook.
-    workbook
-        The workbook (default the bundled one).
-
-    Returns
-    -------
-    xarray.Dataset
-        One variable per category in ``Tg yr-1`` of CH4 on ``region``; the soil sink negative;
-        ``attrs["period"]``.
-    """
-    from mip.budgets.ch4 import td_summary
-    from mip.products.gcp_ch4 import read_workbook
-
-    from mip.errors import MismatchError
-
-    td = read_workbook(workbook, approach="TD")
-    if period not in td.period.values:
-        raise MismatchError(f"CH4: the GCP-CH4 workbook has no period {period!r}; it has "
-                            f"{', '.join(map(str, td.period.values))}")
-    missing = [r for r in regions if r not in td.region.values]
-    if missing:
-        raise MismatchError(f"CH4: the GCP-CH4 workbook has no region {missing}")
-    vals = {v: [] for v in CH4_PARTS.values()}
-    for r in regions:
-        t = td_summary(td, period, r).set_index("category")["mean"]
-        for label, v in CH4_PARTS.items():
-            vals[v].append((-1.0 if v == "soil_sink" else 1.0) * float(t.get(label, np.nan)))
-    ds = xr.Dataset({v: ("region", np.asarray(x), {"units": "Tg yr-1", "reported_as": "CH4"}) for v, x in vals.items()},
-                    coords={"region": regions})
-    ds.attrs.update(period=period, source=f"GCP-CH4 2020 top-down, {period} (Saunois et al. 2020)")
-    return ds
-
-
-def co2_v10mip_on(regions: dict[str, slice], year: int, experiment: str = "LNLGIS") -> xr.Dataset:
-    """The v10 MIP members' land, ocean and fossil CO2 of one calendar year, summed into latitude regions.
-
-    Parameters
-    ----------
-    regions
-        Region name → slice of the 18 10° bands (south to north).
-    year
-        2015 … 2020.
-    experiment
-        v10 MIP experiment.
-
-    Returns
-    -------
-    xarray.Dataset
-        ``land``, ``ocean``, ``fossil`` (Pg C/yr) on (model, region), members with data only;
-        ``attrs["period"]``.
-    """
-    from mip.tables.v10mip_zonal import bundled_annual
-
-    from mip.errors import MismatchError
-
-    ann = bundled_annual()[["land", "ocean", "fossil"]]
-    if experiment not in ann.experiment.values or year not in ann.year.values:
-        raise MismatchError(f"CO2: the v10 MIP table has experiments {', '.join(map(str, ann.experiment.values))} "
-                            f"and years {int(ann.year.min())}-{int(ann.year.max())}; asked for {experiment} {year}")
-    ann = ann.sel(experiment=experiment, year=year)
-    ann = ann.dropna("model", how="all", subset=["land"])
-    parts = [ann.isel(region=s).sum("region", skipna=False).expand_dims(region=[name]) for name, s in regions.items()]
-    out = xr.concat(parts, "region")
-    for v in out.data_vars:
-        out[v].attrs.update(units="Pg yr-1", reported_as="C")
-    out.attrs.update(period=str(year), source=f"OCO-2 v10 MIP {experiment} (Stephens et al. 2026), {year}")
-    return out
-
-
-def co2_ceos_on(regions: dict[str, tuple[str, ...]], year: int, experiment: str = "LNLGIS",
-                path: str | Path | None = None) -> xr.Dataset:
-    """CEOS pilot national CO2 (NBE and fossil, Byrne et al. 2023) of one year, summed into regions of countries.
-
-    Parameters
-    ----------
-    regions
-        Region name → ISO alpha-3 codes it sums.
-    year
-        2015 … 2020.
-    experiment
-        v10 MIP experiment of the NBE.
-    path
-        The CEOS country file (default the bundled subset).
-
-    Returns
-    -------
-    xarray.Dataset
-        ``NBE`` and ``fossil`` (Tg C/yr, ``Tg yr-1``) on ``region``; ``attrs["period"]``. The NBE is
-        the file's ensemble median of each country; a region of several countries sums them.
-    """
-    from mip.errors import InputError
-    from mip.products.ceos import read_ceos_countries
-
-    path = Path(path) if path else Path(str(resources.files("mip") / "data" / "ceos-pilot-2023"
-                                             / "pilot_topdown_CO2_Budget_countries_v1.csv"))
-    from mip.errors import MismatchError
-
-    ds = read_ceos_countries(path)
-    if experiment not in ds.experiment.values or year not in ds.year.values:
-        raise MismatchError(f"CO2: {path} has experiments {', '.join(map(str, ds.experiment.values))} and years "
-                            f"{int(ds.year.min())}-{int(ds.year.max())}; asked for {experiment} {year}")
-    codes = [c for cs in regions.values() for c in cs]
-    unknown = [c for c in codes if c not in ds.country.values]
-    if unknown:
-        raise InputError(path, "Alpha 3 Code", f"no rows for {unknown}", "every country of the regions")
-    sel = ds.sel(year=year)
-    nbe = [float(sel.NBE.sel(experiment=experiment, country=list(cs)).sum()) for cs in regions.values()]
-    ff = [float(sel.FF.sel(country=list(cs)).sum()) for cs in regions.values()]
-    attrs = {"units": "Tg yr-1", "reported_as": "C"}
-    out = xr.Dataset({"NBE": ("region", nbe, attrs), "fossil": ("region", ff, attrs)}, coords={"region": list(regions)})
-    out.attrs.update(period=str(year), source=f"CEOS pilot national CO2 budgets, {experiment} NBE + FF, {year} "
-                                              "(Byrne et al. 2023)")
-    return out
-
-
-def three_gas_countries(year: int = 2017, experiment: str = "LNLGIS", ceos: str | Path | None = None) -> xr.Dataset:
-    """CO2 (CEOS pilot NBE + fossil) and CH4 (GCP-CH4 top-down) of one year in CO2-eq for the workbook's countries.
-
-    Parameters
-    ----------
-    year
-        The year both cover (2017: the GCP-CH4 2020 budget's own year).
-    experiment
-        v10 MIP experiment of the NBE.
-    ceos
-        The CEOS country file (default the bundled subset).
-
-    Returns
-    -------
-    xarray.Dataset
-        From :func:`mip.budgets.multigas.co2eq_by_region`.
-    """
-    from mip.budgets.multigas import co2eq_by_region
-
-    co2 = co2_ceos_on(GCP_CH4_COUNTRIES, year, experiment, ceos)
-    ch4 = ch4_topdown_by_region(str(year), list(GCP_CH4_COUNTRIES))
-    out = co2eq_by_region({"CO2": co2, "CH4": ch4})
-    out.attrs["sources"] = f"{co2.attrs['source']}; {ch4.attrs['source']}"
-    return out
-
-
-def three_gas_bands(year: int = 2017, experiment: str = "LNLGIS") -> xr.Dataset:
-    """CO2 (v10 MIP) and CH4 (GCP-CH4 top-down) of one year in CO2-eq on the GCP-CH4 latitude bands.
-
-    Parameters
-    ----------
-    year
-        The year both cover (the GCP-CH4 2020 budget gives 2017 as its own period).
-    experiment
-        v10 MIP experiment.
-
-    Returns
-    -------
-    xarray.Dataset
-        From :func:`mip.budgets.multigas.co2eq_by_region`.
-    """
-    from mip.budgets.multigas import co2eq_by_region
-
-    co2 = co2_v10mip_on(GCP_CH4_BANDS, year, experiment)
-    ch4 = ch4_topdown_by_region(str(year), list(GCP_CH4_BANDS))
-    out = co2eq_by_region({"CO2": co2, "CH4": ch4})
-    out.attrs["sources"] = f"{co2.attrs['source']}; {ch4.attrs['source']}"
-    return out
-
+__all__ = ["GCP_CH4_BANDS", "GCP_CH4_COUNTRIES", "three_gas_bands", "three_gas_countries", "three_gas_global",
+           "v10mip_closure", "growth_rate_monitoring", "sink_trends", "ocean_sink_trends", "stocktake_tables",
+           "closure_table", "add_stocktake_sections", "basis_lines", "basis_statement", "co2eq_members_frame"]
 
 def v10mip_closure(experiments: tuple[str, ...] = ("prior", "IS", "LNLG", "LNLGIS", "LNLGOGIS", "OG"),
                    tolerance: float | str = "stated") -> xr.Dataset:
@@ -336,31 +152,38 @@ def ocean_sink_trends(period: tuple[int, int] = (2000, 2022)) -> pd.DataFrame:
 
 
 def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance: float | str = "stated",
-                     ceos: str | Path | None = None) -> dict[str, object]:
+                     ceos: str | Path | None = None, co2: str = "gcb", weighting: str = "groups") -> dict[str, object]:
     """Every table of the three-gas stocktake on the bundled real data.
 
     Parameters
     ----------
     year
-        Year of the CO2-eq tables (CO2 and CH4 must both cover it; the GCP-CH4 2020 budget gives 2017).
+        Year of the CO2-eq tables by country and band (the GCP-CH4 2020 budget gives 2017).
     experiment
         v10 MIP experiment of the CO2 fluxes.
     tolerance
-        Pg C/yr of the growth-rate closure.
+        ``"stated"`` or Pg C/yr, of the growth-rate closure.
     ceos
-        CEOS pilot country file (default the bundled subset).
+        CEOS pilot country file (default the bundled subset), for ``co2="ceos"``.
+    co2
+        CO2 of the countries: ``"gcb"`` (emissions: national fossil + land-use change) or ``"ceos"``
+        (the CEOS pilot's land NCE).
+    weighting
+        CH4 run weighting: ``"groups"`` (as the GCP-CH4 budget) or ``"each-run"``.
 
     Returns
     -------
     dict
-        ``co2eq_bands`` and ``co2eq_countries`` (:func:`mip.budgets.multigas.co2eq_by_region` results),
-        ``closure`` (:func:`mip.budgets.closure.growth_closure` of every v10 MIP member), ``growth`` (NOAA, Pg
-        C/yr), ``growth_trends``, ``sink_trends`` and ``ocean_sink_trends`` (DataFrames).
+        ``co2eq_countries``, ``co2eq_bands`` and ``co2eq_global`` (:func:`mip.budgets.multigas.co2eq_by_region`
+        results, each on its stated basis), ``closure`` (:func:`mip.budgets.closure.growth_closure` of every v10
+        MIP member), ``growth`` (NOAA, Pg C/yr), ``growth_trends``, ``sink_trends`` and ``ocean_sink_trends``.
     """
     from mip.obs.noaa import bundled_growth_rate
 
-    return {"co2eq_bands": three_gas_bands(year, experiment),
-            "co2eq_countries": three_gas_countries(year, experiment, ceos),
+    return {"co2eq_countries": three_gas_countries(year, co2=co2, weighting=weighting, experiment=experiment,
+                                                   ceos=ceos),
+            "co2eq_bands": three_gas_bands(year, experiment, weighting=weighting),
+            "co2eq_global": three_gas_global(weighting=weighting),
             "closure": v10mip_closure(tolerance=tolerance),
             "growth": bundled_growth_rate().growth_rate_pgc,
             "growth_trends": growth_rate_monitoring(), "sink_trends": sink_trends(),
@@ -409,35 +232,28 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
     dict
         The tables shown.
     """
-    from mip.budgets.multigas import co2eq_table
     from mip.report import figures as F
 
     t = tables or stocktake_tables()
-    bands, countries = t["co2eq_bands"], t["co2eq_countries"]
-    page.h2("Three-gas stocktake: CO2 and CH4 in CO2-equivalent")
-    page.p(f"REAL data, {bands.attrs['period']}: {bands.attrs['sources']}; {countries.attrs['sources'].split(';')[0]}. "
-           "Tg CO2-eq/yr, positive = to the atmosphere; IPCC AR6 GWP100 and GWP20 (fossil CH4 29.8 / 82.5, other "
-           "CH4 27.0 / 79.7). CO2 is the net surface flux (fossil + land + ocean); CH4 is emissions minus the soil "
-           "sink (its atmospheric OH sink is not a surface flux). The dominant gas has the largest CO2-eq; flagged: "
-           "CH4 outweighs CO2 under GWP20 but not under GWP100. No N2O table is bundled.")
-    tb = co2eq_table(bands)
-    eq = {c: "Tg CO2-eq yr-1" for c in tb.columns if len(c.split()) == 2 and c.split()[1] in ("GWP100", "GWP20")
-          and c.split()[0] != "dominant"}
-    page.table(tb, "co2eq_bands", f"CO2-eq by latitude band, {bands.attrs['period']} (v10 MIP bands summed exactly to "
-               "the GCP-CH4 bands)", units=eq)
-    page.figure(F.co2eq_bars(bands, f"Latitude bands, {bands.attrs['period']}"), "co2eq_bands",
-                f"CO2 and CH4 by latitude band, {bands.attrs['period']}, Pg CO2-eq yr-1 (Tg CO2-eq yr-1 / 1000), "
-                "positive = to the atmosphere; GWP100 (left) and GWP20 (right, hatched); CO2 the v10 MIP median, "
-                "CH4 the GCP-CH4 top-down mean.")
-    tc = co2eq_table(countries)
-    eq = {c: "Tg CO2-eq yr-1" for c in tc.columns if len(c.split()) == 2 and c.split()[1] in ("GWP100", "GWP20")
-          and c.split()[0] != "dominant"}
-    page.table(tc, "co2eq_countries", f"CO2-eq of the countries the GCP-CH4 workbook reports on their own, "
-               f"{countries.attrs['period']}", units=eq)
-    page.figure(F.co2eq_bars(countries, f"Countries, {countries.attrs['period']}"), "co2eq_countries",
-                f"CO2 and CH4 by country, {countries.attrs['period']}, Pg CO2-eq yr-1, positive = to the atmosphere; "
-                "GWP100 (left) and GWP20 (right, hatched); CO2 the CEOS pilot NBE + FF median, CH4 the GCP-CH4 "
-                "top-down mean.")
+    page.h2("Three-gas stocktake: CO2, CH4 and N2O in CO2-equivalent")
+    page.p("REAL data. Tg CO2-eq/yr, positive = to the atmosphere; IPCC AR6 WG1 Table 7.15 GWP100 and GWP20 (fossil "
+           "CH4 29.8 / 82.5, other CH4 27.0 / 79.7, N2O 273). A GWP is an emission metric, so the countries and the "
+           "globe are on an emissions basis (CO2 from fossil fuels and land-use change, CH4 and N2O sources; no sink "
+           "and never the ocean flux). No inventory of land-use emissions exists per latitude band, so the bands "
+           "compare the net exchange over land (the inversions' fossil + land flux, CH4 sources minus the soil sink), "
+           "as stated in their header. Each gas keeps its own members (CO2: bookkeeping models or inversions; CH4: "
+           "inversion runs); P(CH4 > CO2) is the share of all (CH4 run, CO2 member) pairs, weighted, in which CH4's "
+           "CO2-eq is the larger — exact over the pairs, what a Monte Carlo over members and runs converges to.")
+    shown = {}
+    for key, what in (("co2eq_countries", "Countries the GCP-CH4 workbook reports on their own"),
+                      ("co2eq_bands", "Latitude bands (v10 MIP bands summed exactly to the GCP-CH4 bands)"),
+                      ("co2eq_global", "Globe, three gases")):
+        shown.update(_co2eq_section(page, t[key], key, what, F))
+    shown["co2eq_members"] = co2eq_members_frame(t)
+    page.table(shown["co2eq_members"], "co2eq_members", "Each gas's members per table and region (GWP100): the "
+               "central value, the range over the members and the anthropogenic / natural / net-land parts",
+               units={c: "Tg CO2-eq yr-1" for c in ("central", "min", "max", "anthropogenic", "natural", "net land",
+                                                    "sink")}, collapse=True)
     clo = t["closure"]
     page.h2("Growth-rate closure of the OCO-2 v10 MIP members")
     page.p("REAL data: each member's global total (land + ocean + fossil, annual means of the Stephens et al. 2026 "
@@ -471,5 +287,79 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
            "trends of each, and whether the ranges overlap.")
     page.table(t["ocean_sink_trends"], "ocean_sink_trends", "ocean sink trends, data products vs models",
                units={c: "Pg C yr-1 per year" for c in t["ocean_sink_trends"].columns if c.startswith(("td_", "bu_"))})
-    return {"ocean_sink_trends": t["ocean_sink_trends"], "co2eq_bands": tb, "co2eq_countries": tc, "growth_closure": ct, "growth_rate_trends": t["growth_trends"],
-            "sink_trends": t["sink_trends"]}
+    return {**shown, "ocean_sink_trends": t["ocean_sink_trends"], "growth_closure": ct,
+            "growth_rate_trends": t["growth_trends"], "sink_trends": t["sink_trends"]}
+
+
+def basis_lines(result: xr.Dataset) -> list[str]:
+    """A CO2-eq table's basis, period, members, sources, central statistic and probability, one line each.
+
+    Parameters
+    ----------
+    result
+        From :func:`mip.budgets.multigas.co2eq_by_region` (with ``attrs["sources"]``).
+
+    Returns
+    -------
+    list of str
+    """
+    a = result.attrs
+    return [f"Basis: {a['basis_text']}", f"Period: {a['period']}", f"Members: {a['members']}",
+            f"Sources: {a.get('sources', 'not stated')}", f"Central values: {a['central']}, of each gas's member totals",
+            f"P(CH4 > CO2): {a['probability']}"]
+
+
+def basis_statement(result: xr.Dataset) -> str:
+    """:func:`basis_lines` as one paragraph.
+
+    Parameters
+    ----------
+    result
+        From :func:`mip.budgets.multigas.co2eq_by_region`.
+
+    Returns
+    -------
+    str
+    """
+    return ". ".join(basis_lines(result)) + "."
+
+
+def _co2eq_section(page, result: xr.Dataset, key: str, what: str, F) -> dict[str, pd.DataFrame]:
+    from mip.budgets.multigas import co2eq_table
+
+    tab = co2eq_table(result)
+    units = {c: "Tg CO2-eq yr-1" for c in tab.columns if c.split()[0] in ("CO2", "CH4", "N2O", "total")
+             and c.split()[-1] in ("GWP100", "GWP20") and not c.startswith("P(")}
+    page.p(f"{what} — {basis_statement(result)}")
+    page.table(tab, key, f"{what}, {result.attrs['period']}, basis: {result.attrs['basis']} (central values; "
+               "P over the members' pairs)", units=units)
+    page.figure(F.co2eq_bars(result, f"{what.split(' (')[0]}, {result.attrs['period']}"), key,
+                f"{what}, {result.attrs['period']}, basis {result.attrs['basis']}: Pg CO2-eq yr-1 (Tg CO2-eq yr-1 / "
+                "1000), positive = to the atmosphere; GWP100 (left panel) and GWP20 (right panel); whiskers: each gas's "
+                f"range over its members; {result.attrs['members']}.")
+    return {key: tab}
+
+
+def co2eq_members_frame(tables: dict[str, object], horizon: str = "GWP100") -> pd.DataFrame:
+    """The members table of every CO2-eq result in the stocktake, one block per table.
+
+    Parameters
+    ----------
+    tables
+        From :func:`stocktake_tables`.
+    horizon
+        ``"GWP100"`` or ``"GWP20"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`mip.budgets.multigas.co2eq_members_table` rows with a ``table`` column first.
+    """
+    from mip.budgets.multigas import co2eq_members_table
+
+    frames = [co2eq_members_table(tables[k], horizon).assign(table=k.replace("co2eq_", ""))
+              for k in ("co2eq_countries", "co2eq_bands", "co2eq_global") if k in tables]
+    df = pd.concat(frames, ignore_index=True)
+    parts = [c for c in df.columns if c not in ("table", "region", "gas", "members", "central", "min", "max", "left out")]
+    df[parts] = df[parts].fillna(0.0)  # a part a table's gases do not have is zero there
+    return df[["table", "region", "gas", "members", "central", "min", "max", *parts, "left out"]]

@@ -3,15 +3,15 @@
 The layouts read (all real files, checked in the tests; the column header is the last ``#``
 comment line(s) before the data, or the first line of a CSV):
 
-======================  ==========================================================  ==================
-file                    columns                                                     missing markers
-======================  ==========================================================  ==================
-``co2_mm_mlo.txt`` now  year month decimal average deseasonalized ndays sdev unc    -1, -9.99, -0.99
-``co2_mm_mlo.txt`` old  year month decimal average interpolated trend ndays         -99.99, -1
-``*_mm_gl.txt|.csv``    year month decimal average average_unc trend trend_unc      -9.99
-``*_annmean_gl.txt``    year mean unc                                               -9.99 (unc)
-``*_gr_gl.txt``         year ann_inc unc                                            -9.99 (unc)
-======================  ==========================================================  ==================
+=========================  ========================================================  ================
+file                       columns                                                   missing markers
+=========================  ========================================================  ================
+``co2_mm_mlo.txt`` now     year month decimal average deseasonalized ndays sdev unc  -1, -9.99, -0.99
+``co2_mm_mlo.txt`` old     year month decimal average interpolated trend ndays       -99.99, -1
+``*_mm_gl.txt|.csv``       year month decimal average average_unc trend trend_unc    -9.99
+``*_annmean_gl.txt|.csv``  year mean unc                                             -9.99 (unc)
+``*_gr_gl.txt``            year ann_inc unc                                          -9.99 (unc)
+=========================  ========================================================  ================
 
 Values of one month differ between vintages (recalibration, up to 0.32 ppm for MLO CO2), so the
 layout is recognised from the header, never assumed.  CSV files have a blank line after their
@@ -76,7 +76,7 @@ def _header_and_rows(path: Path) -> tuple[str, list[list[str]], int]:
     if first_data is None:
         raise InputError(path, None, "no data rows", "a NOAA GML trends file")
     if path.suffix.lower() == ".csv":
-        header = lines[first_data].strip().lower()
+        header = " ".join(c.strip() for c in lines[first_data].strip().lower().split(","))
         data_start = first_data + 1
         split = lambda ln: [c.strip() for c in ln.split(",")]  # noqa: E731
     else:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["scenario_fan"]
+__all__ = ["scenario_fan", "growth_without_enso"]
 
 
 def scenario_fan(observed: Mapping[str, xr.Dataset], scenarios: xr.Dataset, table: pd.DataFrame,
@@ -61,4 +61,45 @@ def scenario_fan(observed: Mapping[str, xr.Dataset], scenarios: xr.Dataset, tabl
     fig.suptitle("Observed growth (NOAA) over the CMIP6 SSP scenarios; red: the windows' observed mean ± 2 x combined "
                  "uncertainty; dotted: end of the shared history", fontsize=9)
     fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return fig
+
+
+def growth_without_enso(fit: xr.Dataset, table: pd.DataFrame | None = None):
+    """The growth rate, its ENSO part removed, the trend, volcanic years shaded; beside it, years to detect a change.
+
+    Parameters
+    ----------
+    fit
+        From :func:`mip.monitoring.growth_rate.remove_enso`.
+    table
+        From :func:`mip.monitoring.growth_rate.detectability` (right panel), optional.
+    """
+    ncol = 2 if table is not None else 1
+    fig, axes = plt.subplots(1, ncol, figsize=(6.5 * ncol, 4.2), gridspec_kw={"width_ratios": [2, 1][:ncol]})
+    axes = np.atleast_1d(axes)
+    ax = axes[0]
+    y = fit.year.values
+    units = fit.growth.attrs.get("units", "")
+    ax.plot(y, fit.growth, color="0.6", lw=1, marker="o", ms=2, label="observed")
+    ax.plot(y, fit.adjusted, color="k", lw=1.2, label=f"ENSO part removed ({fit.attrs['index']}, lag "
+                                                      f"{fit.attrs['lag']} months)")
+    ax.plot(y, fit.trend, color="crimson", lw=1.2, label="fitted trend")
+    for name in sorted({str(v) for v in fit.volcanic.values} - {""}):
+        yy = y[fit.volcanic.values == name]
+        ax.axvspan(yy.min() - 0.5, yy.max() + 0.5, color="tab:blue", alpha=0.15, lw=0)
+        ax.text(yy.mean(), float(np.nanmax(fit.growth)), name.split(" (")[0],
+                ha="center", va="top", fontsize=7, color="tab:blue")
+    ax.set_ylabel(units)
+    ax.set_title(f"Growth rate without ENSO (R² {fit.attrs['r2']:.2f}; shaded: volcanic years, not fitted)", fontsize=9)
+    ax.legend(fontsize=7, loc="lower right")
+    if table is not None:
+        ax2 = axes[1]
+        pcols = [c for c in table.columns if c.startswith("years (P=")]
+        for c in pcols:
+            ax2.plot(table["change (% yr-1)"], table[c], marker="o", label=c.replace("years ", "detection "))
+        ax2.set_xlabel("change of fossil emissions (% per year)")
+        ax2.set_ylabel("years of record after the change")
+        ax2.set_title(f"Years to detect (95 %; σ {fit.attrs['sigma']:.2f} {units})", fontsize=9)
+        ax2.legend(fontsize=7)
+    fig.tight_layout()
     return fig

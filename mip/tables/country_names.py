@@ -19,7 +19,8 @@ from collections.abc import Iterable
 
 from mip.errors import MipError
 
-__all__ = ["normalise", "EXTRA", "AGGREGATES", "name_table", "iso3", "map_names"]
+__all__ = ["normalise", "EXTRA", "AGGREGATES", "ISO_TERRITORIES", "HISTORICAL", "CODE_ALIASES", "name_table", "iso3",
+           "map_names", "map_codes"]
 
 #: Spellings in the GCB, UNFCCC, OWID and EDGAR tables that Natural Earth does not use → ISO alpha-3.
 EXTRA: dict[str, str] = {
@@ -45,7 +46,26 @@ AGGREGATES: frozenset[str] = frozenset({
     "low income countries", "lower middle income countries", "upper middle income countries",
     "asia excl china and india", "europe excl eu 27", "europe excl eu 28", "north america excl usa",
     "international transport total", "world excl china", "world excl china and india", "world excl usa",
+    "least developed countries jones et al", "oecd jones et al", "kuwaiti oil fires", "int shipping",
+    "int aviation",
 })
+#: ISO 3166-1 alpha-3 codes of territories Natural Earth draws inside another country (French overseas
+#: departments, ...) or not at all: kept as their own entities, never merged into another.
+ISO_TERRITORIES: dict[str, str] = {
+    "UMI": "United States Minor Outlying Islands", "GLP": "Guadeloupe", "MTQ": "Martinique", "BVT": "Bouvet Island",
+    "GUF": "French Guiana", "MYT": "Mayotte", "REU": "Réunion", "GIB": "Gibraltar", "CCK": "Cocos (Keeling) Islands",
+    "CXR": "Christmas Island", "TKL": "Tokelau",
+}
+#: Entities of the past that tables list apart (ISO 3166-3 or no code): kept apart, never summed with their
+#: successors.  ``RYU`` is fluxmip's own code (there is no ISO one).
+HISTORICAL: dict[str, str] = {
+    "ANT": "Netherlands Antilles (dissolved 2010)", "SCG": "Serbia and Montenegro (until 2006)",
+    "RYU": "Ryukyu Islands (under US administration 1945-1972, Japan since)",
+}
+#: Codes tables use that are not ISO alpha-3 → the code fluxmip keys that entity by (None: a group).
+CODE_ALIASES: dict[str, str | None] = {"OWID_KOS": "KOS", "OWID_WRL": None, "AIR": None, "SEA": None}
+#: Names without a code in the tables → fluxmip's code.
+_NAMED_HISTORICAL = {"ryukyu islands": "RYU"}
 
 
 def normalise(name: object) -> str:
@@ -124,6 +144,49 @@ def map_names(names: Iterable[str]) -> tuple[dict[str, str], list[str], list[str
             groups.append(n)
         elif key in name_table():
             mapping[n] = name_table()[key]
+        elif key in _NAMED_HISTORICAL:
+            mapping[n] = _NAMED_HISTORICAL[key]
         else:
             unmatched.append(n)
+    return mapping, groups, unmatched
+
+
+def map_codes(entities: Iterable[tuple[object, str]]) -> tuple[dict[str, str], list[str], list[str]]:
+    """Map (code, name) pairs of a code-keyed table (OWID, EDGAR) to fluxmip's country keys.
+
+    A code of a Natural Earth country, of :data:`ISO_TERRITORIES` or :data:`HISTORICAL` is kept; a code of
+    :data:`CODE_ALIASES` is translated (or marks a group); an entity without a code is placed by its name
+    (:func:`map_names`: a group, or a country the name table knows).
+
+    Parameters
+    ----------
+    entities
+        ``(code, name)``; ``code`` empty or NaN where the table has none.
+
+    Returns
+    -------
+    mapping, groups, unmatched
+        ``name → code``, the names of groups, and ``"name (code)"`` of what could not be placed.
+
+    Examples
+    --------
+    >>> map_codes([("JPN", "Japan"), ("OWID_WRL", "World"), ("", "Africa"), ("SEA", "Int. Shipping")])
+    ({'Japan': 'JPN'}, ['World', 'Africa', 'Int. Shipping'], [])
+    """
+    known = set(name_table().values()) | set(ISO_TERRITORIES) | set(HISTORICAL)
+    mapping, groups, unmatched = {}, [], []
+    for code, name in entities:
+        code = "" if code is None or (isinstance(code, float) and code != code) else str(code).strip()
+        if code in CODE_ALIASES:
+            target = CODE_ALIASES[code]
+            (groups.append(name) if target is None else mapping.__setitem__(name, target))
+        elif code in known:
+            mapping[name] = code
+        elif not code:
+            m, g, u = map_names([name])
+            mapping.update(m)
+            groups += g
+            unmatched += [f"{n} (no code)" for n in u]
+        else:
+            unmatched.append(f"{name} ({code})")
     return mapping, groups, unmatched

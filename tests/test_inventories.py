@@ -122,3 +122,31 @@ def test_unknown_names_and_codes_are_refused(tmp_path):
     q.write_text(text)
     with pytest.raises(InputError, match=r"Japan \(XXJ\)"):
         read_edgar(q)
+
+
+def test_bundled_inventories_are_the_real_files():
+    import gzip
+    from importlib import resources
+
+    root = resources.files("mip") / "data" / "national-inventories"
+    for gas in ("CH4", "N2O"):
+        assert gzip.decompress((root / f"unfccc_total_noLULUCF_{gas}.json.gz").read_bytes()) == \
+            real_file(CRF.format(gas)).read_bytes()
+        assert gzip.decompress((root / f"v60_{gas}_1970_2018_totals.csv.gz").read_bytes()) == \
+            real_file(EDGAR.format(gas)).read_bytes()
+    lines = gzip.decompress((root / "ghg-emissions-by-gas-1990.csv.gz").read_bytes()).splitlines()
+    real = real_file(OWID).read_bytes().splitlines()
+    assert lines[0] == real[0] and set(lines) <= set(real)
+    assert len(lines) - 1 == sum(1 for ln in real[1:] if int(ln.decode().rsplit(",", 4)[-4]) >= 1990)
+    assert float(read_unfccc_crf(root / "unfccc_total_noLULUCF_CH4.json.gz").CH4.sel(country="JPN", year=1990)) == \
+        pytest.approx(1753.139, abs=1e-3)
+
+
+def test_the_analysis_script_on_the_real_files(tmp_path):
+    from conftest import run_script
+
+    run_script("national_reductions.py", "--out", str(tmp_path), "--focus", "JPN,GBR",
+               "--inventories", str(real_file("national-emissions")))
+    t = pd.read_csv(tmp_path / "national_changes.csv")
+    assert set(t[t.country == "GBR"].gas) == {"CH4", "N2O"} and (t[t.country.isin(["JPN", "GBR"])].change_pct < -30).all()
+    assert (tmp_path / "reductions.png").exists()

@@ -11,6 +11,7 @@ Parties include the European Union (Convention, KP), groups never summed with co
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from os import PathLike
@@ -39,7 +40,7 @@ def read_unfccc_crf(path: str | PathLike, gas: str | None = None) -> xr.Dataset:
     Parameters
     ----------
     path
-        The JSON file.
+        The JSON file (gzipped or not).
     gas
         ``CO2``, ``CH4`` or ``N2O``; default from the file name (``..._CH4.json``).
 
@@ -64,9 +65,10 @@ def read_unfccc_crf(path: str | PathLike, gas: str | None = None) -> xr.Dataset:
     if gas not in ("CO2", "CH4", "N2O"):
         raise InputError(path, "gas", f"file name {path.name!r} names no gas", "'..._CO2/CH4/N2O.json' or give gas=")
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        raw = json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
         columns, parties = raw["columns"], raw["data"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         raise InputError(path, None, f"not the UNFCCC data-interface JSON ({type(exc).__name__}: {exc})",
                          "{columns, data, generated}") from None
     col_year = {c["id"]: _year(c["name"]) for c in columns}

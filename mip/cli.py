@@ -382,6 +382,13 @@ def cmd_stocktake(args: argparse.Namespace) -> int:
     tables = {**{k: co2eq_table(t[k]) for k in eq}, "co2eq_members": co2eq_members_frame(t),
               "growth_closure": closure_table(t["closure"]), "growth_rate_trends": t["growth_trends"],
               "sink_trends": t["sink_trends"], "ocean_sink_trends": t["ocean_sink_trends"]}
+    mon, nat = t["monitoring"], t["national"]
+    yearly = mon["enso_fit"][["growth", "enso_index", "enso_part", "adjusted", "trend", "residual"]].to_dataframe()
+    tables.update({"scenario_growth": mon["scenario_growth"], "scenario_growth_all": mon["scenario_growth_all"],
+                   "growth_rate_enso": yearly.assign(volcanic=mon["enso_fit"].volcanic.values).reset_index(),
+                   "detectability": mon["detectability"], "national_changes": nat["changes"],
+                   "largest_reductions": nat["largest_reductions"], "source_comparison": nat["source_comparison"],
+                   "topdown_vs_inventories": nat["topdown_vs_inventories"]})
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         header = ""
@@ -401,6 +408,10 @@ def cmd_stocktake(args: argparse.Namespace) -> int:
             F.save(F.co2eq_bars(t[key], f"{what}, {t[key].attrs['period']}"), out / f"{key}.png")
         F.save(F.closure_bars(t["closure"], "Global total − observed growth"), out / "growth_closure.png")
         F.save(F.growth_trend(t["growth"], t["growth_trends"]), out / "growth_rate_trends.png")
+        from mip.report.monitoring_figures import growth_without_enso, scenario_fan
+
+        F.save(scenario_fan(mon["observed"], mon["scenarios"], mon["scenario_growth"]), out / "scenario_fan.png")
+        F.save(growth_without_enso(mon["enso_fit"], mon["detectability"]), out / "growth_rate_enso.png")
     for key in eq:
         df, res = tables[key], t[key]
         p_only = df.set_index("region")["P(CH4 > CO2 under GWP20 only)"].sort_values(ascending=False)
@@ -421,6 +432,14 @@ def cmd_stocktake(args: argparse.Namespace) -> int:
     print(f"ocean sink trend {o.period}, Pg C/yr per year: data products {o.td_median:+.3f} [{o.td_min:+.3f}, "
           f"{o.td_max:+.3f}], models {o.bu_median:+.3f} [{o.bu_min:+.3f}, {o.bu_max:+.3f}]; ranges "
           f"{'overlap' if o.ranges_overlap else 'do not overlap'}")
+    from mip.report.monitoring import detectability_conclusion, scenario_conclusions
+    from mip.report.national import reduction_conclusion
+
+    print("observed growth against the SSP scenarios (NOAA vs RCMIP, REAL data):\n  "
+          + "\n  ".join(scenario_conclusions(mon["scenario_growth"])))
+    print("monitoring emission cuts in the CO2 growth rate: " + detectability_conclusion(
+        mon["enso_fit"], mon["detectability"], mon["gcb"]))
+    print("national reductions (REAL inventories): " + reduction_conclusion(nat["focus"]))
     print(f"written to {out}")
     return 0
 

@@ -113,7 +113,9 @@ def test_demo_report_in_headless_chromium(demo_report, tmp_path):
               "Real data: the Global Carbon Budget 2023 next to the inversions",
               "Real data: the observed CO2 growth rate (NOAA)",
               "Three-gas stocktake: CO2, CH4 and N2O in CO2-equivalent", "Growth-rate closure of the OCO-2 v10 MIP members",
-              "Monitoring: the observed growth rate and the sinks' trends"):
+              "Monitoring: the observed growth rate and the sinks' trends",
+              "Observed growth against the SSP scenarios (CO2, CH4, N2O)", "Monitoring emission cuts in the CO2 growth rate",
+              "National CH4 and N2O inventories: reductions and the sources side by side"):
         assert h in seen["headings"]
 
 

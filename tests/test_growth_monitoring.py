@@ -158,3 +158,16 @@ def test_gcb_airborne_fraction_is_the_published_44_percent():
     d = gcb_fossil_and_airborne_fraction()
     assert round(d["airborne_fraction"], 2) == 0.44 and d["year"] == 2022
     assert d["fossil"] == pytest.approx(10.1, abs=0.05)  # GCB 2023: fossil CO2 emissions 2022, 10.1 Gt C
+
+
+def test_the_analysis_script_on_the_real_files(tmp_path):
+    from conftest import run_script
+
+    run_script("growth_rate_monitoring.py", "--out", str(tmp_path), "--monthly",
+               str(real_file("noaa-gml/2026/co2_mm_mlo.txt")), "--index", str(real_file("enso/nina34.anom.data")),
+               "--changes", "-3")
+    det = pd.read_csv(tmp_path / "detectability.csv")
+    assert list(det["change (% yr-1)"]) == [-3.0]
+    yearly = pd.read_csv(tmp_path / "growth_rate_enso.csv", keep_default_na=False)
+    assert set(yearly.loc[yearly.volcanic != "", "year"]) == {1963, 1964, 1982, 1983, 1991, 1992, 1993}
+    assert (tmp_path / "growth_rate_enso.png").exists()

@@ -313,6 +313,9 @@ def test_stocktake_command_writes_every_table(tmp_path, capsys):
     said = capsys.readouterr().out
     assert "basis: emissions" in said and "P(CH4 outweighs CO2 under GWP20 only)" in said
     names = {p.name for p in tmp_path.iterdir()}
+    assert "N2O 2015-2024" in said and "Japan CH4 1990-2018" in said and "23 years" in said
+    assert {"scenario_growth.csv", "detectability.csv", "national_changes.csv", "topdown_vs_inventories.csv",
+            "scenario_fan.png", "growth_rate_enso.png"} <= {p.name for p in tmp_path.iterdir()}
     assert {"co2eq_bands.csv", "co2eq_countries.csv", "co2eq_global.csv", "co2eq_members.csv", "growth_closure.csv", "growth_rate_trends.csv",
             "sink_trends.csv", "co2eq_bands.png", "growth_closure.png"} <= names
     clo = pd.read_csv(tmp_path / "growth_closure.csv", keep_default_na=False)

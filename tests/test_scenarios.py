@@ -89,3 +89,14 @@ def test_a_scenario_file_without_a_gas_is_refused(tmp_path):
     with pytest.raises(InputError, match=r"Atmospheric Concentrations\|CH4"):
         read_rcmip_concentrations(p, gases=("CO2", "CH4"))
     assert "CO2" in read_rcmip_concentrations(p, gases=("CO2",))
+
+
+def test_the_analysis_script_on_the_real_files(tmp_path):
+    from conftest import run_script
+
+    run_script("scenario_growth.py", "--out", str(tmp_path), "--scenarios", str(real_file(RCMIP)),
+               "--noaa", str(real_file("noaa-gml/2025")), "--windows", "2015-2024")
+    t = pd.read_csv(tmp_path / "scenario_growth.csv").set_index("gas")
+    raw = pd.read_csv(real_file("noaa-gml/2025/n2o_annmean_gl.csv"), comment="#").set_index("year")["mean"]
+    assert t.loc["N2O", "observed"] == pytest.approx((raw[2024] - raw[2014]) / 10)
+    assert (tmp_path / "scenario_fan.png").stat().st_size > 20_000

@@ -193,10 +193,10 @@ class Page:
         self.tables.append(csv)
         head = "".join(f"<th>{html.escape(heads[c])}</th>" for c in df.columns)
         rows = []
-        for i, (_, r) in enumerate(df.iterrows()):
+        for i in range(len(df)):
             cells = []
-            for c in df.columns:
-                v = r[c]
+            for j, c in enumerate(df.columns):
+                v = df.iat[i, j]  # each column's own type (a row of iterrows turns integers into floats)
                 num = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
                 cls = ["n"] if num else []
                 if classes and c in classes:

@@ -176,9 +176,14 @@ def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance:
     dict
         ``co2eq_countries``, ``co2eq_bands`` and ``co2eq_global`` (:func:`mip.budgets.multigas.co2eq_by_region`
         results, each on its stated basis), ``closure`` (:func:`mip.budgets.closure.growth_closure` of every v10
-        MIP member), ``growth`` (NOAA, Pg C/yr), ``growth_trends``, ``sink_trends`` and ``ocean_sink_trends``.
+        MIP member), ``growth`` (NOAA, Pg C/yr), ``growth_trends``, ``sink_trends`` and ``ocean_sink_trends``;
+        ``monitoring`` (:func:`mip.report.monitoring.monitoring_tables`: observed growth against the SSP scenarios,
+        the growth rate without ENSO, detectability) and ``national``
+        (:func:`mip.report.national.national_tables`: inventories, reductions, top-down beside bottom-up).
     """
     from mip.obs.noaa import bundled_growth_rate
+    from mip.report.monitoring import monitoring_tables
+    from mip.report.national import national_tables
 
     return {"co2eq_countries": three_gas_countries(year, co2=co2, weighting=weighting, experiment=experiment,
                                                    ceos=ceos),
@@ -187,7 +192,7 @@ def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance:
             "closure": v10mip_closure(tolerance=tolerance),
             "growth": bundled_growth_rate().growth_rate_pgc,
             "growth_trends": growth_rate_monitoring(), "sink_trends": sink_trends(),
-            "ocean_sink_trends": ocean_sink_trends()}
+            "ocean_sink_trends": ocean_sink_trends(), "monitoring": monitoring_tables(), "national": national_tables()}
 
 
 def closure_table(closure: xr.Dataset) -> pd.DataFrame:
@@ -287,6 +292,13 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
            "trends of each, and whether the ranges overlap.")
     page.table(t["ocean_sink_trends"], "ocean_sink_trends", "ocean sink trends, data products vs models",
                units={c: "Pg C yr-1 per year" for c in t["ocean_sink_trends"].columns if c.startswith(("td_", "bu_"))})
+    from mip.report.monitoring import add_monitoring_sections
+    from mip.report.national import add_national_sections
+
+    if "monitoring" in t:
+        shown.update(add_monitoring_sections(page, t["monitoring"]))
+    if "national" in t:
+        shown.update(add_national_sections(page, t["national"]))
     return {**shown, "ocean_sink_trends": t["ocean_sink_trends"], "growth_closure": ct,
             "growth_rate_trends": t["growth_trends"], "sink_trends": t["sink_trends"]}
 

@@ -31,6 +31,8 @@ def test_bundled_region_sets_without_geopandas():
                            "geometry": [shapely.box(0, 0, 10, 8), shapely.box(20, -8, 30, 0), shapely.box(40, 0, 50, 8)]})
         rs = from_geodataframe(df, "ISO")
         print(rs.names, float(rs.weights(ds)[0].sum()))
+        from mip.tables.country_names import map_names
+        print("names:", map_names(["Japan", "Viet Nam"])[0])
         try:
             from mip.io.regionfiles import read_vector
             read_vector("x.gpkg")
@@ -43,6 +45,7 @@ def test_bundled_region_sets_without_geopandas():
     assert abs(jpn_km2 / 377_975 - 1) < 0.05  # Japan's area, 377 975 km2 (Statistics Bureau of Japan)
     assert abs(covered - 1) < 1e-12  # land + ocean partition the globe
     assert "pip install 'fluxmip[vector]'" in res.stdout
+    assert "names: {'Japan': 'JPN', 'Viet Nam': 'VNM'}" in res.stdout  # the national tables' names, no geopandas
     # a plain DataFrame of polygons: A's two 10° x 8° boxes merge, R² Δλ (sin 8° − sin 0°) each
     names, a_area = res.stdout.splitlines()[1].rsplit(" ", 1)
     import numpy as np

@@ -85,12 +85,14 @@ def name_table() -> dict[str, str]:
     """Normalised name → ISO alpha-3: every Natural Earth name of the bundled countries, then :data:`EXTRA`."""
     from importlib import resources
 
-    import pyogrio
+    import pandas as pd
+    from pyogrio.raw import read  # pyogrio alone: geopandas is optional
 
     path = str(resources.files("mip") / "data" / "natural-earth" / "ne_50m_admin_0_countries.zip")
     fields = ["NAME", "NAME_LONG", "ADMIN", "FORMAL_EN", "NAME_SORT", "NAME_EN", "BRK_NAME", "GEOUNIT",
               "ISO_A3_EH", "ADM0_A3"]
-    df = pyogrio.read_dataframe(path, columns=fields, read_geometry=False)
+    meta, _, _, values = read(path, columns=fields, read_geometry=False)
+    df = pd.DataFrame(dict(zip(meta["fields"], values)))[fields]
     table: dict[str, str] = {}
     for r in df.itertuples(index=False):
         code = r.ISO_A3_EH if r.ISO_A3_EH not in (None, "-99") else r.ADM0_A3

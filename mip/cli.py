@@ -365,9 +365,11 @@ def _regrid_arg(text: str | None) -> tuple[float, float] | None:
         out = tuple(float(x) for x in parts)
     except ValueError:
         out = ()
-    if len(out) != 2 or not all(0 < v <= 90 for v in out):
+    if len(out) != 2:
         raise MipError(f"--regrid {text!r}: expected DLATxDLON in degrees, e.g. 1x1 or 2x2.5")
-    return out  # type: ignore[return-value]
+    from mip.geometry.regrid import check_resolution
+
+    return check_resolution(out, "--regrid")
 
 
 def cmd_stocktake(args: argparse.Namespace) -> int:

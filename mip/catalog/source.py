@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +57,13 @@ def open_catalog(name_or_path: str | os.PathLike) -> Any:
     -------
     intake catalog
     """
+    from mip.catalog.guard import check_catalog_file
+    from mip.io.yamlspec import read_yaml
+
     p = resolve_name(name_or_path, list_catalogs(), "catalog")
     if not p.exists():
         raise InputError(p, None, "no such catalog file", "an intake YAML catalog")
+    check_catalog_file(p, read_yaml(p, "an intake YAML catalog"))  # before intake imports or expands anything
     try:
         return intake.open_catalog(str(p))
     except Exception as exc:
@@ -141,13 +146,26 @@ class ProductSource(DataSource):
         -------
         list of tuple
         """
+        from mip.catalog.guard import check_label, check_member_path
+
         root = self._root()
-        models = self._labels("model", self.models)
-        exps = self._labels("experiment", self.experiments)
+        where = f"catalog entry {self.name!r}"
+        models = [m if m is None else check_label(m, "model", where) for m in self._labels("model", self.models)]
+        exps = [e if e is None else check_label(e, "experiment", where)
+                for e in self._labels("experiment", self.experiments)]
+        base = root if "{data_root}" in self.urlpath else (self.metadata or {}).get("catalog_dir")
+        package = Path(str(resources.files("mip")))
+        if base and not root and Path(base).resolve().parent == package:  # a shipped catalog: the package's data
+            base = str(package)
         out = []
         for m in models:
             for e in exps:
-                path = Path(self.urlpath.format(data_root=root, model=m, experiment=e))
+                try:
+                    path = Path(self.urlpath.format(data_root=root, model=m, experiment=e))
+                except (KeyError, IndexError, ValueError) as exc:
+                    raise InputError(where, "urlpath", f"{self.urlpath!r} ({type(exc).__name__}: {exc})",
+                                     "a pattern with only {data_root}, {model} and {experiment}") from exc
+                path = check_member_path(path, Path(base) if base else None, where)
                 opts = {**self.options, **self.model_options.get(m, {})}
                 labels = family_labels(self.family)  # declared by each reader at registration
                 if m is not None and "model" in labels:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from mip.constrain.plots import case_panels, pdf_figure, save, scatter_figure
 from mip.constrain.runner import Outcome
-from mip.io import atomic_write
+from mip.io import atomic_write, safe_name
 
 __all__ = ["write_outcome", "campaign_table", "write_multi"]
 
@@ -64,7 +64,7 @@ def write_outcome(outcome: Outcome, out: str | Path, *, figures: bool = True) ->
         files.append(save(scatter_figure(outcome), out / "scatter.png"))
         files.append(save(case_panels(outcome), out / "cases.png"))
         for c in outcome.results[outcome.spec.method]:
-            files.append(save(pdf_figure(outcome, c), out / f"pdf_{c}.png"))
+            files.append(save(pdf_figure(outcome, c), out / f"pdf_{safe_name(c)}.png"))
     return files
 
 

@@ -196,13 +196,11 @@ def load_spec(path: str | Path) -> ConstraintSpec | MultiPredictorSpec:
     InputError
         Naming the file and every invalid field.
     """
-    import yaml
+    from mip.io.yamlspec import read_yaml
 
     path = Path(path)
-    try:
-        kind = (yaml.safe_load(path.read_text()) or {}).get("kind") if path.exists() else None
-    except (yaml.YAMLError, AttributeError):
-        kind = None  # load_model reports the problem with the file
+    raw = read_yaml(path, "a constraint spec") if path.exists() else None
+    kind = raw.get("kind") if isinstance(raw, dict) else None  # load_model reports any other problem
     if kind == "multi_predictor":
         multi = load_model(path, MultiPredictorSpec, "a multi-predictor constraint spec")
         for f in ("fields", "observations", "fluxes"):

@@ -18,7 +18,47 @@ from mip.geometry.grid import cell_area, centre_bounds
 from mip.conventions.model import flux_variables
 from mip.geometry.overlap import lat_overlap, lon_overlap
 
-__all__ = ["regrid", "target_grid"]
+__all__ = ["regrid", "target_grid", "check_resolution", "MAX_CELLS"]
+
+#: The most cells a target grid may have: 0.05° (7200 × 3600, 26 M cells, 200 MB per float64 field). A finer
+#: grid is refused before anything is allocated.
+MAX_CELLS = 7200 * 3600
+
+
+def check_resolution(value: object, where: str = "regrid") -> tuple[float, float]:
+    """``(dlat, dlon)`` in degrees, checked: two finite positive numbers that tile the globe within :data:`MAX_CELLS`.
+
+    Parameters
+    ----------
+    value
+        A pair (a list from a catalog, a tuple from the command line).
+    where
+        What gave it, for the message (a catalog entry, ``--regrid``).
+
+    Returns
+    -------
+    tuple of float
+
+    Raises
+    ------
+    InputError
+        Anything else, naming what was given.
+    """
+    from mip.errors import InputError
+
+    try:
+        dlat, dlon = (float(v) for v in value)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise InputError(where, "regrid", repr(value), "two grid spacings in degrees, e.g. [1, 1] or [2, 2.5]") from None
+    if not all(np.isfinite(v) and 0 < v <= 90 for v in (dlat, dlon)):
+        raise InputError(where, "regrid", f"{dlat} x {dlon} degrees", "spacings above 0 and at most 90 degrees")
+    nlat, nlon = 180.0 / dlat, 360.0 / dlon
+    if abs(nlat - round(nlat)) > 1e-6 or abs(nlon - round(nlon)) > 1e-6:
+        raise InputError(where, "regrid", f"{dlat} x {dlon} degrees", "spacings that divide 180 and 360 degrees")
+    if round(nlat) * round(nlon) > MAX_CELLS:
+        raise InputError(where, "regrid", f"{dlat} x {dlon} degrees ({round(nlat) * round(nlon):,} cells)",
+                         f"a grid of at most {MAX_CELLS:,} cells (0.05 degrees)")
+    return dlat, dlon
 
 
 def target_grid(dlat: float, dlon: float, *, lon0: float = -180.0) -> xr.Dataset:
@@ -35,9 +75,8 @@ def target_grid(dlat: float, dlon: float, *, lon0: float = -180.0) -> xr.Dataset
     -------
     xarray.Dataset
     """
+    dlat, dlon = check_resolution((dlat, dlon), "target grid")
     nlat, nlon = 180.0 / dlat, 360.0 / dlon
-    if abs(nlat - round(nlat)) > 1e-9 or abs(nlon - round(nlon)) > 1e-9:
-        raise ValueError(f"{dlat}x{dlon} degrees does not tile the globe")
     lat = -90.0 + dlat * (np.arange(round(nlat)) + 0.5)
     lon = lon0 + dlon * (np.arange(round(nlon)) + 0.5)
     lon = ((lon + 180.0) % 360.0) - 180.0

@@ -14,7 +14,85 @@ from pydantic import BaseModel, ValidationError
 
 from mip.errors import InputError, MipError
 
-__all__ = ["resolve_name", "load_model", "search_path", "named_files", "spec_kind", "spec_name"]
+__all__ = ["resolve_name", "load_model", "search_path", "named_files", "spec_kind", "spec_name", "read_yaml",
+           "YAML_LIMITS"]
+
+#: Limits on a YAML spec read from another group, checked before anything is built from it: the file's
+#: size, the number of values after aliases are expanded (a few hundred bytes of nested aliases expand to
+#: billions: the "billion laughs"), and the nesting depth.  Real specs are a few kB, hundreds of values,
+#: depth under 10.
+YAML_LIMITS = {"bytes": 10 * 2**20, "nodes": 1_000_000, "depth": 100}
+
+
+def _expanded_size(node: yaml.Node, file: Path) -> int:
+    """Values in ``node`` once every alias is expanded (shared nodes counted each time), depth checked."""
+    memo: dict[int, int] = {}
+    stack = [(node, 0, False)]
+    while stack:
+        n, depth, done = stack.pop()
+        if depth > YAML_LIMITS["depth"]:
+            raise InputError(file, None, f"YAML nested deeper than {YAML_LIMITS['depth']} levels",
+                             "a spec of ordinary depth")
+        if id(n) in memo:
+            continue
+        kids = ([c for kv in n.value for c in kv] if isinstance(n, yaml.MappingNode)
+                else list(n.value) if isinstance(n, yaml.SequenceNode) else [])
+        if done or not kids:
+            memo[id(n)] = 1 + sum(memo[id(c)] for c in kids)
+            if memo[id(n)] > YAML_LIMITS["nodes"]:
+                raise InputError(file, None, f"YAML that expands to over {YAML_LIMITS['nodes']:,} values through "
+                                 "its aliases", "a spec without alias expansion bombs")
+            continue
+        stack.append((n, depth, True))
+        stack.extend((c, depth + 1, False) for c in kids if id(c) not in memo)
+    return memo[id(node)]
+
+
+def read_yaml(path: str | Path, what: str = "a YAML spec") -> object:
+    """Parse a YAML file from an untrusted source: safe constructors only, within :data:`YAML_LIMITS`.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What it should be, for messages.
+
+    Returns
+    -------
+    object
+        The parsed document (``None`` for an empty file).
+
+    Raises
+    ------
+    InputError
+        A missing, binary, oversized, alias-bombed, too deeply nested or invalid file, named.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > YAML_LIMITS["bytes"]:
+            raise InputError(path, None, f"{size:,} bytes", f"{what} under {YAML_LIMITS['bytes']:,} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, None, f"a file that cannot be read ({exc.strerror or exc})", what) from exc
+    if b"\0" in data:
+        raise InputError(path, None, "binary content (NUL bytes)", f"{what} (YAML text)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, None, f"bytes that are not UTF-8 text ({exc.reason} at byte {exc.start})",
+                         f"{what} (YAML text in UTF-8)") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return None
+        _expanded_size(node, path)
+        return yaml.safe_load(text)
+    except RecursionError as exc:
+        raise InputError(path, None, "YAML nested too deeply to read", f"{what} of ordinary depth") from exc
+    except yaml.YAMLError as exc:
+        raise InputError(path, None, f"invalid YAML ({' '.join(str(exc).split())})", f"{what} (YAML)") from exc
 
 
 def search_path(env: str, package_dir: str) -> list[Path]:
@@ -71,8 +149,8 @@ def spec_name(raw: dict, path: Path) -> str:
 @functools.lru_cache(maxsize=512)
 def _peek(path: str, mtime: int) -> tuple[str | None, str]:
     try:
-        raw = yaml.safe_load(Path(path).read_text())
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        raw = read_yaml(path)
+    except InputError:
         return None, Path(path).stem
     return spec_kind(raw), spec_name(raw, Path(path)) if isinstance(raw, dict) else Path(path).stem
 
@@ -173,10 +251,7 @@ def load_model(path: str | Path, model: type[M], what: str) -> M:
     path = Path(path)
     if not path.exists():
         raise InputError(path, None, "no such file", f"{what} (YAML)")
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise InputError(path, None, f"invalid YAML ({' '.join(str(exc).split())})", f"{what} (YAML)") from exc
+    raw = read_yaml(path, what)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xarray as xr
-import yaml
 
 from mip.errors import InputError
 from mip.io import open_netcdf
@@ -160,5 +159,11 @@ def model_info(path: str | PathLike | None = None) -> dict[str, dict[str, str]]:
         Model → ``{"group": ..., "transport": ...}``.
     """
     path = Path(path) if path else bundled_so_airborne() / "model-description.yaml"
-    raw = yaml.safe_load(Path(path).read_text())
+    from mip.io.yamlspec import read_yaml
+
+    raw = read_yaml(path, "a model description (YAML)")
+    if not isinstance(raw, dict) or not all(isinstance(d, dict) and isinstance(d.get("info"), dict)
+                                            and {"group", "transport"} <= set(d["info"]) for d in raw.values()):
+        raise InputError(path, None, "entries without info: group and transport",
+                         "model → {info: {group, transport}} for every model")
     return {m: {"group": d["info"]["group"], "transport": d["info"]["transport"]} for m, d in raw.items()}

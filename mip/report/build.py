@@ -19,6 +19,7 @@ import pandas as pd
 
 from mip.report import figures as F
 from mip.report.page import Page, short_label, units_label
+from mip.io import safe_name
 
 __all__ = ["build_report", "relevant_regions", "span"]
 
@@ -295,7 +296,7 @@ def _constraints(page: Page, specs: list[str]) -> None:
     for s in specs:
         spec = load_spec(s)
         outcome = run_spec(spec)
-        d = page.out / "constraints" / Path(spec.name).name
+        d = page.out / "constraints" / safe_name(spec.name)
         write_outcome(outcome, d)
         page.h3(spec.name)
         when = outcome.period or "the spec's period"

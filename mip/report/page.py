@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mip.io import atomic_write
+from mip.io import atomic_write, safe_name
 
 __all__ = ["Page", "fmt", "short_label", "units_label", "safe_name", "CAPTION_UNITS"]
 
@@ -86,19 +86,6 @@ def short_label(text: object) -> str:
     s = s.replace("/", "-").replace("\\", "-")
     s = re.sub(r"\s+", " ", s).strip(" ,;")
     return s or "regions"
-
-
-def safe_name(name: str) -> str:
-    """A file stem made only of letters, digits, ``.``, ``_`` and ``-`` (labels from catalogs and files are not
-    trusted as file names: no ``..``, no separators).
-
-    Examples
-    --------
-    >>> safe_name("map_net_e/../../x"), safe_name("evaluation_IPSL-CM6A-LR")
-    ('map_net_e_.._.._x', 'evaluation_IPSL-CM6A-LR')
-    """
-    s = re.sub(r"[^A-Za-z0-9._-]", "_", str(name)).lstrip(".") or "_"
-    return s.replace("..", "_.") if s.startswith("..") else s
 
 
 def units_label(units: str, basis: str | None = None) -> str:

@@ -1,0 +1,99 @@
+"""The on-disk cache of region fractions (``$MIP_CACHE_DIR``): written atomically, verified on every read.
+
+An entry is an ``.npz`` of the sparse matrix's arrays (never a pickle) with the key it was computed for and a
+SHA-256 digest of both.  A read checks the file is whole, was written for this key and grid shape, and that
+the digest matches; anything else (a truncated file, an entry planted for another set, numbers altered) is
+named in a warning and recomputed.  The digest guards against damage and mix-ups, not against someone who
+can write the cache folder and recompute digests: that folder is the user's own (see docs/trust.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from mip.io.files import atomic_write
+
+__all__ = ["cache_path", "read_cached", "write_cached"]
+
+
+def cache_path(cache_key: str, lat_b: np.ndarray, lon_b: np.ndarray) -> Path | None:
+    """Where the fractions of a region set with this key on this grid are cached, if ``$MIP_CACHE_DIR`` is set.
+
+    Parameters
+    ----------
+    cache_key
+        A digest of the set's geometry and names (empty: not cached).
+    lat_b, lon_b
+        The grid's cell bounds.
+
+    Returns
+    -------
+    pathlib.Path or None
+    """
+    root = os.environ.get("MIP_CACHE_DIR")
+    if not root or not cache_key:
+        return None
+    h = hashlib.sha256(cache_key.encode() + lat_b.tobytes() + lon_b.tobytes()).hexdigest()[:32]
+    return Path(root) / "region-fractions" / f"{h}.npz"
+
+
+def _digest(m: sp.csr_matrix, cache_key: str) -> str:
+    h = hashlib.sha256(cache_key.encode())
+    for a in (m.data, m.indices, m.indptr, np.asarray(m.shape, "i8")):
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+def read_cached(path: Path, cache_key: str, shape: tuple[int, int]) -> sp.csr_matrix | None:
+    """A cached matrix if it is whole, was written for this key and shape, and its digest matches; else None.
+
+    Parameters
+    ----------
+    path
+        From :func:`cache_path`.
+    cache_key
+        The set's key.
+    shape
+        (regions, cells) expected.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix or None
+        None (after a warning naming the file) for an entry that cannot be trusted.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            stored_key, digest = str(f["key"]), str(f["digest"])
+            m = sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(int(x) for x in f["shape"]))
+        ok = stored_key == cache_key and m.shape == shape and _digest(m, cache_key) == digest
+        why = "written for another region set or grid, or altered (its digest does not match)"
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        ok, why = False, f"unreadable ({type(exc).__name__})"
+    if not ok:
+        warnings.warn(f"{path}: region-fraction cache entry {why}; recomputed and rewritten", stacklevel=3)
+        return None
+    return m
+
+
+def write_cached(path: Path, cache_key: str, m: sp.csr_matrix) -> None:
+    """Write a matrix to the cache (atomically), with its key and digest.
+
+    Parameters
+    ----------
+    path
+        From :func:`cache_path`.
+    cache_key
+        The set's key.
+    m
+        The fractions.
+    """
+    with atomic_write(path) as tmp, tmp.open("wb") as fh:
+        np.savez(fh, data=m.data, indices=m.indices, indptr=m.indptr, shape=np.asarray(m.shape),
+                 key=np.asarray(cache_key), digest=np.asarray(_digest(m, cache_key)))

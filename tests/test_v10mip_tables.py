@@ -96,7 +96,9 @@ def test_observations_are_joined_by_position():
 
 @pytest.mark.parametrize("edit, variable, found", [
     (lambda t: t.replace("year month land ocean net foss", "year month land ocean net fossil"), "header", "fossil"),
-    (lambda t: "\n".join(ln for ln in t.splitlines() if not ln.startswith("2016 3 ")), "month", "not consecutive"),
+    (lambda t: "\n".join(ln for ln in t.splitlines() if not ln.startswith("2016 3 ")) + "\n", "month",
+     "not consecutive"),
+    (lambda t: t.rstrip("\n")[:-3], None, "the file may be cut short"),  # cut mid-number: a shorter fossil value
     (lambda t: t.replace("2015 1 0.249039 ", "2015 1 0.349039 "), "net", "net − land − ocean"),
     (lambda t: t.replace("2015 1 0.249039 ", "2015 1 O.249039 "), None, "not a number"),
 ])

@@ -10,7 +10,7 @@ import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["monthly_axis", "period_axis", "month_keys", "check_monthly", "bounds_seconds", "parse_date", "window_mask"]
+__all__ = ["monthly_axis", "period_axis", "check_representable", "NS_YEARS", "month_keys", "check_monthly", "bounds_seconds", "parse_date", "window_mask"]
 
 
 def monthly_axis(years: Sequence[int], months: Sequence[int], *, calendar: str = "standard",
@@ -38,6 +38,7 @@ def monthly_axis(years: Sequence[int], months: Sequence[int], *, calendar: str =
     check_monthly(list(zip(y.tolist(), m.tolist())), file=file, variable=variable)
     ny, nm = np.where(m == 12, y + 1, y), np.where(m == 12, 1, m + 1)
     if calendar in ("standard", "gregorian", "proleptic_gregorian"):
+        check_representable(y, file=file, variable=variable)
         months = (y - 1970) * 12 + (m - 1)  # months since 1970-01, then exact month starts
         start = (np.datetime64("1970-01", "M") + months).astype("datetime64[ns]")
         end = (np.datetime64("1970-01", "M") + months + 1).astype("datetime64[ns]")
@@ -45,6 +46,25 @@ def monthly_axis(years: Sequence[int], months: Sequence[int], *, calendar: str =
         start = np.array([cftime.datetime(a, b, 1, calendar=calendar) for a, b in zip(y, m)])
         end = np.array([cftime.datetime(a, b, 1, calendar=calendar) for a, b in zip(ny, nm)])
     return start, np.stack([start, end], axis=1)
+
+
+#: The years a ``datetime64[ns]`` time holds (1677-09-21 to 2262-04-11): whole months from 1678-01 to 2261-12.
+NS_YEARS = (1678, 2261)
+
+
+def check_representable(years: np.ndarray, *, file: object = None, variable: str = "time") -> None:
+    """Refuse years a ``datetime64[ns]`` axis cannot hold (it would wrap around silently: 1500 becomes 2084).
+
+    Raises
+    ------
+    InputError
+        Naming the file, the variable and the years found.
+    """
+    y = np.asarray(years)
+    if y.size and (y.min() < NS_YEARS[0] or y.max() > NS_YEARS[1]):
+        raise InputError(file, variable, f"years {int(y.min())}..{int(y.max())}",
+                         f"years {NS_YEARS[0]}..{NS_YEARS[1]} (a standard-calendar time axis is held as "
+                         "datetime64[ns]; earlier or later years cannot be represented)")
 
 
 def period_axis(period: str | Sequence[str], *, calendar: str = "standard", file: object = None,
@@ -92,6 +112,7 @@ def period_axis(period: str | Sequence[str], *, calendar: str = "standard", file
         if hi <= lo:
             raise InputError(file, variable, f"period {period!r} (end not after start)", "start < end (end exclusive)")
     if calendar in ("standard", "gregorian", "proleptic_gregorian"):
+        check_representable(np.array([lo[0], hi[0] - (hi[1:] == (1, 1))]), file=file, variable=variable)
         start, end = (np.datetime64(f"{y:04d}-{m:02d}-{d:02d}", "ns") for y, m, d in (lo, hi))
         t = np.array([start])
         return t, np.array([[start, end]])

@@ -147,12 +147,40 @@ def read_reccap2_masks(paths: str | PathLike | None = None, *, basins: tuple[str
             raise InputError(path, b, "negative or non-integer codes", "0 = outside, 1..n = sub-region")
         arr = onto_grid(xr.DataArray(vals.astype("i4"), dims=(lat, lon)), ds, grid, lat=lat, lon=lon)
         codes = sorted(int(c) for c in np.unique(arr.values) if c > 0)
+        if not codes:
+            raise InputError(path, b, "no cell with a region code (every value 0 or missing)",
+                             "a mask with codes 1..n in its regions")
         region_names, source = _names(da, b, codes, path)
         out[b] = arr.assign_attrs(region_names=region_names, names_source=source, source_file=str(path),
                                   product="RECCAP2 region masks", native_name=b)
+    _check_basins(out, ds, grid, lat, lon, path)
     out.attrs.update({"product": "RECCAP2 region masks", "source_file": str(path),
                       "grid_changes": grid.attrs.get("grid_changes", "")})
     return out
+
+
+def _check_basins(out: xr.Dataset, ds: xr.Dataset, grid: xr.Dataset, lat: str, lon: str, path: Path) -> None:
+    """Refuse basin masks that overlap (a cell counted in two basins) or disagree with ``open_ocean``.
+
+    In the published file (v20221025) no cell is in two basin masks and every basin mask's cells carry
+    that basin's code in ``open_ocean``: a file that breaks either would move fluxes between basins.
+    """
+    present = [b for b in BASINS if b in out]
+    if len(present) > 1:
+        count = sum((out[b].values > 0).astype(int) for b in present)
+        if (count > 1).any():
+            raise InputError(path, "/".join(present), f"{int((count > 1).sum())} cell(s) in more than one basin mask",
+                             "each ocean cell in one basin at most")
+    if not present or BASIN_LEVEL not in ds.variables or set(ds[BASIN_LEVEL].dims) != {lat, lon}:
+        return
+    vals = np.nan_to_num(load_values(ds[BASIN_LEVEL].transpose(lat, lon), path, BASIN_LEVEL).astype("f8"), nan=0.0)
+    basin = onto_grid(xr.DataArray(vals, dims=(lat, lon)), ds, grid, lat=lat, lon=lon).values
+    for b in present:
+        code = BASINS.index(b) + 1
+        wrong = (out[b].values > 0) & (basin != code)
+        if wrong.any():
+            raise InputError(path, b, f"{int(wrong.sum())} cell(s) coded in the {b} mask that {BASIN_LEVEL} puts in "
+                             "another basin or none", f"the {b} mask's cells coded {code} in {BASIN_LEVEL}")
 
 
 def _one_path(paths: str | PathLike | list) -> tuple[Path]:

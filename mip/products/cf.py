@@ -122,6 +122,16 @@ def read_cf(paths, *, variables: dict[str, str] | None = None, gas: str = "CO2",
     if variables is None:
         variables = {str(v): str(v) for v, da in ds.data_vars.items()
                      if set(da.dims) == dims and _normalise(str(da.attrs.get("units", ""))) in NATIVE_UNITS}
+        skipped = [f"{v} [{da.attrs.get('units', 'no units')}]" for v, da in ds.data_vars.items()
+                   if set(da.dims) == dims and str(v) not in variables and str(v) not in _AREAS]
+        if variables and skipped:  # a field on the grid that is not read is named, never dropped in silence
+            import warnings
+
+            from mip.errors import MemberWarning
+
+            warnings.warn(f"{path}: variable(s) on the flux grid left out, their units not those of a flux fluxmip "
+                          f"knows: {', '.join(skipped)} (name them with variables= or add a unit spelling)",
+                          MemberWarning, stacklevel=2)
         if not variables:
             shape = f"({tname}, {lat}, {lon})" if tname else f"({lat}, {lon})"
             found = ", ".join(f"{v} {tuple(map(str, da.dims))} [{da.attrs.get('units', 'no units')}]"

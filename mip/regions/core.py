@@ -22,6 +22,7 @@ import xarray as xr
 from mip.errors import InputError
 from mip.geometry.grid import cell_area, centre_bounds
 from mip.geometry.overlap import remap_fraction
+from mip.io.weights_cache import cache_path, read_cached, write_cached
 
 __all__ = ["RegionSet", "latitude_bands", "from_mask", "GCB_BANDS", "grid_weights", "SURFACE_KINDS"]
 
@@ -35,19 +36,6 @@ WeightRule = Callable[[np.ndarray, np.ndarray], np.ndarray]
 SURFACE_KINDS = ("land", "ocean", "any")
 _FRACTION_CACHE: dict[tuple, sp.csr_matrix] = {}
 _FRACTION_CACHE_MAX = 16
-
-
-def _disk_path(cache_key: str, lat_b: np.ndarray, lon_b: np.ndarray):
-    """Where the fractions of a set with this key on this grid are cached, if ``$MIP_CACHE_DIR`` is set."""
-    import hashlib
-    import os
-    from pathlib import Path
-
-    root = os.environ.get("MIP_CACHE_DIR")
-    if not root or not cache_key:
-        return None
-    h = hashlib.sha256(cache_key.encode() + lat_b.tobytes() + lon_b.tobytes()).hexdigest()[:32]
-    return Path(root) / "region-fractions" / f"{h}.npz"
 
 
 @dataclass(frozen=True)
@@ -150,10 +138,10 @@ class RegionSet:
         hit = _FRACTION_CACHE.get(key)
         if hit is not None and hit[0] is self.fraction:
             return hit[1]
-        disk = _disk_path(self.cache_key, lb, ob)
+        disk = cache_path(self.cache_key, lb, ob)
         if disk is not None and disk.exists():
-            out = sp.load_npz(disk).tocsr()
-            if out.shape == (len(self), lb.shape[0] * ob.shape[0]):
+            out = read_cached(disk, self.cache_key, (len(self), lb.shape[0] * ob.shape[0]))
+            if out is not None:
                 _FRACTION_CACHE[key] = (self.fraction, out)
                 return out
         frac = self.fraction(lb, ob)
@@ -170,11 +158,7 @@ class RegionSet:
             _FRACTION_CACHE.pop(next(iter(_FRACTION_CACHE)))
         _FRACTION_CACHE[key] = (self.fraction, out)  # the rule is kept so that its id is not reused
         if disk is not None:
-            from mip.io import atomic_write
-
-            disk.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_write(disk) as tmp, tmp.open("wb") as fh:
-                sp.save_npz(fh, out)
+            write_cached(disk, self.cache_key, out)
         return out
 
     def weights(self, ds: xr.Dataset) -> sp.csr_matrix:
@@ -288,11 +272,24 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
         mask = read_mask(mask, variable)
     source = str(mask.attrs.get("source_file", "mask"))
     mlat, mlon = np.asarray(mask["lat"].values, "f8"), np.asarray(mask["lon"].values, "f8")
+    var = str(mask.name or "mask")
     if "region" in mask.dims:
         frac = np.nan_to_num(mask.transpose("region", "lat", "lon").values.astype("f8"))
         rnames = [str(r) for r in mask["region"].values]
+        bad = frac[(frac < 0) | (frac > 1 + 1e-9) | ~np.isfinite(frac)]
+        if bad.size:
+            raise InputError(source, var, f"{bad.size} fraction(s) outside [0, 1] (from {bad.min():g} to "
+                             f"{bad.max():g})", "fractions of each cell between 0 and 1")
+        over = frac.sum(axis=0)
+        if (over > 1 + 1e-6).any():
+            raise InputError(source, var, f"{int((over > 1 + 1e-6).sum())} cell(s) whose regions cover more than the "
+                             f"whole cell (up to {over.max():.6g})", "region fractions summing to at most 1 per cell")
     else:
         codes_arr = np.nan_to_num(mask.transpose("lat", "lon").values.astype("f8"))
+        odd = codes_arr[(codes_arr != np.round(codes_arr)) | (codes_arr < 0) | ~np.isfinite(codes_arr)]
+        if odd.size:
+            raise InputError(source, var, f"{odd.size} cell(s) with codes that are not whole numbers >= 0 (e.g. "
+                             f"{odd[0]:g})", "integer region codes 1..n, 0 or missing outside every region")
         codes = sorted(int(c) for c in np.unique(codes_arr) if c > 0)
         if isinstance(names, dict):
             table = dict(names)

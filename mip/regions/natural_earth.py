@@ -210,6 +210,10 @@ def countries(codes: Sequence[str] | None = None, *, frame: pd.DataFrame | None 
         for c in codes:
             i = by_code.get(str(c).upper(), by_name.get(str(c).lower()))
             (unknown.append(str(c)) if i is None else idx.append(i))
+        twice = sorted({table["iso3"].iloc[i] for i in idx if idx.count(i) > 1})
+        if twice:
+            raise MipError(f"countries listed more than once: {', '.join(twice)} (each country is one region; "
+                           "a country listed twice would be counted twice)")
         if unknown:
             raise MipError(f"unknown country code(s) or name(s): {', '.join(unknown)} (not among the "
                            f"{len(table)} countries; see mip.regions.country_table())")

@@ -18,7 +18,7 @@ import numpy as np
 import openpyxl
 import xarray as xr
 
-from mip.errors import InputError
+from mip.errors import IncompleteWarning, InputError
 
 __all__ = ["read_workbook", "bundled_workbook", "PERIODS", "TD_CATEGORIES", "BU_CATEGORIES"]
 
@@ -79,21 +79,43 @@ def _category(label: str, approach: str) -> str:
     return BU_CATEGORIES.get(key, _snake(label))
 
 
-def _number(v: object) -> float:
+#: Text the workbook writes for "no value".
+MISSING_TEXT = ("NA", "N/A", "", "-")
+
+
+def _number(v: object, where: str = "", file: object = None, notes: list | None = None) -> float:
+    """A cell's number: numbers as they are, the workbook's missing markers as NaN, other text refused.
+
+    Text with a digit that is not a plain number, such as ``12O`` (a letter O) or ``1,234`` (a thousands
+    separator or a decimal comma?), is not guessed at; text without any digit is no value, named in an
+    :class:`~mip.errors.IncompleteWarning`.
+    """
     if v is None:
         return np.nan
+    if isinstance(v, bool):
+        raise InputError(file, where, f"the boolean {v}", "a number")
     if isinstance(v, (int, float)):
         return float(v)
     s = str(v).strip()
-    if s.upper() in ("NA", "N/A", "", "-"):
+    if s.upper() in MISSING_TEXT:
+        return np.nan
+    if not re.search(r"\d", s):  # no digit: no number was meant (the 2020 release has a stray 'à'); named
+        if notes is not None:
+            notes.append(f"{where}: {s!r}")
         return np.nan
     try:
-        return float(s.replace(",", "."))
+        return float(s) if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s) else _refuse(s, where, file)
     except ValueError:
-        return np.nan
+        return _refuse(s, where, file)
 
 
-def _parse_sheet(rows: list[tuple], sheet: str, file: Path, approach: str) -> tuple[list[str], dict]:
+def _refuse(text: str, where: str, file: object) -> float:
+    raise InputError(file, where, f"the text {text!r} in a number cell",
+                     f"a number, or one of {', '.join(repr(x) for x in MISSING_TEXT if x)} for no value")
+
+
+def _parse_sheet(rows: list[tuple], sheet: str, file: Path, approach: str,
+                 notes: list | None = None) -> tuple[list[str], dict]:
     """Blocks of a TD/BU sheet: region names and {category: {run: values}}."""
     regions: list[str] | None = None
     blocks: dict[str, dict[str, list[float]]] = {}
@@ -118,7 +140,8 @@ def _parse_sheet(rows: list[tuple], sheet: str, file: Path, approach: str) -> tu
             current = cells[0].strip()
             continue
         if current is not None and cells[0] is None and isinstance(cells[1], str) and len(cells) > 2:
-            vals = [_number(v) for v in cells[2:2 + len(regions)]]
+            vals = [_number(v, f"{sheet}/{current}/{str(cells[1]).strip()}/{reg}", file, notes)
+                    for v, reg in zip(cells[2:2 + len(regions)], regions)]
             vals += [np.nan] * (len(regions) - len(vals))
             key = _category(current, approach)
             labels.setdefault(key, current)
@@ -166,7 +189,7 @@ def read_workbook(path: str | Path | None = None, *, approach: str = "TD",
     except Exception as exc:
         raise InputError(path, None, f"unreadable as .xlsx ({exc})", "an Excel workbook") from exc
     sheets = {s.lower().strip(): s for s in wb.sheetnames}
-    per_period = {}
+    per_period, notes = {}, []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # openpyxl: "Unknown extension is not supported"
         for period in periods:
@@ -174,8 +197,12 @@ def read_workbook(path: str | Path | None = None, *, approach: str = "TD",
             if name is None:
                 raise InputError(path, f"{period} {approach} budget", "no such sheet",
                                  f"one of the sheets {wb.sheetnames}")
-            per_period[period] = _parse_sheet(list(wb[name].iter_rows(values_only=True)), name, path, approach)
+            per_period[period] = _parse_sheet(list(wb[name].iter_rows(values_only=True)), name, path, approach,
+                                              notes)
     wb.close()
+    if notes:
+        warnings.warn(f"{path}: text in number cells read as no value: {'; '.join(notes)}", IncompleteWarning,
+                      stacklevel=2)
     regions = per_period[periods[0]][0]
     for p, (r, _) in per_period.items():
         if r != regions:

@@ -76,9 +76,14 @@ def band_edges(band: str) -> tuple[float, float]:
 def _read_band(path: Path) -> np.ndarray:
     """(month, [year, month, land, ocean, net, fossil]) array of one band file, checked."""
     try:
-        lines = [ln.split() for ln in path.read_text().splitlines() if ln.strip()]
+        text = path.read_bytes().decode("ascii")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(path, None, f"unreadable ({exc})", "a v10 MIP band time-series text file") from exc
+    if text.strip() and not text.endswith("\n"):  # every published band file ends its last line
+        last = text.rstrip().splitlines()[-1]
+        raise InputError(path, None, f"a last line without its end ({last!r}): the file may be cut short",
+                         "a whole file (each line ends with a newline)")
+    lines = [ln.split() for ln in text.splitlines() if ln.strip()]
     want = ["year", "month", *COLUMNS]
     if not lines or lines[0] != want:
         raise InputError(path, "header", f"{' '.join(lines[0]) if lines else 'an empty file'!r}", f"'{' '.join(want)}'")

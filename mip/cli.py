@@ -165,6 +165,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
     """Regional budget table of a catalog entry: CSV, netCDF and ensemble statistics."""
     from mip.budgets.aggregation import aggregate
     from mip.catalog import open_ensemble
+    from mip.catalog.ensemble import READ_FAILURES, unreadable_members
     from mip.io.scheduler import compute, scheduler
     from mip.regions import parse_regions
     from mip.tables import write_budget
@@ -174,10 +175,20 @@ def cmd_budget(args: argparse.Namespace) -> int:
     period = _period_arg(args.period)
     with scheduler(args.scheduler) as client:
         # all-NaN members are found from the totals below, so the data are read once, not twice
-        ds = open_ensemble(args.catalog, args.entry, data_root=args.data_root, regrid=regrid, check_all_nan=False,
-                           **_variables_option(args.variables))
-        totals = compute(aggregate(ds, regions, period=period, attribution=args.attribution,
-                                   surfaces=_pairs(args.surfaces, "--surfaces")), client, progress=not args.quiet)
+        def budget(exclude=None):
+            ds = open_ensemble(args.catalog, args.entry, data_root=args.data_root, regrid=regrid,
+                               check_all_nan=False, exclude=exclude, **_variables_option(args.variables))
+            return ds, compute(aggregate(ds, regions, period=period, attribution=args.attribution,
+                                         surfaces=_pairs(args.surfaces, "--surfaces")), client, progress=not args.quiet)
+
+        try:
+            ds, totals = budget()
+        except READ_FAILURES:  # a damaged block: find whose, leave those members out (named), as missing ones are
+            bad = unreadable_members(open_ensemble(args.catalog, args.entry, data_root=args.data_root, regrid=regrid,
+                                                   check_all_nan=False, **_variables_option(args.variables)))
+            if not bad:
+                raise
+            ds, totals = budget(exclude=bad)
     _report_all_nan(totals, ds)
     from mip.budgets.completeness import annotate
 

@@ -103,5 +103,5 @@ def test_one_defect(tmp_path, edit, variable, found):
 def test_not_a_workbook(tmp_path):
     p = tmp_path / "x.xlsx"
     p.write_bytes(real_file(GCB).read_bytes()[:1000])
-    with pytest.raises(InputError, match="unreadable"):
+    with pytest.raises(InputError, match="not an .xlsx archive"):
         read_global_budget(p)

@@ -486,3 +486,195 @@ def test_reccap2_masks_that_move_fluxes_between_basins_are_refused(tmp_path, cha
 
     with pytest.raises(InputError, match=re.escape(says)):
         read_reccap2_masks(_masks(tmp_path, change))
+
+
+# --- workbooks: size checked before expansion, a damaged sheet named -----------------------------
+def test_an_xlsx_zip_bomb_is_refused_before_expansion(tmp_path):
+    """1 MB of archive declaring 300 MB of shared strings (the reproduction had 20 M strings in 1.1 MB)."""
+    import zipfile
+
+    from mip.tables.gcp_ch4_workbook import bundled_workbook, read_workbook
+
+    p = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bundled_workbook()) as src, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("xl/padding.xml", b"<si><t>x</t></si>" * (300 * 2**20 // 17))
+    assert p.stat().st_size < 3 * 2**20
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match=r"bomb.xlsx.*expands to 30\d MB"):
+        read_workbook(p)
+    assert time.perf_counter() - t0 < 5
+
+
+def test_a_corrupted_sheet_is_one_line(tmp_path):
+    """A sheet's XML cut in half: openpyxl's ParseError becomes an error naming the file and the sheet."""
+    import zipfile
+
+    from mip.tables.gcb_workbook import read_global_budget
+    from conftest import real_file
+
+    src_path = real_file("gcb-2023/Global_Carbon_Budget_2023v1.1.xlsx")
+    p = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(src_path) as src, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            cut = item.filename.startswith("xl/worksheets/") and len(data) > 100_000
+            dst.writestr(item, data[: int(len(data) * 0.8)] if cut else data)
+    with pytest.raises(InputError, match=r"cut.xlsx: variable '.*': found a sheet that cannot be read"):
+        read_global_budget(p)
+
+
+# --- tracebacks that are now one line, and a damaged member left out like a missing one -------------
+def test_a_damaged_member_is_left_out_and_named(tmp_path, capsys):
+    """Bytes of one member's compressed blocks scrambled: that member is named and left out, the rest summed."""
+    from mip.testing import write_oco2mip_sample
+
+    cat = write_oco2mip_sample(tmp_path, models=("Ames", "CAMS"), experiments=("IS",))
+    p = tmp_path / "oco2mip-v10" / "IS" / "Ames_gridded_fluxes_IS.nc4"
+    b = bytearray(p.read_bytes())
+    for k in range(len(b) // 3, len(b) // 3 + 2000):
+        b[k] ^= 0x5A
+    p.write_bytes(bytes(b))
+    out = tmp_path / "b"
+    from mip.errors import MemberWarning
+
+    with pytest.warns(MemberWarning, match=r"Ames/IS: .*Ames_gridded_fluxes_IS.nc4.*data that cannot be read"):
+        rc, err = run(["budget", str(cat), "gridded_fluxes", "--regions", "bands", "--out", str(out)], capsys)
+    assert rc == 0, err
+    import pandas as pd
+
+    table = pd.read_csv(out / "budget.csv")
+    kept = table.dropna(subset=["land (Pg C yr-1)"])
+    assert set(kept.model) == {"CAMS"}
+    # CAMS's numbers are those of a budget of CAMS alone
+    from mip import aggregate
+    from mip.catalog import open_ensemble
+    from mip.regions import latitude_bands
+
+    alone = aggregate(open_ensemble(cat, "gridded_fluxes", models=["CAMS"]), latitude_bands()).compute()
+    first = alone["land"].sel(model="CAMS", experiment="IS").isel(time=0)
+    got = kept[kept.time == kept.time.min()].set_index("region")["land (Pg C yr-1)"]
+    for r in ("south", "tropics", "north"):
+        assert got[r] == pytest.approx(float(first.sel(region=r)), rel=1e-5)
+
+
+def test_a_string_scale_factor_is_one_line(tmp_path, capsys):
+    import netCDF4
+
+    from mip.testing import write_oco2mip
+
+    p = write_oco2mip(tmp_path / "Ames_gridded_fluxes_IS.nc4", land=1.0, ocean=-1.0)
+    with netCDF4.Dataset(p, "a") as nc:
+        nc["land"].scale_factor = "2"
+    rc, err = run(["check", str(p), "--protocol", "oco2mip-v10", "--no-cf"], capsys)
+    assert rc == 1 and "Traceback" not in "\n".join(err)
+    from mip.products import open_product
+
+    with pytest.raises(InputError, match="variable 'land': found scale_factor = '2' .*expected a numeric scale_factor"):
+        open_product("oco2mip", p, model="Ames", experiment="IS", start="2015-01")
+
+
+@pytest.mark.parametrize("address,says", [("garbage", "expected tcp://HOST:PORT"),
+                                          ("tls://127.0.0.1:8786", "TLS/UCX need"),
+                                          ("ucx://127.0.0.1:8786", "TLS/UCX need"),
+                                          ("tcp://127.0.0.1:1", "cannot connect to the dask scheduler")])
+def test_a_bad_scheduler_is_one_line(sample_root, tmp_path, address, says, capsys):
+    rc, err = run(["budget", str(sample_root / "sample-oco2mip.yaml"), "gridded_fluxes", "--regions", "bands",
+                   "--scheduler", address, "--out", str(tmp_path / "b")], capsys)
+    assert rc == 2 and "Traceback" not in "\n".join(err) and says in err[-1], err
+
+
+def test_constrain_on_a_netcdf_file_is_one_line(sample_root, capsys):
+    f = sample_root / "oco2mip-v10" / "IS" / "Ames_gridded_fluxes_IS.nc4"
+    rc, err = run(["constrain", str(f)], capsys)
+    assert rc == 2 and "binary content" in err[-1] and str(f) in err[-1], err
+
+
+def test_a_netcdf_declaring_a_million_steps_is_refused_before_reading(tmp_path):
+    """17 kB declaring 1,000,000 monthly 1° fields (an unlimited time axis, one step written)."""
+    import netCDF4
+
+    p = tmp_path / "bomb.nc"
+    with netCDF4.Dataset(p, "w") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("lat", 180)
+        nc.createDimension("lon", 360)
+        t = nc.createVariable("time", "f8", ("time",))
+        nc.createVariable("lat", "f8", ("lat",))[:] = np.arange(-89.5, 90)
+        nc.createVariable("lon", "f8", ("lon",))[:] = np.arange(-179.5, 180)
+        v = nc.createVariable("co2flux", "f4", ("time", "lat", "lon"), zlib=True, chunksizes=(1, 180, 360))
+        v.units = "kg m-2 s-1"
+        t[999_999] = 0.0  # the time axis now declares a million steps; no data block is written
+    assert p.stat().st_size < 100_000
+    from mip.io import open_netcdf
+
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match=r"co2flux.*GiB of values declared in a file of"):
+        open_netcdf(p)
+    assert time.perf_counter() - t0 < 10
+
+
+# --- fuzz: any label, from any file, through names, paths and the page ---------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+LABELS = st.text(st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+    ["..", ".", "../x", "a/../../b", "<script>alert(1)</script>", "' onerror='x", "\x00", "CON", "a" * 300])
+
+
+@settings(max_examples=300, deadline=None)
+@given(LABELS)
+def test_fuzz_a_catalog_label_names_a_file_inside_the_root_or_is_refused(label):
+    from mip.catalog.guard import check_label
+
+    root = Path("/data/root")
+    try:
+        text = check_label(label, "experiment", "fuzz.yaml")
+    except InputError:
+        return
+    p = Path(os.path.normpath(root / "oco2mip-v10" / text / f"Ames_{text}.nc4"))
+    assert root in p.parents
+
+
+@settings(max_examples=300, deadline=None)
+@given(LABELS, LABELS)
+def test_fuzz_output_names(a, b):
+    from mip.io import safe_name
+
+    for s in (safe_name(a), safe_name(b)):
+        assert re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}", s), s
+    if a != b:
+        assert safe_name(a) != safe_name(b)
+
+
+@settings(max_examples=100, deadline=None)
+@given(LABELS)
+def test_fuzz_page_text_is_never_markup(tmp_path_factory, label):
+    import pandas as pd
+
+    from mip.report.page import Page
+
+    out = tmp_path_factory.mktemp("page")
+    page = Page(out)
+    page.h2(label)
+    page.p(label)
+    page.table(pd.DataFrame({"experiment": [label], "value": [1.0]}), label, label)
+    seen = parse(page.write(label).read_text())
+    assert set(seen.tags) <= {"html", "head", "meta", "title", "style", "body", "h1", "nav", "a", "h2", "p", "table",
+                              "caption", "tr", "th", "td", "details", "summary"}
+    assert not [a for a in seen.attrs if a[1].startswith("on")]
+    assert all((out / "tables").resolve() in p.resolve().parents for p in (out / "tables").iterdir())
+
+
+@pytest.mark.parametrize("expr", ["{{ 'a' * 10**10 }}", "{{ ''.__class__.__mro__ }}", "{{ env('HOME') }}",
+                                  "{% for i in range(10**9) %}x{% endfor %}", "{{ shell('id') }}"])
+def test_template_expressions_are_refused(tmp_path, expr, capsys):
+    """intake renders jinja2 templates in a catalog as it reads it: only {{ CATALOG_DIR }} passes."""
+    f = _catalog(tmp_path, ENTRY.format(driver="mip.catalog.ProductSource",
+                                        urlpath="{{ CATALOG_DIR }}/" + expr.replace('"', "'") + "/{model}.nc",
+                                        models="[A]"))
+    t0 = time.perf_counter()
+    rc, err = run(["catalog", "show", str(f)], capsys)
+    assert time.perf_counter() - t0 < 10
+    assert rc == 2 and "template expression" in err[-1] and "sources.fl.args.urlpath" in err[-1], err

@@ -16,7 +16,7 @@ from mip.conventions.model import flux_variables
 if TYPE_CHECKING:
     import dask.array as dsa
 
-__all__ = ["combine_members", "Member"]
+__all__ = ["combine_members", "Member", "unreadable_members", "READ_FAILURES"]
 
 _SHARED = ("lat", "lon", "lat_bounds", "lon_bounds", "cell_area", "time", "time_bounds")
 
@@ -166,6 +166,41 @@ def _common_time_axis(good: list[xr.Dataset], excluded: list[str]) -> tuple[list
             g[v] = g[v].chunk({"time": time_chunk(len(union), ncell)})
         kept.append(g)
     return kept, padded
+
+
+#: What the netCDF/HDF5 backend raises when a stored block cannot be read (a damaged zlib chunk, a cut file).
+READ_FAILURES = (RuntimeError, OSError)
+
+
+def unreadable_members(ds: xr.Dataset) -> dict[tuple[str, str], str]:
+    """The members whose stored data cannot be read, each with the backend's one-line reason.
+
+    A damaged block shows only when the data are read, deep inside a computation that cannot say
+    whose block it was; this reads each member's fluxes alone (a second pass, run only after such a
+    failure) so that the damaged members can be named and left out like missing ones.
+
+    Parameters
+    ----------
+    ds
+        An ensemble from :func:`combine_members` (with the ``source_file`` coordinate).
+
+    Returns
+    -------
+    dict
+        ``{(model, experiment): reason}``; empty if every member reads.
+    """
+    bad = {}
+    files = ds["source_file"] if "source_file" in ds.coords else None
+    for m in ds["model"].values:
+        for e in ds["experiment"].values:
+            if files is not None and not str(files.sel(model=m, experiment=e).values):
+                continue  # an absent pair: nothing stored
+            try:
+                for v in flux_variables(ds):
+                    ds[v].sel(model=m, experiment=e).data.sum().compute()
+            except READ_FAILURES as exc:
+                bad[(str(m), str(e))] = f"data that cannot be read ({type(exc).__name__}: {' '.join(str(exc).split())})"
+    return bad
 
 
 def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,

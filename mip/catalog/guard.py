@@ -2,8 +2,9 @@
 
 A catalog is data, not code.  Before :func:`intake.open_catalog` sees a file, it is parsed with the
 guarded YAML reader (:func:`mip.io.yamlspec.read_yaml`: size, alias expansion and depth limited) and
-refused if it would run or import anything (``plugins:``, a driver other than fluxmip's), or if an
-entry's arguments are malformed.  Each entry's members are later kept inside its data root
+refused if it would run or import anything (``plugins:``, a driver other than fluxmip's, a template
+expression other than ``{{ CATALOG_DIR }}``: intake evaluates templates with jinja2 when it reads a
+catalog), or if an entry's arguments are malformed.  Each entry's members are later kept inside its data root
 (:func:`check_member_path`).  A user who trusts a catalog lifts the code and path rules with
 ``MIP_TRUST_CATALOGS=1``; the YAML limits always hold.
 """
@@ -81,6 +82,13 @@ def check_catalog_file(path: Path, raw: object) -> None:
     """
     if not isinstance(raw, dict) or not isinstance(raw.get("sources"), dict):
         raise InputError(path, "sources", "no mapping of entries", "an intake YAML catalog with 'sources:'")
+    if not trusted():
+        for where, text in _strings(raw, ""):
+            rest = _CATALOG_DIR.sub("", text)
+            if "{{" in rest or "{%" in rest or "{#" in rest:
+                raise InputError(path, where or "(top level)", f"the template expression {text!r} (intake evaluates "
+                                 "templates when it reads a catalog)", "no template but {{ CATALOG_DIR }}",
+                                 "set MIP_TRUST_CATALOGS=1 if you trust this file's author")
     if "plugins" in raw and not trusted():
         raise InputError(path, "plugins", "a plugins section (it imports Python modules when the catalog is read)",
                          "a catalog without plugins", "set MIP_TRUST_CATALOGS=1 if you trust this file's author")
@@ -94,6 +102,23 @@ def check_catalog_file(path: Path, raw: object) -> None:
                              "other drivers run code; set MIP_TRUST_CATALOGS=1 if you trust this file's author")
         if driver in DRIVERS:
             _check_args(where, entry.get("args"))
+
+
+_CATALOG_DIR = re.compile(r"\{\{\s*CATALOG_DIR\s*\}\}")
+
+
+def _strings(node: object, where: str):
+    """Every text (keys too) in a parsed YAML document, with where it is."""
+    if isinstance(node, str):
+        yield where, node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            here = f"{where}.{k}" if where else str(k)
+            yield from _strings(k, here)
+            yield from _strings(v, here)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings(v, f"{where}[{i}]")
 
 
 def _check_args(where: str, args: object) -> None:

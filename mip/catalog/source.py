@@ -109,10 +109,13 @@ class ProductSource(DataSource):
                  experiments: Sequence[str] | None = None, options: dict | None = None,
                  model_options: dict | None = None, data_root: str | None = None,
                  check_all_nan: bool = True, regrid: list | tuple | None = None,
-                 unit_spellings: dict[str, str] | None = None, metadata: dict | None = None) -> None:
+                 unit_spellings: dict[str, str] | None = None, metadata: dict | None = None,
+                 exclude: dict[tuple[str, str], str] | None = None) -> None:
         self._args = dict(family=family, urlpath=urlpath, models=models, experiments=experiments,
                           options=options, model_options=model_options, data_root=data_root,
-                          check_all_nan=check_all_nan, regrid=regrid, unit_spellings=unit_spellings)
+                          check_all_nan=check_all_nan, regrid=regrid, unit_spellings=unit_spellings,
+                          exclude=exclude)
+        self.exclude = dict(exclude or {})
         self.unit_spellings = dict(unit_spellings or {})
         self.regrid = tuple(regrid) if regrid else None
         self.family = family
@@ -214,9 +217,16 @@ class ProductSource(DataSource):
             return open_product(self.family, path, **opts)
         if self.family.startswith(("table:", "masks:")) or self.family == "reccap2":
             raise MipError(f"catalog entry {self.name!r}: a {self.family} entry is one file, not one per model")
+        def opener(m: str, e: str, p: Path, o: dict):
+            why = self.exclude.get((m, _experiment(e) if e else ""))
+            if why is not None:
+                def refuse():
+                    raise InputError(p, None, why, "a readable member")
+                return refuse
+            return lambda: open_product(self.family, p, **o)
+
         return combine_members(
-            [(m, _experiment(e) if e else "", (lambda p=p, o=o: open_product(self.family, p, **o)), str(p))
-             for m, e, p, o in members],
+            [(m, _experiment(e) if e else "", opener(m, e, p, o), str(p)) for m, e, p, o in members],
             check_all_nan=self.check_all_nan, source=f"catalog entry {self.name!r}", regrid_to=self.regrid)
 
     def read(self) -> xr.Dataset:
@@ -250,7 +260,7 @@ def _source(catalog: Any, entry: str, **overrides: Any) -> ProductSource:
 def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | None = None,
                   models: Sequence[str] | None = None, experiments: Sequence[str] | None = None,
                   regrid: tuple[float, float] | None = None, check_all_nan: bool | None = None,
-                  **options: Any) -> xr.Dataset:
+                  exclude: dict[tuple[str, str], str] | None = None, **options: Any) -> xr.Dataset:
     """Open every member of a catalog entry as one Dataset with ``model`` and ``experiment`` dims.
 
     Members that are missing, unreadable, all-NaN or on a different grid are named in
@@ -274,6 +284,9 @@ def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | No
         read everything anyway can pass False and report all-NaN members from their own
         results (as ``mip budget`` does), saving a pass.  Default (``None``): what the
         catalog entry says (its ``check_all_nan`` argument, True unless set).
+    exclude
+        ``{(model, experiment): reason}``: members to leave out, each named with its reason like any
+        other member left out (see :func:`mip.catalog.ensemble.unreadable_members`).
     **options
         Extra reader options for every member.
 
@@ -282,7 +295,8 @@ def open_ensemble(catalog: Any, entry: str, *, data_root: str | os.PathLike | No
     xarray.Dataset
     """
     src = _source(catalog, entry, data_root=None if data_root is None else str(data_root),
-                  models=models, experiments=experiments, regrid=regrid, check_all_nan=check_all_nan)
+                  models=models, experiments=experiments, regrid=regrid, check_all_nan=check_all_nan,
+                  exclude=exclude)
     if options:
         src = src.with_options(options={**src.options, **options})
     return src.read()

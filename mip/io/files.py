@@ -101,10 +101,45 @@ def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | N
             warnings.filterwarnings("ignore", message="The specified chunks separate the stored chunks")
             ds = xr.open_dataset(p, engine="netcdf4", decode_times=decode_times,
                                  chunks=None if chunks == "default" else chunks)
-            return ds.chunk(default_chunks(ds)) if chunks == "default" else ds
     except Exception as exc:  # netCDF4/HDF5 raise many types; each is a broken file here
-        raise InputError(p, None, f"unreadable ({type(exc).__name__}: {exc})",
+        raise InputError(p, None, f"unreadable ({type(exc).__name__}: {' '.join(str(exc).split())})",
                          "a readable netCDF file (is it truncated?)") from exc
+    _check_packing(ds, p)
+    _check_declared_size(ds, p, size)
+    return ds.chunk(default_chunks(ds)) if chunks == "default" else ds
+
+
+#: A file may declare at most this many times its own size in values, once it declares over 2 GiB: the real
+#: files read here are compressed at most 13 times (an ObsPack file); a 17.7 kB file declaring a million time
+#: steps of a global grid is a bomb, or mostly unwritten.
+DECLARED_RATIO = 1000
+
+
+def _check_declared_size(ds: xr.Dataset, path: Path, size: int) -> None:
+    declared = sum(int(v.size) * v.dtype.itemsize for v in ds.variables.values())
+    if declared > 2 * 2**30 and declared > DECLARED_RATIO * size:
+        big = max(ds.variables.items(), key=lambda kv: kv[1].size * kv[1].dtype.itemsize)
+        raise InputError(path, str(big[0]), f"{declared / 2**30:,.1f} GiB of values declared in a file of "
+                         f"{size / 2**10:,.1f} KiB (dims {dict(big[1].sizes)})",
+                         f"a file holding its data (at most {DECLARED_RATIO} times its size once over 2 GiB)",
+                         "a decompression bomb, or dimensions declared far larger than what was written")
+
+
+#: Attributes that decode a variable's stored values: each must be a number.
+PACKING_ATTRS = ("scale_factor", "add_offset", "_FillValue", "missing_value")
+
+
+def _check_packing(ds: xr.Dataset, path: Path) -> None:
+    """Refuse packing attributes that are not numbers (a string ``scale_factor`` fails only when data are read)."""
+    for name, v in ds.variables.items():
+        for key in PACKING_ATTRS:
+            val = v.encoding.get(key, v.attrs.get(key))
+            if val is None:
+                continue
+            arr = np.asarray(val)
+            if arr.dtype.kind not in "biufc":
+                raise InputError(path, str(name), f"{key} = {val!r} (a {type(val).__name__})",
+                                 f"a numeric {key}")
 
 
 def load_values(da: xr.DataArray, path: str | Path, variable: str) -> np.ndarray:
@@ -116,7 +151,7 @@ def load_values(da: xr.DataArray, path: str | Path, variable: str) -> np.ndarray
     try:
         return np.asarray(da.values)
     except (RuntimeError, OSError, ValueError) as exc:
-        raise InputError(path, variable, f"data that cannot be read ({type(exc).__name__}: {exc})",
+        raise InputError(path, variable, f"data that cannot be read ({type(exc).__name__}: {' '.join(str(exc).split())})",
                          "readable values (the file may be damaged or truncated)") from exc
 
 

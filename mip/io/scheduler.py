@@ -32,13 +32,37 @@ def scheduler(address: str | None = None) -> Iterator[object | None]:
     if not address:
         yield None
         return
-    from distributed import Client
-
-    client = Client(address, set_as_default=True)
+    client = _connect(str(address))
     try:
         yield client
     finally:
         client.close()
+
+
+#: Address schemes a dask.distributed scheduler listens on that fluxmip connects to without extra set-up.
+SCHEMES = ("tcp",)
+
+
+def _connect(address: str) -> object:
+    """A distributed Client for ``address``, or a one-line :class:`~mip.errors.MipError` saying why not."""
+    import re
+
+    from mip.errors import MipError
+
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "tcp", address
+    if scheme not in SCHEMES or not re.fullmatch(r"[A-Za-z0-9_.\-\[\]:]+:\d{1,5}", rest):
+        extra = (" (TLS/UCX need a security or transport configuration: connect with a dask Client yourself)"
+                 if scheme in ("tls", "ucx", "ws", "wss") else "")
+        raise MipError(f"scheduler address {address!r}: expected tcp://HOST:PORT (e.g. tcp://127.0.0.1:8786){extra}")
+    from distributed import Client
+
+    try:
+        return Client(address, set_as_default=True, timeout="20s")
+    except Exception as exc:  # OSError, TimeoutError, CommClosedError, ...: the scheduler is not there
+        raise MipError(f"cannot connect to the dask scheduler at {address} ({type(exc).__name__}: "
+                       f"{' '.join(str(exc).split())[:200]})") from exc
 
 
 def compute(obj: "xr.Dataset | xr.DataArray", client: object | None = None, *, progress: bool = True) -> "xr.Dataset | xr.DataArray":

@@ -32,19 +32,9 @@ SUBSET_COUNTRIES = ("USA", "CAN", "BRA", "CHN", "RUS", "KOR", "JPN")
 
 
 def _rows(path: Path, sheet: str) -> list[tuple]:
-    import openpyxl
+    from mip.io.workbook import read_sheets
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise InputError(path, None, f"not a readable xlsx workbook ({type(exc).__name__}: {exc})",
-                         "the GCB national workbook") from exc
-    try:
-        if sheet not in wb.sheetnames:
-            raise InputError(path, sheet, f"no such sheet (sheets: {', '.join(wb.sheetnames)})", f"a sheet {sheet!r}")
-        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    return read_sheets(path, [sheet], "the GCB national workbook (.xlsx)")[sheet]
 
 
 def _split(path: Path, sheet: str, names: list[str], cols: list[int], years: list[int], values: np.ndarray):
@@ -136,17 +126,13 @@ def read_gcb_national_luc(path: str | PathLike, models: tuple[str, ...] | None =
         ``eluc`` (model, country, year) and ``aggregates`` (model, group, year) in Tg C yr-1, positive =
         emission; ``quality_flag`` (model, country) from the ``QF`` row.
     """
-    import openpyxl
 
     path = Path(path)
     if models is None:
-        try:
-            wb = openpyxl.load_workbook(path, read_only=True)
-            models = tuple(s for s in wb.sheetnames if s.lower() != "summary")
-            wb.close()
-        except Exception as exc:
-            raise InputError(path, None, f"not a readable xlsx workbook ({type(exc).__name__}: {exc})",
-                             "the GCB national land-use workbook") from exc
+        from mip.io.workbook import sheet_names
+
+        models = tuple(s for s in sheet_names(path, "the GCB national land-use workbook (.xlsx)")
+                       if s.lower() != "summary")
     parts = []
     for m in models:
         rows = _rows(path, m)

@@ -70,20 +70,10 @@ def _sheet_rows(path: Path, sheet: str) -> tuple[tuple, ...]:
 
 @lru_cache(maxsize=8)
 def _read_sheet(path_s: str, _size: int, _mtime: int, sheet: str) -> tuple[tuple, ...]:
-    import openpyxl
+    from mip.io.workbook import read_sheets
 
     path = Path(path_s)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a broken file
-        raise InputError(path, None, f"unreadable as an .xlsx workbook ({type(exc).__name__}: {exc})",
-                         "the Global Carbon Budget workbook") from exc
-    try:
-        if sheet not in wb.sheetnames:
-            raise InputError(path, sheet, f"no such sheet (sheets: {', '.join(wb.sheetnames)})", f"a sheet '{sheet}'")
-        return tuple(tuple(r) for r in wb[sheet].iter_rows(values_only=True))
-    finally:
-        wb.close()
+    return tuple(read_sheets(path, [sheet], "the Global Carbon Budget workbook (.xlsx)")[sheet])
 
 
 def _table(path: Path, sheet: str) -> tuple[list[str | None], list[str | None], np.ndarray, np.ndarray]:

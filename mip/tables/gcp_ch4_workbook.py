@@ -15,10 +15,10 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import xarray as xr
 
 from mip.errors import IncompleteWarning, InputError
+from mip.io.workbook import read_sheets
 
 __all__ = ["read_workbook", "bundled_workbook", "PERIODS", "TD_CATEGORIES", "BU_CATEGORIES"]
 
@@ -182,24 +182,11 @@ def read_workbook(path: str | Path | None = None, *, approach: str = "TD",
     path = Path(path) if path is not None else bundled_workbook()
     if not path.exists():
         raise InputError(path, None, "no such file", "the GCP-CH4 budget workbook (.xlsx)")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise InputError(path, None, f"unreadable as .xlsx ({exc})", "an Excel workbook") from exc
-    sheets = {s.lower().strip(): s for s in wb.sheetnames}
+    names = [f"{period} {approach} budget" for period in periods]
+    rows = read_sheets(path, names, "the GCP-CH4 budget workbook (.xlsx)", match_case=False)
     per_period, notes = {}, []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # openpyxl: "Unknown extension is not supported"
-        for period in periods:
-            name = sheets.get(f"{period} {approach} budget".lower())
-            if name is None:
-                raise InputError(path, f"{period} {approach} budget", "no such sheet",
-                                 f"one of the sheets {wb.sheetnames}")
-            per_period[period] = _parse_sheet(list(wb[name].iter_rows(values_only=True)), name, path, approach,
-                                              notes)
-    wb.close()
+    for period, name in zip(periods, names):
+        per_period[period] = _parse_sheet(rows[name], name, path, approach, notes)
     if notes:
         warnings.warn(f"{path}: text in number cells read as no value: {'; '.join(notes)}", IncompleteWarning,
                       stacklevel=2)

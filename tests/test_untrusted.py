@@ -230,7 +230,7 @@ def test_foreign_drivers_are_refused(tmp_path, capsys):
 @pytest.mark.parametrize("models,says", [
     ("['../../etc']", "the model label '../../etc'"),
     ("['A/B']", "path separators"),
-    ("['A\\0B']", "control characters"),
+    ('["A\\0B"]', "the model label 'A\\x00B'"),  # YAML's "\0" is a NUL byte: a phantom member
     ("[5, {x: 1}]", "type dict"),
 ])
 def test_labels_that_name_other_files_are_refused(tmp_path, models, says, capsys):
@@ -678,3 +678,24 @@ def test_template_expressions_are_refused(tmp_path, expr, capsys):
     rc, err = run(["catalog", "show", str(f)], capsys)
     assert time.perf_counter() - t0 < 10
     assert rc == 2 and "template expression" in err[-1] and "sources.fl.args.urlpath" in err[-1], err
+
+
+@pytest.mark.parametrize("extra,says", [
+    ("options: {start: '2015-01', bogus: 1}", "unexpected keyword argument 'bogus'"),
+    ("model_options: {Nobody: {start: '2015-01'}}", "options for 'Nobody', a model the entry does not list"),
+])
+def test_reader_options_that_would_be_ignored_or_crash_are_refused(sample_root, tmp_path, extra, says, capsys):
+    f = tmp_path / "opts.yaml"
+    f.write_text(f"""sources:
+  fl:
+    driver: mip.catalog.ProductSource
+    args:
+      family: oco2mip
+      urlpath: "{{data_root}}/oco2mip-v10/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
+      models: [CAMS]
+      experiments: [IS]
+      {extra}
+""")
+    rc, err = run(["budget", str(f), "fl", "--regions", "bands", "--data-root", str(sample_root),
+                   "--out", str(tmp_path / "b")], capsys)
+    assert rc == 2 and "Traceback" not in "\n".join(err) and says in err[-1], err

@@ -149,9 +149,13 @@ def _check_args(where: str, args: object) -> None:
         keys = [x for x in (args.get(k) or {}) if not isinstance(x, str)]
         if keys:
             raise InputError(where, k, f"non-text key(s) {keys!r}", "option names as text")
+    listed = {str(m) for m in args.get("models") or []}
     for m, o in (args.get("model_options") or {}).items():
         if not isinstance(o, dict):
             raise InputError(where, f"model_options.{m}", repr(o), "a mapping of reader options")
+        if listed and str(m) not in listed:
+            raise InputError(where, f"model_options.{m}", f"options for {m!r}, a model the entry does not list",
+                             f"one of the listed models ({', '.join(sorted(listed))})")
     regrid = args.get("regrid")
     if regrid is not None:
         from mip.geometry.regrid import check_resolution

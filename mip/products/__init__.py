@@ -100,4 +100,28 @@ def open_product(family: str, paths: str | PathLike | Iterable[str | PathLike], 
         return getattr(importlib.import_module(module), reader)(paths, **options)
     if family not in _REGISTRY:
         raise MipError(f"unknown product family {family!r}; known: {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[family](paths, **options)
+    reader = _REGISTRY[family]
+    _check_options(family, reader, options)
+    try:
+        return reader(paths, **options)
+    except TypeError as exc:  # a reader that passes **options on: the inner function names the stray one
+        if "unexpected keyword argument" not in str(exc):
+            raise
+        raise MipError(f"the {family!r} reader: {exc} (check the catalog entry's options)") from exc
+
+
+def _check_options(family: str, reader, options: dict) -> None:
+    """Refuse reader options the family's reader does not take (a catalog's typo), naming those it does."""
+    import inspect
+
+    try:
+        params = inspect.signature(reader).parameters
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    known = [n for n, p in list(params.items())[1:] if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise MipError(f"the {family!r} reader takes no option(s) {', '.join(map(repr, unknown))}; its options: "
+                       f"{', '.join(known)}")

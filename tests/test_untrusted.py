@@ -616,7 +616,7 @@ def test_a_netcdf_declaring_a_million_steps_is_refused_before_reading(tmp_path):
 
 
 # --- fuzz: any label, from any file, through names, paths and the page ---------------------------
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 LABELS = st.text(st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
@@ -699,3 +699,70 @@ def test_reader_options_that_would_be_ignored_or_crash_are_refused(sample_root, 
     rc, err = run(["budget", str(f), "fl", "--regions", "bands", "--data-root", str(sample_root),
                    "--out", str(tmp_path / "b")], capsys)
     assert rc == 2 and "Traceback" not in "\n".join(err) and says in err[-1], err
+
+
+def test_a_planted_folder_link_in_the_report_is_refused(tmp_path):
+    """``report/figures -> elsewhere``: the page refuses to write through it."""
+    import pandas as pd
+
+    from mip.report.page import Page
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "tables").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(InputError, match="leads outside the report folder"):
+        Page(out).table(pd.DataFrame({"a": [1.0]}), "t", "caption")
+    assert list(elsewhere.iterdir()) == []
+
+
+ran: list[str] = []
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=24))
+@example("IS' onerror='alert(1)")
+@example("LNLG <i>é")
+def test_fuzz_a_label_through_catalog_budget_and_report(tmp_path_factory, label):
+    """Any label a catalog accepts goes through budget and page into files inside the output folder only."""
+    import pandas as pd
+
+    from mip.catalog.guard import check_label
+    from mip.report.page import Page
+    from mip.testing import write_oco2mip_sample
+
+    try:
+        check_label(label, "experiment", "fuzz")
+    except InputError:
+        return
+    root = tmp_path_factory.mktemp("fz")
+    try:
+        cat = write_oco2mip_sample(root, models=("CAMS",), experiments=(label,))
+    except (OSError, UnicodeError):  # a name this file system cannot hold: not ours to test
+        return
+    import yaml
+
+    try:
+        listed = yaml.safe_load(cat.read_text())["sources"]["gridded_fluxes"]["args"]["experiments"]
+    except yaml.YAMLError:
+        listed = None
+    if listed != [label]:
+        return  # the sample's YAML template does not quote: a label YAML reads otherwise is not this test's
+    out = root / "out"
+    ran.append(label)
+    assert main(["budget", str(cat), "gridded_fluxes", "--regions", "bands", "--out", str(out)]) == 0
+    table = pd.read_csv(out / "budget.csv", keep_default_na=False)
+    assert set(table.experiment) == {label}
+    page = Page(out / "report")
+    page.h2(label)
+    page.table(table.head(3), f"budget_{label}", f"budget {label}")
+    html = page.write(label).read_text()
+    assert not [a for a in parse(html).attrs if a[1].startswith("on")]
+    written = [p for p in root.rglob("*") if p.is_file()]
+    assert all(root.resolve() in p.resolve().parents for p in written)
+
+
+def test_the_fuzz_reached_the_budget():
+    """The examples above did reach the budget and the page (not only the refusals)."""
+    assert {"IS' onerror='alert(1)", "LNLG <i>é"} <= set(ran)

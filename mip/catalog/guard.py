@@ -25,7 +25,16 @@ DRIVERS = ("mip.catalog.ProductSource", "mip.catalog.source.ProductSource")
 _ARGS = {"family": str, "urlpath": str, "models": list, "experiments": list, "options": dict,
          "model_options": dict, "data_root": str, "check_all_nan": bool, "regrid": list, "unit_spellings": dict}
 _PLACEHOLDERS = {"data_root", "model", "experiment"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Unicode categories a label may not hold: controls (C0, DEL, C1), format characters (bidi overrides,
+#: zero-width joiners: a label that displays as another), surrogates, private-use and unassigned code points,
+#: line and paragraph separators.
+_UNPRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
+def _unprintable(text: str) -> bool:
+    import unicodedata
+
+    return any(unicodedata.category(ch) in _UNPRINTABLE for ch in text)
 
 
 def trusted() -> bool:
@@ -59,7 +68,7 @@ def check_label(label: object, kind: str, where: str) -> str:
         raise InputError(where, f"{kind}s", f"a {kind} label of type {type(label).__name__} ({label!r})",
                          "text labels")
     text = str(label)
-    if not text.strip() or _CONTROL.search(text) or "/" in text or "\\" in text or text in (".", ".."):
+    if not text.strip() or _unprintable(text) or "/" in text or "\\" in text or text in (".", ".."):
         raise InputError(where, f"{kind}s", f"the {kind} label {text!r}",
                          "a label without control characters, path separators or '..' (it names a file)")
     return text

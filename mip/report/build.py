@@ -296,7 +296,7 @@ def _constraints(page: Page, specs: list[str]) -> None:
     for s in specs:
         spec = load_spec(s)
         outcome = run_spec(spec)
-        d = page.out / "constraints" / safe_name(spec.name)
+        d = page.inside(page.out / "constraints" / safe_name(spec.name))
         write_outcome(outcome, d)
         page.h3(spec.name)
         when = outcome.period or "the spec's period"

@@ -109,6 +109,23 @@ class Page:
         self.sections: list[tuple[str, str]] = []
         self._summary_at: int | None = None
 
+    def inside(self, path: Path) -> Path:
+        """``path``, checked to resolve inside the report folder (a planted ``figures -> /elsewhere`` link is refused).
+
+        Raises
+        ------
+        InputError
+            Naming the path and where it leads.
+        """
+        from mip.errors import InputError
+
+        root = self.out.resolve()
+        where = path.resolve()
+        if root not in where.parents:
+            raise InputError(path, None, f"a path that leads outside the report folder (to {where})",
+                             f"a file inside {root}")
+        return path
+
     # --- structure -------------------------------------------------------------------------------
     def h2(self, title: str) -> None:
         """A section heading (listed in the page's contents)."""
@@ -174,7 +191,7 @@ class Page:
             u = units.get(c) if isinstance(units, dict) else (units if units and pd.api.types.is_float_dtype(df[c])
                                                                  else None)
             heads[c] = f"{c} ({u})" if u else str(c)
-        csv = self.out / "tables" / f"{name}.csv"
+        csv = self.inside(self.out / "tables" / f"{name}.csv")
         with atomic_write(csv) as tmp:
             df.rename(columns=heads).to_csv(tmp, index=False, float_format="%.6g")
         self.tables.append(csv)
@@ -208,7 +225,7 @@ class Page:
         from mip.report import figures as F
 
         name = safe_name(name)
-        F.save(fig, self.out / "figures" / f"{name}.png")
+        F.save(fig, self.inside(self.out / "figures" / f"{name}.png"))
         self._figure_html(f"figures/{name}.png", caption)
 
     def image(self, path: Path, caption: str) -> None:

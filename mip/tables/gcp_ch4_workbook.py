@@ -10,6 +10,7 @@ Tg CH4/yr (``NA`` = not available). :func:`read_workbook` returns them as a Data
 from __future__ import annotations
 
 import re
+import functools
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -182,6 +183,14 @@ def read_workbook(path: str | Path | None = None, *, approach: str = "TD",
     path = Path(path) if path is not None else bundled_workbook()
     if not path.exists():
         raise InputError(path, None, "no such file", "the GCP-CH4 budget workbook (.xlsx)")
+    st = path.stat()
+    return _read_cached(str(path), st.st_size, st.st_mtime_ns, approach, tuple(periods)).copy(deep=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_cached(path_s: str, _size: int, _mtime: int, approach: str, periods: tuple[str, ...]) -> xr.Dataset:
+    """The workbook parsed once per process (file, size and time in the key); its notes warned once."""
+    path = Path(path_s)
     names = [f"{period} {approach} budget" for period in periods]
     rows = read_sheets(path, names, "the GCP-CH4 budget workbook (.xlsx)", match_case=False)
     per_period, notes = {}, []
@@ -189,7 +198,7 @@ def read_workbook(path: str | Path | None = None, *, approach: str = "TD",
         per_period[period] = _parse_sheet(rows[name], name, path, approach, notes)
     if notes:
         warnings.warn(f"{path}: text in number cells read as no value: {'; '.join(notes)}", IncompleteWarning,
-                      stacklevel=2)
+                      stacklevel=4)
     regions = per_period[periods[0]][0]
     for p, (r, _) in per_period.items():
         if r != regions:

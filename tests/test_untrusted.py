@@ -553,6 +553,10 @@ def test_a_damaged_member_is_left_out_and_named(tmp_path, capsys):
     from mip.catalog import open_ensemble
     from mip.regions import latitude_bands
 
+    # the ensemble's own all-NaN scan reads every block: there the damaged member is named at once
+    with pytest.warns(MemberWarning, match=r"Ames/IS: .*data that cannot be read"):
+        scanned = open_ensemble(cat, "gridded_fluxes", check_all_nan=True)
+    assert "Ames_gridded_fluxes_IS.nc4" in scanned.attrs["excluded_members"]
     alone = aggregate(open_ensemble(cat, "gridded_fluxes", models=["CAMS"]), latitude_bands()).compute()
     first = alone["land"].sel(model="CAMS", experiment="IS").isel(time=0)
     got = kept[kept.time == kept.time.min()].set_index("region")["land (Pg C yr-1)"]
@@ -767,3 +771,20 @@ def test_fuzz_a_label_through_catalog_budget_and_report(tmp_path_factory, label)
 def test_the_fuzz_reached_the_budget():
     """The examples above did reach the budget and the page (not only the refusals)."""
     assert {"IS' onerror='alert(1)", "LNLG <i>é"} <= set(ran)
+
+
+@pytest.mark.parametrize("tol", ["nan", "-1", "inf", "0"])
+def test_a_tolerance_that_judges_nothing_is_refused(tmp_path, tol, capsys):
+    rc, err = run(["stocktake", "--tolerance", tol, "--no-figures", "--out", str(tmp_path / "s")], capsys)
+    assert rc == 2 and "finite and positive" in err[-1], err
+
+
+@pytest.mark.parametrize("content,says", [(b"\x89HDF\r\n\x1a\n\x00\x00", "binary content"),
+                                          (b"a: " + b"[" * 5000 + b"]" * 5000, "nested"),
+                                          (BOMB.encode(), "aliases")])
+def test_a_broken_protocol_is_one_line(sample_root, tmp_path, content, says, capsys):
+    proto = tmp_path / "proto.yaml"
+    proto.write_bytes(content)
+    f = sample_root / "oco2mip-v10" / "IS" / "Ames_gridded_fluxes_IS.nc4"
+    rc, err = run(["check", str(f), "--protocol", str(proto), "--no-cf"], capsys)
+    assert rc == 2 and "Traceback" not in "\n".join(err) and says in err[-1] and "proto.yaml" in err[-1], err

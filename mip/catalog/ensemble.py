@@ -283,7 +283,12 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
                 ds = ds.assign_coords({k: ref[k] for k in ("lat", "lon", "lat_bounds", "lon_bounds") if k in ref.coords})
         if check_all_nan:
             fv = flux_variables(ds)
-            nan = {v: bool(ds[v].isnull().all().compute()) for v in fv}
+            try:
+                nan = {v: bool(ds[v].isnull().all().compute()) for v in fv}
+            except READ_FAILURES as exc:  # this pass reads every block: a damaged one is this member's
+                excluded.append(f"{model}/{exp}: {where}: data that cannot be read ({type(exc).__name__}: "
+                                f"{' '.join(str(exc).split())})")
+                continue
             if fv and all(nan.values()):
                 excluded.append(f"{model}/{exp}: all values NaN in {', '.join(fv)}")
                 continue

@@ -395,6 +395,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     from tqdm import tqdm
 
     from mip.catalog import open_catalog, open_ensemble
+    from mip.catalog.ensemble import READ_FAILURES, unreadable_members
     from mip.regions import land_ocean, latitude_bands, parse_regions
     from mip.report.summary import add_summary
 
@@ -412,9 +413,10 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         (["GCP-CH4"] if ch4_workbook else []) + \
         ["CO2-eq"] + (["evaluation"] if evaluate else []) + (["constraints"] if constraints else []) + ["provenance"]
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
-    ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid, **(read_options or {}))
-    agg = {"attribution": attribution, "surfaces": surfaces}
-    if period is not None:
+    def opened(exclude=None):
+        ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid, exclude=exclude, **(read_options or {}))
+        if period is None:
+            return ds
         from mip.conventions.timeaxis import window_mask
         from mip.errors import MipError
 
@@ -424,7 +426,10 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
             raise MipError(f"period {period[0]}:{period[1]}: {exc}") from exc
         if not keep.any():
             raise MipError(f"period {period[0]}:{period[1]}: no month of {entry} lies inside it")
-        ds = ds.isel(time=np.nonzero(keep)[0])
+        return ds.isel(time=np.nonzero(keep)[0])
+
+    ds = opened()
+    agg = {"attribution": attribution, "surfaces": surfaces}
     title = f"Intercomparison report: {(cat.metadata or {}).get('title', entry)}"
     page.p(f"{ds.sizes['model']} models ({', '.join(map(str, ds.model.values))}) × {ds.sizes['experiment']} "
            f"experiments ({', '.join(map(str, ds.experiment.values))}), {span(ds)}; region sets: "
@@ -434,7 +439,14 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     bar.update()
     rep, members = _checks(page, cat, entry, protocol, data_root, cf=cf)
     bar.update()
-    monthly, main, whole = _budget_tables(ds, regions, period, agg)
+    try:
+        monthly, main, whole = _budget_tables(ds, regions, period, agg)
+    except READ_FAILURES:  # a damaged block: the members whose data cannot be read are named and left out
+        bad = unreadable_members(ds)
+        if not bad:
+            raise
+        ds = opened(exclude=bad)
+        monthly, main, whole = _budget_tables(ds, regions, period, agg)
     _budgets(page, ds, main, whole, period, surfaces)
     bar.update()
     _timeseries(page, ds, monthly, surfaces)

@@ -132,6 +132,8 @@ PACKING_ATTRS = ("scale_factor", "add_offset", "_FillValue", "missing_value")
 def _check_packing(ds: xr.Dataset, path: Path) -> None:
     """Refuse packing attributes that are not numbers (a string ``scale_factor`` fails only when data are read)."""
     for name, v in ds.variables.items():
+        if np.dtype(v.encoding.get("dtype", v.dtype)).kind not in "biufc":
+            continue  # text variables (ObsPack's qcflag) may fill with text
         for key in PACKING_ATTRS:
             val = v.encoding.get(key, v.attrs.get(key))
             if val is None:

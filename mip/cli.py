@@ -537,6 +537,54 @@ def cmd_check(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def cmd_evaluate_obs(args: argparse.Namespace) -> int:
+    """Observation-space scores: CSVs headed by their basis, a Taylor diagram, a summary on standard output."""
+    from mip.obs.evaluation import atom_evaluation, station_evaluation
+
+    out = Path(_out_prefix(args.out))
+    if args.what == "atom":
+        if args.observed or args.model or args.stations or args.alias:
+            raise MipError("evaluate-obs atom takes no --observed/--model/--stations/--alias (it reads the bundled "
+                           "v10 MIP ATom fields)")
+        res = atom_evaluation()
+        tables = {"atom_scores": res["scores"], "atom_by_experiment": res["by_experiment"]}
+        summary = res["by_experiment"][res["by_experiment"].group == "all bins"].rename(columns={"experiment": "label"})
+        title = "v10 MIP vs ATom, annual-mean CO2 on 15 x 7 bins: median over models per experiment"
+    else:
+        if bool(args.observed) != bool(args.model):
+            raise MipError("evaluate-obs stations needs --observed FILE and at least one --model NAME=FILE, or "
+                           "neither (the bundled Southern Ocean stations of Long et al. 2021)")
+        if args.observed:
+            models = _pairs(",".join(args.model), "--model")
+            aliases = _pairs(",".join(args.alias), "--alias") if args.alias else None
+            res = station_evaluation(args.observed, models, stations=args.stations, aliases=aliases)
+        else:
+            from mip.obs.evaluation import bundled_stations
+
+            b = bundled_stations()
+            print("the bundled Southern Ocean stations (Long et al. 2021; REAL); alias stated: "
+                  + ", ".join(f"{k} -> {v}" for k, v in b["aliases"].items()))
+            res = station_evaluation(b["observed"], b["models"], stations=b["stations"], aliases=b["aliases"])
+        tables = {"station_scores": res["scores"], "station_taylor": res["taylor"]}
+        if "by_band" in res:
+            tables["station_by_band"] = res["by_band"]
+        summary = res["taylor"].rename(columns={"model": "label"})
+        title = "models at the stations, detrended monthly CO2: median over series (season all)"
+    for name, df in tables.items():
+        head = "".join(f"# {k}: {v}\n" for k, v in df.attrs.items() if v)
+        _write_atomic(out / f"{name}.csv", head + df.to_csv(index=False, float_format="%.6g"))
+    if not args.no_figures:
+        from mip.report import figures as F
+        from mip.report.obs_figures import taylor_diagram
+
+        F.save(taylor_diagram(summary, title, label="label"), out / f"{args.what}_taylor.png")
+    cols = [c for c in ("label", "group", "sites", "models", "bias", "rmse", "r", "sd_ratio") if c in summary.columns]
+    print(f"{title} (ppm):")
+    print(summary[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"written to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mip`` command."""
     from mip import __version__
@@ -628,6 +676,20 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", default="evaluation-out", help="output directory (default ./evaluation-out)")
     ev.add_argument("--no-figures", action="store_true", help="tables only")
     ev.set_defaults(func=cmd_evaluate)
+    eo = sub.add_parser("evaluate-obs", help="score inversions against observations: the v10 MIP against ATom "
+                                             "(bundled), or models sampled at stations")
+    eo.add_argument("what", choices=["atom", "stations"], help="'atom': the bundled v10 MIP ATom fields; "
+                    "'stations': an observed station table against models sampled there")
+    eo.add_argument("--observed", help="stations: the observed monthly table (year month <station>_<lab>_<method>); "
+                    "without it and --model, the bundled Southern Ocean stations")
+    eo.add_argument("--model", action="append", default=[], metavar="NAME=FILE",
+                    help="stations: a model's table sampled at the same stations (repeat per model)")
+    eo.add_argument("--stations", help="stations: the station list (positions, for the latitude bands)")
+    eo.add_argument("--alias", action="append", default=[], metavar="MODEL_SERIES=OBSERVED_SERIES",
+                    help="stations: a series a model names differently (e.g. MQA_CSIRO_flask=MQA_CSIRO_insitu)")
+    eo.add_argument("--out", default="evaluate-obs-out", help="output directory (default ./evaluate-obs-out)")
+    eo.add_argument("--no-figures", action="store_true", help="tables only")
+    eo.set_defaults(func=cmd_evaluate_obs)
     st = sub.add_parser("stocktake", help="the three-gas stocktake on the bundled real data: CO2-eq by band and "
                                           "country, growth-rate closure, trends")
     st.add_argument("--out", default="stocktake-out", help="output directory (default ./stocktake-out)")

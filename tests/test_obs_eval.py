@@ -229,3 +229,80 @@ def test_the_kernel_is_applied_and_a_bare_column_refused():
         smooth(t, None)
     with pytest.raises(MipError, match="51 levels"):
         smooth(t, dry_prior.isel(level=slice(0, 10)))
+
+
+# --- the two evaluations end to end ------------------------------------------------------------------
+def test_bundled_station_files_are_the_real_ones():
+    from mip.obs.evaluation import bundled_stations
+
+    b = bundled_stations()
+    for p in [b["observed"], b["stations"], *b["models"].values()]:
+        assert p.read_bytes() == real_file(f"{SO}/{p.name}").read_bytes()
+
+
+def test_atom_pattern_scores_equal_numpy_on_the_raw_tables():
+    """AMES_IS and OU_OG against CO2_OP, from the raw text tables joined by row position."""
+    from mip.obs.evaluation import atom_evaluation
+
+    res = atom_evaluation(real_file("stephens2026-v10mip/V10MIP/Annual_mean_2D_fields_as_columns.txt"),
+                          real_file("stephens2026-v10mip/OBS/BINFIT/Annual_mean_2D_fields_as_columns.txt"))
+    models = pd.read_csv(real_file("stephens2026-v10mip/V10MIP/Annual_mean_2D_fields_as_columns.txt"), sep=r"\s+")
+    obs = pd.read_csv(real_file("stephens2026-v10mip/OBS/BINFIT/Annual_mean_2D_fields_as_columns.txt"), sep=r"\s+")
+    sc = res["scores"].set_index(["member", "group"])
+    for member in ("AMES_IS", "OU_OG"):
+        m, o = models[member].to_numpy(), obs["CO2_OP"].to_numpy()
+        ok = np.isfinite(m) & np.isfinite(o)
+        row = sc.loc[(member, "all bins")]
+        assert row.n == ok.sum() == 105
+        assert row.bias == pytest.approx(np.mean(m[ok] - o[ok]), rel=1e-12)
+        assert row.rmse == pytest.approx(np.sqrt(np.mean((m[ok] - o[ok]) ** 2)), rel=1e-12)
+        assert row.r == pytest.approx(np.corrcoef(m[ok], o[ok])[0, 1], rel=1e-12)
+        south = (models.latitude < -20).to_numpy() & ok  # the band by the models' own labels
+        assert sc.loc[(member, "south (<20S)"), "bias"] == pytest.approx(np.mean(m[south] - o[south]), rel=1e-12)
+        lower = (models.pressure >= 750).to_numpy() & ok
+        assert sc.loc[(member, "lower (750-950 hPa)"), "rmse"] == pytest.approx(
+            np.sqrt(np.mean((m[lower] - o[lower]) ** 2)), rel=1e-12)
+
+
+def test_evaluate_obs_cli(tmp_path, capsys):
+    from mip.cli import main
+
+    assert main(["evaluate-obs", "atom", "--out", str(tmp_path / "a")]) == 0
+    printed = capsys.readouterr().out
+    assert "OG" in printed and (tmp_path / "a" / "atom_taylor.png").stat().st_size > 10_000
+    head = (tmp_path / "a" / "atom_by_experiment.csv").read_text().splitlines()[:4]
+    assert any(h.startswith("# units: ppm") for h in head) and any("joined by position" in h for h in head)
+    assert main(["evaluate-obs", "stations", "--out", str(tmp_path / "s"), "--no-figures"]) == 0
+    tay = pd.read_csv(tmp_path / "s" / "station_taylor.csv", comment="#")
+    assert set(tay.model) == set(MODELS) and (tay.sites == 21).all()
+    d = real_file(SO)
+    assert main(["evaluate-obs", "stations", "--observed", str(d / "surface-obs_SO_CO2_monthly.txt"), "--model",
+                 f"MIROC={d / 'simulated-obs_MIROC_SO_CO2_monthly.txt'}", "--out", str(tmp_path / "m"),
+                 "--no-figures"]) == 0
+    # no alias given: Macquarie is not matched, so MIROC is scored at 20 series, and that is said
+    assert (pd.read_csv(tmp_path / "m" / "station_taylor.csv", comment="#").sites == 20).all()
+    assert "MIROC: MQA_CSIRO_insitu" in (tmp_path / "m" / "station_scores.csv").read_text()
+
+
+@pytest.mark.parametrize("argv,says", [
+    (["evaluate-obs", "stations", "--observed", "x.txt"], "needs --observed FILE and at least one --model"),
+    (["evaluate-obs", "atom", "--model", "A=b"], "takes no --observed"),
+    (["evaluate-obs", "stations", "--observed", "/no/file.txt", "--model", "A=/no/m.txt"], "/no/file.txt"),
+    (["evaluate-obs", "stations", "--observed", "o", "--model", "nonsense"], "--model"),
+])
+def test_evaluate_obs_mistakes_are_one_line(tmp_path, argv, says, capsys):
+    from mip.cli import main
+
+    rc = main(argv + ["--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and says in err[-1] and "Traceback" not in "\n".join(err), err
+
+
+def test_analysis_scripts(tmp_path):
+    from conftest import run_script
+
+    run_script("obs_evaluation_atom.py", "--out", str(tmp_path / "a"))
+    run_script("obs_evaluation_so_stations.py", "--out", str(tmp_path / "s"), "--data", str(real_file(SO)))
+    by = pd.read_csv(tmp_path / "a" / "atom_by_experiment.csv", comment="#")
+    assert set(by.experiment) == {"IS", "LNLG", "LNLGIS", "LNLGOGIS", "OG"} and (by.models == 10).all()
+    assert (tmp_path / "s" / "station_taylor.png").exists()

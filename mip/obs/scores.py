@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["score_table", "taylor_summary", "SEASONS", "MIN_PAIRS"]
+__all__ = ["score_table", "taylor_summary", "pattern_scores", "SEASONS", "MIN_PAIRS"]
 
 SEASONS = {"all": tuple(range(1, 13)), "DJF": (12, 1, 2), "MAM": (3, 4, 5), "JJA": (6, 7, 8), "SON": (9, 10, 11)}
 #: The fewest matched months a score is given for (24 for the seasonal cycle, which fits 7 parameters).
@@ -165,3 +165,60 @@ def taylor_summary(scores: pd.DataFrame, *, season: str = "all") -> pd.DataFrame
     out = out.reset_index()
     out.attrs["statistic"] = "median over the sites with at least the minimum number of matched months"
     return out
+
+
+def pattern_scores(observed: xr.DataArray, simulated: xr.DataArray, *, groups: dict[str, xr.DataArray] | None = None,
+                   member_dim: str = "member") -> pd.DataFrame:
+    """Scores of binned fields (e.g. aircraft CO2 on latitude × pressure bins) per member and group of bins.
+
+    Over the bins of a group: ``n`` (bins with both values), ``bias`` = mean(model − observation),
+    ``rmse``, the pattern correlation ``r`` and ``sd_ratio`` of the values across the bins (no detrending:
+    the bins are places, not times) and the centred RMS difference ``crmse``.
+
+    Parameters
+    ----------
+    observed
+        The observed field (any dims).
+    simulated
+        The same dims plus ``member_dim``.
+    groups
+        Group name → a boolean mask on the observed dims (e.g. latitude bands, pressure layers); default one
+        group ``all``.
+    member_dim
+        The members' dimension.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per member and group, with the member's other coordinates (``model``, ``experiment``).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> o = xr.DataArray(np.arange(6.0).reshape(2, 3), dims=("lat", "pressure"))
+    >>> m = xr.concat([o + 1, 2 * o], dim="member").assign_coords(member=["plus1", "double"])
+    >>> df = pattern_scores(o, m)
+    >>> df[["member", "bias", "r", "sd_ratio"]].values.tolist()
+    [['plus1', 1.0, 1.0, 1.0], ['double', 2.5, 1.0, 2.0]]
+    """
+    groups = groups or {"all": xr.ones_like(observed, dtype=bool)}
+    extra = [c for c, v in simulated.coords.items() if v.dims == (member_dim,) and c != member_dim]
+    rows = []
+    for k, mem in enumerate(simulated[member_dim].values):
+        sim = simulated.isel({member_dim: k}).transpose(*observed.dims)
+        for g, mask in groups.items():
+            mask = mask.broadcast_like(observed).transpose(*observed.dims)
+            sel = mask.values.astype(bool) & np.isfinite(observed.values) & np.isfinite(sim.values)
+            o, m = observed.values[sel], sim.values[sel]
+            row = {member_dim: str(mem), **{c: simulated[c].values[k] for c in extra}, "group": g, "n": int(sel.sum())}
+            if row["n"] >= 3:
+                d = m - o
+                so, sm = float(o.std()), float(m.std())
+                row.update(bias=float(d.mean()), rmse=float(np.sqrt((d**2).mean())),
+                           r=float(np.corrcoef(o, m)[0, 1]) if so > 0 and sm > 0 else np.nan, sd_obs=so, sd_model=sm,
+                           sd_ratio=sm / so if so > 0 else np.nan,
+                           crmse=float(np.sqrt(np.mean(((m - m.mean()) - (o - o.mean())) ** 2))))
+            rows.append(row)
+    df = pd.DataFrame(rows)
+    df.attrs.update(units=observed.attrs.get("units", ""), matching="the same bin, both finite")
+    return df

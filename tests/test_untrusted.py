@@ -788,3 +788,28 @@ def test_a_broken_protocol_is_one_line(sample_root, tmp_path, content, says, cap
     f = sample_root / "oco2mip-v10" / "IS" / "Ames_gridded_fluxes_IS.nc4"
     rc, err = run(["check", str(f), "--protocol", str(proto), "--no-cf"], capsys)
     assert rc == 2 and "Traceback" not in "\n".join(err) and says in err[-1] and "proto.yaml" in err[-1], err
+
+
+def test_a_constraint_spec_named_to_escape_writes_inside_the_report(tmp_path):
+    """A spec named ``../../SPEC_ESCAPE`` (and with markup): its CSVs and figures land inside ``constraints/``."""
+    from importlib import resources
+
+    import yaml
+
+    from mip.report.build import _constraints
+    from mip.report.page import Page
+
+    src = Path(str(resources.files("mip") / "constraints" / "southern-ocean-airborne.yaml"))
+    raw = yaml.safe_load(src.read_text())
+    raw["name"] = "../../SPEC_ESCAPE<img src=x onerror=alert(1)>"
+    spec = tmp_path / "specs" / "evil.yaml"
+    spec.parent.mkdir()
+    spec.write_text(yaml.safe_dump(raw))
+    out = tmp_path / "deep" / "er" / "report"
+    page = Page(out)
+    _constraints(page, [str(spec)])
+    html = page.write("t").read_text()
+    assert not [a for a in parse(html).attrs if a[1].startswith("on")]
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.parent.name != "specs"]
+    assert written and all(out.resolve() in p.resolve().parents for p in written)
+    assert not list(tmp_path.rglob("SPEC_ESCAPE*"))  # no file or folder under the raw name anywhere

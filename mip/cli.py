@@ -548,9 +548,18 @@ def cmd_evaluate_obs(args: argparse.Namespace) -> int:
                            "v10 MIP ATom fields)")
         res = atom_evaluation()
         tables = {"atom_scores": res["scores"], "atom_by_experiment": res["by_experiment"]}
+        if args.weights:
+            from mip.obs.weights import skill_weights, weighted_band_budgets
+            from mip.tables.v10mip_zonal import bundled_annual
+
+            w = skill_weights(res["scores"], metric=args.weights)
+            wb = weighted_band_budgets(bundled_annual(), w)
+            tables.update(atom_weights=w, atom_weighted_budgets=wb)
         summary = res["by_experiment"][res["by_experiment"].group == "all bins"].rename(columns={"experiment": "label"})
         title = "v10 MIP vs ATom, annual-mean CO2 on 15 x 7 bins: median over models per experiment"
     else:
+        if args.weights:
+            raise MipError("--weights applies to 'evaluate-obs atom' (the v10 MIP members and their band budgets)")
         if bool(args.observed) != bool(args.model):
             raise MipError("evaluate-obs stations needs --observed FILE and at least one --model NAME=FILE, or "
                            "neither (the bundled Southern Ocean stations of Long et al. 2021)")
@@ -581,6 +590,13 @@ def cmd_evaluate_obs(args: argparse.Namespace) -> int:
     cols = [c for c in ("label", "group", "sites", "models", "bias", "rmse", "r", "sd_ratio") if c in summary.columns]
     print(f"{title} (ppm):")
     print(summary[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if "atom_weighted_budgets" in tables:
+        wb = tables["atom_weighted_budgets"]
+        print(f"skill-weighted ensemble (optional; {wb.attrs['weights']}; sigma = {wb.attrs['sigma']}), "
+              f"{wb.attrs['years']}, Pg C/yr to the atmosphere: largest change of a band's mean "
+              f"{wb.change.abs().max():.3f}; weighted/unweighted SD {wb.sd_ratio.min():.2f}-{wb.sd_ratio.max():.2f}; "
+              f"effective members {tables['atom_weights'].n_effective.min():.1f}-"
+              f"{tables['atom_weights'].n_effective.max():.1f} of 10")
     print(f"written to {out}")
     return 0
 
@@ -688,6 +704,9 @@ def build_parser() -> argparse.ArgumentParser:
     eo.add_argument("--alias", action="append", default=[], metavar="MODEL_SERIES=OBSERVED_SERIES",
                     help="stations: a series a model names differently (e.g. MQA_CSIRO_flask=MQA_CSIRO_insitu)")
     eo.add_argument("--out", default="evaluate-obs-out", help="output directory (default ./evaluate-obs-out)")
+    eo.add_argument("--weights", choices=["rmse", "crmse", "abs_bias"],
+                    help="atom: also the optional skill-weighted ensemble (ClimWIP performance weights from this "
+                    "score over all bins, per experiment) and its effect on the band budgets; never the default")
     eo.add_argument("--no-figures", action="store_true", help="tables only")
     eo.set_defaults(func=cmd_evaluate_obs)
     st = sub.add_parser("stocktake", help="the three-gas stocktake on the bundled real data: CO2-eq by band and "

@@ -8,7 +8,7 @@ import pytest
 MODULES = ["mip.budgets.aggregation", "mip.budgets.trends", "mip.budgets.closure", "mip.budgets.gwp",
            "mip.budgets.stats", "mip.budgets.multigas", "mip.geometry.grid", "mip.regions.core", "mip.checks",
            "mip.testing", "mip.regions.vector", "mip.regions.named", "mip.regions.natural_earth", "mip.io.reccap2_masks",
-           "mip.obs.scores"]
+           "mip.obs.scores", "mip.obs.weights"]
 
 
 @pytest.mark.parametrize("name", MODULES)

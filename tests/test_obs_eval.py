@@ -306,3 +306,59 @@ def test_analysis_scripts(tmp_path):
     by = pd.read_csv(tmp_path / "a" / "atom_by_experiment.csv", comment="#")
     assert set(by.experiment) == {"IS", "LNLG", "LNLGIS", "LNLGOGIS", "OG"} and (by.models == 10).all()
     assert (tmp_path / "s" / "station_taylor.png").exists()
+
+
+# --- the optional skill-weighted ensemble ------------------------------------------------------------
+def test_equal_skill_gives_the_unweighted_ensemble():
+    from mip.obs.weights import skill_weights, weighted_band_budgets
+    from mip.tables.v10mip_zonal import bundled_annual
+
+    models = ["AMES", "BAKER", "CAMS", "CT"]
+    s = pd.DataFrame({"experiment": "LNLGIS", "model": models, "group": "all bins", "rmse": 0.3})
+    w = skill_weights(s)
+    assert np.allclose(w.weight, 0.25) and w.n_effective.iloc[0] == pytest.approx(4.0)
+    b = weighted_band_budgets(bundled_annual(), w)
+    assert np.allclose(b.weighted_mean, b["mean"], atol=1e-12) and np.allclose(b.sd_ratio, 1.0)
+
+
+def test_weighted_budgets_equal_numpy_average_on_the_raw_table():
+    """The bundled annual CSV read with pandas, the 20N-90N bands summed, np.average with the weights."""
+    from importlib import resources
+
+    from mip.obs.evaluation import atom_evaluation
+    from mip.obs.weights import skill_weights, weighted_band_budgets
+    from mip.tables.v10mip_zonal import bundled_annual
+
+    w = skill_weights(atom_evaluation()["scores"])
+    b = weighted_band_budgets(bundled_annual(), w).set_index(["experiment", "band", "flux"])
+    raw = pd.read_csv(resources.files("mip") / "data" / "stephens2026-v10mip" / "v10mip_annual_bylat.csv.gz")
+    north = raw[raw.band.isin(["20N-30N", "30N-40N", "40N-50N", "50N-60N", "60N-70N", "70N-80N", "80N-90N"])
+                & (raw.experiment == "LNLGIS")]
+    per_model = north.groupby(["model", "year"]).land.sum().groupby("model").mean()
+    wl = w[w.experiment == "LNLGIS"].set_index("model").weight
+    x = per_model.loc[wl.index].to_numpy()
+    row = b.loc[("LNLGIS", "north (20N-90N)", "land")]
+    assert row["mean"] == pytest.approx(x.mean(), rel=1e-12)
+    assert row.weighted_mean == pytest.approx(np.average(x, weights=wl.to_numpy()), rel=1e-12)
+    assert row.weighted_sd == pytest.approx(np.sqrt(np.cov(x, aweights=wl.to_numpy(), ddof=0)), rel=1e-9)
+    # the best-scoring member gets the largest weight
+    d = w[w.experiment == "LNLGIS"]
+    assert d.loc[d.distance.idxmin(), "weight"] == d.weight.max()
+
+
+def test_weights_cli_and_refusals(tmp_path, capsys):
+    from mip.cli import main
+
+    assert main(["evaluate-obs", "atom", "--weights", "rmse", "--out", str(tmp_path), "--no-figures"]) == 0
+    assert "skill-weighted ensemble (optional" in capsys.readouterr().out
+    wb = pd.read_csv(tmp_path / "atom_weighted_budgets.csv", comment="#")
+    assert set(wb.experiment) == {"IS", "LNLG", "LNLGIS", "LNLGOGIS", "OG"}
+    assert main(["evaluate-obs", "stations", "--weights", "rmse", "--out", str(tmp_path / "s")]) == 2
+    from mip.obs.weights import skill_weights
+
+    s = pd.DataFrame({"experiment": "E", "model": ["a", "b"], "group": "all bins", "r": [0.9, 0.8],
+                      "rmse": [0.1, np.nan]})
+    with pytest.raises(MipError, match="smaller = better"):
+        skill_weights(s, metric="r")
+    with pytest.raises(MipError, match=r"no rmse for \['b'\]"):
+        skill_weights(s)

@@ -554,7 +554,12 @@ def cmd_evaluate_obs(args: argparse.Namespace) -> int:
 
             w = skill_weights(res["scores"], metric=args.weights)
             wb = weighted_band_budgets(bundled_annual(), w)
-            tables.update(atom_weights=w, atom_weighted_budgets=wb)
+            from mip.constrain.weighted import weighted_constraint_effect
+
+            pooled = skill_weights(res["scores"].assign(all="all members"), metric=args.weights, within="all",
+                                   member="member")
+            tables.update(atom_weights=w, atom_weighted_budgets=wb,
+                          atom_weighted_constraint=weighted_constraint_effect("latitudinal-airborne", pooled))
         summary = res["by_experiment"][res["by_experiment"].group == "all bins"].rename(columns={"experiment": "label"})
         title = "v10 MIP vs ATom, annual-mean CO2 on 15 x 7 bins: median over models per experiment"
     else:
@@ -597,6 +602,10 @@ def cmd_evaluate_obs(args: argparse.Namespace) -> int:
               f"{wb.change.abs().max():.3f}; weighted/unweighted SD {wb.sd_ratio.min():.2f}-{wb.sd_ratio.max():.2f}; "
               f"effective members {tables['atom_weights'].n_effective.min():.1f}-"
               f"{tables['atom_weights'].n_effective.max():.1f} of 10")
+        wc = tables["atom_weighted_constraint"]
+        print("latitudinal-airborne constraint, equal vs skill weights (Pg C/yr): "
+              + "; ".join(f"{r.region} {r['mean']:.2f} ± {r.sd:.2f} vs {r.weighted_mean:.2f} ± {r.weighted_sd:.2f}"
+                          for _, r in wc.iterrows()) + f" ({wc.attrs['caveat']})")
     print(f"written to {out}")
     return 0
 

@@ -115,7 +115,8 @@ def test_demo_report_in_headless_chromium(demo_report, tmp_path):
               "Three-gas stocktake: CO2, CH4 and N2O in CO2-equivalent", "Growth-rate closure of the OCO-2 v10 MIP members",
               "Monitoring: the observed growth rate and the sinks' trends",
               "Observed growth against the SSP scenarios (CO2, CH4, N2O)", "Monitoring emission cuts in the CO2 growth rate",
-              "National CH4 and N2O inventories: reductions and the sources side by side"):
+              "National CH4 and N2O inventories: reductions and the sources side by side",
+              "Observation-space evaluation: the v10 MIP against ATom, inversions at Southern Ocean stations"):
         assert h in seen["headings"]
 
 

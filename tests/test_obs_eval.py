@@ -362,3 +362,36 @@ def test_weights_cli_and_refusals(tmp_path, capsys):
         skill_weights(s, metric="r")
     with pytest.raises(MipError, match=r"no rmse for \['b'\]"):
         skill_weights(s)
+
+
+def test_equal_weights_leave_the_constraint_unchanged():
+    from mip.constrain.weighted import weighted_constraint_effect
+    from mip.obs.binned import read_binned_columns
+    from importlib import resources
+
+    cols = read_binned_columns(resources.files("mip") / "data" / "stephens2026-v10mip" /
+                               "Annual_mean_2D_fields_as_columns.txt")
+    w = pd.DataFrame({"member": [str(m) for m in cols.member.values], "weight": 0.02})
+    r = weighted_constraint_effect("latitudinal-airborne", w)
+    for c in ("mean", "sd", "prior_mean", "prior_sd"):
+        np.testing.assert_allclose(r[f"weighted_{c}"], r[c], rtol=1e-9)
+
+
+def test_the_weighted_fit_equals_numpy_weighted_least_squares():
+    """The weighted central estimate of each target = numpy lstsq on the sqrt(w)-scaled system, at the observation."""
+    from mip.constrain.multi import run_multi
+    from mip.constrain.spec import list_specs, load_spec
+    from mip.obs.evaluation import atom_evaluation
+    from mip.obs.weights import skill_weights
+
+    spec = load_spec(list_specs()["latitudinal-airborne"])
+    w = skill_weights(atom_evaluation()["scores"].assign(all="all"), within="all", member="member")
+    ws = w.set_index("member").weight
+    out = run_multi(spec, member_weights=ws)
+    for t, preds in spec.targets.items():
+        X = np.column_stack([np.ones(len(out.y)), out.x[preds].to_numpy(float)])
+        sw = np.sqrt(ws.reindex(out.y.index).to_numpy(float))
+        beta, *_ = np.linalg.lstsq(X * sw[:, None], out.y[t].to_numpy(float) * sw, rcond=None)
+        xo = np.concatenate([[1.0], out.x_obs.iloc[0][preds].to_numpy(float)])
+        got = out.results.set_index("region").loc[t, "mean"]
+        assert got == pytest.approx(float(beta @ xo), rel=1e-9)

@@ -74,24 +74,36 @@ def select_members(members: list[str], rule: MemberRule) -> list[str]:
     return out
 
 
-def fit_target(X: pd.DataFrame, y: pd.Series) -> dict:
-    """OLS of ``y`` on the columns of ``X`` with an intercept (statsmodels).
+def fit_target(X: pd.DataFrame, y: pd.Series, weights: pd.Series | None = None) -> dict:
+    """OLS of ``y`` on the columns of ``X`` with an intercept (statsmodels), or WLS with member weights.
+
+    Parameters
+    ----------
+    X, y
+        Predictors and predictand per member.
+    weights
+        Optional member weights (e.g. skill weights, :mod:`mip.obs.weights`): weighted least squares, and
+        the residuals' ``resid_weights`` kept for the prediction noise.
 
     Returns
     -------
     dict
         ``params`` (Series, ``const`` first), ``cov`` (DataFrame), ``resid`` (Series), ``r2``,
-        ``n``, ``p_values`` (Series).
+        ``n``, ``p_values`` (Series), ``resid_weights`` (None unweighted).
     """
     import statsmodels.api as sm
 
     if len(y) < X.shape[1] + 2:
         raise MipError(f"{len(y)} members for {X.shape[1]} predictors: too few to fit and estimate the noise")
-    fit = sm.OLS(y.to_numpy(float), sm.add_constant(X.to_numpy(float), has_constant="add")).fit()
+    A = sm.add_constant(X.to_numpy(float), has_constant="add")
+    w = None if weights is None else weights.reindex(y.index).to_numpy(float)
+    if w is not None and not (np.isfinite(w).all() and (w > 0).all()):
+        raise MipError(f"member weights missing or not positive for {list(y.index[~(np.isfinite(w) & (w > 0))])}")
+    fit = (sm.OLS(y.to_numpy(float), A) if w is None else sm.WLS(y.to_numpy(float), A, weights=w)).fit()
     names = ["const", *X.columns]
     return {"params": pd.Series(fit.params, index=names), "cov": pd.DataFrame(fit.cov_params(), index=names, columns=names),
             "resid": pd.Series(fit.resid, index=y.index), "r2": float(fit.rsquared), "n": int(fit.nobs),
-            "p_values": pd.Series(fit.pvalues, index=names)}
+            "p_values": pd.Series(fit.pvalues, index=names), "resid_weights": w}
 
 
 def monte_carlo(fit: dict, x_obs: list[pd.Series], *, draws: int, seed: int, residual_ddof: int = 0) -> np.ndarray:
@@ -124,12 +136,21 @@ def monte_carlo(fit: dict, x_obs: list[pd.Series], *, draws: int, seed: int, res
     except np.linalg.LinAlgError as exc:
         raise MipError("the fit's coefficient covariance is not positive definite (collinear predictors?)") from exc
     beta = fit["params"].to_numpy() + rng.standard_normal((draws, cov.shape[0])) @ chol.T
-    s = float(np.std(fit["resid"].to_numpy(), ddof=residual_ddof))
+    s = _resid_sd(fit, residual_ddof)
     out = np.empty((len(x_obs), draws))
     for k, xo in enumerate(x_obs):
         xv = np.concatenate([[1.0], xo.reindex(fit["params"].index[1:]).to_numpy(float)])
         out[k] = beta @ xv + rng.normal(0.0, s, size=draws)
     return out
+
+
+def _resid_sd(fit: dict, ddof: int) -> float:
+    """The prediction noise's SD: ``std(resid, ddof)``, or with member weights the weighted RMS residual."""
+    r = fit["resid"].to_numpy(float)
+    w = fit.get("resid_weights")
+    if w is None:
+        return float(np.std(r, ddof=ddof))
+    return float(np.sqrt(np.average((r - np.average(r, weights=w)) ** 2, weights=w)))
 
 
 @dataclass
@@ -152,17 +173,20 @@ class MultiOutcome:
             se = np.sqrt(np.diag(f["cov"].to_numpy()))
             for (term, b), s, p in zip(f["params"].items(), se, f["p_values"]):
                 rows.append({"target": t, "term": term, "estimate": b, "se": s, "p_value": p, "r2": f["r2"],
-                             "n": f["n"], "residual_sd": float(np.std(f["resid"], ddof=self.spec.monte_carlo.residual_ddof))})
+                             "n": f["n"], "residual_sd": _resid_sd(f, self.spec.monte_carlo.residual_ddof)})
         return pd.DataFrame(rows)
 
 
-def run_multi(spec: MultiPredictorSpec) -> MultiOutcome:
+def run_multi(spec: MultiPredictorSpec, member_weights: pd.Series | None = None) -> MultiOutcome:
     """Run a multi-predictor spec: metrics, predictands, fits, Monte Carlo, reductions against every prior.
 
     Parameters
     ----------
     spec
         The spec (its data paths already resolved by :func:`mip.constrain.spec.load_spec`).
+    member_weights
+        Optional weights per member (``<MODEL>_<EXP>``), e.g. skill weights: weighted fits and weighted
+        prior means and SDs (a sensitivity; the default is every member equal).
 
     Returns
     -------
@@ -210,7 +234,7 @@ def run_multi(spec: MultiPredictorSpec) -> MultiOutcome:
     rows = []
     prior_names = list(spec.priors)
     for t, preds in spec.targets.items():
-        f = fit_target(x[preds], y[t])
+        f = fit_target(x[preds], y[t], None if member_weights is None else member_weights.reindex(y.index))
         out.fits[t] = f
         xo = [x_obs.loc[k, preds] for k in x_obs.index]
         central = float(f["params"].to_numpy() @ np.concatenate([[1.0], xo[0].to_numpy(float)]))
@@ -220,7 +244,13 @@ def run_multi(spec: MultiPredictorSpec) -> MultiOutcome:
         row = {"region": t, "mean": central, "sd": sd}
         for k, name in enumerate(prior_names):
             keep = select_members(list(y.index), spec.priors[name])
-            pm, ps = float(y.loc[keep, t].mean()), float(y.loc[keep, t].std(ddof=1))
+            if member_weights is None:
+                pm, ps = float(y.loc[keep, t].mean()), float(y.loc[keep, t].std(ddof=1))
+            else:  # reliability weights: the unbiased weighted variance (equal weights give ddof = 1)
+                wk = member_weights.reindex(keep).to_numpy(float)
+                pm = float(np.average(y.loc[keep, t], weights=wk))
+                v1, v2 = wk.sum(), (wk**2).sum()
+                ps = float(np.sqrt(np.sum(wk * (y.loc[keep, t] - pm) ** 2) / (v1 - v2 / v1)))
             sfx = "" if k == 0 else f"_{name}"
             row.update({f"prior_mean{sfx}": pm, f"prior_sd{sfx}": ps, f"reduction_pct{sfx}": 100 * (1 - sd / ps),
                         f"n_prior{sfx}": len(keep)})

@@ -459,6 +459,9 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
 
         add_real_sections(page)
         add_stocktake_sections(page)
+        from mip.report.obs_evaluation import add_obs_evaluation_sections
+
+        add_obs_evaluation_sections(page)
         bar.update()
     ch4 = None
     if ch4_workbook:

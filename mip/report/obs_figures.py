@@ -47,8 +47,8 @@ def taylor_diagram(summary: pd.DataFrame, title: str, *, label: str = "model", r
     ax.plot([0], [1], marker="*", ms=14, color="k", ls="", label=ref_label)
     for i, row in enumerate(summary.itertuples(index=False)):
         r = float(np.clip(row.r, 0, 1))
-        ax.plot([np.arccos(r)], [row.sd_ratio], marker="o", ms=8, ls="", color=plt.cm.tab10(i % 10),
-                label=str(getattr(row, label)))
+        ax.plot([np.arccos(r)], [row.sd_ratio], marker="osD^vPX"[i % 7], ms=9 - (i % 7), ls="", mfc="none", mew=1.6,
+                color=plt.cm.tab10(i % 10), label=str(getattr(row, label)))  # open markers: close points stay seen
     ax.set_xlabel("SD ratio (model / observed)", labelpad=18)
     ax.text(np.radians(45), rmax * 1.12, "correlation", ha="center", va="center", rotation=-45, fontsize=9)
     ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.05), fontsize=8)

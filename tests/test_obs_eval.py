@@ -395,3 +395,20 @@ def test_the_weighted_fit_equals_numpy_weighted_least_squares():
         xo = np.concatenate([[1.0], out.x_obs.iloc[0][preds].to_numpy(float)])
         got = out.results.set_index("region").loc[t, "mean"]
         assert got == pytest.approx(float(beta @ xo), rel=1e-9)
+
+
+@pytest.mark.parametrize("change,says", [
+    (lambda ds: ds.drop_vars("ak_xco2"), "'ak_xco2': found no such variable"),
+    (lambda ds: ds.assign(prior_co2=ds.prior_co2.assign_attrs(units="furlong")), "units 'furlong'"),
+    (lambda ds: ds.assign_coords(ak_altitude=ds.ak_altitude + 1.0), "kernel levels that are not the prior levels"),
+])
+def test_corrupt_tccon_copies(tmp_path, change, says):
+    from mip.obs.tccon import read_tccon
+
+    with xr.open_dataset(real_file(TCCON)) as d:
+        ds = change(d[["xco2", "xco2_error", "prior_xco2", "prior_co2", "ak_xco2", "integration_operator",
+                       "prior_h2o", "prior_pressure", "lat", "long"]].load())
+    p = tmp_path / "bad.nc"
+    ds.to_netcdf(p)
+    with pytest.raises(InputError, match=says):
+        read_tccon(p)

@@ -80,3 +80,20 @@ def test_analysis_script(tmp_path):
     assert "Wetlands" in td.category.values and "Wetland" in bu.category.values
     assert (tmp_path / "td_vs_bu.png").stat().st_size > 10_000
     assert not list(tmp_path.glob("*.part*"))
+
+
+def test_every_region_at_once_equals_region_by_region():
+    """One ensemble computation per category for all regions gives each region's own summary exactly."""
+    from mip.budgets.ch4 import bu_summary, td_summary
+    from mip.tables.gcp_ch4_workbook import read_workbook
+
+    for approach, fn in (("TD", td_summary), ("BU", bu_summary)):
+        ds = read_workbook(approach=approach)
+        every = fn(ds, "2008-2017", None)
+        for r in ("GLOBAL", "USA", "Brazil", "60°N-90°N"):
+            if r not in ds.region.values:
+                continue
+            one = fn(ds, "2008-2017", r)
+            got = every[every.region == r].drop(columns="region").reset_index(drop=True)
+            pd.testing.assert_frame_equal(got, one, check_exact=True)
+        assert list(dict.fromkeys(every.region)) == [str(x) for x in ds.region.values if str(x) in set(every.region)]

@@ -96,20 +96,29 @@ def saunois2020_group(run: str) -> str:
     return run
 
 
-def _summary(ds: xr.Dataset, labels: dict[str, str], period: str, region: str, stats) -> pd.DataFrame:
+def _summary(ds: xr.Dataset, labels: dict[str, str], period: str, region: str | None, stats) -> pd.DataFrame:
+    """Rows per category (and region, when ``region`` is None: every region from one computation per category)."""
     rows = []
+    regions = [region] if region is not None else [str(r) for r in ds.region.values]
     for cat, label in labels.items():
         if cat not in ds:
             continue
-        st = stats(cat, ds[cat].sel(period=period, region=region))
-        if int(st["n"]) == 0:
-            continue
-        rows.append({"category": label, "mean": float(st["mean"]), "min": float(st["min"]),
-                     "max": float(st["max"]), "n_groups": int(st["n"]), "n_runs": int(st["n_members"])})
-    return pd.DataFrame(rows)
+        st = stats(cat, ds[cat].sel(period=period, region=regions))  # one ensemble computation for all regions
+        vals = {k: st[k].values for k in ("mean", "min", "max", "n", "n_members")}
+        for j, r in enumerate(regions):
+            if int(vals["n"][j]) == 0:
+                continue
+            rows.append({"category": label, "mean": float(vals["mean"][j]), "min": float(vals["min"][j]),
+                         "max": float(vals["max"][j]), "n_groups": int(vals["n"][j]),
+                         "n_runs": int(vals["n_members"][j]), **({} if region is not None else {"region": r})})
+    df = pd.DataFrame(rows)
+    if region is None and len(df):  # region by region, in the workbook's order, as the callers list them
+        df = df.assign(_r=df.region.map({r: k for k, r in enumerate(regions)})).sort_values(
+            ["_r"], kind="stable").drop(columns="_r").reset_index(drop=True)
+    return df
 
 
-def td_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL", *, rule: str = "saunois2020") -> pd.DataFrame:
+def td_summary(ds: xr.Dataset, period: str, region: str | None = "GLOBAL", *, rule: str = "saunois2020") -> pd.DataFrame:
     """Top-down summary table (mean, min, max per category) for one period and region.
 
     Parameters
@@ -119,7 +128,8 @@ def td_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL", *, rule: str
     period
         ``"2000-2009"``, ``"2008-2017"`` or ``"2017"``.
     region
-        A region of the workbook.
+        A region of the workbook; ``None`` for every region (a ``region`` column added; the statistics
+        computed once per category for all regions).
     rule
         ``"saunois2020"`` (the paper's grouping, range exclusions and total as natural +
         anthropogenic) or ``"each-run"`` (every run once, the workbook's rows as they are).
@@ -141,7 +151,7 @@ def td_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL", *, rule: str
     return _summary(ds, TD_LABELS, period, region, stats)
 
 
-def bu_summary(ds: xr.Dataset, period: str, region: str = "GLOBAL") -> pd.DataFrame:
+def bu_summary(ds: xr.Dataset, period: str, region: str | None = "GLOBAL") -> pd.DataFrame:
     """Bottom-up summary table: each estimate counts once (mean, min, max per category).
 
     Parameters

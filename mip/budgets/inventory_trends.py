@@ -180,17 +180,16 @@ def topdown_vs_inventories(td: xr.Dataset, inventories: Mapping[str, xr.DataArra
         ``mean <period>`` (Tg CH4/yr), ``change`` and ``change_pct``, ``note`` (a source lacking a country
         of the region is named, not compared).
     """
-    from mip.budgets.ch4 import td_summary
+    from mip.budgets.ch4 import TD_LABELS, td_summary
     from mip.budgets.gwp import ch4_category
 
     labels = {ch4_category(c): c for c in categories}
+    every = {p: td_summary(td, p, None) for p in periods}  # all regions at once, once per period
     rows = []
     for region, codes in regions.items():
         means = []
         for p in periods:
-            t = td_summary(td, p, region).set_index("category")["mean"]
-            from mip.budgets.ch4 import TD_LABELS
-
+            t = every[p][every[p].region == region].set_index("category")["mean"]
             means.append(float(sum(t.get(TD_LABELS[c], np.nan) for c in labels)))
         rows.append({"region": region, "source": "top-down (GCP-CH4, anthropogenic categories)",
                      **{f"mean {p}": m for p, m in zip(periods, means)}, "note": ""})

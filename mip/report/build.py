@@ -234,8 +234,8 @@ def _ch4(page: Page, workbook, period: str = "2008-2017") -> pd.DataFrame:
     td_ds = read_workbook(None if workbook is True else workbook, approach="TD")
     bu_ds = read_workbook(None if workbook is True else workbook, approach="BU")
     regions = [str(r) for r in td_ds.region.values]
-    td = pd.concat([td_summary(td_ds, period, r).assign(region=r) for r in regions], ignore_index=True)
-    bu = pd.concat([bu_summary(bu_ds, period, r).assign(region=r) for r in regions], ignore_index=True)
+    td = td_summary(td_ds, period, None)  # every region at once: one ensemble computation per category
+    bu = bu_summary(bu_ds, period, None)
     page.h2("Top-down vs bottom-up (GCP-CH4)")
     page.p(f"GCP-CH4 2020 workbook (Saunois et al. 2020; the file is named in the provenance), {period}, "
            "Tg CH4 yr-1, emissions positive: top-down by the rule of Saunois et al. (2020) (runs averaged within "

@@ -28,7 +28,8 @@ def campaign_table(outcome: Outcome, method: str | None = None) -> pd.DataFrame:
                          "intercept": t["intercept"]})
 
 
-def write_outcome(outcome: Outcome, out: str | Path, *, figures: bool = True) -> list[Path]:
+def write_outcome(outcome: Outcome, out: str | Path, *, figures: bool = True,
+                  pdf_cases: list[str] | None = None) -> list[Path]:
     """Write ``results.csv`` (every method × case), ``inputs.csv`` and figures into ``out``.
 
     Airborne specs also get ``campaign_fluxes.csv`` (main method).
@@ -41,6 +42,8 @@ def write_outcome(outcome: Outcome, out: str | Path, *, figures: bool = True) ->
         Directory (created).
     figures
         Also write PNG figures.
+    pdf_cases
+        The cases whose PDF figure is written (default every case; the report shows one).
 
     Returns
     -------
@@ -64,7 +67,8 @@ def write_outcome(outcome: Outcome, out: str | Path, *, figures: bool = True) ->
         files.append(save(scatter_figure(outcome), out / "scatter.png"))
         files.append(save(case_panels(outcome), out / "cases.png"))
         for c in outcome.results[outcome.spec.method]:
-            files.append(save(pdf_figure(outcome, c), out / f"pdf_{safe_name(c)}.png"))
+            if pdf_cases is None or c in pdf_cases:
+                files.append(save(pdf_figure(outcome, c), out / f"pdf_{safe_name(c)}.png"))
     return files
 
 

@@ -297,7 +297,8 @@ def _constraints(page: Page, specs: list[str]) -> None:
         spec = load_spec(s)
         outcome = run_spec(spec)
         d = page.inside(page.out / "constraints" / safe_name(spec.name))
-        write_outcome(outcome, d)
+        first = next(iter(outcome.results[spec.method]))
+        write_outcome(outcome, d, pdf_cases=[first])  # figures only where the report shows them
         page.h3(spec.name)
         when = outcome.period or "the spec's period"
         page.p(f"{spec.description} Reference: {spec.reference}. Method {spec.method}"
@@ -311,8 +312,7 @@ def _constraints(page: Page, specs: list[str]) -> None:
                    f"members per case, {when}, with the fit and its prediction band.")
         page.image(d / "cases.png", f"{spec.name}: constrained and unconstrained flux per case, Pg C yr-1, {SIGN}, "
                    f"{when}; {n} members.")
-        first = next(iter(outcome.results[spec.method]))
-        page.image(d / f"pdf_{first}.png", f"{spec.name}: prior and constrained PDFs of case {first}, Pg C yr-1, "
+        page.image(d / f"pdf_{safe_name(first)}.png", f"{spec.name}: prior and constrained PDFs of case {first}, Pg C yr-1, "
                    f"{SIGN}, {when}; {n} members.")
         for note in outcome.notes:
             page.p(note)

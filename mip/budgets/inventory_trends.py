@@ -57,16 +57,20 @@ def change_table(sources: Mapping[str, xr.DataArray], *, first: int, last: int,
         tr = linear_trend(per, "year")
         mean = per.mean("year")
         names = sel["name"].values if "name" in sel.coords else sel.country.values
+        # arrays once, in the order of sel.country (per-country .sel was most of the time)
+        va = sel.sel(year=first).transpose("country").values.astype(float)
+        vb = sel.sel(year=last).transpose("country").values.astype(float)
+        col = {f: tr[f].transpose("country").values.astype(float) for f in ("slope", "slope_se", "theil_sen",
+                                                                            "p_value")}
+        mv = mean.transpose("country").values.astype(float)
         for k, c in enumerate(sel.country.values):
-            a, b = float(sel.sel(country=c, year=first)), float(sel.sel(country=c, year=last))
+            a, b, m = float(va[k]), float(vb[k]), float(mv[k])
             note = ", ".join(f"no value in {y}" for y, v in ((first, a), (last, b)) if not np.isfinite(v))
-            m = float(mean.sel(country=c))
             rows.append({"source": label, "country": str(c), "name": str(names[k]), "units": da.attrs.get("units", ""),
                          "first": first, "last": last, "value_first": a, "value_last": b,
                          "change_pct": 100 * (b - a) / a if np.isfinite(a) and np.isfinite(b) and a != 0 else np.nan,
-                         "slope": float(tr.slope.sel(country=c)), "slope_se": float(tr.slope_se.sel(country=c)),
-                         "theil_sen": float(tr.theil_sen.sel(country=c)), "p_value": float(tr.p_value.sel(country=c)),
-                         "trend_pct_per_yr": 100 * float(tr.slope.sel(country=c)) / m if m else np.nan,
+                         **{f: float(col[f][k]) for f in col},
+                         "trend_pct_per_yr": 100 * float(col["slope"][k]) / m if m else np.nan,
                          "note": note})
     return pd.DataFrame(rows)
 

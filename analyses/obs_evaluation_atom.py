@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from mip.errors import MipError
-from mip.io import atomic_write
+from mip.io import write_csv
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,10 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name in ("scores", "by_experiment"):
-        df = res[name]
-        with atomic_write(out / f"atom_{name}.csv") as tmp:
-            tmp.write_text("".join(f"# {k}: {v}\n" for k, v in df.attrs.items()) + df.to_csv(index=False,
-                                                                                              float_format="%.6g"))
+        write_csv(res[name], out / f"atom_{name}.csv")
     be = res["by_experiment"]
     allb = be[be.group == "all bins"].sort_values("rmse")
     save(taylor_diagram(allb.rename(columns={"experiment": "label"}), "v10 MIP vs ATom (annual means, 105 bins): "

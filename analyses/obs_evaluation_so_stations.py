@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from mip.errors import MipError
-from mip.io import atomic_write
+from mip.io import write_csv
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,10 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name in ("scores", "taylor", "by_band"):
-        df = res[name]
-        with atomic_write(out / f"station_{name}.csv") as tmp:
-            tmp.write_text("".join(f"# {k}: {v}\n" for k, v in df.attrs.items()) + df.to_csv(index=False,
-                                                                                              float_format="%.6g"))
+        write_csv(res[name], out / f"station_{name}.csv")
     tay = res["taylor"]
     save(taylor_diagram(tay, f"Southern Ocean stations 1998-2020, detrended monthly CO2: median over "
                         f"{int(tay.sites.max())} series per model"), out / "station_taylor.png")

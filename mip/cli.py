@@ -584,9 +584,10 @@ def cmd_evaluate_obs(args: argparse.Namespace) -> int:
             tables["station_by_band"] = res["by_band"]
         summary = res["taylor"].rename(columns={"model": "label"})
         title = "models at the stations, detrended monthly CO2: median over series (season all)"
+    from mip.io import write_csv
+
     for name, df in tables.items():
-        head = "".join(f"# {k}: {v}\n" for k, v in df.attrs.items() if v)
-        _write_atomic(out / f"{name}.csv", head + df.to_csv(index=False, float_format="%.6g"))
+        write_csv(df, out / f"{name}.csv")
     if not args.no_figures:
         from mip.report import figures as F
         from mip.report.obs_figures import taylor_diagram

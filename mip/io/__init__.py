@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from mip._lazy import lazy_getattr
 
-_FILES = ("load_values", "open_netcdf", "atomic_write", "save_figure", "safe_name", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
+_FILES = ("load_values", "open_netcdf", "atomic_write", "save_figure", "safe_name", "write_csv", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
           "default_chunks")
 __all__ = list(_FILES)
 __getattr__ = lazy_getattr(__name__, {n: ("mip.io.files", n) for n in _FILES})

@@ -12,7 +12,7 @@ import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["load_values", "open_netcdf", "atomic_write", "save_figure", "safe_name", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
+__all__ = ["load_values", "open_netcdf", "atomic_write", "save_figure", "safe_name", "write_csv", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
            "default_chunks"]
 
 #: Target size of one dask block of canonical (float64) data.  Blocks this size keep the
@@ -233,6 +233,28 @@ def atomic_write(path: str | Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def write_csv(df, path: str | Path, *, float_format: str = "%.6g") -> Path:
+    """Write a table as CSV, atomically, headed by its basis: one ``# key: value`` line per non-empty ``df.attrs``.
+
+    Parameters
+    ----------
+    df
+        A pandas DataFrame whose ``attrs`` state its units, basis, method ...
+    path
+        The CSV file.
+    float_format
+        As :meth:`pandas.DataFrame.to_csv`.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    head = "".join(f"# {k}: {v}\n" for k, v in df.attrs.items() if v not in (None, ""))
+    with atomic_write(path) as tmp:
+        tmp.write_text(head + df.to_csv(index=False, float_format=float_format))
+    return Path(path)
 
 
 def save_figure(fig, path: str | Path, *, dpi: int = 100) -> Path:

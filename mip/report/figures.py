@@ -11,6 +11,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
 
+from mip.budgets.stats import nan_quantiles  # noqa: E402
 from mip.io import save_figure  # noqa: E402
 
 __all__ = ["save", "budget_bars", "region_timeseries", "maps", "td_bu_bars", "zonal_bars", "growth_rate", "co2eq_bars",
@@ -40,7 +41,7 @@ def budget_bars(stats: pd.DataFrame, experiment: str, units: str, title: str):
     ax.set_ylabel(f"{units} (positive = to the atmosphere)")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig
 
 
@@ -59,7 +60,7 @@ def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title:
         d = da.sel(region=r)
         for m in d.model.values:
             ax.plot(t, d.sel(model=m), lw=0.7, alpha=0.6, label=str(m))
-        q25, q50, q75 = (d.quantile(q, "model") for q in (0.25, 0.5, 0.75))
+        q25, q50, q75 = nan_quantiles(d.transpose(..., "model").values, (0.25, 0.5, 0.75))
         ax.fill_between(t, q25, q75, color="0.6", alpha=0.35, label="IQR")
         ax.plot(t, q50, "k-", lw=1.6, label="median")
         ax.axhline(0, color="k", lw=0.4)
@@ -72,7 +73,7 @@ def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title:
     axes[0, -1].legend(fontsize=6)
     fig.suptitle(title, fontsize=10)
     fig.autofmt_xdate()
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig
 
 
@@ -107,12 +108,14 @@ def maps(ds: xr.Dataset, variables: list[str], experiment: str, title: str):
 
     lines = _borders()
     fig, axes = plt.subplots(len(variables), 2, figsize=(13, 3.3 * len(variables)), squeeze=False)
+    tb = ds["time_bounds"] if "time_bounds" in ds.variables else None
+    # every variable's time mean in one computation (one pass over the files, not one per variable)
+    means = xr.Dataset({v: time_mean(ds[v].sel(experiment=experiment), tb) for v in variables}).compute()
     for row, v in zip(axes, variables):
-        sub = ds[v].sel(experiment=experiment)
-        da = time_mean(sub, ds["time_bounds"] if "time_bounds" in ds.variables else None) * 1e3 * 86400 * 365.25
+        da = means[v] * 1e3 * 86400 * 365.25
         mean = da.mean("model", skipna=True)
-        q = da.quantile([0.25, 0.75], "model", skipna=True)
-        spread = (q.sel(quantile=0.75) - q.sel(quantile=0.25)) / 1.35
+        q25, q75 = nan_quantiles(da.transpose(..., "model").values, (0.25, 0.75))
+        spread = mean.copy(data=(q75 - q25) / 1.35)
         basis = ds[v].attrs.get("reported_as", "C")
         lim = float(np.nanpercentile(np.abs(mean), 99)) if np.isfinite(mean).any() else 1.0
         for ax, field, cmap, label, kw in ((row[0], mean, "RdBu_r", "ensemble mean", {"vmin": -(lim or 1.0),
@@ -130,7 +133,7 @@ def maps(ds: xr.Dataset, variables: list[str], experiment: str, title: str):
             ax.set_title(f"{v}: {label}", fontsize=9)
             fig.colorbar(m, ax=ax, label=f"g {basis} m-2 yr-1", shrink=0.85)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig
 
 
@@ -160,7 +163,7 @@ def td_bu_bars(td: pd.DataFrame, bu: pd.DataFrame, regions: list[str], period: s
     axes[0, 0].legend(fontsize=7)
     axes[0, 0].set_ylabel("Tg CH4/yr")
     fig.suptitle(f"GCP-CH4 {period}: top-down vs bottom-up (mean, min-max)")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig
 
 
@@ -187,7 +190,7 @@ def zonal_bars(stats: pd.DataFrame, title: str):
     axes[0].set_ylabel("Pg C/yr (positive = to the atmosphere)")
     axes[0].legend(fontsize=7)
     fig.suptitle(f"{title}: ensemble median ± IQR/1.35")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig
 
 
@@ -199,7 +202,7 @@ def growth_rate(table: pd.DataFrame):
     ax.set_ylabel("Pg C/yr")
     ax.legend(fontsize=8)
     ax.set_title("Observed atmospheric CO2 growth (real data)")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig
 
 
@@ -230,7 +233,7 @@ def co2eq_bars(result: xr.Dataset, title: str):
     axes[0].set_ylabel("Pg CO2-eq/yr (positive = to the atmosphere)")
     axes[1].legend(fontsize=7)
     fig.suptitle(f"{title} ({result.attrs.get('basis', 'basis not stated')})", fontsize=10)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig
 
 
@@ -250,7 +253,7 @@ def closure_bars(closure: xr.Dataset, title: str):
     ax.set_ylabel("Pg C/yr")
     ax.set_title(f"{title} (dashed: ±{tol:.2f} Pg C/yr)")
     ax.legend(fontsize=6, ncol=4)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig
 
 
@@ -269,7 +272,7 @@ def growth_trend(growth: xr.DataArray, trends: pd.DataFrame):
     ax.set_ylabel("Pg C/yr")
     ax.legend(fontsize=8)
     ax.set_title("Observed CO2 growth rate and its trend (real data)")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig
 
 
@@ -298,5 +301,5 @@ def evaluation_ranges(scores: xr.Dataset, model_name: str, keep: dict[str, list[
         ax.set_title(f"{v} ({scores.attrs.get('period', '')})")
         ax.set_ylabel(scores.attrs.get("units", ""))
     axes[0][0].legend(fontsize=7)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig

@@ -128,3 +128,54 @@ def test_ocean_sink_trends_data_products_vs_models_on_the_real_gcb():
     np.testing.assert_allclose(t.sel(model=used).mean("model").values, avg, rtol=1e-6)
     # GCB 2023: the data products' sink grows faster than the models' since 2000
     assert row.td_median > row.bu_median
+
+
+def _scipy_fields(t, y):
+    """Each field of one series from scipy's own per-series functions (the definitions in the module docstring)."""
+    ok = np.isfinite(y)
+    t, y = t[ok], y[ok]
+    n = t.size
+    if n < 4:
+        return [np.nan] * 6
+    fit = stats.linregress(t, y)
+    resid = y - (fit.intercept + fit.slope * t)
+    perfect = np.abs(resid).max() <= 1e-12 * np.abs(y - y.mean()).max()  # a straight line: no autocorrelation
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r1 = 0.0 if perfect else np.corrcoef(resid[:-1], resid[1:])[0, 1]
+    n_eff = n * (1 - r1) / (1 + r1) if r1 > 0 else n
+    p = stats.kendalltau(t, y).pvalue
+    if n_eff < n and 0 < p < 1:
+        p = 2 * stats.norm.sf(stats.norm.isf(p / 2) * np.sqrt(n_eff / n))
+    stderr = fit.stderr if np.ptp(y) > 0 else 0.0  # scipy: NaN for a constant series; an exact fit's SE is 0
+    return [fit.slope, stderr * np.sqrt((n - 2) / (n_eff - 2)) if n_eff > 2 else np.inf,
+            stats.theilslopes(y, t).slope, p, n, r1]
+
+
+@pytest.mark.parametrize("n", [4, 5, 12, 33, 34, 60])
+def test_many_series_at_once_equal_scipy_series_by_series(n):
+    """Every field of 200 series with NaN, tied values (exact and asymptotic Kendall paths) against scipy."""
+    from mip.budgets.trends import trend_fields
+
+    rng = np.random.default_rng(n)
+    t = 1990.0 + np.arange(n)
+    ys = 0.03 * rng.normal(size=(200, 1)) * (t - 1990) + np.cumsum(rng.normal(size=(200, n)), axis=1)
+    ys[:40] = np.round(ys[:40])  # tied values: scipy's tie-corrected variance
+    ys[40:80][rng.random((40, n)) < 0.15] = np.nan  # other NaN patterns, other n
+    ys[80, :] = np.arange(n) % 2  # a zig-zag: strongly negative r1
+    ys[81, :2] = [5.0, 6.0]
+    ys[81, 2:] = np.nan  # too short: NaN everywhere
+    got = trend_fields(t, ys)
+    want = np.array([_scipy_fields(t, y) for y in ys])
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12, equal_nan=True)
+
+
+def test_kendall_exact_path_below_34_points_is_scipys():
+    """Without ties, n <= 33: the exact null distribution; one pair out of order at n = 40: exact too."""
+    from mip.budgets.trends import trend_fields
+
+    for n in (4, 7, 20, 33, 40):
+        t = np.arange(n, dtype=float)
+        y = t.copy()
+        y[[1, 2]] = y[[2, 1]]  # one discordant pair
+        for series in (y, np.random.default_rng(n).permutation(n).astype(float)):
+            np.testing.assert_allclose(trend_fields(t, series[None])[0], _scipy_fields(t, series), rtol=1e-10)

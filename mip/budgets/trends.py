@@ -18,6 +18,9 @@ ranges overlap.
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -25,7 +28,7 @@ from scipy import stats
 
 from mip.errors import MipError
 
-__all__ = ["linear_trend", "trend_difference", "td_bu_trends", "series_trend"]
+__all__ = ["linear_trend", "trend_difference", "td_bu_trends", "series_trend", "trend_fields"]
 
 _FIELDS = ("slope", "slope_se", "theil_sen", "p_value", "n", "r1")
 
@@ -42,22 +45,128 @@ def _decimal_years(coord: xr.DataArray) -> np.ndarray:
 
 def series_trend(t: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The :data:`_FIELDS` of one series (NaN points left out); NaN everywhere with fewer than 4 points."""
-    ok = np.isfinite(t) & np.isfinite(y)
-    t, y = t[ok], y[ok]
-    n = t.size
-    if n < 4 or np.ptp(t) == 0:
-        return np.array([np.nan] * 5 + [np.nan])
-    slope, intercept, _, _, se = stats.linregress(t, y)
-    resid = y - (intercept + slope * t)
-    r1 = float(np.corrcoef(resid[:-1], resid[1:])[0, 1]) if np.std(resid) > 0 else 0.0
-    n_eff = n * (1 - r1) / (1 + r1) if r1 > 0 else n
-    se_adj = se * np.sqrt((n - 2) / (n_eff - 2)) if n_eff > 2 else np.inf
-    ts = stats.theilslopes(y, t).slope
-    p = stats.kendalltau(t, y).pvalue
-    if n_eff < n and 0 < p < 1:  # the same effective sample size as the SE: z / sqrt(n / n_eff)
-        z = stats.norm.isf(p / 2) * np.sqrt(n_eff / n)
-        p = 2 * stats.norm.sf(z)
-    return np.array([slope, se_adj, ts, p, n, r1], float)
+    return trend_fields(np.asarray(t, float), np.asarray(y, float)[None, :])[0]
+
+
+#: Pairwise differences held at once (series × pairs) when many series are computed together.
+_PAIR_BLOCK = 4_000_000
+
+
+def trend_fields(t: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The :data:`_FIELDS` of every row of ``ys`` against ``t``, many series in one pass.
+
+    Series that have the same points (the same NaN pattern) are computed together: OLS and the
+    lag-1 autocorrelation of its residuals by array sums, Theil–Sen as the median of the pairwise
+    slopes, Kendall's S from the signs of the pairwise differences with scipy's p-value rule (the
+    exact null distribution without ties when n ≤ 33 or at most one pair is discordant or
+    concordant, else the normal approximation); a series with tied times or values gets its
+    Kendall p-value from :func:`scipy.stats.kendalltau` itself.  972 national series: 0.03 s,
+    where one scipy call per statistic and series took 1.4 s; the tests compare every field with
+    scipy's per-series results.
+
+    Parameters
+    ----------
+    t
+        Times as decimal years, (n,).
+    ys
+        Series, (m, n).
+
+    Returns
+    -------
+    numpy.ndarray
+        (m, 6): ``slope, slope_se, theil_sen, p_value, n, r1``.
+    """
+    ys = np.atleast_2d(np.asarray(ys, float))
+    out = np.full((ys.shape[0], len(_FIELDS)), np.nan)
+    ok = np.isfinite(ys) & np.isfinite(t)[None, :]
+    if ys.shape[0] == 0:
+        return out
+    patterns, which = np.unique(ok, axis=0, return_inverse=True)
+    for k, pat in enumerate(patterns):
+        rows = np.nonzero(which.ravel() == k)[0]
+        tt = t[pat]
+        if tt.size < 4 or np.ptp(tt) == 0:
+            continue
+        step = max(1, _PAIR_BLOCK // (tt.size * (tt.size - 1) // 2))
+        for s0 in range(0, rows.size, step):
+            r = rows[s0:s0 + step]
+            out[r] = _dense_trends(tt, ys[np.ix_(r, pat)])
+    return out
+
+
+def _dense_trends(t: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """:func:`trend_fields` of series without NaN sharing the times ``t`` (n ≥ 4 points, not all equal)."""
+    m, n = y.shape
+    tm, ym = t.mean(), y.mean(axis=1, keepdims=True)
+    dt = t - tm
+    sxx = float(dt @ dt)
+    sxy = (y - ym) @ dt
+    slope = sxy / sxx
+    intercept = ym[:, 0] - slope * tm
+    resid = y - (intercept[:, None] + slope[:, None] * t[None, :])
+    ssr = np.maximum(((y - ym) ** 2).sum(axis=1) - slope * sxy, 0.0)
+    se = np.sqrt(ssr / (n - 2) / sxx)
+    # lag-1 autocorrelation of the residuals (Pearson of resid[:-1] with resid[1:]); 0 for a perfect fit
+    a = resid[:, :-1] - resid[:, :-1].mean(axis=1, keepdims=True)
+    b = resid[:, 1:] - resid[:, 1:].mean(axis=1, keepdims=True)
+    den = np.sqrt((a * a).sum(axis=1) * (b * b).sum(axis=1))
+    scale = np.abs(y - ym).max(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r1 = np.where(np.abs(resid).max(axis=1) > 1e-12 * np.maximum(scale, 1e-300), (a * b).sum(axis=1) / den, 0.0)
+        pos = r1 > 0
+        n_eff = np.where(pos, n * (1 - r1) / (1 + r1), n)
+        se_adj = np.where(n_eff > 2, se * np.sqrt((n - 2) / np.where(n_eff > 2, n_eff - 2, 1.0)), np.inf)
+    # pairwise differences (i < j): Theil-Sen and Kendall's S
+    i, j = np.triu_indices(n, 1)
+    dx = t[j] - t[i]
+    dy = y[:, j] - y[:, i]
+    use = dx != 0
+    theil = np.median(dy[:, use] / dx[use], axis=1)
+    p = _kendall_p(t, y, np.sign(dx), np.sign(dy))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        adjust = (n_eff < n) & (p > 0) & (p < 1)  # the same effective sample size as the SE: z / sqrt(n / n_eff)
+        z = stats.norm.isf(np.where(adjust, p, 0.5) / 2) * np.sqrt(n_eff / n)
+        p = np.where(adjust, 2 * stats.norm.sf(z), p)
+    return np.column_stack([slope, se_adj, theil, p, np.full(m, float(n)), r1])
+
+
+def _kendall_p(t: np.ndarray, y: np.ndarray, sx: np.ndarray, sy: np.ndarray) -> np.ndarray:
+    """Two-sided p-value of Kendall's tau for each row, by scipy's rule (see :func:`trend_fields`)."""
+    m, n = y.shape
+    tot = n * (n - 1) // 2
+    prod = sx[None, :] * sy
+    dis = (prod < 0).sum(axis=1)
+    s_stat = prod.sum(axis=1)
+    tied = (sy == 0).any(axis=1) | bool((sx == 0).any())
+    p = np.empty(m)
+    low = np.minimum(dis, tot - dis)
+    exact = ~tied & ((n <= 33) | (low <= 1))
+    if exact.any():
+        if n <= 33:
+            cdf = _concordance_cdf(n)
+            p[exact] = np.minimum(1.0, 2.0 * cdf[low[exact]])
+        else:  # at most one pair out of order: P(C <= 0) = 1/n!, P(C <= 1) = n/n!
+            p[exact] = np.minimum(1.0, 2.0 * np.exp(np.log(np.where(low[exact] == 0, 1.0, n)) - math.lgamma(n + 1)))
+    normal = ~tied & ~exact
+    if normal.any():
+        var = n * (n - 1.0) * (2 * n + 5) / 18
+        p[normal] = 2 * stats.norm.sf(np.abs(s_stat[normal]) / np.sqrt(var))
+    for r in np.nonzero(tied)[0]:  # ties: scipy's tie-corrected variance, series by series
+        p[r] = stats.kendalltau(t, y[r]).pvalue
+    return p
+
+
+@functools.lru_cache(maxsize=64)
+def _concordance_cdf(n: int) -> np.ndarray:
+    """P(at most k of the n(n−1)/2 pairs concordant), k = 0 … n(n−1)/2, for n values in random order.
+
+    The count of concordant pairs of a random permutation is Mahonian: its generating function is
+    Π_{j=1..n} (1 + x + … + x^(j−1)) / j, built here as repeated moving sums (probabilities throughout).
+    """
+    pmf = np.ones(1)
+    for j in range(2, n + 1):
+        pmf = np.convolve(pmf, np.full(j, 1.0 / j))
+    return np.cumsum(pmf)
 
 
 def linear_trend(obj: xr.DataArray, dim: str = "time", *, period: tuple[object, object] | None = None) -> xr.Dataset:
@@ -99,8 +208,12 @@ def linear_trend(obj: xr.DataArray, dim: str = "time", *, period: tuple[object, 
     if period is not None:
         obj = obj.sel({dim: slice(*period)})
     t = _decimal_years(obj[dim])
-    res = xr.apply_ufunc(lambda y: series_trend(t, y), obj, input_core_dims=[[dim]], output_core_dims=[["field"]],
-                         vectorize=True, dask="parallelized", output_dtypes=[float],
+
+    def fields(y: np.ndarray) -> np.ndarray:  # (..., time) -> (..., field), every series at once
+        return trend_fields(t, y.reshape(-1, y.shape[-1])).reshape(y.shape[:-1] + (len(_FIELDS),))
+
+    res = xr.apply_ufunc(fields, obj, input_core_dims=[[dim]], output_core_dims=[["field"]],
+                         dask="parallelized", output_dtypes=[float],
                          dask_gufunc_kwargs={"output_sizes": {"field": len(_FIELDS)}})
     res = res.assign_coords(field=list(_FIELDS))
     units = obj.attrs.get("units", "")

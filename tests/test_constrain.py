@@ -186,3 +186,16 @@ def test_weighted_prior_is_consistent():
     assert r.prior_sd == pytest.approx(np.sqrt((w * (y - mu) ** 2).sum() / (v1 - v2 / v1)))
     gated = constrain_wls(x, np.random.default_rng(1).normal(size=15), 0.4, weights=w, gate=1e-12)
     assert gated.mean == pytest.approx(gated.prior_mean, abs=1e-3 * gated.prior_sd)  # a gated result is its prior
+
+
+def test_constrained_density_equals_scipys_kde_of_every_sample():
+    from scipy import stats as st
+
+    from mip.constrain.sampling import samples_to_pdf
+
+    rng = np.random.default_rng(5)
+    for s in (rng.normal(2.0, 0.5, 20_000), np.r_[rng.normal(0, 1, 3000), rng.normal(4, 0.5, 2000)]):
+        grid, pdf = samples_to_pdf(s, 1.0)
+        want = st.gaussian_kde(s)(grid)  # direct sum over every sample, Scott's bandwidth
+        assert np.abs(pdf - want).max() < 1e-3 * want.max()
+        assert grid[np.argmax(pdf)] == pytest.approx(grid[np.argmax(want)], abs=2 * (grid[1] - grid[0]))

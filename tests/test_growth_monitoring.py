@@ -55,6 +55,17 @@ def test_an_index_with_a_gap_is_refused_not_filled():
         lagged_annual_index(idx, np.array([2024]), 0)  # Jul-Dec 2024 are missing
 
 
+def test_lagged_annual_index_is_a_trailing_twelve_month_mean():
+    from mip.obs.enso import bundled_oni
+
+    idx = bundled_oni()
+    s = pd.Series(idx.values, index=pd.DatetimeIndex(idx.time.values)).rolling(12).mean()  # pandas, month by month
+    years = np.arange(1960, 2024)
+    for lag in (0, 3, 11):
+        ends = pd.to_datetime([f"{y}-12-01" for y in years]) - pd.DateOffset(months=lag)
+        np.testing.assert_allclose(lagged_annual_index(idx, years, lag).values, s.reindex(ends).values, rtol=1e-12)
+
+
 def test_december_january_growth_is_noaas_definition():
     """From NOAA's global monthly CH4 (2025 file) the growth rate of each year equals NOAA's own growth-rate file
     (2020) within the uncertainty NOAA states for it; the 2020 file's own last year (2019) was preliminary when it

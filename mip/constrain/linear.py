@@ -13,7 +13,8 @@ the fit is not significant.
 from __future__ import annotations
 
 import numpy as np
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import WLS  # not statsmodels.api: 0.3 s more to import
+from statsmodels.tools.tools import add_constant
 from scipy import stats
 
 from mip.constrain.inputs import Ensemble, prepare
@@ -101,7 +102,8 @@ def convolve(mu, sd, x_obs: float, x_sd: float, *, spread: float) -> tuple[np.nd
     centre = float(np.average(m, weights=wx))
     width = float(np.sqrt(np.average(s**2 + (m - centre) ** 2, weights=wx)))
     y = grid_for(centre, width, spread=spread, max_points=4001)
-    dens = stats.norm.pdf(y[:, None], m[None, :], s[None, :])
+    z = (y[:, None] - m[None, :]) / s[None, :]
+    dens = np.exp(-0.5 * z * z) / (s[None, :] * np.sqrt(2 * np.pi))  # the normal density (scipy's pdf: 4x slower here)
     pdf = np.trapezoid(dens * wx[None, :], xs, axis=1) if xs.size > 1 else dens[:, 0]
     return y, pdf
 
@@ -188,8 +190,8 @@ def constrain_wls(x, y, x_obs: float, x_sd: float = 0.0, *, weights, members=Non
     """
     ens = prepare(x, y, members=members, weights=weights)
     xv = ens.x.reshape(-1)
-    X = sm.add_constant(xv)
-    res = sm.WLS(ens.y, X, weights=ens.weights).fit()
+    X = add_constant(xv)
+    res = WLS(ens.y, X, weights=ens.weights).fit()
     wbar = float(ens.weights.mean())
     cov = res.cov_params()
 

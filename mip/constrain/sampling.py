@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import stats
-from sklearn.linear_model import LinearRegression
 
 from mip.constrain.inputs import prepare
 from mip.constrain.linear import finish, fit_ols, loo_skill
@@ -17,15 +16,21 @@ __all__ = ["bootstrap_fits", "constrain_bootstrap", "constrain_bayes", "constrai
 def samples_to_pdf(samples: np.ndarray, spread: float) -> tuple[np.ndarray, np.ndarray]:
     """Density of samples on a grid (Gaussian KDE, Scott's bandwidth), for the mode and plots.
 
-    The kernel widens the density slightly (about 2 % in SD for 5·10³ points), so the mean,
-    SD and quantiles are read from the samples instead (see :func:`finish`).
+    statsmodels' binned KDE (``KDEUnivariate``, FFT) of every sample with scipy's Scott bandwidth
+    (SD × n^-1/5), read onto the grid by linear interpolation of its 4096-point support: 10 ms for
+    2·10⁵ draws, where scipy's direct ``gaussian_kde`` took 55 ms for a 5·10³ subsample.  The kernel
+    widens the density slightly (about 2 % in SD for 5·10³ points), so the mean, SD and quantiles
+    are read from the samples instead (see :func:`finish`).
     """
+    from statsmodels.nonparametric.kde import KDEUnivariate
+
     s = np.asarray(samples, float)
     s = s[np.isfinite(s)]
-    sub = s if s.size <= 5_000 else np.random.default_rng(0).choice(s, 5_000, replace=False)
-    kde = stats.gaussian_kde(sub)
     grid = grid_for(float(np.mean(s)), float(np.std(s)), spread=spread, max_points=1001)
-    return grid, kde(grid)
+    bw = float(np.std(s, ddof=1)) * s.size ** (-1 / 5)  # Scott's rule, as scipy.stats.gaussian_kde
+    kde = KDEUnivariate(s)
+    kde.fit(kernel="gau", bw=bw, fft=True, gridsize=4096, cut=4)
+    return grid, np.interp(grid, kde.support, kde.density, left=0.0, right=0.0)
 
 
 def bootstrap_fits(x: np.ndarray, y: np.ndarray, n_boot: int = 10_000, seed: int = 0):
@@ -171,6 +176,8 @@ def constrain_multi(X, y, x_obs, x_cov, *, members=None, n_draws: int = 200_000,
     if ens.n <= k + 1:
         from mip.errors import MipError
         raise MipError(f"{ens.n} members cannot constrain {k} predictors")
+    from sklearn.linear_model import LinearRegression  # only here: 0.15 s to import
+
     model = LinearRegression().fit(Xv, ens.y)
     Xt = np.column_stack([np.ones(ens.n), Xv])
     A = np.linalg.inv(Xt.T @ Xt)

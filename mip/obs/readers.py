@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -159,6 +160,16 @@ def model_info(path: str | PathLike | None = None) -> dict[str, dict[str, str]]:
         Model → ``{"group": ..., "transport": ...}``.
     """
     path = Path(path) if path else bundled_so_airborne() / "model-description.yaml"
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise InputError(path, None, f"cannot be read ({exc.strerror or exc})", "a model description (YAML)") from exc
+    # parsed once per file version: a constraint asks for it once per campaign
+    return {m: dict(d) for m, d in _model_info(str(path), st.st_mtime_ns, st.st_size).items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _model_info(path: str, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
     from mip.io.yamlspec import read_yaml
 
     raw = read_yaml(path, "a model description (YAML)")

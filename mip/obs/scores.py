@@ -203,22 +203,39 @@ def pattern_scores(observed: xr.DataArray, simulated: xr.DataArray, *, groups: d
     """
     groups = groups or {"all": xr.ones_like(observed, dtype=bool)}
     extra = [c for c, v in simulated.coords.items() if v.dims == (member_dim,) and c != member_dim]
-    rows = []
-    for k, mem in enumerate(simulated[member_dim].values):
-        sim = simulated.isel({member_dim: k}).transpose(*observed.dims)
-        for g, mask in groups.items():
-            mask = mask.broadcast_like(observed).transpose(*observed.dims)
-            sel = mask.values.astype(bool) & np.isfinite(observed.values) & np.isfinite(sim.values)
-            o, m = observed.values[sel], sim.values[sel]
-            row = {member_dim: str(mem), **{c: simulated[c].values[k] for c in extra}, "group": g, "n": int(sel.sum())}
-            if row["n"] >= 3:
-                d = m - o
-                so, sm = float(o.std()), float(m.std())
-                row.update(bias=float(d.mean()), rmse=float(np.sqrt((d**2).mean())),
-                           r=float(np.corrcoef(o, m)[0, 1]) if so > 0 and sm > 0 else np.nan, sd_obs=so, sd_model=sm,
-                           sd_ratio=sm / so if so > 0 else np.nan,
-                           crmse=float(np.sqrt(np.mean(((m - m.mean()) - (o - o.mean())) ** 2))))
-            rows.append(row)
+    obs = np.asarray(observed.values, float).ravel()
+    sims = np.asarray(simulated.transpose(member_dim, *observed.dims).values, float).reshape(simulated.sizes[member_dim], -1)
+    masks = {g: mask.broadcast_like(observed).transpose(*observed.dims).values.astype(bool).ravel()
+             for g, mask in groups.items()}
+    extras = {c: simulated[c].values for c in extra}
+    members = [str(m) for m in simulated[member_dim].values]
+    cols: dict[str, list] = {k: [] for k in ("group", "n", "bias", "rmse", "r", "sd_obs", "sd_model", "sd_ratio", "crmse")}
+    order: list[tuple[int, str]] = []
+    for g, mask in masks.items():  # every member at once: (member, bin) arrays with the unmatched bins masked
+        sel = mask[None, :] & np.isfinite(obs)[None, :] & np.isfinite(sims)
+        n = sel.sum(axis=1)
+        cnt = np.maximum(n, 1)
+        o = np.where(sel, obs[None, :], 0.0)
+        m = np.where(sel, sims, 0.0)
+        om, mm = o.sum(axis=1) / cnt, m.sum(axis=1) / cnt
+        oc, mc = np.where(sel, o - om[:, None], 0.0), np.where(sel, m - mm[:, None], 0.0)
+        so, sm = np.sqrt((oc**2).sum(axis=1) / cnt), np.sqrt((mc**2).sum(axis=1) / cnt)
+        d = m - o
+        ok = n >= 3
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = np.where((so > 0) & (sm > 0), (oc * mc).sum(axis=1) / (cnt * so * sm), np.nan)
+            stats = {"bias": d.sum(axis=1) / cnt, "rmse": np.sqrt((d**2).sum(axis=1) / cnt), "r": r, "sd_obs": so,
+                     "sd_model": sm, "sd_ratio": np.where(so > 0, sm / np.where(so > 0, so, 1.0), np.nan),
+                     "crmse": np.sqrt(((mc - oc) ** 2).sum(axis=1) / cnt)}
+        for k in range(len(members)):
+            order.append((k, g))
+            cols["group"].append(g)
+            cols["n"].append(int(n[k]))
+            for f, v in stats.items():
+                cols[f].append(float(v[k]) if ok[k] else np.nan)
+    rows = [{member_dim: members[k], **{c: extras[c][k] for c in extra}, **{f: cols[f][i] for f in cols}}
+            for i, (k, g) in enumerate(order)]
+    rows.sort(key=lambda row: members.index(row[member_dim]))  # member by member, groups in order, as before
     df = pd.DataFrame(rows)
     df.attrs.update(units=observed.attrs.get("units", ""), matching="the same bin, both finite")
     return df

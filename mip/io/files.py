@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
+from mip.io.figures import save_figure  # noqa: F401  (re-exported: one figure saver)
+from mip.io.writes import atomic_write, safe_name  # noqa: F401  (re-exported: one atomic writer)
 
 __all__ = ["load_values", "open_netcdf", "atomic_write", "save_figure", "safe_name", "write_csv", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
            "default_chunks"]
@@ -157,84 +157,6 @@ def load_values(da: xr.DataArray, path: str | Path, variable: str) -> np.ndarray
                          "readable values (the file may be damaged or truncated)") from exc
 
 
-def safe_name(name: object) -> str:
-    """A file stem made only of letters, digits, ``.``, ``_`` and ``-``, at most 100 characters.
-
-    Labels from catalogs, specs and files are not trusted as file names: no separators, no leading dot, no
-    ``..``.  A label that had to change gets a short digest of itself appended, so two labels never share a
-    file (``a/b`` and ``a_b`` would otherwise both become ``a_b``).
-
-    Examples
-    --------
-    >>> safe_name("evaluation_IPSL-CM6A-LR")
-    'evaluation_IPSL-CM6A-LR'
-    >>> safe_name("map_net_e/../../x")
-    'map_net_e_.._.._x-bd4f295f'
-    """
-    import hashlib
-    import re
-
-    text = str(name)
-    s = re.sub(r"[^A-Za-z0-9._-]", "_", text).lstrip(".")
-    if s == text and 0 < len(s) <= 100:
-        return s
-    return f"{s[:90] or '_'}-{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | Path) -> Iterator[Path]:
-    """Write to a fresh temporary file beside ``path`` and move it into place only on success.
-
-    Usage: ``with atomic_write(p) as tmp: df.to_csv(tmp)``.  The temporary file is created
-    exclusively with a unique name (:func:`tempfile.mkstemp`: a planted symlink is never followed, two
-    runs into one folder never share it) and renamed over ``path`` (a symlink at ``path`` is replaced,
-    not followed).  A writer that fails, or a full disk, leaves no file under ``path`` and no
-    temporary file; the suffix is kept so writers that read the format from it (matplotlib) still work.
-
-    Parameters
-    ----------
-    path
-        The final file.
-
-    Yields
-    ------
-    pathlib.Path
-        The temporary path to write.
-
-    Raises
-    ------
-    InputError
-        If the file cannot be written (the folder, the disk, permissions), naming it.
-    """
-    import os
-    import tempfile
-
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
-    except OSError as exc:
-        raise InputError(path, None, f"a file that cannot be created ({exc.strerror or exc})",
-                         "a writable output folder") from exc
-    os.close(fd)
-    tmp = Path(name)
-    with contextlib.suppress(OSError):
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would make every output private
-    try:
-        yield tmp
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise InputError(path, None, f"a file that cannot be written ({exc.strerror or exc})",
-                             "a writable output folder") from exc
-    except OSError as exc:  # the writer's own failure: a full disk, a vanished folder
-        raise InputError(path, None, f"a file that could not be written ({exc.strerror or exc}); nothing was "
-                         "left under its name", "a writable output folder with free space") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
 def write_csv(df, path: str | Path, *, float_format: str = "%.6g") -> Path:
     """Write a table as CSV, atomically, headed by its basis: one ``# key: value`` line per non-empty ``df.attrs``.
 
@@ -254,28 +176,4 @@ def write_csv(df, path: str | Path, *, float_format: str = "%.6g") -> Path:
     head = "".join(f"# {k}: {v}\n" for k, v in df.attrs.items() if v not in (None, ""))
     with atomic_write(path) as tmp:
         tmp.write_text(head + df.to_csv(index=False, float_format=float_format))
-    return Path(path)
-
-
-def save_figure(fig, path: str | Path, *, dpi: int = 100) -> Path:
-    """Save a matplotlib figure atomically and close it.
-
-    Parameters
-    ----------
-    fig
-        The figure.
-    path
-        PNG (or any format matplotlib infers from the suffix).
-    dpi
-        Resolution.
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    import matplotlib.pyplot as plt
-
-    with atomic_write(path) as tmp:
-        fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
     return Path(path)

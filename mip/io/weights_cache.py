@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from mip.io.files import atomic_write
+from mip.io.writes import atomic_write
 
 __all__ = ["cache_path", "read_cached", "write_cached"]
 

@@ -397,95 +397,97 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     from mip.catalog import open_catalog, open_ensemble
     from mip.catalog.ensemble import READ_FAILURES, unreadable_members
     from mip.regions import land_ocean, latitude_bands, parse_regions
+    from mip.io.figures import rendering_in_background
     from mip.report.summary import add_summary
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    cat = open_catalog(catalog) if isinstance(catalog, (str, Path)) else catalog
-    if protocol is None:
-        proto = (cat.metadata or {}).get("protocol")
-        if proto and isinstance(catalog, (str, Path)) and not Path(str(proto)).is_absolute() and Path(str(catalog)).suffix:
-            proto = str(Path(catalog).parent / proto)
-        protocol = proto
-    regions = regions or (parse_regions(region_specs) if region_specs else latitude_bands() + land_ocean())
-    page = Page(out)
-    steps = ["open", "checks", "budgets", "time series", "maps"] + (["real CO2 data"] if real_co2 else []) + \
-        (["GCP-CH4"] if ch4_workbook else []) + \
-        ["CO2-eq"] + (["evaluation"] if evaluate else []) + (["constraints"] if constraints else []) + ["provenance"]
-    bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
-    def opened(exclude=None):
-        ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid, exclude=exclude, **(read_options or {}))
-        if period is None:
-            return ds
-        from mip.conventions.timeaxis import window_mask
-        from mip.errors import MipError
+    with rendering_in_background():  # figures drawn by the second core; all written before the page
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        cat = open_catalog(catalog) if isinstance(catalog, (str, Path)) else catalog
+        if protocol is None:
+            proto = (cat.metadata or {}).get("protocol")
+            if proto and isinstance(catalog, (str, Path)) and not Path(str(proto)).is_absolute() and Path(str(catalog)).suffix:
+                proto = str(Path(catalog).parent / proto)
+            protocol = proto
+        regions = regions or (parse_regions(region_specs) if region_specs else latitude_bands() + land_ocean())
+        page = Page(out)
+        steps = ["open", "checks", "budgets", "time series", "maps"] + (["real CO2 data"] if real_co2 else []) + \
+            (["GCP-CH4"] if ch4_workbook else []) + \
+            ["CO2-eq"] + (["evaluation"] if evaluate else []) + (["constraints"] if constraints else []) + ["provenance"]
+        bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
+        def opened(exclude=None):
+            ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid, exclude=exclude, **(read_options or {}))
+            if period is None:
+                return ds
+            from mip.conventions.timeaxis import window_mask
+            from mip.errors import MipError
 
+            try:
+                keep = window_mask(ds["time_bounds"], *period)
+            except ValueError as exc:
+                raise MipError(f"period {period[0]}:{period[1]}: {exc}") from exc
+            if not keep.any():
+                raise MipError(f"period {period[0]}:{period[1]}: no month of {entry} lies inside it")
+            return ds.isel(time=np.nonzero(keep)[0])
+
+        ds = opened()
+        agg = {"attribution": attribution, "surfaces": surfaces}
+        title = f"Intercomparison report: {(cat.metadata or {}).get('title', entry)}"
+        page.p(f"{ds.sizes['model']} models ({', '.join(map(str, ds.model.values))}) × {ds.sizes['experiment']} "
+               f"experiments ({', '.join(map(str, ds.experiment.values))}), {span(ds)}; region sets: "
+               f"{'; '.join(short_label(g) for g in dict.fromkeys(regions.region_groups))}; {SIGN}."
+               + (" SYNTHETIC sample data." if (cat.metadata or {}).get("synthetic") else ""), cls="intro")
+        page.summary_here()
+        bar.update()
+        rep, members = _checks(page, cat, entry, protocol, data_root, cf=cf)
+        bar.update()
         try:
-            keep = window_mask(ds["time_bounds"], *period)
-        except ValueError as exc:
-            raise MipError(f"period {period[0]}:{period[1]}: {exc}") from exc
-        if not keep.any():
-            raise MipError(f"period {period[0]}:{period[1]}: no month of {entry} lies inside it")
-        return ds.isel(time=np.nonzero(keep)[0])
-
-    ds = opened()
-    agg = {"attribution": attribution, "surfaces": surfaces}
-    title = f"Intercomparison report: {(cat.metadata or {}).get('title', entry)}"
-    page.p(f"{ds.sizes['model']} models ({', '.join(map(str, ds.model.values))}) × {ds.sizes['experiment']} "
-           f"experiments ({', '.join(map(str, ds.experiment.values))}), {span(ds)}; region sets: "
-           f"{'; '.join(short_label(g) for g in dict.fromkeys(regions.region_groups))}; {SIGN}."
-           + (" SYNTHETIC sample data." if (cat.metadata or {}).get("synthetic") else ""), cls="intro")
-    page.summary_here()
-    bar.update()
-    rep, members = _checks(page, cat, entry, protocol, data_root, cf=cf)
-    bar.update()
-    try:
-        monthly, main, whole = _budget_tables(ds, regions, period, agg)
-    except READ_FAILURES:  # a damaged block: the members whose data cannot be read are named and left out
-        bad = unreadable_members(ds)
-        if not bad:
-            raise
-        ds = opened(exclude=bad)
-        monthly, main, whole = _budget_tables(ds, regions, period, agg)
-    _budgets(page, ds, main, whole, period, surfaces)
-    bar.update()
-    _timeseries(page, ds, monthly, surfaces)
-    bar.update()
-    _maps(page, ds)
-    bar.update()
-    if real_co2:
-        from mip.report.real import add_real_sections
-        from mip.report.stocktake import add_stocktake_sections
-
-        add_real_sections(page)
-        add_stocktake_sections(page)
-        from mip.report.obs_evaluation import add_obs_evaluation_sections
-
-        add_obs_evaluation_sections(page)
+            monthly, main, whole = _budget_tables(ds, regions, period, agg)
+        except READ_FAILURES:  # a damaged block: the members whose data cannot be read are named and left out
+            bad = unreadable_members(ds)
+            if not bad:
+                raise
+            ds = opened(exclude=bad)
+            monthly, main, whole = _budget_tables(ds, regions, period, agg)
+        _budgets(page, ds, main, whole, period, surfaces)
         bar.update()
-    ch4 = None
-    if ch4_workbook:
-        ch4 = _ch4(page, ch4_workbook)
+        _timeseries(page, ds, monthly, surfaces)
         bar.update()
-    _co2eq(page, ds, ch4)
-    bar.update()
-    if evaluate:
-        from mip.report.evaluation import add_evaluation_section, run_evaluation
+        _maps(page, ds)
+        bar.update()
+        if real_co2:
+            from mip.report.real import add_real_sections
+            from mip.report.stocktake import add_stocktake_sections
 
-        opts = dict(evaluate_options or {})
-        scores, name = run_evaluation(evaluate, cat, entry, regions=regions, ensemble=ds, **opts)
-        add_evaluation_section(page, scores, name)
+            add_real_sections(page)
+            add_stocktake_sections(page)
+            from mip.report.obs_evaluation import add_obs_evaluation_sections
+
+            add_obs_evaluation_sections(page)
+            bar.update()
+        ch4 = None
+        if ch4_workbook:
+            ch4 = _ch4(page, ch4_workbook)
+            bar.update()
+        _co2eq(page, ds, ch4)
         bar.update()
-    if constraints:
-        _constraints(page, constraints)
+        if evaluate:
+            from mip.report.evaluation import add_evaluation_section, run_evaluation
+
+            opts = dict(evaluate_options or {})
+            scores, name = run_evaluation(evaluate, cat, entry, regions=regions, ensemble=ds, **opts)
+            add_evaluation_section(page, scores, name)
+            bar.update()
+        if constraints:
+            _constraints(page, constraints)
+            bar.update()
+        _provenance(page, ds, regions, {"catalog": catalog if isinstance(catalog, (str, Path)) else "(object)",
+                                        "entry": entry, "regions": regions.description, "protocol": protocol,
+                                        "constraints": constraints, "ch4_workbook": ch4_workbook, "real_co2": real_co2,
+                                        "data_root": data_root, "evaluate": evaluate, "evaluate_options": evaluate_options,
+                                        "regrid": regrid, "period": period, "cf": cf, "attribution": attribution,
+                                        "surfaces": surfaces, "read_options": read_options})
+        add_summary(page, ds, rep, members, whole, surfaces=surfaces, period=period)
         bar.update()
-    _provenance(page, ds, regions, {"catalog": catalog if isinstance(catalog, (str, Path)) else "(object)",
-                                    "entry": entry, "regions": regions.description, "protocol": protocol,
-                                    "constraints": constraints, "ch4_workbook": ch4_workbook, "real_co2": real_co2,
-                                    "data_root": data_root, "evaluate": evaluate, "evaluate_options": evaluate_options,
-                                    "regrid": regrid, "period": period, "cf": cf, "attribution": attribution,
-                                    "surfaces": surfaces, "read_options": read_options})
-    add_summary(page, ds, rep, members, whole, surfaces=surfaces, period=period)
-    bar.update()
-    bar.close()
+        bar.close()
     return page.write(title)

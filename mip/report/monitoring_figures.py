@@ -60,7 +60,7 @@ def scenario_fan(observed: Mapping[str, xr.Dataset], scenarios: xr.Dataset, tabl
     fig.legend(handles, labels, fontsize=7, ncol=6, loc="lower center", frameon=False)
     fig.suptitle("Observed growth (NOAA) over the CMIP6 SSP scenarios; red: the windows' observed mean ± 2 x combined "
                  "uncertainty; dotted: end of the shared history", fontsize=9)
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.set_layout_engine("tight", rect=(0, 0.1, 1, 1))  # laid out when drawn
     return fig
 
 
@@ -101,5 +101,5 @@ def growth_without_enso(fit: xr.Dataset, table: pd.DataFrame | None = None):
         ax2.set_ylabel("years of record after the change")
         ax2.set_title(f"Years to detect (95 %; σ {fit.attrs['sigma']:.2f} {units})", fontsize=9)
         ax2.legend(fontsize=7)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
     return fig

@@ -1,0 +1,78 @@
+"""Figures drawn by a second process (mip.io.figures): the same bytes, every failure named, nothing partial."""
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from mip.errors import MipError  # noqa: E402
+from mip.io import save_figure  # noqa: E402
+from mip.io.figures import rendering_in_background  # noqa: E402
+
+
+def _figure(k: int):
+    fig, axes = plt.subplots(2, 2, figsize=(6, 4))
+    for i, ax in enumerate(axes.ravel()):
+        ax.plot(np.arange(20), np.sin(np.arange(20) * (k + i + 1) / 5), label=f"series {k}.{i}")
+        ax.set_title(f"panel {i}")
+        ax.legend(fontsize=6)
+    fig.suptitle(f"figure {k}")
+    fig.set_layout_engine("tight")
+    return fig
+
+
+def test_background_figures_are_the_same_bytes(tmp_path):
+    for k in range(3):
+        save_figure(_figure(k), tmp_path / f"here_{k}.png", dpi=80, background=False)
+    with rendering_in_background(True):
+        for k in range(3):
+            save_figure(_figure(k), tmp_path / f"there_{k}.png", dpi=80)
+    for k in range(3):
+        assert (tmp_path / f"there_{k}.png").read_bytes() == (tmp_path / f"here_{k}.png").read_bytes()
+
+
+def test_a_figure_that_cannot_be_written_is_named(tmp_path):
+    (tmp_path / "taken.png").mkdir()  # a folder where the figure should go: the rename over it fails
+    with pytest.raises(MipError, match=r"figures not written: .*taken\.png: \w+Error"):
+        with rendering_in_background(True):
+            save_figure(_figure(0), tmp_path / "ok.png")
+            save_figure(_figure(1), tmp_path / "taken.png")
+    assert (tmp_path / "ok.png").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.png", "taken.png"]  # no temporary file left
+
+
+def test_a_dead_worker_loses_only_the_figure_it_held(tmp_path):
+    from mip.io import figures
+
+    with pytest.raises(MipError, match=r"first\.png: the rendering process stopped") as err:
+        with rendering_in_background(True):
+            worker = figures._ACTIVE.get()
+            worker.proc.kill()
+            worker.proc.wait()
+            save_figure(_figure(0), tmp_path / "first.png")
+            save_figure(_figure(1), tmp_path / "second.png")
+    assert "second.png" not in str(err.value)
+    assert (tmp_path / "second.png").exists() and not (tmp_path / "first.png").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["second.png"]  # no temporary file left behind
+
+
+def test_an_error_in_the_block_stops_without_waiting_for_queued_figures(tmp_path):
+    with pytest.raises(ZeroDivisionError):
+        with rendering_in_background(True):
+            save_figure(_figure(0), tmp_path / "a.png")
+            1 / 0
+
+
+def test_off_with_the_environment_variable(tmp_path, monkeypatch):
+    from mip.io import figures
+
+    monkeypatch.setenv("MIP_BACKGROUND_FIGURES", "0")
+    with rendering_in_background():
+        assert figures._ACTIVE.get() is None
+        save_figure(_figure(0), tmp_path / "a.png")
+        assert (tmp_path / "a.png").exists()  # drawn in place, at once
+    assert os.environ["MIP_BACKGROUND_FIGURES"] == "0"

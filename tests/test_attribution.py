@@ -170,6 +170,23 @@ def test_fractions_cached_on_disk(tmp_path, monkeypatch):
     assert (again != first).nnz == 0 and len(list((tmp_path / "region-fractions").glob("*.npz"))) == 1
 
 
+def test_land_fraction_off_1deg_cached_on_disk(tmp_path, monkeypatch):
+    import mip.regions.natural_earth as ctry
+
+    ds = grid(2.0, 2.5)
+    lb, ob = ds.lat_bounds.values, ds.lon_bounds.values
+    plain = land_fraction(lb, ob)  # no cache folder: computed
+    monkeypatch.setenv("MIP_CACHE_DIR", str(tmp_path))
+    first = land_fraction(lb, ob)
+    assert len(list((tmp_path / "region-fractions").glob("*.npz"))) == 1
+    monkeypatch.setattr(ctry, "_all_fractions", lambda *a: (_ for _ in ()).throw(AssertionError("recomputed")))
+    again = land_fraction(lb, ob)  # read back, not recomputed
+    np.testing.assert_array_equal(again, first)
+    np.testing.assert_array_equal(first, plain)
+    area = ds.cell_area.values.ravel()
+    assert (plain * area).sum() / area.sum() == pytest.approx(0.29, abs=0.01)  # land is 29 % of the Earth's surface
+
+
 def test_precomputed_1deg_land_fraction_equals_the_computation():
     from mip.regions.natural_earth import _computed_land_fraction
 

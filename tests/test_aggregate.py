@@ -159,3 +159,28 @@ def test_one_completeness_rule_for_maps():
     assert float(m[0]) == pytest.approx(np.average(season, weights=days), rel=1e-12)
     assert np.isnan(float(m[1]))
     assert float(m.mean("model")) == pytest.approx(float(m[0]))  # the ensemble mean leaves the member out
+
+
+def test_weights_reach_a_cluster_once_not_inside_the_graph(sample_root):
+    """On a dask.distributed cluster the sparse weights are scattered to the workers, the graph only names them."""
+    distributed = pytest.importorskip("distributed")
+    import cloudpickle
+
+    from mip.catalog import open_ensemble
+    from mip.regions import countries
+
+    ds = open_ensemble(str(sample_root / "sample-oco2mip.yaml"), "gridded_fluxes")
+    regions = countries()
+    weight_bytes = regions.weights(ds).data.nbytes
+
+    def graph_bytes(out):
+        return len(cloudpickle.dumps(dict(out["land"].data.__dask_graph__())))
+
+    threads = aggregate(ds[["land"]], regions)
+    assert graph_bytes(threads) > weight_bytes  # threads: the weights travel by reference inside the tasks
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as lc, \
+            distributed.Client(lc):
+        lazy = aggregate(ds[["land"]], regions)
+        assert graph_bytes(lazy) < weight_bytes / 10
+        on_cluster = lazy.compute()
+    xr.testing.assert_allclose(on_cluster["land"], threads["land"].compute(), rtol=1e-12)

@@ -109,6 +109,26 @@ def _apply(w: sp.csc_matrix, xs: list[np.ndarray], coefs: tuple[float, ...] = (1
     return np.concatenate([tot, frac], axis=-1).reshape(lead + (2 * w.shape[0],))
 
 
+def _apply_shared(shared: tuple, *blocks: list, coefs: tuple[float, ...], scale: float) -> np.ndarray:
+    """:func:`_apply` with the weights, fill masks and inverse surface weights sent once to the worker."""
+    w, offs, on_inverse = shared
+    return _apply(w, [b[0][0] for b in blocks], coefs, offs, on_inverse, scale)
+
+
+def _distributed_client() -> object | None:
+    """The dask.distributed client dask computes with here, if any (never imports distributed itself)."""
+    import sys
+
+    if "distributed" not in sys.modules:
+        return None
+    from distributed import default_client
+
+    try:
+        return default_client()
+    except ValueError:  # no client: the threaded scheduler
+        return None
+
+
 def _region_totals(das: list[xr.DataArray], w: sp.csc_matrix, coefs: tuple[float, ...] = (1.0,),
                    offs: tuple[np.ndarray | None, ...] = (None,), on_inverse: np.ndarray | None = None,
                    scale: float = 1.0) -> tuple[xr.DataArray, xr.DataArray]:
@@ -133,8 +153,14 @@ def _region_totals(das: list[xr.DataArray], w: sp.csc_matrix, coefs: tuple[float
         # contracted grid axis) — with concatenation dask would copy every block first
         idx = "abcdefghijklmnop"[:datas[0].ndim - 2]
         args = [a for d in datas for a in (d, idx + "yx")]
-        out = dsa.blockwise(lambda *bs: _apply(w, [b[0][0] for b in bs], coefs, offs, on_inverse, scale),
-                            idx + "r", *args, new_axes={"r": 2 * nreg}, dtype="f8", concatenate=False)
+        client = _distributed_client()
+        if client is None:  # threads: the weights are shared by reference
+            out = dsa.blockwise(lambda *bs: _apply(w, [b[0][0] for b in bs], coefs, offs, on_inverse, scale),
+                                idx + "r", *args, new_axes={"r": 2 * nreg}, dtype="f8", concatenate=False)
+        else:  # a cluster: the weights go to each worker once (a future), not inside every task of the graph
+            shared = client.scatter((w, offs, on_inverse), broadcast=True, hash=True)
+            out = dsa.blockwise(_apply_shared, idx + "r", shared, None, *args, new_axes={"r": 2 * nreg}, dtype="f8",
+                                concatenate=False, coefs=coefs, scale=scale)
     else:
         out = _apply(w, [np.asarray(da.data) for da in das], coefs, offs, on_inverse, scale)
     tot = xr.DataArray(out[..., :nreg], dims=lead + ("region",), coords=coords)

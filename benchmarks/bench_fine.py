@@ -1,0 +1,236 @@
+"""Benchmark: national totals of a 0.1° ensemble (3 models × 12 months, 3600 × 1800) to the 240 bundled countries.
+
+Times, each step in a fresh process (``--repeat`` rounds, the steps taking turns, medians; page
+cache warm), wall and CPU time (every thread) and peak memory above the imports:
+
+stream
+    the streaming read floor: netCDF4, one month of one file at a time, summed;
+floor
+    xarray: open every file and sum every value;
+area
+    fluxmip: ``open_ensemble`` + ``aggregate(..., countries(), attribution="area")``, the country
+    fractions read from ``MIP_CACHE_DIR`` (filled once before the clock; the first run computes
+    them: ``area_first_run_seconds``);
+surface
+    the same with attribution by surface (a land flux shared by each cell's land), the land
+    fraction cached likewise;
+exactextract
+    exactextract's ``weighted_sum`` of every month with the cell areas as weights (the usual
+    alternative for exact polygon totals), over the same countries.
+
+The national totals of ``area`` and ``exactextract`` are compared for countries over 10 000 km²
+(both are exact coverage; they differ by how each treats a polygon's edges on the sphere).  Prints
+``name = value`` lines, the ratios last.  Targets (issue #28): ``area`` within 2× the streaming
+floor, ahead of exactextract, peak memory ≤ 500 MB.
+
+Usage: ``python benchmarks/bench_fine.py [--dir DIR] [--repeat 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+MODELS = ("A", "B", "C")
+NLAT, NLON, MONTHS = 1800, 3600, 12
+
+
+def write_ensemble(root: Path) -> Path:
+    """Three models' 12 months of ``land`` on 0.1° (OCO-2 MIP layout) and a catalog of them."""
+    import xarray as xr
+
+    lat = -90 + 0.05 + 0.1 * np.arange(NLAT)
+    lon = -180 + 0.05 + 0.1 * np.arange(NLON)
+    rng = np.random.default_rng(2)
+    (root / "IS").mkdir(parents=True, exist_ok=True)
+    for m in MODELS:
+        p = root / "IS" / f"{m}_gridded_fluxes_IS.nc4"
+        if p.exists():
+            continue
+        sd = np.stack([np.full(MONTHS, 2016), np.arange(1, MONTHS + 1), np.ones(MONTHS, int)], axis=1).astype("i4")
+        xr.Dataset({"land": (("time", "latitude", "longitude"), rng.normal(size=(MONTHS, NLAT, NLON)).astype("f4"),
+                             {"units": "gC per m2 per year"}),
+                    "start_date": (("time", "date_component"), sd)},
+                   coords={"latitude": lat, "longitude": lon}).to_netcdf(p)
+    cat = root / "fine.yaml"
+    cat.write_text(textwrap.dedent(f"""\
+        metadata: {{version: 1}}
+        sources:
+          ens:
+            driver: mip.catalog.ProductSource
+            args:
+              family: oco2mip
+              urlpath: "{root}/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
+              models: [{", ".join(MODELS)}]
+              experiments: [IS]
+              options: {{variables: [land]}}
+              check_all_nan: false
+        """))
+    return cat
+
+
+STEPS = {
+    "stream": """
+import glob, numpy as np, netCDF4
+# --- work
+total = 0.0
+for f in sorted(glob.glob(f"{root}/IS/*.nc4")):
+    with netCDF4.Dataset(f) as nc:
+        var = nc.variables["land"]
+        var.set_auto_maskandscale(False)
+        for k in range(var.shape[0]):
+            total += float(var[k].sum(dtype="f8"))
+""",
+    "floor": """
+import glob, xarray as xr, dask.array, netCDF4
+# --- work
+total = 0.0
+for f in sorted(glob.glob(f"{root}/IS/*.nc4")):
+    with xr.open_dataset(f, chunks={{}}) as ds:
+        total += float(ds["land"].sum())
+""",
+    "area": """
+import os; os.environ["MIP_CACHE_DIR"] = "{root}/cache"
+import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2
+import mip.catalog.source, mip.io.yamlspec
+from mip.regions import countries
+mip.families()
+# --- work
+ens = mip.open_ensemble("{root}/fine.yaml", "ens")
+out = mip.aggregate(ens, countries(), attribution="area").compute()
+# --- after
+np.savez("{root}/result_area.npz", land=out.land.isel(experiment=0, region=slice(0, -1)).values,
+         area=out.region_area.values[:-1], names=np.asarray(out.region.values[:-1], dtype=str))
+""",
+    "surface": """
+import os; os.environ["MIP_CACHE_DIR"] = "{root}/cache"
+import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2
+import mip.catalog.source, mip.io.yamlspec
+from mip.regions import countries
+mip.families()
+# --- work
+ens = mip.open_ensemble("{root}/fine.yaml", "ens")
+out = mip.aggregate(ens, countries(), attribution="surface").compute()
+""",
+    "exactextract": """
+import glob, numpy as np, netCDF4, xarray as xr
+from exactextract import exact_extract
+from exactextract.raster import NumPyRasterSource
+from mip.io.regionfiles import read_natural_earth
+from mip.regions import countries
+from mip.geometry.grid import cell_area, centre_bounds
+import geopandas as gpd
+# --- work
+ne = gpd.GeoDataFrame(read_natural_earth(), geometry="geometry", crs="EPSG:4326")
+gdf = ne.dissolve(by=np.where(ne["ISO_A3_EH"] != "-99", ne["ISO_A3_EH"], ne["ADM0_A3"])).reset_index(names="iso3")
+lat = -90 + 0.05 + 0.1 * np.arange({nlat}); lon = -180 + 0.05 + 0.1 * np.arange({nlon})
+area = cell_area(centre_bounds(lat, name="lat", limits=(-90, 90)), centre_bounds(lon, name="lon"))[::-1]  # north up
+weights = NumPyRasterSource(np.ascontiguousarray(area), -180, -90, 180, 90)
+sums = {{}}
+for f in sorted(glob.glob(f"{root}/IS/*.nc4")):
+    with netCDF4.Dataset(f) as nc:
+        var = nc.variables["land"]
+        bands = [NumPyRasterSource(np.ascontiguousarray(var[k][::-1]), -180, -90, 180, 90, name=f"m{{k}}")
+                 for k in range(var.shape[0])]
+        res = exact_extract(bands, gdf, "weighted_sum", weights=weights, include_cols=["iso3"], output="pandas")
+        sums[f] = res
+# --- after
+last = sums[sorted(sums)[-1]]
+np.savez("{root}/result_exactextract.npz", iso3=np.asarray(last["iso3"].to_numpy(), dtype="U"),
+         land=np.stack([last[f"m{{k}}__weighted_sum"].to_numpy(dtype="f8") for k in range({months})], axis=0))
+""",
+}
+
+RUNNER = """
+import resource, time, json, sys
+import numpy as np
+{imports}
+import dask, dask.array
+dask.array.ones(2, chunks=1).sum().compute()
+import gc
+gc.collect()
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+c0 = time.process_time()
+t0 = time.perf_counter()
+{work}
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
+{after}
+print(json.dumps({{"seconds": wall, "cpu_seconds": cpu, "peak_mb": peak}}))
+"""
+
+
+def run_step(name: str, root: Path) -> dict:
+    text = textwrap.dedent(STEPS[name]).format(root=root, nlat=NLAT, nlon=NLON, months=MONTHS)
+    imports, rest = text.split("# --- work")
+    work, _, after = rest.partition("# --- after")
+    res = subprocess.run([sys.executable, "-c", RUNNER.format(imports=imports, work=work, after=after)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"step {name} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dir", type=Path, default=None, help="where to write the ensemble (kept for reuse)")
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    root = a.dir or Path(tempfile.mkdtemp(prefix="mip-bench-fine-"))
+    t = time.perf_counter()
+    write_ensemble(root)
+    print(f"ensemble_size_mb = {len(MODELS) * MONTHS * NLAT * NLON * 4 / 2**20:.0f}")
+    print(f"write_seconds = {time.perf_counter() - t:.1f}")
+    run_step("stream", root)  # page cache
+    import shutil
+
+    shutil.rmtree(root / "cache", ignore_errors=True)
+    first = run_step("area", root)  # computes and caches the country fractions
+    run_step("surface", root)  # and the land fraction
+    print(f"area_first_run_seconds = {first['seconds']:.2f}")
+    steps = ("stream", "floor", "area", "surface", "exactextract")
+    runs: dict[str, list[dict]] = {k: [] for k in steps}
+    for _ in range(a.repeat):
+        for k in steps:
+            runs[k].append(run_step(k, root))
+    print({k: [round(x["seconds"], 2) for x in v] for k, v in runs.items()}, file=sys.stderr)
+    med = {k: {f: float(np.median([x[f] for x in v])) for f in ("seconds", "cpu_seconds", "peak_mb")}
+           for k, v in runs.items()}
+    for k, v in med.items():
+        print(f"{k}_seconds = {v['seconds']:.2f}")
+        print(f"{k}_cpu_seconds = {v['cpu_seconds']:.2f}")
+        print(f"{k}_peak_memory_mb = {v['peak_mb']:.0f}")
+    ours, theirs = np.load(root / "result_area.npz"), np.load(root / "result_exactextract.npz")
+    names = list(ours["names"])
+    idx = [names.index(c) for c in theirs["iso3"]]
+    big = ours["area"][idx] > 1e10  # countries over 10 000 km²
+    # the last model's months: fluxmip in Pg C/yr, exactextract in gC yr-1 (gC m-2 yr-1 × m²)
+    ref = theirs["land"][:, big].T / 1e15
+    mine = ours["land"][-1][:, idx][:, big].T
+    rel = np.abs(mine - ref).max(axis=1) / np.abs(ref).max(axis=1)
+    print(f"countries_compared = {int(big.sum())}")
+    print(f"max_relative_difference_area_vs_exactextract = {rel.max():.1e}")
+
+    def paired(x: str, y: str, f: str = "seconds") -> float:
+        return float(np.median([p[f] / q[f] for p, q in zip(runs[x], runs[y])]))
+
+    for k in ("area", "surface"):
+        print(f"ratio_{k}_over_streaming_floor = {med[k]['seconds'] / med['stream']['seconds']:.2f}")
+        print(f"ratio_{k}_over_streaming_floor_paired = {paired(k, 'stream'):.2f}")
+        print(f"ratio_{k}_over_streaming_floor_cpu = {med[k]['cpu_seconds'] / med['stream']['cpu_seconds']:.2f}")
+        print(f"ratio_{k}_over_xarray_floor = {med[k]['seconds'] / med['floor']['seconds']:.2f}")
+        print(f"ratio_exactextract_over_{k} = {med['exactextract']['seconds'] / med[k]['seconds']:.2f}")
+        print(f"ratio_exactextract_over_{k}_paired = {paired('exactextract', k):.2f}")
+    print(f"ratio_surface_over_area = {med['surface']['seconds'] / med['area']['seconds']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -109,18 +109,28 @@ def attribution_weights(regions: RegionSet, ds: xr.Dataset, surface: str,
         ``{"overlap": ...}``, the area fraction of the grid counted twice within a group.
     """
     area = np.asarray(ds["cell_area"].values, "f8").reshape(-1)
-    frac = regions.fractions(ds).tocoo()
-    surf = np.asarray(regions.region_surfaces)
+    ncell = area.size
+    frac = regions.fractions(ds)
+    if not frac.has_canonical_format:  # repeated cells summed, cells in order
+        frac = frac.copy()
+        frac.sum_duplicates()
+    # worked on the CSR arrays themselves, one entry per (region, cell) with a fraction: at 0.1 degree
+    # (6.6 M entries) the COO copies, a string array of each entry's surface and dense intermediates
+    # took 0.9 s and 450 MB; this takes a third of each
     group_names = regions.group_names
-    gidx = np.array([group_names.index(g) for g in regions.region_groups], dtype=int)
-    row, col = frac.row, frac.col
-    if surface == "any":
-        scale = area[col]
-    else:
+    gidx = np.array([group_names.index(g) for g in regions.region_groups], dtype=np.intp)
+    col = frac.indices
+    row = np.repeat(np.arange(len(regions), dtype=np.int32), np.diff(frac.indptr)) if len(group_names) > 1 else None
+    data = area[col]
+    data *= frac.data
+    if surface != "any":
         other = "ocean" if surface == "land" else "land"
-        scale = np.where(surf[row] == other, 0.0, area[col])
-        same = surf[row] == surface
-        if same.any():
+        region_surfaces = np.asarray(regions.region_surfaces)
+        for r in np.flatnonzero(region_surfaces == other):  # regions of the other surface take none of this flux
+            data[frac.indptr[r]:frac.indptr[r + 1]] = 0.0
+        same_region = region_surfaces == surface
+        if same_region.any():
+            same = np.concatenate([np.arange(frac.indptr[r], frac.indptr[r + 1]) for r in np.flatnonzero(same_region)])
             lb, ob = np.asarray(ds["lat_bounds"].values, "f8"), np.asarray(ds["lon_bounds"].values, "f8")
             if land is None:
                 from mip.regions.natural_earth import land_fraction as land
@@ -128,21 +138,34 @@ def attribution_weights(regions: RegionSet, ds: xr.Dataset, surface: str,
             share = lf if surface == "land" else 1.0 - lf
             # per group and cell: the larger of the cell's share of this surface and what the group's
             # regions of this surface cover of it; a region takes its part of that
-            claimed = sp.csr_matrix((frac.data[same], (gidx[row[same]], col[same])),
-                                    shape=(len(group_names), area.size)).toarray()
-            denom = np.maximum(share[None, :], claimed)[gidx[row[same]], col[same]]
-            scale[same] = np.divide(area[col[same]], denom, out=np.zeros(int(same.sum())), where=denom > 0)
-    weighted = sp.csr_matrix((frac.data * scale, (row, col)), shape=frac.shape)
-    unattr, overlap = [], 0.0
-    taken = sp.csr_matrix((weighted.data, (gidx[weighted.tocoo().row], weighted.indices)),
-                          shape=(len(group_names), area.size)).toarray() if weighted.nnz else \
-        np.zeros((len(group_names), area.size))
+            cells = col[same]
+            key = cells if len(group_names) == 1 else gidx[row[same]] * ncell + cells
+            claimed = np.bincount(key, weights=frac.data[same], minlength=len(group_names) * ncell)
+            denom = np.maximum(share[cells], claimed[key])
+            del claimed, key
+            data[same] = frac.data[same] * np.divide(area[cells], denom, out=np.zeros(same.size), where=denom > 0)
+    weighted = sp.csr_matrix((data, col, frac.indptr), shape=frac.shape)
+    taken = np.bincount(col if len(group_names) == 1 else gidx[row] * ncell + col, weights=data,
+                        minlength=len(group_names) * ncell)
+    unattr_idx, unattr_val, overlap = [], [], 0.0
+    total_area = area.sum()
     for g in range(len(group_names)):
-        rest = area - taken[g]
-        rest[np.abs(rest) <= _EXACT * area] = 0.0
-        overlap += float(np.clip(-rest, 0, None).sum() / area.sum())
-        unattr.append(sp.csr_matrix(np.clip(rest, 0.0, None)[None, :]))
-    return sp.vstack([weighted, *unattr], format="csr"), {"overlap": overlap}
+        rest = taken[g * ncell:(g + 1) * ncell]
+        np.subtract(area, rest, out=rest)  # what the group's regions leave of each cell (in place: 52 MB at 0.1°)
+        rel = np.abs(rest)
+        np.divide(rel, area, out=rel, where=area > 0)
+        rest[rel <= _EXACT] = 0.0  # rounding of the fractions: fully attributed
+        del rel
+        overlap += float(-rest[rest < 0].sum() / total_area)
+        keep = np.flatnonzero(rest > 0)
+        unattr_idx.append(keep.astype(col.dtype))
+        unattr_val.append(rest[keep])
+    del taken
+    n = frac.indptr[-1]
+    indptr = np.concatenate([frac.indptr, n + np.cumsum([k.size for k in unattr_idx])]).astype(frac.indptr.dtype)
+    out = sp.csr_matrix((np.concatenate([data, *unattr_val]), np.concatenate([col, *unattr_idx]), indptr),
+                        shape=(frac.shape[0] + len(group_names), ncell))
+    return out, {"overlap": overlap}
 
 
 def coastal_share(regions: RegionSet, ds: xr.Dataset,

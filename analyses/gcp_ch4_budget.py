@@ -23,7 +23,7 @@ import pandas as pd
 from mip.budgets.ch4 import TD_BU_PAIRS as PAIRS
 from mip.budgets.ch4 import bu_summary, td_summary
 from mip.io import atomic_write
-from mip.products.gcp_ch4 import PERIODS, read_workbook
+from mip.tables.gcp_ch4_workbook import PERIODS, read_workbook
 from mip.report.figures import save, td_bu_bars
 
 def _atomic_csv(df: pd.DataFrame, path: Path) -> None:

@@ -49,7 +49,7 @@ def _figure(changes, focus):
 def main(argv: list[str] | None = None) -> int:
     """Run the analysis; see the module docstring."""
     from mip.budgets.inventory_trends import change_table, compare_sources, largest_reductions, topdown_vs_inventories
-    from mip.products.gcp_ch4 import read_workbook
+    from mip.tables.gcp_ch4_workbook import read_workbook
     from mip.report.figures import save
     from mip.report.national import bundled_inventories, reduction_conclusion
     from mip.report.three_gas import GCP_CH4_COUNTRIES

@@ -7,7 +7,7 @@ import pytest
 from conftest import real_file
 
 from mip import open_product
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 from mip.budgets.lateral import dc_loss, nce
 from mip.products.ceos import read_ceos_countries, write_ceos_countries
 
@@ -51,8 +51,8 @@ def test_basis_c():
     import mip
 
     ds = mip.tables.read_table("ceos_countries", real_file(CEOS))  # C basis by default
-    with pytest.warns(DeprecationWarning, match="read_ceos_countries"):
-        assert open_product("oco2mip", real_file(CEOS)).identical(ds)  # the old way, with a warning
+    with pytest.raises(MipError, match="read_ceos_countries"):  # a table, not the oco2mip family's gridded files
+        open_product("oco2mip", real_file(CEOS))
     assert ds.NBE.attrs["units"] == "Tg yr-1" and ds.NBE.attrs["reported_as"] == "C"
     assert float(ds.NBE.sel(country="AFG", year=2015, experiment="IS")) == pytest.approx(2.82076 * C_PER_CO2, rel=1e-15)
     assert "River unc (TgCO2)" in ds.Rivers_unc.attrs["native_columns"]

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import run_script
 from mip.budgets.ch4 import saunois2020_group, td_summary
-from mip.products.gcp_ch4 import read_workbook
+from mip.tables.gcp_ch4_workbook import read_workbook
 
 # published: mean [min-max]
 PUBLISHED = {

@@ -3,10 +3,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+
+from mip.errors import MipError
 import xarray as xr
 
 from mip import open_product, validate
-from mip.products.gcp_ch4 import read_workbook
+from mip.tables.gcp_ch4_workbook import read_workbook
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +61,8 @@ def test_the_workbook_is_a_table_with_its_own_reader():
 
     ds = mip.tables.read_gcp_ch4_workbook()
     assert ds.attrs["approach"] == "TD" and "lat" not in ds.dims
-    with pytest.warns(DeprecationWarning, match="returns the budget table, not gridded fluxes"):
-        old = open_product("gcp_ch4", None)  # the old way still works, with a warning
-    assert float(old.total.sel(period="2017", region="GLOBAL").mean()) == float(ds.total.sel(
-        period="2017", region="GLOBAL").mean())
+    with pytest.raises(MipError, match="the GCP-CH4 workbook is a table"):
+        open_product("gcp_ch4", None)  # the gridded family does not read the workbook
 
 
 def test_gridded_with_climatology(tmp_path):

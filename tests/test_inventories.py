@@ -96,7 +96,7 @@ def test_sources_disagree_in_level_but_agree_in_change(crf, edgar):
 
 
 def test_topdown_beside_the_inventories(crf, edgar):
-    from mip.products.gcp_ch4 import read_workbook
+    from mip.tables.gcp_ch4_workbook import read_workbook
     from mip.report.three_gas import GCP_CH4_COUNTRIES
 
     t = topdown_vs_inventories(read_workbook(approach="TD"), {"CRF": crf["CH4"].CH4, "EDGAR": edgar["CH4"].CH4},

@@ -2,7 +2,6 @@
 
 import ast
 import importlib
-import warnings
 from pathlib import Path
 
 import pytest
@@ -73,29 +72,18 @@ def test_the_folder_list_reads_as_the_data_flow():
     assert {"conventions", "geometry", "regions", "products", "tables", "obs", "catalog", "checks", "budgets",
             "constrain", "report", "io", "testing"} <= boxes
     flat = sorted(p.stem for p in ROOT.glob("*.py") if not p.stem.startswith("_"))
-    assert flat == ["cli", "errors"], flat
+    assert flat == ["errors"], flat
 
 
-@pytest.mark.parametrize("old, new, name", [("mip.aggregation", "mip.budgets.aggregation", "aggregate"),
-                                            ("mip.trends", "mip.budgets.trends", "linear_trend"),
-                                            ("mip.grid", "mip.geometry.grid", "cell_area")])
-def test_old_module_paths_warn_and_forward(old, new, name):
+@pytest.mark.parametrize("old", ["mip.aggregation", "mip.trends", "mip.grid", "mip.sample"])
+def test_no_module_answers_at_an_old_path(old):
+    """0.1.0 has no deprecation shims (CHANGELOG.md): a module lives at one path, and nothing sits on sys.meta_path."""
     import sys
 
     sys.modules.pop(old, None)
-    with pytest.warns(DeprecationWarning, match=f"{old} has moved to {new}"):
-        mod = importlib.import_module(old)
-    assert getattr(mod, name) is getattr(importlib.import_module(new), name)
-
-
-def test_the_finder_answers_only_for_old_mip_paths():
-    from mip._moved import _MovedFinder
-
-    f = _MovedFinder()
-    assert f.find_spec("numpy", None) is None and f.find_spec("mip.budgets.trends", None) is None
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        import mip.budgets.trends  # noqa: F401  (the new path: no warning)
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module(old)
+    assert not [f for f in sys.meta_path if type(f).__module__.startswith("mip")]
 
 
 def test_regions_read_no_files():

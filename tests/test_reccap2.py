@@ -7,7 +7,7 @@ import xarray as xr
 from conftest import R, real_file
 
 import mip
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 from mip.budgets.lateral import gcb_river_adjustment, river_split
 from mip.io.reccap2_masks import parse_region_name, read_reccap2_masks as read_reccap2
 from mip.products.reccap2 import read_river_flux
@@ -130,14 +130,12 @@ def test_parse_region_name_doc():
 
 
 def test_masks_are_not_a_product_family(tmp_path):
-    """The masks moved to the I/O layer: the old family and import path still answer, with a warning."""
+    """The masks are read in the I/O layer and become regions; no product family or path argument reads them."""
     from mip.products import families, open_product
     assert "reccap2" not in families()
-    with pytest.warns(DeprecationWarning, match="region masks, not fluxes"):
-        old = open_product("reccap2", real_file(MASKS), basins=("southern",))
-    assert old.southern.attrs["region_names"] == ["SO STSS", "SO SPSS", "SO ICE"]
-    with pytest.warns(DeprecationWarning, match="mip.io.reccap2_masks"):
-        from mip.products.reccap2 import read_reccap2 as moved  # noqa: F401
-    with pytest.warns(DeprecationWarning, match="region constructors take objects"):
-        assert reccap2(real_file(MASKS), level="basin").names[0] == "Atlantic"
+    with pytest.raises(MipError, match="unknown product family 'reccap2'"):
+        open_product("reccap2", real_file(MASKS))
+    with pytest.raises(MipError, match=r"reccap2\(mip.io.reccap2_masks.read_reccap2_masks\(path\)\)"):
+        reccap2(real_file(MASKS), level="basin")
+    assert reccap2(read_reccap2(real_file(MASKS), basins=("open_ocean",)), level="basin").names[0] == "Atlantic"
 

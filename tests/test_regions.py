@@ -7,7 +7,7 @@ from conftest import R
 from mip.errors import InputError
 from mip.geometry.polygons import spherical_area
 from mip.io.regionfiles import read_regions, read_vector
-from mip.regions import from_geodataframe, from_vector, grid_weights, land_ocean, latitude_bands, transcom
+from mip.regions import from_geodataframe, grid_weights, land_ocean, latitude_bands, transcom
 
 
 def _grid(dlat, dlon):
@@ -70,24 +70,22 @@ def test_vector_bad_attribute(tmp_path):
         read_vector(tmp_path / "nothing.gpkg")
 
 
-def test_old_path_constructors_warn_and_agree(tmp_path):
-    """The path-taking constructors still answer, with a DeprecationWarning, the same as the object ones."""
+def test_region_constructors_take_objects_and_name_the_reader_for_a_path(tmp_path):
+    """Files are read in the I/O layer; a path given to a constructor is refused, naming the reader to use."""
+    from mip.errors import MipError
+    from mip.io.regionfiles import read_mask
     from mip.regions import from_mask
-    p = _write_shapes(tmp_path / "c.gpkg", [("A", shapely.box(0, 0, 10, 10)), ("B", shapely.box(-30, -5, -20, 5))])
-    with pytest.warns(DeprecationWarning, match="read_regions"):
-        old = from_vector(p, name="ISO_A3")
-    new = read_regions(p, field="ISO_A3")
+
     ds = _grid(2.0, 2.5)
-    assert old.names == new.names == ("A", "B")
-    assert abs(old.weights(ds) - new.weights(ds)).max() == 0.0
     codes = np.zeros((90, 144), "i4")
     codes[45:, :] = 1  # the northern hemisphere
     xr.Dataset({"m": (("lat", "lon"), codes)}, coords={"lat": ds.lat.values, "lon": ds.lon.values}).to_netcdf(tmp_path / "m.nc")
-    with pytest.warns(DeprecationWarning, match="read_mask"):
-        rs = from_mask(tmp_path / "m.nc", variable="m")
-    assert float(rs.weights(ds).sum()) == pytest.approx(2 * np.pi * R**2, rel=1e-12)
-    with pytest.warns(DeprecationWarning):
-        transcom(tmp_path / "m.nc", variable="m")
+    with pytest.raises(MipError, match=r"read_mask\(path, variable\)"):
+        from_mask(tmp_path / "m.nc")
+    rs = from_mask(read_mask(tmp_path / "m.nc", "m"))
+    assert float(rs.weights(ds).sum()) == pytest.approx(2 * np.pi * R**2, rel=1e-12)  # a hemisphere
+    with pytest.raises(MipError, match="transcom_regions"):
+        transcom(tmp_path / "m.nc")
 
 
 def test_edited_frame_never_reuses_cached_weights(tmp_path):

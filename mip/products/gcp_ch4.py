@@ -1,5 +1,5 @@
 """GCP-CH4 gridded top-down fluxes (``gcp_ch4`` family); the budget workbook is a table, read by
-:mod:`mip.tables.gcp_ch4_workbook` (its names are re-exported here for old code).
+:mod:`mip.tables.gcp_ch4_workbook`.
 
 Gridded files: ``flux_ch4_<category>(time, lat, lon)`` in kg m-2 s-1; categories given
 as a 12-month climatology on ``time_climato`` are repeated over the file's years.
@@ -7,24 +7,21 @@ as a 12-month climatology on ``time_climato`` are repeated over the file's years
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf
 from mip.products import register
-from mip.tables.gcp_ch4_workbook import BU_CATEGORIES, PERIODS, TD_CATEGORIES, bundled_workbook, read_workbook
 from mip.products._common import (
     as_paths, onto_grid, assemble, find_axis, months_of, read_sign, to_canonical_flux,
 )
 from mip.conventions.timeaxis import month_keys
 
-__all__ = ["read_gcp_ch4", "read_gridded", "GRIDDED_CATEGORIES",
-           "read_workbook", "bundled_workbook", "PERIODS", "TD_CATEGORIES", "BU_CATEGORIES"]  # (the workbook's, re-exported)
+__all__ = ["read_gcp_ch4", "read_gridded", "GRIDDED_CATEGORIES"]
 
 #: Suffix of ``flux_ch4_<suffix>`` → canonical name.
 GRIDDED_CATEGORIES = {
@@ -101,7 +98,7 @@ def read_gcp_ch4(paths=None, **options) -> xr.Dataset:
     paths
         A workbook, or gridded files (one model each); ``None`` means the bundled workbook.
     **options
-        Passed to :func:`read_workbook` or :func:`read_gridded`.
+        Passed to :func:`read_gridded`.
 
     Returns
     -------
@@ -109,8 +106,7 @@ def read_gcp_ch4(paths=None, **options) -> xr.Dataset:
     """
     ps = None if paths is None else as_paths(paths)
     if ps is None or (len(ps) == 1 and ps[0].suffix.lower() in (".xlsx", ".xlsm")):
-        warnings.warn("open_product('gcp_ch4', <workbook>) returns the budget table, not gridded fluxes: use "
-                      "mip.tables.gcp_ch4_workbook.read_workbook", DeprecationWarning, stacklevel=3)
-        return read_workbook(None if ps is None else ps[0], **options)
+        raise MipError("the gcp_ch4 family reads gridded fluxes; the GCP-CH4 workbook is a table: "
+                       "mip.tables.gcp_ch4_workbook.read_workbook (family 'table:gcp_ch4_workbook' in a catalog)")
     parts = [read_gridded(p, **options) for p in ps]
     return parts[0] if len(parts) == 1 else xr.concat(parts, dim="model", combine_attrs="drop_conflicts")

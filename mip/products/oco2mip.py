@@ -9,30 +9,27 @@ mid-month ``start_date`` days, the ``n_months`` dimension, and the ``EnsMean``,
 ``EnsStd`` and ``Prior`` files.
 
 The CEOS country budget CSV (``pilot_topdown_CO2_Budget_countries_v1.csv``) is a table, read by
-:func:`mip.tables.ceos_countries.read_ceos_countries` (``open_product("oco2mip", "x.csv")`` still
-returns it, with a DeprecationWarning).
+:func:`mip.tables.ceos_countries.read_ceos_countries`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import warnings
 from os import PathLike
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 from mip.geometry.grid import standardise_grid
 from mip.io import open_netcdf, time_chunk
 from mip.products import register
-from mip.tables.ceos_countries import read_ceos_countries
 from mip.products._common import as_paths, onto_grid, assemble, read_sign, require, to_canonical_flux
 from mip.conventions.timeaxis import monthly_axis
 
-__all__ = ["read_oco2mip", "read_gridded", "read_ceos_countries", "parse_name", "EXPERIMENTS", "MODELS"]
+__all__ = ["read_oco2mip", "read_gridded", "parse_name", "EXPERIMENTS", "MODELS"]
 
 PRODUCT = "OCO-2 v10 MIP"
 EXPERIMENTS = ("IS", "LNLG", "LNLGIS", "LNLGOGIS", "OG", "Prior")
@@ -205,7 +202,7 @@ def read_oco2mip(paths, **options) -> xr.Dataset:
         One or more gridded files of one model (several experiments are combined), or a
         CEOS ``.csv``.
     **options
-        Passed to :func:`read_gridded` or :func:`read_ceos_countries`.
+        Passed to :func:`read_gridded`.
 
     Returns
     -------
@@ -213,8 +210,7 @@ def read_oco2mip(paths, **options) -> xr.Dataset:
     """
     ps = as_paths(paths)
     if len(ps) == 1 and ps[0].suffix.lower() == ".csv":
-        warnings.warn("open_product('oco2mip', <country CSV>) returns the CEOS country table, not gridded fluxes: "
-                      "use mip.tables.ceos_countries.read_ceos_countries", DeprecationWarning, stacklevel=3)
-        return read_ceos_countries(ps[0], **options)
+        raise MipError(f"{ps[0]}: the oco2mip family reads the gridded .nc4 files; the CEOS country CSV is a table: "
+                       "mip.tables.ceos_countries.read_ceos_countries (family 'table:ceos_countries' in a catalog)")
     parts = [read_gridded(p, **options) for p in ps]
     return parts[0] if len(parts) == 1 else xr.combine_by_coords(parts, combine_attrs="drop_conflicts")

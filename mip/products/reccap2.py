@@ -5,16 +5,13 @@ The grid (``fgco2`` in mol m-2 s-1, stored positive into the ocean) is read by
 
 The RECCAP2 *region masks* are not a product: they are read by
 :func:`mip.io.reccap2_masks.read_reccap2_masks` and become regions with
-:func:`mip.regions.reccap2`.  The old names here (``read_reccap2``, ``bundled_masks``, ...)
-still work, with a DeprecationWarning.
+:func:`mip.regions.reccap2`.
 """
 
 from __future__ import annotations
 
-import warnings
 from os import PathLike
 from pathlib import Path
-from typing import Any
 
 import xarray as xr
 
@@ -24,23 +21,6 @@ from mip.io import load_values, open_netcdf
 from mip.products._common import to_canonical_flux
 
 __all__ = ["read_river_flux"]
-
-#: Old names of the mask reader's API → its names in :mod:`mip.io.reccap2_masks`.
-_MOVED = {"read_reccap2": "read_reccap2_masks", "bundled_masks": "bundled_masks",
-          "parse_region_name": "parse_region_name", "BASINS": "BASINS", "BASIN_LEVEL": "BASIN_LEVEL",
-          "LAND_REGIONS": "LAND_REGIONS"}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _MOVED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    warnings.warn(f"mip.products.reccap2.{name} has moved to mip.io.reccap2_masks.{_MOVED[name]} (the RECCAP2 masks "
-                  "are region masks, not a product); the old name will be removed in a future release",
-                  DeprecationWarning, stacklevel=2)
-    import mip.io.reccap2_masks as masks
-
-    return getattr(masks, _MOVED[name])
-
 
 def read_river_flux(path: str | PathLike | None = None, *, variable: str = "fgco2",
                     sign: str | None = None) -> xr.Dataset:

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from os import PathLike
 
 import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 from mip.geometry.grid import cell_area, centre_bounds
 from mip.geometry.overlap import remap_fraction
 from mip.io.weights_cache import cache_path, read_cached, write_cached
@@ -232,8 +231,7 @@ def latitude_bands(edges: Sequence[float] = GCB_BANDS, names: Sequence[str] | No
     return RegionSet(tuple(names), tuple(names), fraction, "latitude bands " + ", ".join(f"{v:g}" for v in e))
 
 
-def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = None,
-              names: dict[int, str] | Sequence[str] | None = None, remap: bool = True,
+def from_mask(mask: xr.DataArray, *, names: dict[int, str] | Sequence[str] | None = None, remap: bool = True,
               surface: str | Sequence[str] = "any") -> RegionSet:
     """Regions from an integer mask (codes 1..n, 0 or NaN outside) or fractional masks.
 
@@ -245,9 +243,7 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
     ----------
     mask
         A (lat, lon) integer DataArray or a (region, lat, lon) fractional DataArray (a file's
-        mask is read by :func:`mip.io.regionfiles.read_mask`; a path here is deprecated).
-    variable
-        Only with a (deprecated) path: the variable to read.
+        mask is read by :func:`mip.io.regionfiles.read_mask`).
     names
         Code → name (or list, index = code − 1); default the DataArray's
         ``region_names`` attribute or ``"region_<code>"``.
@@ -261,15 +257,10 @@ def from_mask(mask: xr.DataArray | str | PathLike, *, variable: str | None = Non
     -------
     RegionSet
     """
-    if not isinstance(mask, xr.DataArray):  # a path: read in the I/O layer (deprecated here)
-        import warnings
-
-        from mip.io.regionfiles import read_mask
-
-        warnings.warn("mip.regions.from_mask(path, variable=...) is deprecated: region constructors take objects; "
-                      "use from_mask(mip.io.regionfiles.read_mask(path, variable)) or read_regions(path, variable=...)",
-                      DeprecationWarning, stacklevel=2)
-        mask = read_mask(mask, variable)
+    if not isinstance(mask, xr.DataArray):
+        raise MipError(f"from_mask takes the mask DataArray, not {type(mask).__name__} {mask!r}: read a file with "
+                       "mip.io.regionfiles.read_mask(path, variable), or mip.io.regionfiles.read_regions(path, "
+                       "variable=...)")
     source = str(mask.attrs.get("source_file", "mask"))
     mlat, mlon = np.asarray(mask["lat"].values, "f8"), np.asarray(mask["lon"].values, "f8")
     var = str(mask.name or "mask")

@@ -1,15 +1,12 @@
 """Named region sets from masks: TransCom-3, RECCAP2 and the GCP-CH4 regions.
 
 Each takes the mask object (a DataArray, or the RECCAP2 Dataset); the files are read by
-:mod:`mip.io.regionfiles` and :mod:`mip.io.reccap2_masks`.  A path is still accepted, with a
-DeprecationWarning.
+:mod:`mip.io.regionfiles` and :mod:`mip.io.reccap2_masks`.
 """
 
 from __future__ import annotations
 
 import os
-import warnings
-from os import PathLike
 
 import xarray as xr
 
@@ -17,9 +14,8 @@ from mip.errors import InputError, MipError
 from mip.regions.core import RegionSet, from_mask
 
 
-def _deprecated_path(func: str, how: str) -> None:
-    warnings.warn(f"mip.regions.{func}(path) is deprecated: region constructors take objects; use {how}",
-                  DeprecationWarning, stacklevel=3)
+def _not_a_mask(func: str, got: object, how: str) -> MipError:
+    return MipError(f"mip.regions.{func} takes the mask object, not {type(got).__name__} {got!r}: {how}")
 
 __all__ = ["transcom", "reccap2", "gcp_ch4", "TRANSCOM_NAMES", "GCP_CH4_REGIONS"]
 
@@ -39,16 +35,14 @@ GCP_CH4_REGIONS = (
 )
 
 
-def transcom(mask: xr.DataArray | str | PathLike, *, variable: str = "transcom_regions") -> RegionSet:
+def transcom(mask: xr.DataArray) -> RegionSet:
     """TransCom-3 regions from their integer mask (e.g. CarbonTracker's ``regions.nc``).
 
     Parameters
     ----------
     mask
         Integer (lat, lon) codes 1–22, e.g. ``mip.io.regionfiles.read_mask("regions.nc",
-        "transcom_regions")`` (a path here is deprecated).
-    variable
-        Only with a (deprecated) path: the mask variable.
+        "transcom_regions")``.
 
     Returns
     -------
@@ -61,21 +55,18 @@ def transcom(mask: xr.DataArray | str | PathLike, *, variable: str = "transcom_r
         Codes outside 1–22.
     """
     if not isinstance(mask, xr.DataArray):
-        from mip.io.regionfiles import read_mask
-
-        _deprecated_path("transcom", "transcom(mip.io.regionfiles.read_mask(path, 'transcom_regions'))")
-        mask = read_mask(mask, variable)
+        raise _not_a_mask("transcom", mask, "transcom(mip.io.regionfiles.read_mask(path, 'transcom_regions'))")
     rs = from_mask(mask, names={i + 1: n for i, n in enumerate(TRANSCOM_NAMES)})
     bad = [n for n in rs.names if n.startswith("region_")]
     if bad:
-        raise InputError(mask.attrs.get("source_file", "mask"), mask.name or variable,
+        raise InputError(mask.attrs.get("source_file", "mask"), mask.name or "mask",
                          f"codes outside 1..22 ({bad})", "TransCom-3 codes 1-11 land, 12-22 ocean")
     surfaces = tuple("land" if TRANSCOM_NAMES.index(n) < 11 else "ocean" for n in rs.names)  # 1-11 land, 12-22 ocean
     return RegionSet(rs.names, tuple(f"T{TRANSCOM_NAMES.index(n) + 1:02d}" for n in rs.names), rs.fraction,
                      "TransCom-3 " + rs.description, surfaces)
 
 
-def reccap2(masks: xr.Dataset | str | PathLike | None = None, *, basins: tuple[str, ...] | None = None,
+def reccap2(masks: xr.Dataset | None = None, *, basins: tuple[str, ...] | None = None,
             level: str = "subregion") -> RegionSet:
     """RECCAP2 ocean regions from the RECCAP2 masks (default: the bundled copy of the published file).
 
@@ -83,7 +74,7 @@ def reccap2(masks: xr.Dataset | str | PathLike | None = None, *, basins: tuple[s
     ----------
     masks
         The masks as read by :func:`mip.io.reccap2_masks.read_reccap2_masks`; ``None`` reads the
-        bundled copy (a path here is deprecated).
+        bundled copy.
     basins
         Basin masks to use at the sub-region level (default every basin in ``masks``, which
         by default are the five basins plus ``land``).
@@ -117,8 +108,8 @@ def reccap2(masks: xr.Dataset | str | PathLike | None = None, *, basins: tuple[s
         ds.attrs.update(masks.attrs)
     else:
         if masks is not None:
-            _deprecated_path("reccap2", "reccap2(mip.io.reccap2_masks.read_reccap2_masks(path))")
-        ds = read_reccap2_masks(masks, basins=wanted)
+            raise _not_a_mask("reccap2", masks, "reccap2(mip.io.reccap2_masks.read_reccap2_masks(path))")
+        ds = read_reccap2_masks(None, basins=wanted)
     if not ds.data_vars:
         raise InputError(ds.attrs.get("source_file", "masks"), None, "no sub-region mask",
                          f"the basin masks ({', '.join(BASINS)}); "
@@ -136,7 +127,7 @@ def reccap2(masks: xr.Dataset | str | PathLike | None = None, *, basins: tuple[s
                      total.surfaces)
 
 
-def gcp_ch4(mask: xr.DataArray | str | PathLike | None = None, *, variable: str = "region",
+def gcp_ch4(mask: xr.DataArray | None = None, *, variable: str = "region",
             with_bands: bool = True) -> RegionSet:
     """The 18 GCP-CH4 regions (+ the workbook's 3 latitude bands and the globe).
 
@@ -148,10 +139,9 @@ def gcp_ch4(mask: xr.DataArray | str | PathLike | None = None, *, variable: str 
     Parameters
     ----------
     mask
-        Integer (lat, lon) DataArray; default the file at ``$MIP_GCP_CH4_MASK`` (a path here
-        is deprecated).
+        Integer (lat, lon) DataArray; default the file at ``$MIP_GCP_CH4_MASK``.
     variable
-        Mask variable in the ``$MIP_GCP_CH4_MASK`` file (or the deprecated path).
+        Mask variable in the ``$MIP_GCP_CH4_MASK`` file.
     with_bands
         Add ``GLOBAL``, ``<30°N``, ``30°N-60°N``, ``60°N-90°N`` as in the workbook.
 
@@ -165,8 +155,8 @@ def gcp_ch4(mask: xr.DataArray | str | PathLike | None = None, *, variable: str 
         from mip.io.regionfiles import read_mask
 
         if mask is not None:
-            _deprecated_path("gcp_ch4", "gcp_ch4(mip.io.regionfiles.read_mask(path, variable))")
-        path = mask if mask is not None else os.environ.get("MIP_GCP_CH4_MASK")
+            raise _not_a_mask("gcp_ch4", mask, "gcp_ch4(mip.io.regionfiles.read_mask(path, variable))")
+        path = os.environ.get("MIP_GCP_CH4_MASK")
         if not path:
             raise MipError("the GCP-CH4 region mask is not bundled (it is not redistributable): pass it, "
                            "gcp_ch4(mip.io.regionfiles.read_mask('regions.nc', 'region')), or set MIP_GCP_CH4_MASK "

@@ -18,10 +18,8 @@ DataFrame or GeoDataFrame with ``ADM0_A3``, ``ISO_A3_EH``, ``NAME`` and shapely 
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,16 +36,6 @@ __all__ = ["countries", "country_table", "land_ocean", "land_fraction"]
 _FIELDS = ("ADM0_A3", "ISO_A3_EH", "NAME")
 #: Countries merged per ISO code, by content key of the frame they came from (a few at most).
 _MERGED: dict[str, tuple[np.ndarray, pd.DataFrame]] = {}
-
-
-def __getattr__(name: str) -> object:
-    if name == "bundled_countries":  # moved to the I/O layer
-        warnings.warn("mip.regions.natural_earth.bundled_countries has moved to mip.io.regionfiles.bundled_countries",
-                      DeprecationWarning, stacklevel=2)
-        from mip.io.regionfiles import bundled_countries
-
-        return bundled_countries
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _merge(frame: pd.DataFrame) -> tuple[str, np.ndarray, pd.DataFrame]:
@@ -88,18 +76,12 @@ def _bundled() -> tuple[str, np.ndarray, pd.DataFrame]:
     return _merge(read_natural_earth())
 
 
-def _resolve(frame: pd.DataFrame | None, path: str | Path | None, func: str) -> tuple[str, np.ndarray, pd.DataFrame]:
-    """The merged countries of ``frame``, of a (deprecated) ``path``, or of the bundled file."""
-    if path is not None:
-        from mip.io.regionfiles import read_natural_earth
-
-        warnings.warn(f"mip.regions.{func}(path=...) is deprecated: region constructors take objects; use "
-                      f"{func}(frame=mip.io.regionfiles.read_natural_earth(path))", DeprecationWarning, stacklevel=3)
-        frame = read_natural_earth(path)
+def _resolve(frame: pd.DataFrame | None) -> tuple[str, np.ndarray, pd.DataFrame]:
+    """The merged countries of ``frame``, or of the bundled file."""
     return _bundled() if frame is None else _merge(frame)
 
 
-def country_table(frame: pd.DataFrame | None = None, *, path: str | Path | None = None) -> pd.DataFrame:
+def country_table(frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """ISO alpha-3 codes, names and the Natural Earth rows of each country.
 
     Parameters
@@ -107,15 +89,13 @@ def country_table(frame: pd.DataFrame | None = None, *, path: str | Path | None 
     frame
         Natural Earth admin-0 countries (:func:`mip.io.regionfiles.read_natural_earth`); default
         the bundled 1:50m.
-    path
-        Deprecated: a countries file (use ``frame``).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``iso3``, ``name``, ``ne_rows`` (the ``ADM0_A3`` of the rows merged into it).
     """
-    return _resolve(frame, path, "country_table")[2].copy()
+    return _resolve(frame)[2].copy()
 
 
 @lru_cache(maxsize=4)
@@ -161,8 +141,7 @@ def _is_global_1deg(lat_b: np.ndarray, lon_b: np.ndarray) -> bool:
             and np.array_equal(lon_b[:, 0], edges_lon[:-1]) and np.array_equal(lon_b[:, 1], edges_lon[1:]))
 
 
-def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, frame: pd.DataFrame | None = None,
-                  path: str | Path | None = None) -> np.ndarray:
+def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, frame: pd.DataFrame | None = None) -> np.ndarray:
     """Land fraction of every cell (lat-major, flattened): the union of the country polygons.
 
     Parameters
@@ -171,8 +150,6 @@ def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, frame: pd.DataFrame |
         Cell bounds (n, 2) in degrees.
     frame
         Natural Earth admin-0 countries (default the bundled 1:50m).
-    path
-        Deprecated: a countries file (use ``frame``).
 
     Returns
     -------
@@ -180,15 +157,14 @@ def land_fraction(lat_b: np.ndarray, lon_b: np.ndarray, *, frame: pd.DataFrame |
         Fractions in [0, 1], one per cell.
     """
     lat_b, lon_b = np.asarray(lat_b, "f8"), np.asarray(lon_b, "f8")
-    if frame is None and path is None and _is_global_1deg(lat_b, lon_b):
+    if frame is None and _is_global_1deg(lat_b, lon_b):
         from mip.io.regionfiles import bundled_land_fraction_1deg
 
         return bundled_land_fraction_1deg()  # tools/make_land_fraction.py; tested equal to the computation
-    return _computed_land_fraction(_resolve(frame, path, "land_fraction"), lat_b, lon_b)
+    return _computed_land_fraction(_resolve(frame), lat_b, lon_b)
 
 
-def countries(codes: Sequence[str] | None = None, *, frame: pd.DataFrame | None = None,
-              path: str | Path | None = None) -> RegionSet:
+def countries(codes: Sequence[str] | None = None, *, frame: pd.DataFrame | None = None) -> RegionSet:
     """Countries as land regions, from the bundled Natural Earth admin-0 polygons.
 
     Parameters
@@ -199,8 +175,6 @@ def countries(codes: Sequence[str] | None = None, *, frame: pd.DataFrame | None 
         Another Natural Earth admin-0 countries frame (attributes ``ADM0_A3``, ``ISO_A3_EH``,
         ``NAME``; e.g. :func:`mip.io.regionfiles.read_natural_earth` of the 1:10m file);
         default the bundled 1:50m.
-    path
-        Deprecated: a countries file (use ``frame``).
 
     Returns
     -------
@@ -217,7 +191,7 @@ def countries(codes: Sequence[str] | None = None, *, frame: pd.DataFrame | None 
     >>> countries(["FRA", "norway"]).names
     ('FRA', 'NOR')
     """
-    merged = _resolve(frame, path, "countries")
+    merged = _resolve(frame)
     key, _, table = merged
     idx = list(range(len(table)))
     if codes is not None:
@@ -241,27 +215,25 @@ def countries(codes: Sequence[str] | None = None, *, frame: pd.DataFrame | None 
         f = _all_fractions(merged, lat_b, lon_b)
         return f if codes is None else f[rows]
 
-    label = "bundled Natural Earth 1:50m" if frame is None and path is None else "Natural Earth admin-0 frame"
+    label = "bundled Natural Earth 1:50m" if frame is None else "Natural Earth admin-0 frame"
     return RegionSet(names, names, fraction, f"countries ({label})", ("land",) * len(names),
                      cache_key=f"countries:{key}:{','.join(names)}")
 
 
-def land_ocean(*, frame: pd.DataFrame | None = None, path: str | Path | None = None) -> RegionSet:
+def land_ocean(*, frame: pd.DataFrame | None = None) -> RegionSet:
     """Land and ocean from the bundled country polygons (exact coverage; land = their union).
 
     Parameters
     ----------
     frame
         Natural Earth admin-0 countries (default the bundled 1:50m).
-    path
-        Deprecated: a countries file (use ``frame``).
 
     Returns
     -------
     RegionSet
         ``land`` (surface land) and ``ocean`` (surface ocean), a partition of the globe.
     """
-    merged = None if frame is None and path is None else _resolve(frame, path, "land_ocean")
+    merged = None if frame is None else _resolve(frame)
 
     def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
         if merged is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from os import PathLike
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,7 +16,7 @@ from mip.regions.core import RegionSet
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["from_geodataframe", "from_geometries", "from_vector"]
+__all__ = ["from_geodataframe", "from_geometries"]
 
 
 def from_geodataframe(frame: gpd.GeoDataFrame, name: str, *, abbrev: str | None = None, surface: str = "any",
@@ -99,29 +98,6 @@ def content_key(geoms: np.ndarray, *labels: Sequence[str]) -> str:
     for seq in labels:
         h.update("\x1f".join(seq).encode())
     return h.hexdigest()[:32]
-
-
-def from_vector(path: str | PathLike, name: str, *, abbrev: str | None = None,
-                layer: str | None = None, surface: str = "any") -> RegionSet:
-    """Deprecated: ``from_geodataframe(mip.io.regionfiles.read_vector(path), name)``, or ``read_regions(path, field=name)``.
-
-    Parameters
-    ----------
-    path, name, abbrev, layer, surface
-        As :func:`mip.io.regionfiles.read_vector` and :func:`from_geodataframe`.
-
-    Returns
-    -------
-    RegionSet
-    """
-    import warnings
-
-    from mip.io.regionfiles import read_vector
-
-    warnings.warn("mip.regions.from_vector(path, ...) is deprecated: region constructors take objects; use "
-                  "mip.io.regionfiles.read_regions(path, field=...) or from_geodataframe(read_vector(path), ...)",
-                  DeprecationWarning, stacklevel=2)
-    return from_geodataframe(read_vector(path, layer=layer), name, abbrev=abbrev, surface=surface)
 
 
 def from_geometries(geoms, names: Sequence[str], *, abbrevs: Sequence[str] | None = None, surface: str = "any",

@@ -229,7 +229,7 @@ def _maps(page: Page, ds) -> None:
 
 def _ch4(page: Page, workbook, period: str = "2008-2017") -> pd.DataFrame:
     from mip.budgets.ch4 import TD_BU_PAIRS, bu_summary, td_summary
-    from mip.products.gcp_ch4 import read_workbook
+    from mip.tables.gcp_ch4_workbook import read_workbook
 
     td_ds = read_workbook(None if workbook is True else workbook, approach="TD")
     bu_ds = read_workbook(None if workbook is True else workbook, approach="BU")

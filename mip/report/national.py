@@ -54,7 +54,7 @@ def national_tables(*, first: int = 1990, last: int = 2018, focus: tuple[str, ..
         ``source_comparison`` (CRF against EDGAR, every Annex-I party) and ``topdown_vs_inventories``.
     """
     from mip.budgets.inventory_trends import change_table, compare_sources, largest_reductions, topdown_vs_inventories
-    from mip.products.gcp_ch4 import read_workbook
+    from mip.tables.gcp_ch4_workbook import read_workbook
     from mip.report.three_gas import GCP_CH4_COUNTRIES
 
     inv = bundled_inventories()

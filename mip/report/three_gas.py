@@ -67,7 +67,7 @@ def ch4_topdown_runs(period: str, regions: list[str], *, weighting: str = "group
         ``attrs``: period, source, weighting.
     """
     from mip.budgets.ch4 import saunois2020_group
-    from mip.products.gcp_ch4 import read_workbook
+    from mip.tables.gcp_ch4_workbook import read_workbook
 
     if weighting not in CH4_WEIGHTINGS:
         raise ValueError(f"CH4 run weighting {weighting!r}: expected one of {list(CH4_WEIGHTINGS)}")

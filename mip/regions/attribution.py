@@ -144,7 +144,6 @@ def attribution_weights(regions: RegionSet, ds: xr.Dataset, surface: str,
             denom = np.maximum(share[cells], claimed[key])
             del claimed, key
             data[same] = frac.data[same] * np.divide(area[cells], denom, out=np.zeros(same.size), where=denom > 0)
-    weighted = sp.csr_matrix((data, col, frac.indptr), shape=frac.shape)
     taken = np.bincount(col if len(group_names) == 1 else gidx[row] * ncell + col, weights=data,
                         minlength=len(group_names) * ncell)
     unattr_idx, unattr_val, overlap = [], [], 0.0

@@ -7,13 +7,9 @@ the package changes no other library's state.
 
 from __future__ import annotations
 
-import importlib
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
-from mip import _moved
-
-_moved.install()  # old module paths (mip.aggregation, mip.trends, ...) still import, with a DeprecationWarning
+from mip._lazy import lazy_exports
 
 try:
     __version__ = version("fluxmip")
@@ -49,19 +45,5 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        try:  # a subpackage used as an attribute: mip.checks.check, mip.obs.read_noaa, ...
-            module = importlib.import_module(f"mip.{name}")  # (old module paths answer with a warning)
-        except ModuleNotFoundError:
-            raise AttributeError(f"module 'mip' has no attribute {name!r}") from None
-        globals()[name] = module
-        return module
-    module = importlib.import_module(_EXPORTS[name])
-    value = module if name == "regions" else getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(
+    __name__, {n: (m, None if n == "regions" else n) for n, m in _EXPORTS.items()}, submodules=True)

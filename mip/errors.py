@@ -11,11 +11,14 @@ from os import PathLike
 __all__ = ["MipError", "InputError", "MismatchError", "MemberWarning", "RegionWarning", "IncompleteWarning"]
 
 
-class MipError(Exception):
-    """Base class of every error fluxmip raises on purpose."""
+class MipError(ValueError):
+    """Base class of every error fluxmip raises on purpose: a value (a file, an option, a name) it cannot use.
+
+    A :class:`ValueError`, so code that catches ``ValueError`` around fluxmip keeps working.
+    """
 
 
-class InputError(MipError, ValueError):
+class InputError(MipError):
     """A file does not hold what its product family promises.
 
     Parameters
@@ -53,7 +56,7 @@ class InputError(MipError, ValueError):
         super().__init__(msg)
 
 
-class MismatchError(MipError, ValueError):
+class MismatchError(MipError):
     """Inputs that cannot be combined as they are: different regions, periods, calendars or grids.
 
     The message names what differs, so the caller can select or convert before combining.

@@ -4,16 +4,7 @@ budget rules (``ch4``), trends (``trends``), the growth-rate closure (``closure`
 every time mean (``completeness``) and the evaluation of a model
 against the ensemble (``evaluate``). All pure compute on datasets; nothing here opens a file."""
 
-from typing import Any as _Any
+from mip._lazy import lazy_exports
 
-
-def __getattr__(name: str) -> _Any:
-    """A module of the box used as an attribute (``mip.budgets.completeness``) is imported on first use."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    globals()[name] = module
-    return module
+#: The box's modules are its attributes (``mip.budgets.completeness``), imported on first use.
+__getattr__, __dir__ = lazy_exports(__name__, {}, submodules=True)

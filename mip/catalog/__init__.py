@@ -7,8 +7,8 @@ Names are imported on first use (intake is slow to import).
 
 from __future__ import annotations
 
-from mip._lazy import lazy_getattr
+from mip._lazy import lazy_exports
 
 _SOURCE = ("ProductSource", "open_catalog", "open_ensemble", "catalog_dirs", "list_catalogs", "entry_members")
 __all__ = list(_SOURCE)
-__getattr__ = lazy_getattr(__name__, {n: ("mip.catalog.source", n) for n in _SOURCE})
+__getattr__, __dir__ = lazy_exports(__name__, {n: ("mip.catalog.source", n) for n in _SOURCE}, submodules=True)

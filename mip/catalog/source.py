@@ -70,6 +70,26 @@ def open_catalog(name_or_path: str | os.PathLike) -> Any:
         raise InputError(p, None, f"not a readable intake catalog ({exc})", "an intake YAML catalog") from exc
 
 
+def entry_kind(family: str) -> tuple[Any, str]:
+    """What a catalog entry's ``family`` names: ``(None, family)`` for a product family, else the registry
+    of its kind and the name in it (``table:<name>``: :data:`mip.tables.TABLES`; ``masks:<name>``:
+    :data:`mip.io.regionfiles.MASK_FILES`)."""
+    import importlib
+
+    kind, sep, name = family.partition(":")
+    if not sep:
+        return None, family
+    if kind not in ENTRY_KINDS:
+        raise MipError(f"family {family!r}: expected a product family, "
+                       f"{', '.join(f'{k}:<name>' for k in ENTRY_KINDS)}")
+    module, attr = ENTRY_KINDS[kind]
+    return getattr(importlib.import_module(module), attr), name
+
+
+#: The kinds of non-product entry a catalog names as ``<kind>:<name>`` → (module, registry in it).
+ENTRY_KINDS = {"table": ("mip.tables", "TABLES"), "masks": ("mip.io.regionfiles", "MASK_FILES")}
+
+
 class ProductSource(DataSource):
     """Intake driver that opens every member of a product and combines them.
 
@@ -206,16 +226,9 @@ class ProductSource(DataSource):
         members = self.members()
         if len(members) == 1 and not members[0][0]:
             _, _, path, opts = members[0]
-            if self.family.startswith("table:"):  # a published table, not gridded fluxes
-                from mip.tables import read_table
-
-                return read_table(self.family.partition(":")[2], path, **opts)
-            if self.family.startswith("masks:"):  # region masks, not fluxes
-                from mip.io.regionfiles import read_mask_file
-
-                return read_mask_file(self.family.partition(":")[2], path, **opts)
-            return open_product(self.family, path, **opts)
-        if self.family.startswith(("table:", "masks:")) or self.family == "reccap2":
+            kind, name = entry_kind(self.family)
+            return open_product(name, path, **opts) if kind is None else kind.get(name)(path, **opts)
+        if entry_kind(self.family)[0] is not None:
             raise MipError(f"catalog entry {self.name!r}: a {self.family} entry is one file, not one per model")
         def opener(m: str, e: str, p: Path, o: dict):
             why = self.exclude.get((m, _experiment(e) if e else ""))

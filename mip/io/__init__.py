@@ -11,10 +11,11 @@ imported on first use, so ``import mip.io.yamlspec`` does not load xarray.
 
 from __future__ import annotations
 
-from mip._lazy import lazy_getattr
+from mip._lazy import lazy_exports
 
 _FILES = ("load_values", "open_netcdf", "atomic_write", "save_figure", "safe_name", "write_csv", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",
           "default_chunks")
 __all__ = list(_FILES)
 _HOME = {"atomic_write": "mip.io.writes", "safe_name": "mip.io.writes", "save_figure": "mip.io.figures"}
-__getattr__ = lazy_getattr(__name__, {n: (_HOME.get(n, "mip.io.files"), n) for n in _FILES})
+__getattr__, __dir__ = lazy_exports(__name__, {n: (_HOME.get(n, "mip.io.files"), n) for n in _FILES},
+                                   submodules=True)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import xarray as xr
 
+from mip.io.registry import Registry
 from mip.errors import InputError, MipError
 
 if TYPE_CHECKING:
@@ -36,8 +37,10 @@ if TYPE_CHECKING:
 __all__ = ["read_vector", "read_mask", "read_natural_earth", "bundled_countries", "read_regions",
            "read_mask_file", "bundled_land_fraction_1deg", "MASK_FILES", "NATURAL_EARTH_FIELDS"]
 
-#: Published mask files a catalog entry can name as ``family: masks:<name>`` → (module, reader).
-MASK_FILES = {"reccap2": ("mip.io.reccap2_masks", "read_reccap2_masks")}
+#: Published mask files a catalog entry can name as ``family: masks:<name>``; other packages add theirs
+#: through the entry-point group ``fluxmip.masks``.
+MASK_FILES = Registry("mask file", "fluxmip.masks")
+MASK_FILES.register("reccap2", "mip.io.reccap2_masks:read_reccap2_masks")
 
 #: The Natural Earth admin-0 attributes the countries need.
 NATURAL_EARTH_FIELDS = ("ADM0_A3", "ISO_A3", "ISO_A3_EH", "NAME", "TYPE")
@@ -262,11 +265,6 @@ def read_mask_file(name: str, path: str | PathLike | None = None, **options: obj
     xarray.Dataset
         Integer masks on the canonical grid, each with ``region_names``.
     """
-    import importlib
 
-    from mip.errors import MipError
 
-    if name not in MASK_FILES:
-        raise MipError(f"unknown mask file {name!r}; known: {', '.join(MASK_FILES)}")
-    module, reader = MASK_FILES[name]
-    return getattr(importlib.import_module(module), reader)(path, **options)
+    return MASK_FILES.get(name)(path, **options)

@@ -1,29 +1,28 @@
 """Product families: one reader per published layout, registered by name.
 
 ``open_product(family, paths, **options)`` returns the canonical Dataset (see
-:mod:`mip.conventions.model`).  A new family is a module that decorates its reader with
-:func:`register`.
+:mod:`mip.conventions.model`).  A new family is one module: put it in this package and decorate its
+reader with :func:`register` (every public module here is imported to find them), or, from another
+package, name the reader in an entry point of the group ``fluxmip.families``
+(:class:`mip.io.registry.Registry`).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from os import PathLike
 
 import xarray as xr
 
 from mip.errors import MipError
+from mip.io.registry import Registry, import_submodules
 
-__all__ = ["register", "open_product", "families", "family_labels", "Reader"]
+__all__ = ["register", "open_product", "families", "family_labels", "Reader", "FAMILIES"]
 
 Reader = Callable[..., xr.Dataset]
-_REGISTRY: dict[str, Reader] = {}
-#: Per family, the member labels its reader accepts as options (``model``, ``experiment``).
-_LABELS: dict[str, tuple[str, ...]] = {}
-_BUILTIN = ("oco2mip", "gcb", "gcp_ch4", "gcp_n2o", "cf", "cmip")
-#: Names that were families but read something else: family → (what it is, module, reader).
-_NOT_PRODUCTS = {"reccap2": ("region masks", "mip.io.reccap2_masks", "read_reccap2_masks")}
+#: The product families: name → reader, with the member labels it takes (``labels``).
+FAMILIES = Registry("product family", "fluxmip.families", lambda: import_submodules(__name__),
+                    default_meta={"labels": ("model", "experiment")})
 
 
 def register(name: str, *, labels: tuple[str, ...] = ("model", "experiment")) -> Callable[[Reader], Reader]:
@@ -43,23 +42,12 @@ def register(name: str, *, labels: tuple[str, ...] = ("model", "experiment")) ->
         The decorator.
     """
 
-    def deco(fn: Reader) -> Reader:
-        _REGISTRY[name] = fn
-        _LABELS[name] = tuple(labels)
-        return fn
-
-    return deco
+    return FAMILIES.register(name, labels=tuple(labels))
 
 
 def family_labels(family: str) -> tuple[str, ...]:
     """The member labels a family's reader accepts (declared at :func:`register`)."""
-    _load_builtins()
-    return _LABELS.get(family, ())
-
-
-def _load_builtins() -> None:
-    for mod in _BUILTIN:
-        importlib.import_module(f"mip.products.{mod}")
+    return tuple(FAMILIES.meta(family).get("labels", ()))
 
 
 def families() -> list[str]:
@@ -69,8 +57,7 @@ def families() -> list[str]:
     -------
     list of str
     """
-    _load_builtins()
-    return sorted(_REGISTRY)
+    return FAMILIES.names()
 
 
 def open_product(family: str, paths: str | PathLike | Iterable[str | PathLike], **options) -> xr.Dataset:
@@ -89,18 +76,7 @@ def open_product(family: str, paths: str | PathLike | Iterable[str | PathLike], 
     -------
     xarray.Dataset
     """
-    _load_builtins()
-    if family in _NOT_PRODUCTS and family not in _REGISTRY:
-        import warnings
-
-        what, module, reader = _NOT_PRODUCTS[family]
-        warnings.warn(f"open_product({family!r}, ...) returns {what}, not fluxes: use {module}.{reader} (and "
-                      f"mip.regions.{family}); the {family!r} family will be removed in a future release",
-                      DeprecationWarning, stacklevel=2)
-        return getattr(importlib.import_module(module), reader)(paths, **options)
-    if family not in _REGISTRY:
-        raise MipError(f"unknown product family {family!r}; known: {', '.join(sorted(_REGISTRY))}")
-    reader = _REGISTRY[family]
+    reader = FAMILIES.get(family)
     _check_options(family, reader, options)
     try:
         return reader(paths, **options)

@@ -10,8 +10,7 @@ imported on first use, so the command line's help does not load the geometry cod
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mip._lazy import lazy_exports
 
 _EXPORTS = {
     "RegionSet": "core", "latitude_bands": "core", "from_mask": "core", "grid_weights": "core", "GCB_BANDS": "core",
@@ -21,18 +20,10 @@ _EXPORTS = {
     "gcp_ch4": "named", "reccap2": "named", "transcom": "named", "TRANSCOM_NAMES": "named",
     "GCP_CH4_REGIONS": "named",
     "parse_regions": "spec", "SPEC_HELP": "spec",
-    "from_vector": "vector", "from_geometries": "vector", "from_geodataframe": "vector",
+    "from_geometries": "vector", "from_geodataframe": "vector",
 }
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'mip.regions' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"mip.regions.{_EXPORTS[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, {n: (f"mip.regions.{m}", n) for n, m in _EXPORTS.items()},
+                                   submodules=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mip._lazy import lazy_getattr
+from mip._lazy import lazy_exports
+from mip.io.registry import Registry
 from mip.tables.budget_files import stats_table, write_budget
 
 #: Reader names offered here → (module, name in it); imported on first use.
@@ -25,12 +26,15 @@ _READERS = {
     "read_gcb_national_luc": ("mip.tables.gcb_national", "read_gcb_national_luc"),
 }
 
-#: Tables a catalog entry can name as ``family: table:<name>``.
-TABLES = {"gcp_ch4_workbook": "read_gcp_ch4_workbook", "ceos_countries": "read_ceos_countries",
-          "gcb_global_budget": "read_gcb_global_budget", "tian2020_n2o": "read_tian2020_n2o"}
+#: Tables a catalog entry can name as ``family: table:<name>``; other packages add theirs through the
+#: entry-point group ``fluxmip.tables``.
+TABLES = Registry("table", "fluxmip.tables")
+for _name, _reader in {"gcp_ch4_workbook": "read_gcp_ch4_workbook", "ceos_countries": "read_ceos_countries",
+                       "gcb_global_budget": "read_gcb_global_budget", "tian2020_n2o": "read_tian2020_n2o"}.items():
+    TABLES.register(_name, "{}:{}".format(*_READERS[_reader]))
 
 __all__ = ["write_budget", "stats_table", "read_table", "TABLES", *_READERS]
-__getattr__ = lazy_getattr(__name__, _READERS)
+__getattr__, __dir__ = lazy_exports(__name__, _READERS, submodules=True)
 
 
 def read_table(name: str, path: Any = None, **options: Any) -> Any:
@@ -39,7 +43,7 @@ def read_table(name: str, path: Any = None, **options: Any) -> Any:
     Parameters
     ----------
     name
-        ``gcp_ch4_workbook``, ``ceos_countries``, ``gcb_global_budget`` or ``tian2020_n2o``.
+        ``gcp_ch4_workbook``, ``ceos_countries``, ``gcb_global_budget``, ``tian2020_n2o`` (``TABLES.names()``).
     path
         The file (``None``: the bundled copy, where there is one).
     **options
@@ -49,8 +53,4 @@ def read_table(name: str, path: Any = None, **options: Any) -> Any:
     -------
     xarray.Dataset or xarray.DataArray
     """
-    from mip.errors import MipError
-
-    if name not in TABLES:
-        raise MipError(f"unknown table {name!r}; known: {', '.join(TABLES)}")
-    return __getattr__(TABLES[name])(path, **options)
+    return TABLES.get(name)(path, **options)

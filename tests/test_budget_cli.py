@@ -42,11 +42,11 @@ def test_budget_cli_local_vs_distributed(sample_root, tmp_path):
 
 def test_budget_cli_errors(sample_root, tmp_path, capsys):
     cat = str(sample_root / "sample-oco2mip.yaml")
-    assert main(["budget", cat, "gridded_fluxes", "--regions", "bogus", "--out", str(tmp_path / "x.csv")]) == 2
+    assert main(["budget", cat, "gridded_fluxes", "--regions", "bogus", "--out", str(tmp_path / "x")]) == 2
     assert "cannot read the region set" in capsys.readouterr().err
     assert main(["budget", cat, "gridded_fluxes", "--regions", "bands", "--period", "2015",
-                 "--out", str(tmp_path / "x.csv")]) == 2
-    assert not (tmp_path / "x.csv").exists()
+                 "--out", str(tmp_path / "x")]) == 2
+    assert not (tmp_path / "x" / "budget.csv").exists()
 
 
 def test_open_ensemble_regrids_on_request(sample_root, tmp_path):
@@ -97,8 +97,8 @@ def test_budget_cli_countries_out_of_the_box(sample_root, tmp_path):
 
     cat = str(sample_root / "sample-oco2mip.yaml")
     assert main(["budget", cat, "gridded_fluxes", "--regions", "countries", "--period", "annual", "--quiet",
-                 "--out", str(tmp_path / "c.csv")]) == 0
-    df = pd.read_csv(tmp_path / "c.csv")
+                 "--out", str(tmp_path / "c")]) == 0
+    df = pd.read_csv(tmp_path / "c" / "budget.csv")
     assert {"FRA", "NOR", "JPN", "unattributed"} <= set(df.region) and df.region.nunique() == 241
     summed = df.groupby(["model", "experiment"])["land (Pg C yr-1)"].sum()
     glob = global_total(open_ensemble(cat, "gridded_fluxes"), ["land"]).land.to_series()
@@ -106,12 +106,12 @@ def test_budget_cli_countries_out_of_the_box(sample_root, tmp_path):
         assert v == pytest.approx(glob[(m, e)], rel=1e-6)  # the CSV's 6 significant digits
 
 
-def test_out_as_a_file_name_still_works_with_a_warning(sample_root, tmp_path, capsys):
+def test_out_as_a_file_name_is_refused(sample_root, tmp_path, capsys):
     cat = str(sample_root / "sample-oco2mip.yaml")
     assert main(["budget", cat, "gridded_fluxes", "--regions", "bands", "--period", "annual", "--quiet",
-                 "--out", str(tmp_path / "old.csv")]) == 0
-    assert "a file name is deprecated" in capsys.readouterr().err
-    assert {p.name for p in tmp_path.iterdir()} == {"old.csv", "old.nc", "old_stats.csv"}
+                 "--out", str(tmp_path / "old.csv")]) == 2
+    assert "--out is a directory in every command" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())  # nothing written
 
 
 def test_report_takes_the_budget_options(sample_root, tmp_path):

@@ -6,7 +6,7 @@ from mip.cli import main
 
 
 def cases(cat, f, tmp):
-    out = str(tmp / "out.csv")
+    out = str(tmp / "out")
     bad_spec = tmp / "bad.yaml"
     bad_spec.write_text("name: x\nkind: multi_predictor\n")
     broken = tmp / "broken.yaml"
@@ -29,7 +29,7 @@ def cases(cat, f, tmp):
         "bands not ascending": (b + ["--regions", "bands:10,0", "--out", out], "ascending"),
         "bands not numbers": (b + ["--regions", "bands:a,b", "--out", out], "must be numbers"),
         "missing mask": (b + ["--regions", "reccap2:/no/file.nc", "--out", out], "/no/file.nc"),
-        "unwritable output": (b + ["--regions", "bands", "--out", "/proc/nope/x.csv"], "/proc/nope"),
+        "unwritable output": (b + ["--regions", "bands", "--out", "/proc/nope/x"], "/proc/nope"),
         "missing lateral file": (b + ["--regions", "bands", "--lateral", "/no/lat.nc", "--out", out], "/no/lat.nc"),
         "malformed variables": (b + ["--regions", "bands", "--variables", "land", "--out", out],
                                 "--variables 'land': expected NAME=VALUE"),

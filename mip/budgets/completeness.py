@@ -19,7 +19,7 @@ import xarray as xr
 
 from mip.errors import IncompleteWarning
 
-__all__ = ["period_mean", "time_mean", "incomplete", "annotate"]
+__all__ = ["period_mean", "time_mean", "incomplete", "annotate", "name_all_nan_members"]
 
 
 def _is_monthly(dt: xr.DataArray) -> bool:
@@ -181,3 +181,43 @@ def annotate(totals: xr.Dataset, *, warn: bool = True) -> xr.Dataset:
         warnings.warn(f"{len(items)} value(s) are NaN for lack of data (never a partial mean):\n  " + "\n  ".join(items),
                       IncompleteWarning, stacklevel=2)
     return totals
+
+
+def name_all_nan_members(totals: xr.Dataset, ds: xr.Dataset) -> list[str]:
+    """Name the members whose every region total is NaN: they contribute nothing and count as missing.
+
+    ``open_ensemble(check_all_nan=True)`` finds them by reading the data first; a budget that reads
+    them once finds them here, from its totals.  Members the catalog lists but that have no file
+    (``ds.attrs["absent_pairs"]``) are already named there and are not repeated.
+
+    Parameters
+    ----------
+    totals
+        Region totals (:func:`mip.aggregate`) with ``model`` and ``experiment``.
+    ds
+        The ensemble they come from; its ``excluded_members`` attribute gets the new names.
+
+    Returns
+    -------
+    list of str
+        ``"<model>/<experiment>: all values NaN"`` per such member, also given as a
+        :class:`~mip.errors.MemberWarning`.
+    """
+    import warnings
+
+    from mip.errors import MemberWarning
+
+    listed = ~np.isin(
+        [[f"{m}/{e}" for e in totals.experiment.values] for m in totals.model.values],
+        str(ds.attrs.get("absent_pairs", "")).split("; "))
+    regions = totals.where(~totals["unattributed"], drop=True) if "unattributed" in totals.coords else totals
+    nan = np.all([regions[v].isnull().all([d for d in regions[v].dims if d not in ("model", "experiment")]).values
+                  for v in regions.data_vars], axis=0)
+    bad = [f"{m}/{e}: all values NaN" for i, m in enumerate(totals.model.values)
+           for j, e in enumerate(totals.experiment.values) if nan[i, j] and listed[i, j]]
+    if bad:
+        prev = ds.attrs.get("excluded_members")
+        ds.attrs["excluded_members"] = "; ".join(([prev] if prev else []) + bad)
+        warnings.warn("all-NaN member(s), counted as missing in the statistics: " + "; ".join(bad), MemberWarning,
+                      stacklevel=2)
+    return bad

@@ -6,7 +6,7 @@ unweighted budgets, never in their place.
 
 from __future__ import annotations
 
-__all__ = ["obs_evaluation_tables", "add_obs_evaluation_sections"]
+__all__ = ["obs_evaluation_tables", "add_obs_evaluation_sections", "evaluate_obs"]
 
 
 def obs_evaluation_tables() -> dict:
@@ -116,3 +116,75 @@ def add_obs_evaluation_sections(page, t: dict | None = None) -> dict:
     page.table(wc, "obs_weighted_constraint", "the latitudinal airborne constraint with equal and with skill weights "
                "(Pg C yr-1, positive = to the atmosphere; ATom campaigns 2016-2018)", collapse=True)
     return {"atom": allb, "stations": tay}
+
+
+def evaluate_obs(what: str, *, observed=None, models: dict | None = None, stations=None, aliases: dict | None = None,
+                 weights: str | None = None) -> dict:
+    """What ``mip evaluate-obs`` computes: the score tables, the Taylor summary and its title.
+
+    Parameters
+    ----------
+    what
+        ``"atom"`` (the bundled v10 MIP ATom fields) or ``"stations"``.
+    observed, models, stations, aliases
+        ``stations``: an observed table, ``{model: table}``, the station list and series aliases; none of them
+        for the bundled Southern Ocean stations of Long et al. (2021).
+    weights
+        ``atom``: also the optional skill weights from this score (``rmse``, ``crmse``, ``abs_bias``), their
+        effect on the band budgets and on the latitudinal constraint.
+
+    Returns
+    -------
+    dict
+        ``tables`` (name → DataFrame), ``summary`` (one row per label), ``title``, ``notes``.
+
+    Raises
+    ------
+    MipError
+        For options that do not go together.
+    """
+    from mip.errors import MipError
+    from mip.obs.evaluation import atom_evaluation, station_evaluation
+
+    notes: list[str] = []
+    if what == "atom":
+        if observed or models or stations or aliases:
+            raise MipError("evaluate-obs atom takes no --observed/--model/--stations/--alias (it reads the bundled "
+                           "v10 MIP ATom fields)")
+        res = atom_evaluation()
+        tables = {"atom_scores": res["scores"], "atom_by_experiment": res["by_experiment"]}
+        if weights:
+            from mip.constrain.weighted import weighted_constraint_effect
+            from mip.obs.weights import skill_weights, weighted_band_budgets
+            from mip.tables.v10mip_zonal import bundled_annual
+
+            w = skill_weights(res["scores"], metric=weights)
+            pooled = skill_weights(res["scores"].assign(all="all members"), metric=weights, within="all",
+                                   member="member")
+            tables.update(atom_weights=w, atom_weighted_budgets=weighted_band_budgets(bundled_annual(), w),
+                          atom_weighted_constraint=weighted_constraint_effect("latitudinal-airborne", pooled))
+        summary = res["by_experiment"][res["by_experiment"].group == "all bins"].rename(columns={"experiment": "label"})
+        title = "v10 MIP vs ATom, annual-mean CO2 on 15 x 7 bins: median over models per experiment"
+    elif what == "stations":
+        if weights:
+            raise MipError("--weights applies to 'evaluate-obs atom' (the v10 MIP members and their band budgets)")
+        if bool(observed) != bool(models):
+            raise MipError("evaluate-obs stations needs --observed FILE and at least one --model NAME=FILE, or "
+                           "neither (the bundled Southern Ocean stations of Long et al. 2021)")
+        if observed:
+            res = station_evaluation(observed, models, stations=stations, aliases=aliases)
+        else:
+            from mip.obs.evaluation import bundled_stations
+
+            b = bundled_stations()
+            notes.append("the bundled Southern Ocean stations (Long et al. 2021; REAL); alias stated: "
+                         + ", ".join(f"{k} -> {v}" for k, v in b["aliases"].items()))
+            res = station_evaluation(b["observed"], b["models"], stations=b["stations"], aliases=b["aliases"])
+        tables = {"station_scores": res["scores"], "station_taylor": res["taylor"]}
+        if "by_band" in res:
+            tables["station_by_band"] = res["by_band"]
+        summary = res["taylor"].rename(columns={"model": "label"})
+        title = "models at the stations, detrended monthly CO2: median over series (season all)"
+    else:
+        raise MipError(f"evaluate-obs {what!r}: expected atom or stations")
+    return {"tables": tables, "summary": summary, "title": title, "notes": notes}

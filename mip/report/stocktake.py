@@ -20,7 +20,7 @@ import xarray as xr
 from mip.report.three_gas import (GCP_CH4_BANDS, GCP_CH4_COUNTRIES, three_gas_bands, three_gas_countries,
                                   three_gas_global)
 
-__all__ = ["GCP_CH4_BANDS", "GCP_CH4_COUNTRIES", "three_gas_bands", "three_gas_countries", "three_gas_global",
+__all__ = ["stocktake_files", "GCP_CH4_BANDS", "GCP_CH4_COUNTRIES", "three_gas_bands", "three_gas_countries", "three_gas_global",
            "v10mip_closure", "growth_rate_monitoring", "sink_trends", "ocean_sink_trends", "stocktake_tables",
            "closure_table", "add_stocktake_sections", "basis_lines", "basis_statement", "co2eq_members_frame"]
 
@@ -375,3 +375,44 @@ def co2eq_members_frame(tables: dict[str, object], horizon: str = "GWP100") -> p
     parts = [c for c in df.columns if c not in ("table", "region", "gas", "members", "central", "min", "max", "left out")]
     df[parts] = df[parts].fillna(0.0)  # a part a table's gases do not have is zero there
     return df[["table", "region", "gas", "members", "central", "min", "max", *parts, "left out"]]
+
+
+#: The CO2-eq tables of the stocktake (their CSVs carry the basis above the header).
+CO2EQ_TABLES = ("co2eq_countries", "co2eq_bands", "co2eq_global")
+
+
+def stocktake_files(t: dict) -> dict[str, tuple[str, pd.DataFrame]]:
+    """The stocktake's tables as ``mip stocktake`` writes them: name → (comment lines, frame with units in its headers).
+
+    Parameters
+    ----------
+    t
+        From :func:`stocktake_tables`.
+
+    Returns
+    -------
+    dict
+        ``co2eq_*`` (headed by their basis, periods and members), ``co2eq_members``, ``growth_closure``, the trend
+        tables, the scenario, ENSO and detectability tables and the national tables.
+    """
+    from mip.budgets.multigas import co2eq_table
+
+    tables = {**{k: co2eq_table(t[k]) for k in CO2EQ_TABLES}, "co2eq_members": co2eq_members_frame(t),
+              "growth_closure": closure_table(t["closure"]), "growth_rate_trends": t["growth_trends"],
+              "sink_trends": t["sink_trends"], "ocean_sink_trends": t["ocean_sink_trends"]}
+    mon, nat = t["monitoring"], t["national"]
+    yearly = mon["enso_fit"][["growth", "enso_index", "enso_part", "adjusted", "trend", "residual"]].to_dataframe()
+    tables.update({"scenario_growth": mon["scenario_growth"], "scenario_growth_all": mon["scenario_growth_all"],
+                   "growth_rate_enso": yearly.assign(volcanic=mon["enso_fit"].volcanic.values).reset_index(),
+                   "detectability": mon["detectability"], "national_changes": nat["changes"],
+                   "largest_reductions": nat["largest_reductions"], "source_comparison": nat["source_comparison"],
+                   "topdown_vs_inventories": nat["topdown_vs_inventories"]})
+    out = {}
+    for name, df in tables.items():
+        header = "".join(f"# {line}\n" for line in basis_lines(t[name])) if name in CO2EQ_TABLES else ""
+        if name.startswith("co2eq_"):  # units in the CSV headers (probabilities have none)
+            df = df.rename(columns=lambda c: f"{c} (Tg CO2-eq yr-1)" if (c.split()[-1] in ("GWP100", "GWP20") and not
+                                                                     c.startswith(("P(", "dominant"))) or c in (
+                "central", "min", "max", "anthropogenic", "natural", "net land", "sink") else c)
+        out[name] = (header, df)
+    return out

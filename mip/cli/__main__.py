@@ -1,0 +1,7 @@
+"""``python -m mip.cli``: the ``mip`` command."""
+
+import sys
+
+from mip.cli import main
+
+sys.exit(main())

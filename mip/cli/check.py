@@ -1,0 +1,42 @@
+"""``mip check``: submission files against a MIP protocol; exit 0 conforms, 1 errors, 2 could not run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mip.cli._options import Parents, write_text
+from mip.errors import MipError
+
+
+def add_parser(sub, parents: Parents) -> None:
+    """Declare ``mip check``."""
+    ch = sub.add_parser("check", help="check submission files against a MIP protocol")
+    ch.add_argument("files", nargs="+", help="files or directories of submissions")
+    ch.add_argument("--protocol", required=True, help="protocol name (catalogs/protocols) or YAML path")
+    ch.add_argument("--format", choices=["text", "json", "html"], default="text")
+    ch.add_argument("--output", help="write the report here instead of standard output")
+    ch.add_argument("--no-cf", action="store_true", help="skip the CF conformance suite")
+    ch.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check submission files against a protocol; exit 0 conforms, 1 errors, 2 could not run."""
+    from mip.checks import check, expand_paths
+
+    absent = [f for f in args.files if not Path(f).exists()]
+    if absent:  # a typo in a path cannot be checked; a broken file that exists is a finding
+        raise MipError(f"no such file or directory: {', '.join(absent)}")
+    files = expand_paths(args.files)
+    if not files:
+        raise MipError(f"no files to check in {', '.join(args.files)}")
+    report = check(files, args.protocol, cf=not args.no_cf, progress=len(files) > 1 and sys.stderr.isatty())
+    text = {"text": report.to_text, "json": report.to_json, "html": report.to_html}[args.format]()
+    if args.output:
+        write_text(Path(args.output), text)
+        print(f"{report.n_errors} error(s), {report.n_warnings} warning(s) in {len(files)} file(s); "
+              f"report written to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return report.exit_code

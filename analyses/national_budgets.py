@@ -32,7 +32,7 @@ from mip.errors import MemberWarning  # noqa: E402
 from mip.io import atomic_write, save_figure  # noqa: E402
 from mip.budgets.national import compare_inventory, national_budget  # noqa: E402
 from mip.products.ceos import read_ceos_grid, write_ceos_countries  # noqa: E402
-from mip.io.regionfiles import read_regions  # noqa: E402
+from mip.regions import read_regions  # noqa: E402
 from mip.regions import countries  # noqa: E402
 from mip.testing import write_country_sample, write_lateral_sample, write_oco2mip_sample  # noqa: E402
 

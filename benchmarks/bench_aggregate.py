@@ -139,7 +139,8 @@ assert out.land.sizes["region"] == len(regions) + 3
     "fluxmip": """
 import mip, geopandas, pyogrio, dask.array, netCDF4, fsspec, jinja2
 import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml: libraries, imported before the clock as in the floor
-from mip.io.regionfiles import read_mask, read_regions
+from mip.io.regionfiles import read_mask
+from mip.regions import read_regions
 from mip.regions import latitude_bands, transcom
 mip.families()  # load the reader modules
 # --- work

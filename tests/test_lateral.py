@@ -12,7 +12,7 @@ from mip.errors import InputError, MemberWarning, MipError
 from mip.budgets.lateral import dc_loss, dc_loss_uncertainty, gcb_river_adjustment, nce
 from mip.budgets.national import compare_inventory, national_budget
 from mip.products.ceos import read_ceos_grid
-from mip.io.regionfiles import read_regions
+from mip.regions import read_regions
 from mip.regions import latitude_bands
 from mip.testing import SAMPLE_LATERAL_TOTALS, write_country_sample, write_lateral_sample
 

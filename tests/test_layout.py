@@ -1,4 +1,4 @@
-"""The package's layout: no import cycle between its modules, old module paths still work (with a warning)."""
+"""The package's layout: the boxes import only boxes before them in the data flow, no import cycle, no old paths."""
 
 import ast
 import importlib
@@ -73,6 +73,43 @@ def test_the_folder_list_reads_as_the_data_flow():
             "constrain", "report", "io", "testing"} <= boxes
     flat = sorted(p.stem for p in ROOT.glob("*.py") if not p.stem.startswith("_"))
     assert flat == ["errors"], flat
+
+
+#: The boxes of mip/ in the order of the data flow; a box may import only boxes before it (or its own modules).
+FLOW = ["errors", "_lazy", "conventions", "geometry", "io", "regions", ("products", "tables", "obs"), "catalog",
+        "budgets", "monitoring", "checks", "constrain", "testing", "report", "cli"]
+RANK = {b: i for i, level in enumerate(FLOW) for b in ((level,) if isinstance(level, str) else level)}
+
+
+def every_import(path: Path) -> list[tuple[int, str]]:
+    """Every ``mip`` module a file imports, at module level and inside functions alike (line, module)."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.append((node.lineno, node.module))
+    return [(line, m) for line, m in out if m == "mip" or m.startswith("mip.")]
+
+
+def test_every_import_follows_the_data_flow():
+    """conventions → geometry → io → regions → products/tables/obs → catalog → budgets → monitoring → checks →
+    constrain → testing → report → cli: an import against the flow, even one inside a function, fails here."""
+    against = []
+    for p in sorted(ROOT.rglob("*.py")):
+        parts = p.relative_to(ROOT).parts
+        box = parts[0].removesuffix(".py")
+        if box in ("__init__", "__main__"):
+            continue  # the package's own __init__ re-exports every box (lazily)
+        assert box in RANK, f"{p}: a box the flow does not place"
+        for line, m in every_import(p):
+            target = m.split(".")[1] if m.count(".") else None
+            if target is None or target == box:
+                continue
+            assert target in RANK, f"{p}:{line} imports {m}: a box the flow does not place"
+            if RANK[target] > RANK[box]:
+                against.append(f"{p.relative_to(ROOT)}:{line} imports {m}")
+    assert not against, "imports against the data flow:\n" + "\n".join(against)
 
 
 @pytest.mark.parametrize("old", ["mip.aggregation", "mip.trends", "mip.grid", "mip.sample"])

@@ -6,7 +6,8 @@ import xarray as xr
 from conftest import R
 from mip.errors import InputError
 from mip.geometry.polygons import spherical_area
-from mip.io.regionfiles import read_regions, read_vector
+from mip.io.regionfiles import read_vector
+from mip.regions import read_regions
 from mip.regions import from_geodataframe, grid_weights, land_ocean, latitude_bands, transcom
 
 

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from mip.catalog.ensemble import READ_FAILURES, unreadable_members
     from mip.io.scheduler import compute, scheduler
     from mip.regions import parse_regions
-    from mip.tables import write_budget
+    from mip.report.budget_files import write_budget
 
     regions = parse_regions(args.regions)
     regrid = regrid_arg(args.regrid)

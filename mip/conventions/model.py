@@ -13,7 +13,6 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
-from mip.geometry.grid import AUTHALIC_RADIUS
 
 __all__ = [
     "CANONICAL_UNITS",
@@ -25,6 +24,9 @@ __all__ = [
     "validate",
     "flux_variables",
 ]
+
+#: Authalic (equal-area) Earth radius in metres.
+AUTHALIC_RADIUS: float = 6_371_007.2
 
 CANONICAL_UNITS = "kg m-2 s-1"
 FLUX_DIMS = ("model", "experiment", "time", "lat", "lon")

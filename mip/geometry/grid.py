@@ -15,8 +15,7 @@ from mip.errors import InputError
 
 __all__ = ["AUTHALIC_RADIUS", "centre_bounds", "cell_area", "standardise_grid", "grid_signature", "grid_offset", "same_grid", "GRID_TOLERANCE", "find_axis", "onto_grid"]
 
-#: Authalic (equal-area) Earth radius in metres.
-AUTHALIC_RADIUS: float = 6_371_007.2
+from mip.conventions.model import AUTHALIC_RADIUS  # noqa: E402  (the data model's sphere)
 
 
 def centre_bounds(centres: np.ndarray, *, name: str, file: object = None,

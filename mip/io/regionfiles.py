@@ -8,7 +8,7 @@ the RECCAP2 mask Dataset (:func:`mip.regions.reccap2`).  The files are read here
 * :func:`read_vector` — any vector file geopandas reads (shapefile, GeoPackage, GeoJSON);
 * :func:`read_mask` — one mask variable of a netCDF file, on the canonical grid;
 * :func:`read_natural_earth` — the bundled Natural Earth admin-0 countries (or another copy);
-* :func:`read_regions` — the one-line wrapper: a path (and a field or variable) → RegionSet.
+* (a path to a RegionSet in one step is :func:`mip.regions.read_regions`, which builds on these).
 
 The RECCAP2 mask file has its own reader, :func:`mip.io.reccap2_masks.read_reccap2_masks`.
 """
@@ -32,10 +32,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mip.regions.core import RegionSet
-
-__all__ = ["read_vector", "read_mask", "read_natural_earth", "bundled_countries", "read_regions",
-           "read_mask_file", "bundled_land_fraction_1deg", "MASK_FILES", "NATURAL_EARTH_FIELDS"]
+__all__ = ["read_vector", "read_mask", "read_natural_earth", "bundled_countries", "read_mask_file", "bundled_land_fraction_1deg", "MASK_FILES", "NATURAL_EARTH_FIELDS"]
 
 #: Published mask files a catalog entry can name as ``family: masks:<name>``; other packages add theirs
 #: through the entry-point group ``fluxmip.masks``.
@@ -202,50 +199,6 @@ def bundled_land_fraction_1deg() -> np.ndarray:
         out = z["land_fraction"].ravel()
     out.flags.writeable = False
     return out
-
-
-def read_regions(path: str | PathLike, *, field: str | None = None, variable: str | None = None,
-                 layer: str | None = None, names: dict[int, str] | Sequence[str] | None = None,
-                 surface: str = "any") -> RegionSet:
-    """A RegionSet from a file: a vector file's polygons by ``field``, or a netCDF mask's ``variable``.
-
-    The thin path-taking wrapper of :func:`mip.regions.from_geodataframe` and
-    :func:`mip.regions.from_mask`.
-
-    Parameters
-    ----------
-    path
-        A vector file (give ``field``) or a netCDF mask file (give ``variable``).
-    field
-        Attribute holding each region's name, e.g. ``"ISO_A3"`` (features sharing it merge).
-    variable
-        The mask variable.
-    layer
-        Layer of a multi-layer vector file.
-    names
-        Code → name of an integer mask.
-    surface
-        ``"land"``, ``"ocean"`` or ``"any"`` (see :class:`mip.regions.RegionSet`).
-
-    Returns
-    -------
-    RegionSet
-
-    Raises
-    ------
-    InputError
-        Neither or both of ``field`` and ``variable``, or a file that cannot be read.
-    """
-    if (field is None) == (variable is None):
-        raise InputError(path, None, "neither or both of field= and variable=",
-                         "field= (the name attribute of a vector file) or variable= (the mask in a netCDF file)")
-    if field is not None:
-        from mip.regions.vector import from_geodataframe
-
-        return from_geodataframe(read_vector(path, layer=layer), field, surface=surface)
-    from mip.regions.core import from_mask
-
-    return from_mask(read_mask(path, variable), names=names, surface=surface)
 
 
 def read_mask_file(name: str, path: str | PathLike | None = None, **options: object) -> xr.Dataset:

@@ -4,7 +4,7 @@ Public API: :func:`latitude_bands`, :func:`land_ocean`, :func:`from_mask`,
 :func:`from_geodataframe`, :func:`from_geometries`, :func:`countries`, :func:`transcom`,
 :func:`reccap2`, :func:`gcp_ch4`; each returns a :class:`RegionSet`, and sets combine with ``+``.
 Pure compute: constructors take objects (DataArray, GeoDataFrame, shapely geometries); files are
-read by :mod:`mip.io.regionfiles` (``read_regions(path, field=...)`` in one step).  Names are
+read by :mod:`mip.io.regionfiles` (:func:`read_regions` here does both in one step).  Names are
 imported on first use, so the command line's help does not load the geometry code.
 """
 
@@ -20,7 +20,7 @@ _EXPORTS = {
     "gcp_ch4": "named", "reccap2": "named", "transcom": "named", "TRANSCOM_NAMES": "named",
     "GCP_CH4_REGIONS": "named",
     "parse_regions": "spec", "SPEC_HELP": "spec",
-    "from_geometries": "vector", "from_geodataframe": "vector",
+    "from_geometries": "vector", "from_geodataframe": "vector", "read_regions": "files",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -259,7 +259,7 @@ def from_mask(mask: xr.DataArray, *, names: dict[int, str] | Sequence[str] | Non
     """
     if not isinstance(mask, xr.DataArray):
         raise MipError(f"from_mask takes the mask DataArray, not {type(mask).__name__} {mask!r}: read a file with "
-                       "mip.io.regionfiles.read_mask(path, variable), or mip.io.regionfiles.read_regions(path, "
+                       "mip.io.regionfiles.read_mask(path, variable), or mip.regions.read_regions(path, "
                        "variable=...)")
     source = str(mask.attrs.get("source_file", "mask"))
     mlat, mlon = np.asarray(mask["lat"].values, "f8"), np.asarray(mask["lon"].values, "f8")

@@ -26,7 +26,7 @@ def from_geodataframe(frame: gpd.GeoDataFrame, name: str, *, abbrev: str | None 
     Each feature's area inside each cell is computed in closed form (edges straight in
     lon-lat, Green's theorem; :mod:`mip.geometry.polygons`), so small countries keep their share
     on coarse grids.  Features sharing a name are merged.  A file is read into such a frame
-    by :func:`mip.io.regionfiles.read_vector` (or in one step, :func:`mip.io.regionfiles.read_regions`).
+    by :func:`mip.io.regionfiles.read_vector` (or in one step, :func:`mip.regions.read_regions`).
 
     Parameters
     ----------

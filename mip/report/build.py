@@ -154,7 +154,7 @@ def _budget_tables(ds, regions, period, agg: dict):
 
 
 def _budgets(page: Page, ds, main, whole, period, surfaces) -> pd.DataFrame:
-    from mip.tables import stats_table
+    from mip.report.budget_files import stats_table
 
     when = f"mean over {period[0]} to {period[1]}" if period is not None else "annual means"
     page.h2("Global and regional budgets")

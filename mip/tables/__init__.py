@@ -1,9 +1,9 @@
-"""Published tables and fluxmip's own: readers of tables that are not gridded products (the GCB workbooks, global and
-national, the GCP-CH4 budget workbook, the CEOS national budgets, the v10 MIP zonal tables, the Tian et al. 2020 N2O
-table) and the budget writers.
+"""Published tables: readers of tables that are not gridded products (the GCB workbooks, global and national, the
+GCP-CH4 budget workbook, the CEOS national budgets, the v10 MIP zonal tables, the Tian et al. 2020 N2O table, the
+national inventories, the SSP concentrations).
 
 Tables are not gridded products: each has its own reader here (never ``open_product``), returning
-xarray objects with units; :func:`write_budget` writes fluxmip's region-total tables.
+xarray objects with units.  fluxmip's own budget tables are written by :mod:`mip.report.budget_files`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from mip._lazy import lazy_exports
 from mip.io.registry import Registry
-from mip.tables.budget_files import stats_table, write_budget
 
 #: Reader names offered here → (module, name in it); imported on first use.
 _READERS = {
@@ -33,7 +32,7 @@ for _name, _reader in {"gcp_ch4_workbook": "read_gcp_ch4_workbook", "ceos_countr
                        "gcb_global_budget": "read_gcb_global_budget", "tian2020_n2o": "read_tian2020_n2o"}.items():
     TABLES.register(_name, "{}:{}".format(*_READERS[_reader]))
 
-__all__ = ["write_budget", "stats_table", "read_table", "TABLES", *_READERS]
+__all__ = ["read_table", "TABLES", *_READERS]
 __getattr__, __dir__ = lazy_exports(__name__, _READERS, submodules=True)
 
 

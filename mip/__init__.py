@@ -40,6 +40,8 @@ _EXPORTS = {
     "co2eq_by_region": "mip.budgets.multigas",
     "growth_closure": "mip.budgets.closure",
     "evaluate_model": "mip.budgets.evaluate",
+    "set_options": "mip._options",
+    "get_option": "mip._options",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -1,4 +1,4 @@
-"""Figures drawn by a second process (mip.io.figures): the same bytes, every failure named, nothing partial."""
+"""Figures drawn by a second process (mip.io.figure_worker): the same bytes, every failure named, nothing partial."""
 
 import os
 
@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 from mip.errors import MipError  # noqa: E402
 from mip.io import save_figure  # noqa: E402
-from mip.io.figures import rendering_in_background  # noqa: E402
+from mip.io.figure_worker import rendering_in_background  # noqa: E402
 
 
 def _figure(k: int):
@@ -46,7 +46,7 @@ def test_a_figure_that_cannot_be_written_is_named(tmp_path):
 
 
 def test_a_dead_worker_loses_only_the_figure_it_held(tmp_path):
-    from mip.io import figures
+    from mip.io import figure_worker as figures
 
     with pytest.raises(MipError, match=r"first\.png: the rendering process stopped") as err:
         with rendering_in_background(True):
@@ -68,7 +68,7 @@ def test_an_error_in_the_block_stops_without_waiting_for_queued_figures(tmp_path
 
 
 def test_off_with_the_environment_variable(tmp_path, monkeypatch):
-    from mip.io import figures
+    from mip.io import figure_worker as figures
 
     monkeypatch.setenv("MIP_BACKGROUND_FIGURES", "0")
     with rendering_in_background():

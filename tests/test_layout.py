@@ -76,7 +76,7 @@ def test_the_folder_list_reads_as_the_data_flow():
 
 
 #: The boxes of mip/ in the order of the data flow; a box may import only boxes before it (or its own modules).
-FLOW = ["errors", "_lazy", "conventions", "geometry", "io", "regions", ("products", "tables", "obs"), "catalog",
+FLOW = ["errors", "_lazy", "_options", "conventions", "geometry", "io", "regions", ("products", "tables", "obs"), "catalog",
         "budgets", "monitoring", "checks", "constrain", "testing", "report", "cli"]
 RANK = {b: i for i, level in enumerate(FLOW) for b in ((level,) if isinstance(level, str) else level)}
 

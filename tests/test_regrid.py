@@ -32,8 +32,8 @@ def _field(grid: xr.Dataset, seed: int, nt: int = 2) -> xr.Dataset:
 def test_totals_conserved(a, b, c, d, off, seed):
     src = _field(target_grid(a, b), seed)
     out = regrid(src, target_grid(c, d, lon0=-180.0 + off * d))  # also grids offset in longitude
-    g0 = global_total(src, annual_mean=False).land.values
-    g1 = global_total(out, annual_mean=False).land.values
+    g0 = global_total(src, time_mean=False).land.values
+    g1 = global_total(out, time_mean=False).land.values
     np.testing.assert_allclose(g1, g0, rtol=1e-10)
     bands = latitude_bands()  # edges at ±30°, on every grid here
     r0 = aggregate(src, bands).land.values

@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from conftest import real_file
 
-from mip.report.real import gcb_vs_inversions, growth_rate_table, v10mip_zonal_stats
+from mip.report.published_co2 import gcb_vs_inversions, growth_rate_table, v10mip_zonal_stats
 from mip.tables.v10mip_zonal import read_zonal_ensemble
 
 

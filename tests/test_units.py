@@ -62,3 +62,15 @@ def test_celsius_trap_is_not_taken():
     # pint alone reads "g C m-2 yr-1" as gram * degree_Celsius ...; the table gives carbon mass
     nu = parse_native("g C m-2 yr-1")
     assert nu.species == "C" and nu.unit == "g / m**2 / year"
+
+
+def test_one_conversion_of_totals():
+    """Budgets convert totals with mip.conventions.units.total_factor only; by hand: 1 Pg = 1000 Tg, a Julian year."""
+    from mip.conventions.units import total_factor
+    from mip.errors import MipError
+
+    assert total_factor("Pg yr-1", "Tg yr-1") == 1000.0
+    assert total_factor("kg s-1", "Pg yr-1") == pytest.approx(365.25 * 86400 / 1e12, rel=1e-15)
+    for bad in ("Pg C yr-1", "m s-1", None):  # 'C' would be a coulomb to pint: the basis goes in reported_as
+        with pytest.raises(MipError, match="expected a mass per time"):
+            total_factor(bad, "Tg yr-1")

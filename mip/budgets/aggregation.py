@@ -219,7 +219,7 @@ def restore_bounds(ds: xr.Dataset, *, time: bool = False) -> xr.Dataset:
     return ds.assign_coords(add) if add else ds
 
 
-def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, str] | None = None,
+def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, str] | None = None,  # noqa: C901  (to split: #26)
               variables: list[str] | None = None, attribution: str = "surface", min_months: int = 12,
               surfaces: Mapping[str, str] | None = None,
               land: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> xr.Dataset:

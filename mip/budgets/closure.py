@@ -9,6 +9,8 @@ make.
 
 from __future__ import annotations
 
+from mip.errors import MipError
+
 import numpy as np
 import xarray as xr
 
@@ -98,7 +100,7 @@ def growth_closure(total: xr.DataArray, growth_ppm: xr.DataArray, *, tolerance: 
     if isinstance(tolerance, xr.DataArray):
         tolerance = tolerance.sel(year=total["year"])
     if total.sizes.get("year", 0) == 0:
-        raise ValueError("growth_closure: the totals and the growth rate share no year")
+        raise MipError("growth_closure: the totals and the growth rate share no year")
     observed = growth * pgc_per_ppm
     mismatch = total - observed
     out = xr.Dataset({"observed": observed.assign_attrs(units="Pg yr-1"),

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import xarray as xr
 
-from mip.conventions.units import MOLAR_MASS
+from mip.conventions.units import MOLAR_MASS, total_factor
+from mip.errors import MipError
 
 __all__ = ["GWP", "FOSSIL_CH4_CATEGORIES", "CH4_ORIGIN", "CH4_KIND", "CH4_ALIASES", "ch4_category", "gwp_factor", "co2eq",
            "MIXED", "refuse_totals_beside_parts"]
@@ -124,12 +125,12 @@ def gwp_factor(gas: str, category: str | None = None, horizon: str = "GWP100") -
         return MOLAR_MASS["CO2"] / MOLAR_MASS["C"]
     if gas == "CH4":
         if category is None:
-            raise ValueError("CH4 needs a category: fossil and non-fossil CH4 have different GWPs")
+            raise MipError("CH4 needs a category: fossil and non-fossil CH4 have different GWPs")
         key = "CH4_fossil" if CH4_ORIGIN[ch4_category(category)] == "fossil" else "CH4_non_fossil"
         return GWP[key][horizon]
     if gas == "N2O":
         return GWP["N2O"][horizon] * MOLAR_MASS["N2O"] / (2 * MOLAR_MASS["N"])
-    raise ValueError(f"unknown gas {gas!r}")
+    raise MipError(f"unknown gas {gas!r}")
 
 
 def co2eq(totals: xr.Dataset, gas: str, *, horizon: str = "GWP100") -> xr.Dataset:
@@ -153,10 +154,7 @@ def co2eq(totals: xr.Dataset, gas: str, *, horizon: str = "GWP100") -> xr.Datase
     refuse_totals_beside_parts(list(totals.data_vars), f"{gas} totals")
     out = xr.Dataset()
     for v, da in totals.data_vars.items():
-        units = da.attrs.get("units")
-        scale = {"Pg yr-1": 1e3, "Tg yr-1": 1.0}.get(units)
-        if scale is None:
-            raise ValueError(f"{v}: units {units!r}, expected 'Pg yr-1' or 'Tg yr-1'")
+        scale = total_factor(da.attrs.get("units"), "Tg yr-1", what=str(v))
         f = gwp_factor(gas, str(v) if gas == "CH4" else None, horizon)
         out[v] = (da * f * scale).assign_attrs(units="Tg CO2-eq yr-1", gwp=horizon, gas=gas,
                                                gwp_source="IPCC AR6 WG1 Table 7.15")

@@ -23,6 +23,8 @@ or, with ``uncertainty="ceos"``, carries NBE's unchanged (what the file's annual
 
 from __future__ import annotations
 
+from mip.errors import MipError
+
 import numpy as np
 import xarray as xr
 
@@ -95,9 +97,9 @@ def dc_loss_uncertainty(nbe_unc: ArrayLike, rivers_unc: ArrayLike | None = None,
     if uncertainty == "ceos":
         return nbe_unc
     if uncertainty != "quadrature":
-        raise ValueError("uncertainty must be 'quadrature' or 'ceos'")
+        raise MipError("uncertainty must be 'quadrature' or 'ceos'")
     if rivers_unc is None or wood_crop_unc is None:
-        raise ValueError("quadrature needs the uncertainties of Rivers and Wood+Crop; "
+        raise MipError("quadrature needs the uncertainties of Rivers and Wood+Crop; "
                          "use uncertainty='ceos' to carry the NBE uncertainty alone")
     return _quad(nbe_unc, rivers_unc, wood_crop_unc, reduced_unc)
 

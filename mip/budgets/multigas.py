@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from mip.conventions.units import total_factor
 from mip.budgets.gwp import CH4_KIND, ch4_category, gwp_factor, refuse_totals_beside_parts
 from mip.errors import MipError, MismatchError
 
@@ -55,7 +56,6 @@ N2O_KIND = {"anthropogenic_sources": "anthropogenic", "natural_sources": "natura
 _ADMITS = {"emissions": {"anthropogenic", "natural"},
            "land NCE": {"anthropogenic", "natural", "net land", "sink"},
            "net flux": {"anthropogenic", "natural", "net land", "sink", "net ocean", "net surface"}}
-_UNIT_SCALE = {"Pg yr-1": 1e3, "Tg yr-1": 1.0}
 _BASIS_OF = {"CO2": "C", "CH4": "CH4", "N2O": "N"}
 ORIGINS = ("anthropogenic", "natural", "net land", "sink", "net ocean", "net surface")
 
@@ -127,7 +127,7 @@ def weighted_central(values: np.ndarray, weights: np.ndarray, stat: str) -> floa
     if stat == "mean":
         return float(np.sum(w * x))
     if stat != "median":
-        raise ValueError(f"central statistic {stat!r}: expected 'median' or 'mean'")
+        raise MipError(f"central statistic {stat!r}: expected 'median' or 'mean'")
     order = np.argsort(x, kind="stable")
     x, c = x[order], np.cumsum(w[order])
     k = int(np.searchsorted(c, 0.5 - 1e-12))
@@ -140,7 +140,7 @@ def _member_dim(ds: xr.Dataset, gas: str, member_dim: str | Mapping[str, str] | 
     extra = [d for d in ds.dims if d != "region"]
     want = member_dim.get(gas) if isinstance(member_dim, Mapping) else member_dim
     if "region" not in ds.dims or len(extra) > 1 or (want is not None and extra and extra != [want]):
-        raise ValueError(f"{gas} budget: dims {tuple(ds.dims)}, expected ('region',) and at most one member dim"
+        raise MipError(f"{gas} budget: dims {tuple(ds.dims)}, expected ('region',) and at most one member dim"
                          + (f" ({want!r})" if want else "") + "; select one period/experiment first")
     return extra[0] if extra else None
 
@@ -156,7 +156,7 @@ def _weights(ds: xr.Dataset, mdim: str | None, regions: list[str], gas: str) -> 
     w = (w.sel(region=regions) if "region" in w.dims else w.expand_dims(region=regions)).astype(float)
     arr = w.transpose(*([mdim] if mdim else []), "region").values.reshape(n, len(regions))
     if not np.all(np.isfinite(arr)) or (arr < 0).any():
-        raise ValueError(f"{gas} budget: member_weight must be finite and non-negative")
+        raise MipError(f"{gas} budget: member_weight must be finite and non-negative")
     return arr
 
 
@@ -207,12 +207,9 @@ class _Gas:
                        else "the ocean is not part of the exchange over land")
                 raise MismatchError(f"{gas} budget, variable {v!r} ({kind}): not part of the basis {basis!r} "
                                     f"({BASES[basis]}); {why}. Leave it out, or choose basis='net flux' and say so")
-            units = da.attrs.get("units")
-            if units not in _UNIT_SCALE:
-                raise ValueError(f"{gas} budget, variable {v!r}: units {units!r}, expected 'Pg yr-1' or 'Tg yr-1' "
-                                 f"of {_BASIS_OF[gas]}")
-            f = np.array([_UNIT_SCALE[units] * gwp_factor(gas, str(v) if gas == "CH4" else None, h)
-                          for h in HORIZONS])
+            scale = total_factor(da.attrs.get("units"), "Tg yr-1",
+                                 what=f"{gas} budget, variable {v!r} (of {_BASIS_OF[gas]})")
+            f = np.array([scale * gwp_factor(gas, str(v) if gas == "CH4" else None, h) for h in HORIZONS])
             x = da.astype(float).transpose(*([self.mdim] if self.mdim else []), "region").values
             eq = x.reshape(len(self.members), len(regions))[..., None] * f
             self.comp[str(v)], self.kinds[str(v)] = eq, kind
@@ -328,11 +325,11 @@ def co2eq_by_region(budgets: Mapping[str, xr.Dataset], *, basis: str = "emission
     """
     unknown = [g for g in budgets if g not in GASES]
     if unknown:
-        raise ValueError(f"unknown gas {unknown}; expected some of {list(GASES)}")
+        raise MipError(f"unknown gas {unknown}; expected some of {list(GASES)}")
     if len(budgets) < 2:
-        raise ValueError(f"a multi-gas summary needs at least two gases, got {list(budgets)}")
+        raise MipError(f"a multi-gas summary needs at least two gases, got {list(budgets)}")
     if basis not in BASES:
-        raise ValueError(f"basis {basis!r}: expected one of {list(BASES)}")
+        raise MipError(f"basis {basis!r}: expected one of {list(BASES)}")
     dss = {g: ds if isinstance(ds, xr.Dataset) else ds.to_dataset(name=g) for g, ds in budgets.items()}
     for g, ds in dss.items():
         _member_dim(ds, g, member_dim)

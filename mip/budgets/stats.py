@@ -8,6 +8,8 @@ OCO-2 MIP spread is IQR/1.35 (the SD of a normal distribution with that IQR).
 
 from __future__ import annotations
 
+from mip.errors import MipError
+
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -47,7 +49,7 @@ def nan_quantiles(values: np.ndarray, q: float | Sequence[float], axis: int = -1
     """
     qs = np.atleast_1d(np.asarray(q, dtype="f8"))
     if ((qs < 0) | (qs > 1)).any():
-        raise ValueError(f"quantiles must lie in [0, 1], got {qs.tolist()}")
+        raise MipError(f"quantiles must lie in [0, 1], got {qs.tolist()}")
     a = np.sort(np.moveaxis(np.asarray(values, dtype="f8"), axis, -1), axis=-1)  # NaN sorts last
     n = np.count_nonzero(~np.isnan(a), axis=-1)
     out = np.full((len(qs),) + a.shape[:-1], np.nan)

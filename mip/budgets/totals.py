@@ -10,14 +10,17 @@ from __future__ import annotations
 import xarray as xr
 
 from mip.conventions.model import flux_variables
+from mip.conventions.units import total_factor
 
 __all__ = ["global_total", "TOTAL_UNITS"]
 
-#: Units of totals per reporting basis and their factor from kg.
-TOTAL_UNITS: dict[str, tuple[str, float]] = {"C": ("Pg yr-1", 1e-12), "CH4": ("Tg yr-1", 1e-9), "N": ("Tg yr-1", 1e-9)}
+#: Units of totals per reporting basis, and their factor from kg (the one conversion, :func:`total_factor`).
+TOTAL_UNITS: dict[str, tuple[str, float]] = {
+    basis: (units, total_factor("kg yr-1", units)) for basis, units in (("C", "Pg yr-1"), ("CH4", "Tg yr-1"),
+                                                                       ("N", "Tg yr-1"))}
 
 
-def global_total(ds: xr.Dataset, variables: list[str] | None = None, *, annual_mean: bool = True) -> xr.Dataset:
+def global_total(ds: xr.Dataset, variables: list[str] | None = None, *, time_mean: bool = True) -> xr.Dataset:
     """Area-integrated global totals of every flux variable.
 
     Parameters
@@ -26,9 +29,9 @@ def global_total(ds: xr.Dataset, variables: list[str] | None = None, *, annual_m
         Canonical gridded dataset.
     variables
         Which flux variables (default all).
-    annual_mean
-        If True, average over the whole time axis weighted by the length of each
-        step; otherwise return one total per time step.
+    time_mean
+        If True (default), one mean over the whole time axis (each step weighted by its length), per year;
+        otherwise one total per time step.
 
     Returns
     -------
@@ -45,7 +48,7 @@ def global_total(ds: xr.Dataset, variables: list[str] | None = None, *, annual_m
 
     with warnings.catch_warnings():  # on a regional grid the 'global' band is the domain, which is what is asked
         warnings.simplefilter("ignore", RegionWarning)
-        out = aggregate(ds, latitude_bands((-90.0, 90.0), names=("global",)), period="all" if annual_mean else None,
+        out = aggregate(ds, latitude_bands((-90.0, 90.0), names=("global",)), period="all" if time_mean else None,
                         attribution="area",  # one band of every surface: the same weights, and any variable name
                         variables=variables or flux_variables(ds))
     out = out.sel(region="global", drop=True).drop_vars(["region_area", "abbrev", "region_surface", "region_group",

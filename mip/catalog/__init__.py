@@ -1,4 +1,6 @@
-"""Catalogs and ensembles: intake catalogs of the products (``mip.catalog.source``) and the combination of their
+"""Catalogs and ensembles.
+
+Intake catalogs of the products (``mip.catalog.source``) and the combination of their
 members into one ensemble (``mip.catalog.ensemble``).
 
 ``ProductSource`` is the intake driver the shipped catalogs name (``driver: mip.catalog.ProductSource``).

@@ -203,7 +203,7 @@ def unreadable_members(ds: xr.Dataset) -> dict[tuple[str, str], str]:
     return bad
 
 
-def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
+def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,  # noqa: C901  (to split: #26)
                     source: str = "ensemble", regrid_to: xr.Dataset | tuple[float, float] | None = None) -> xr.Dataset:
     """Open every member and combine them along ``model`` and ``experiment``.
 

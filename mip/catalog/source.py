@@ -20,6 +20,7 @@ import intake
 import xarray as xr
 from intake.source.base import DataSource, Schema
 
+from mip._options import get_option
 from mip.catalog.ensemble import combine_members
 from mip.errors import InputError, MipError
 from mip.products import family_labels, open_product
@@ -29,8 +30,11 @@ __all__ = ["ProductSource", "open_catalog", "open_ensemble", "catalog_dirs", "li
 
 
 def catalog_dirs() -> list[Path]:
-    """Folders searched for named catalogs: ``$MIP_CATALOG_PATH`` (``os.pathsep``-separated), then
-    the catalogs shipped inside the package (``mip/catalogs``)."""
+    """Folders searched for named catalogs.
+
+    ``$MIP_CATALOG_PATH`` (``os.pathsep``-separated), then the catalogs shipped inside the package
+    (``mip/catalogs``).
+    """
     return search_path("MIP_CATALOG_PATH", "catalogs")
 
 
@@ -71,9 +75,11 @@ def open_catalog(name_or_path: str | os.PathLike) -> Any:
 
 
 def entry_kind(family: str) -> tuple[Any, str]:
-    """What a catalog entry's ``family`` names: ``(None, family)`` for a product family, else the registry
-    of its kind and the name in it (``table:<name>``: :data:`mip.tables.TABLES`; ``masks:<name>``:
-    :data:`mip.io.regionfiles.MASK_FILES`)."""
+    """What a catalog entry's ``family`` names.
+
+    ``(None, family)`` for a product family, else the registry of its kind and the name in it
+    (``table:<name>``: :data:`mip.tables.TABLES`; ``masks:<name>``: :data:`mip.io.regionfiles.MASK_FILES`).
+    """
     import importlib
 
     kind, sep, name = family.partition(":")
@@ -156,7 +162,7 @@ class ProductSource(DataSource):
         return src
 
     def _root(self) -> str:
-        root = self.data_root or os.environ.get("MIP_DATA")
+        root = self.data_root or get_option("data_root")
         if "{data_root}" in self.urlpath and not root:
             raise MipError(f"catalog entry {self.name!r}: its paths start at {{data_root}}; "
                            "set MIP_DATA or pass data_root=")
@@ -199,8 +205,11 @@ class ProductSource(DataSource):
         return out
 
     def _labels(self, kind: str, listed: list[str] | None) -> list[str | None]:
-        """The labels of one dimension: the listed ones; one listed label names every file even without a
-        ``{kind}`` placeholder (a single experiment, say); several without a placeholder cannot be told apart."""
+        """The labels of one dimension.
+
+        The listed ones; one listed label names every file even without a ``{kind}`` placeholder (a
+        single experiment, say); several without a placeholder cannot be told apart.
+        """
         if f"{{{kind}}}" in self.urlpath:
             if not listed:
                 raise MipError(f"catalog entry {self.name!r}: urlpath uses {{{kind}}} but the entry lists no "

@@ -83,8 +83,11 @@ def prescribed_fossil(source: str = "gcb-2023") -> pd.Series:
 
 
 def fossil_rel_unc(spec) -> float:
-    """The relative one-sigma uncertainty of the fossil added: the spec's, else 5 % for the GCB, else 0 (the
-    MIP's own prescribed emissions, which the inversions used as they are)."""
+    """The relative one-sigma uncertainty of the fossil added.
+
+    The spec's, else 5 % for the GCB, else 0 (the MIP's own prescribed emissions, which the inversions
+    used as they are).
+    """
     from mip.budgets.closure import FOSSIL_REL_UNC_GCB
 
     if spec.fossil_uncertainty is not None:

@@ -159,11 +159,11 @@ class Protocol(_Strict):
     def _closure_is_co2(self) -> Protocol:
         if self.closure is not None:
             if self.gas != "CO2":
-                raise ValueError("closure: the growth-rate closure holds for CO2 only (CH4 and N2O have "
+                raise MipError("closure: the growth-rate closure holds for CO2 only (CH4 and N2O have "
                                  "atmospheric sinks that are not surface fluxes)")
             unknown = [v for v in self.closure.variables if v not in self.variables]
             if unknown:
-                raise ValueError(f"closure.variables: {unknown} are not variables of the protocol")
+                raise MipError(f"closure.variables: {unknown} are not variables of the protocol")
         return self
 
 

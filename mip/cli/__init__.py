@@ -1,7 +1,7 @@
 """The ``mip`` command: one module per command in this package, each with ``add_parser(sub, parents)`` and ``run(args)``.
 
 A new command is one new module here (found by :func:`build_parser`, in alphabetical order); the options
-several commands share are declared once, as parent parsers (:class:`mip.cli._options.Parents`), and the
+several commands share are declared once, as parent parsers (:class:`mip.cli._common.Parents`), and the
 science each command prints comes from the library: a command parses, calls and reports.
 """
 
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     import pkgutil
 
     from mip import __version__
-    from mip.cli._options import Parents
+    from mip.cli._common import Parents
 
     p = argparse.ArgumentParser(prog="mip", description="fluxmip: multi-inversion intercomparison toolkit",
                                 epilog="exit status: 0 = done (for check: conforms), 1 = check found errors, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mip.cli._options import Parents, out_dir, pairs, period_arg, regrid_arg, variables_option
+from mip.cli._common import Parents, out_dir, pairs, period_arg, regrid_arg, variables_option
 
 
 def add_parser(sub, parents: Parents) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mip.cli._options import Parents
+from mip.cli._common import Parents
 from mip.errors import MipError
 
 

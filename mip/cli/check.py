@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mip.cli._options import Parents, write_text
+from mip.cli._common import Parents, write_text
 from mip.errors import MipError
 
 

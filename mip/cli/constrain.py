@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mip.cli._options import Parents, spec_path
+from mip.cli._common import Parents, spec_path
 
 
 def add_parser(sub, parents: Parents) -> None:

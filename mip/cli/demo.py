@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mip.cli._options import Parents, spec_path, write_text
+from mip.cli._common import Parents, spec_path, write_text
 
 
 def add_parser(sub, parents: Parents) -> None:
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _real_co2() -> None:
     """Print the real CO2 data the demo bundles: v10 MIP by latitude, GCB 2023, NOAA growth rate."""
-    from mip.report.real import GCB_YEARS, V10_WINDOW, gcb_vs_inversions, growth_rate_table, v10mip_zonal_stats
+    from mip.report.published_co2 import GCB_YEARS, V10_WINDOW, gcb_vs_inversions, growth_rate_table, v10mip_zonal_stats
     from mip.tables.gcb_workbook import paper_table, period_means, read_global_budget
 
     zonal = v10mip_zonal_stats()

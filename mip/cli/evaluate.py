@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mip.cli._options import Parents, read_options, write_text, years_arg
+from mip.cli._common import Parents, read_options, write_text, years_arg
 
 
 def add_parser(sub, parents: Parents) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mip.cli._options import Parents, out_dir, pairs
+from mip.cli._common import Parents, out_dir, pairs
 
 
 def add_parser(sub, parents: Parents) -> None:

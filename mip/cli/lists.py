@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mip.cli._options import Parents
+from mip.cli._common import Parents
 
 KINDS = (("protocols", "MIP protocols (mip/protocols and $MIP_PROTOCOL_PATH)"),
          ("constraints", "constraint specs (mip/constraints and $MIP_CONSTRAINT_PATH)"),

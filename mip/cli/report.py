@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mip.cli._options import Parents, pairs, period_arg, read_options, regrid_arg, spec_path, variables_option
+from mip.cli._common import Parents, pairs, period_arg, read_options, regrid_arg, spec_path, variables_option
 
 
 def add_parser(sub, parents: Parents) -> None:

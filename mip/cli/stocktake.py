@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mip.cli._options import Parents, tolerance_arg, write_text
+from mip.cli._common import Parents, tolerance_arg, write_text
 
 
 def add_parser(sub, parents: Parents) -> None:

@@ -52,7 +52,7 @@ def fit_odr(x: np.ndarray, y: np.ndarray, *, sx=None, sy=None, covariance: str =
         ``slope, intercept, cov`` (2×2, slope first), ``slope_se, intercept_se, res_var, r, p``.
     """
     if covariance not in ("unscaled", "scaled"):
-        raise ValueError("covariance must be 'unscaled' or 'scaled'")
+        raise MipError("covariance must be 'unscaled' or 'scaled'")
     standardised = sx is None and sy is None
     if standardised:
         sx, sy = float(np.std(x, ddof=1)), float(np.std(y, ddof=1))

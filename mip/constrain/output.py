@@ -73,8 +73,10 @@ def write_outcome(outcome: Outcome, out: str | Path, *, figures: bool = True,
 
 
 def write_multi(outcome, out: str | Path, *, figures: bool = True) -> list[Path]:
-    """Write a multi-predictor constraint: ``results.csv``, ``coefficients.csv``, ``inputs.csv``,
-    ``observations.csv`` and (with ``figures``) ``scatter.png`` and ``profile.png`` into ``out``.
+    """Write a multi-predictor constraint's tables and figures into ``out``.
+
+    ``results.csv``, ``coefficients.csv``, ``inputs.csv``, ``observations.csv`` and (with ``figures``)
+    ``scatter.png`` and ``profile.png``.
 
     Parameters
     ----------

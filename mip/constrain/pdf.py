@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mip.errors import MipError
+
 import numpy as np
 
 __all__ = ["summarise_pdf", "normal_pdf_grid", "grid_for"]
@@ -31,7 +33,7 @@ def grid_for(centre: float, sd: float, *, spread: float | None = None, n_sd: flo
     """
     ref = spread if spread and spread > 0 else sd
     if not sd > 0:
-        raise ValueError("a density needs a positive width")
+        raise MipError("a density needs a positive width")
     n = int(min(max(2 * n_sd * sd / (ref * resolution), 2001), max_points))
     return np.linspace(centre - n_sd * sd, centre + n_sd * sd, n)
 
@@ -57,7 +59,7 @@ def summarise_pdf(y: np.ndarray, pdf: np.ndarray) -> dict[str, float]:
     p = np.clip(np.asarray(pdf, float), 0, None)
     area = np.trapezoid(p, y)
     if not np.isfinite(area) or area <= 0:
-        raise ValueError("the density integrates to zero on its grid")
+        raise MipError("the density integrates to zero on its grid")
     p = p / area
     cdf = np.concatenate([[0.0], np.cumsum(0.5 * (p[1:] + p[:-1]) * np.diff(y))])
     cdf /= cdf[-1]

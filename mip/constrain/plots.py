@@ -68,7 +68,7 @@ def scatter_figure(outcome: "Outcome", method: str | None = None) -> "Figure":
         ax.set_ylabel(f"predictand ({outcome.spec.predictand.units})")
     axes[0, -1].legend(fontsize=6, loc="lower right")
     fig.suptitle(outcome.spec.name)
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -89,7 +89,7 @@ def pdf_figure(outcome: "Outcome", case: str) -> "Figure":
     ax.set_ylabel("density")
     ax.set_title(f"{outcome.spec.name}: {case}")
     ax.legend(fontsize=7)
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -117,7 +117,7 @@ def case_panels(outcome: "Outcome", method: str | None = None) -> "Figure":
     for ax in axes.ravel()[len(cases):]:
         ax.set_visible(False)
     fig.suptitle(f"{outcome.spec.name} ({method})")
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -144,7 +144,7 @@ def multi_scatter(outcome) -> "Figure":
         ax.set_ylabel("member's flux (Pg C/yr)")
     axes[0, 0].legend(fontsize=7)
     fig.suptitle(f"{outcome.spec.name}: members (points), fit (1:1) and constrained value ± SD (red)")
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -172,5 +172,5 @@ def profile_figure(outcome) -> "Figure":
     ax.set_ylabel("Pg C/yr per 10° band (regional totals spread evenly)")
     ax.legend(fontsize=7)
     ax.set_title(f"{spec.name}: prior vs constrained latitudinal flux")
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mip.errors import MipError
+
 from pathlib import Path
 from typing import Literal
 
@@ -83,11 +85,11 @@ class ConstraintSpec(_Strict):
     def _consistent(self) -> "ConstraintSpec":
         if self.data.kind == "table":
             if not self.data.path or not self.predictor.column or not self.predictand.column:
-                raise ValueError("a table constraint needs data.path, predictor.column and predictand.column")
+                raise MipError("a table constraint needs data.path, predictor.column and predictand.column")
             if self.observations.value is None or self.observations.sd is None:
-                raise ValueError("a table constraint needs observations.value and observations.sd")
+                raise MipError("a table constraint needs observations.value and observations.sd")
         elif not self.data.models:
-            raise ValueError("an airborne constraint needs data.models")
+            raise MipError("an airborne constraint needs data.models")
         return self
 
 
@@ -157,10 +159,10 @@ class MultiPredictorSpec(_Strict):
     def _consistent(self) -> "MultiPredictorSpec":
         for t, preds in self.targets.items():
             if t not in self.predictands:
-                raise ValueError(f"target {t!r} has no predictand (predictands: {list(self.predictands)})")
+                raise MipError(f"target {t!r} has no predictand (predictands: {list(self.predictands)})")
             unknown = [p for p in preds if p not in self.predictors]
             if unknown or not preds:
-                raise ValueError(f"target {t!r}: unknown or no predictors {unknown} (predictors: {list(self.predictors)})")
+                raise MipError(f"target {t!r}: unknown or no predictors {unknown} (predictors: {list(self.predictors)})")
         return self
 
 

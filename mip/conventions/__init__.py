@@ -1,2 +1,5 @@
-"""Conventions every other box shares: the canonical data model (``model``), units and their conversions
-(``units``: a private pint registry), and time axes on any calendar (``timeaxis``)."""
+"""Conventions every other box shares.
+
+The canonical data model (``model``), units and their conversions
+(``units``: a private pint registry), and time axes on any calendar (``timeaxis``).
+"""

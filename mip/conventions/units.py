@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import cf_xarray.units
 import pint
 
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 
 __all__ = [
     "ureg",
@@ -358,7 +358,7 @@ def species_factor(species: str, basis: str, *, amount: bool = False) -> float:
     """
     content = _CONTENT.get(species, {})
     if basis not in content:
-        raise ValueError(f"cannot express {species} on a {basis} basis")
+        raise MipError(f"cannot express {species} on a {basis} basis")
     grams_basis_per_mol = content[basis] * MOLAR_MASS[basis]
     if amount:
         return grams_basis_per_mol
@@ -420,3 +420,43 @@ def basis_units(units: str, basis: str | None = None) -> str:
         head, _, rest = u.partition(" ")
         return f"{head} {basis} {rest}".strip() if rest else f"{u} {basis}"
     return u
+
+
+def total_factor(units: str | None, target: str = "Tg yr-1", *, what: str = "a total") -> float:
+    """The factor that turns a mass rate in ``units`` into ``target`` (``Pg yr-1`` → ``Tg yr-1``: 1000), by pint.
+
+    The one conversion of totals the budgets use (no factor tables of their own).  The species is not part of
+    the units here (the basis is stated apart, in ``reported_as``); a unit that is not a mass per time is
+    refused.
+
+    Parameters
+    ----------
+    units
+        The total's units, e.g. ``Pg yr-1`` (udunits/CF syntax).
+    target
+        The units wanted.
+    what
+        What the total is, for the message.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    MipError
+        For units that are missing or not a mass rate.
+
+    Examples
+    --------
+    >>> total_factor("Pg yr-1"), total_factor("Gg yr-1"), round(total_factor("kg s-1", "Pg yr-1"), 12)
+    (1000.0, 0.001, 3.15576e-05)
+    """
+    from mip.errors import MipError
+
+    try:
+        q = ureg.Quantity(1.0, str(units)).to(target)
+    except Exception as exc:  # pint's UndefinedUnitError, DimensionalityError, a None ...
+        raise MipError(f"{what}: units {units!r}, expected a mass per time such as 'Pg yr-1' or 'Tg yr-1' "
+                       f"({type(exc).__name__})") from None
+    return float(q.magnitude)

@@ -1,2 +1,5 @@
-"""Geometry on the sphere: grids and cell areas (``grid``), exact overlaps of cells (``overlap``) and of polygons
-with cells (``polygons``), and conservative regridding (``regrid``)."""
+"""Geometry on the sphere.
+
+Grids and cell areas (``grid``), exact overlaps of cells (``overlap``) and of polygons
+with cells (``polygons``), and conservative regridding (``regrid``).
+"""

@@ -4,7 +4,7 @@ Drawing and encoding a figure (matplotlib's Agg) is pure Python and C under the 
 report spent 5–6 s of its ~23 s in 26 ``savefig`` calls on one core while the machine's second
 core sat idle.  Inside :func:`rendering_in_background`, :func:`mip.io.save_figure` pickles the
 figure (matplotlib figures are picklable; a 1° map with three panels pickles in 0.18 s against 0.7 s
-to render) and hands it to one worker process (``python -m mip.io.figures``), which renders it and
+to render) and hands it to one worker process (``python -m mip.io.figure_worker``), which renders it and
 writes it atomically as :func:`mip.io.save_figure` does; the PNG is byte-identical.  The block
 ends only when every figure is written; a figure that failed is an error naming its file, and
 then the caller writes no page that would show it.
@@ -57,7 +57,7 @@ class _Worker:
 
     def __init__(self) -> None:
         self.errors = tempfile.TemporaryFile()  # a file, not a pipe: the worker never waits on its warnings
-        self.proc = subprocess.Popen([sys.executable, "-m", "mip.io.figures"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-m", "mip.io.figure_worker"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.errors)
         self.sent: list[str] = []
         self.done: dict[str, str | None] = {}  # figure → None (written) or why not
@@ -143,7 +143,9 @@ def rendering_in_background(enabled: bool | None = None) -> Iterator[None]:
         At the end of the block, naming every figure that could not be written.
     """
     if enabled is None:
-        enabled = _cpus() > 1 and os.environ.get("MIP_BACKGROUND_FIGURES", "1") != "0"
+        from mip._options import get_option
+
+        enabled = _cpus() > 1 and bool(get_option("background_figures"))
     if not enabled or _ACTIVE.get() is not None:
         yield
         return
@@ -189,7 +191,7 @@ def save_figure(fig, path: str | Path, *, dpi: int = 100, background: bool = Tru
     dpi
         Resolution.
     background
-        Inside :func:`mip.io.figures.rendering_in_background`, hand the figure to the second
+        Inside :func:`mip.io.figure_worker.rendering_in_background`, hand the figure to the second
         process (default) instead of drawing it here.
 
     Returns

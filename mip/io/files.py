@@ -9,7 +9,7 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
-from mip.io.figures import save_figure  # noqa: F401  (re-exported: one figure saver)
+from mip.io.figure_worker import save_figure  # noqa: F401  (re-exported: one figure saver)
 from mip.io.writes import atomic_write, safe_name  # noqa: F401  (re-exported: one atomic writer)
 
 __all__ = ["load_values", "open_netcdf", "atomic_write", "save_figure", "safe_name", "write_csv", "NETCDF_MAGIC", "CHUNK_BYTES", "time_chunk",

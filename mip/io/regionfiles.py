@@ -218,6 +218,4 @@ def read_mask_file(name: str, path: str | PathLike | None = None, **options: obj
     xarray.Dataset
         Integer masks on the canonical grid, each with ``region_names``.
     """
-
-
     return MASK_FILES.get(name)(path, **options)

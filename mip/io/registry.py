@@ -92,6 +92,7 @@ class Registry:
         return sorted(self._readers)
 
     def __contains__(self, name: object) -> bool:
+        """Whether ``name`` is registered (loading the builtins and plugins first)."""
         self._load()
         return name in self._readers
 

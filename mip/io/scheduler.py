@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -28,7 +27,9 @@ def scheduler(address: str | None = None) -> Iterator[object | None]:
     ------
     distributed.Client or None
     """
-    address = address or os.environ.get("MIP_SCHEDULER")
+    from mip._options import get_option
+
+    address = address or get_option("scheduler")
     if not address:
         yield None
         return

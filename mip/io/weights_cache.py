@@ -10,7 +10,6 @@ can write the cache folder and recompute digests: that folder is the user's own 
 from __future__ import annotations
 
 import hashlib
-import os
 import warnings
 import zipfile
 from pathlib import Path
@@ -37,7 +36,9 @@ def cache_path(cache_key: str, lat_b: np.ndarray, lon_b: np.ndarray) -> Path | N
     -------
     pathlib.Path or None
     """
-    root = os.environ.get("MIP_CACHE_DIR")
+    from mip._options import get_option
+
+    root = get_option("cache_dir")
     if not root or not cache_key:
         return None
     h = hashlib.sha256(cache_key.encode() + lat_b.tobytes() + lon_b.tobytes()).hexdigest()[:32]

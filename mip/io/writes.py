@@ -1,7 +1,7 @@
 """Writing outputs: names that are safe as files, and atomic writes that never leave a partial file.
 
 Kept apart from :mod:`mip.io.files` (which reads netCDF with xarray) so that the figure process
-(:mod:`mip.io.figures`) writes with the same rule without importing xarray.
+(:mod:`mip.io.figure_worker`) writes with the same rule without importing xarray.
 """
 
 from __future__ import annotations

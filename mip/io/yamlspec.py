@@ -127,8 +127,11 @@ KIND_DIRS = {"catalog": "catalogs", "protocol": "protocols", "constraint": "cons
 
 
 def spec_kind(raw: object) -> str | None:
-    """What a parsed YAML file is: ``"catalog"`` (intake ``sources``), ``"protocol"`` (``file_pattern`` and
-    ``variables``), ``"constraint"`` (``predictand``/``predictor``/``kind: multi_predictor``), or None."""
+    """What a parsed YAML file is.
+
+    ``"catalog"`` (intake ``sources``), ``"protocol"`` (``file_pattern`` and ``variables``),
+    ``"constraint"`` (``predictand``/``predictor``/``kind: multi_predictor``), or None.
+    """
     if not isinstance(raw, dict):
         return None
     if isinstance(raw.get("sources"), dict):

@@ -35,8 +35,10 @@ VOLCANIC = {"Agung (Mar 1963)": (1963, 1964), "El Chichón (Apr 1982)": (1982, 1
 
 
 def annual_growth_from_monthly(monthly: xr.DataArray) -> xr.DataArray:
-    """NOAA's annual growth rate from a deseasonalized monthly series: the increase from one December–January mean
-    to the next, ``(Dec y + Jan y+1)/2 − (Dec y−1 + Jan y)/2``, labelled ``y``.
+    """NOAA's annual growth rate from a deseasonalized monthly series.
+
+    The increase from one December–January mean to the next, ``(Dec y + Jan y+1)/2 − (Dec y−1 + Jan y)/2``,
+    labelled ``y``.
 
     Parameters
     ----------
@@ -223,7 +225,7 @@ def years_to_detect(sigma: float, phi: float, omega: float, *, alpha: float = 0.
     from scipy.stats import norm
 
     if not (-1 < phi < 1) or sigma <= 0 or omega == 0:
-        raise ValueError(f"years_to_detect: sigma {sigma} > 0, -1 < phi {phi} < 1 and omega {omega} != 0 needed")
+        raise MipError(f"years_to_detect: sigma {sigma} > 0, -1 < phi {phi} < 1 and omega {omega} != 0 needed")
     z = norm.isf(alpha / 2) + norm.ppf(power)
     infl = np.sqrt((1 + max(phi, 0.0)) / (1 - max(phi, 0.0)))
     for n in range(3, max_years + 1):

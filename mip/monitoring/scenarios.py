@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from mip.errors import MismatchError
+from mip.errors import MipError, MismatchError
 
 __all__ = ["window_growth", "default_windows", "growth_vs_scenarios", "scenario_growth_table", "annual_increase",
            "bundled_observations"]
@@ -64,7 +64,7 @@ def window_growth(levels: xr.DataArray, window: tuple[int, int], unc: xr.DataArr
     """
     a, b = window
     if b < a:
-        raise ValueError(f"window {window}: the last year comes before the first")
+        raise MipError(f"window {window}: the last year comes before the first")
     years = levels.year.values
     for y in (a - 1, b):
         if y not in years or bool(levels.sel(year=y).isnull().any()):

@@ -31,8 +31,11 @@ def _bundled_atom() -> Path:
 
 
 def bundled_stations() -> dict:
-    """The bundled Southern Ocean station files (Long et al. 2021): ``observed``, ``models``, ``stations``,
-    ``aliases`` (Macquarie's label, stated) as :func:`station_evaluation` takes them."""
+    """The bundled Southern Ocean station files (Long et al. 2021).
+
+    ``observed``, ``models``, ``stations``, ``aliases`` (Macquarie's label, stated) as
+    :func:`station_evaluation` takes them.
+    """
     root = Path(str(resources.files("mip") / "data" / "so-stations-cosampled"))
     return {"observed": root / "surface-obs_SO_CO2_monthly.txt",
             "models": {m: root / f"simulated-obs_{m}_SO_CO2_monthly.txt" for m in ("CT2019B", "MIROC", "CAMSv20r1")},

@@ -41,7 +41,6 @@ def register(name: str, *, labels: tuple[str, ...] = ("model", "experiment")) ->
     callable
         The decorator.
     """
-
     return FAMILIES.register(name, labels=tuple(labels))
 
 

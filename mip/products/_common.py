@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 from mip.conventions.model import CANONICAL_UNITS, SIGN_CONVENTION
 from mip.conventions.sign import Sign, parse_flag, read_sign  # noqa: F401  (read_sign: the readers' one sign path)
 from mip.conventions.units import BASIS_OF_GAS
@@ -204,7 +204,7 @@ def assemble(fluxes: Mapping[str, xr.DataArray], grid: xr.Dataset, time: np.ndar
     for k, v in fluxes.items():
         arr = v.transpose("time", "lat", "lon").data
         if arr.shape != (len(time), grid.sizes["lat"], grid.sizes["lon"]):
-            raise ValueError(f"{k}: shape {arr.shape} does not fit {len(time)} months on the grid")
+            raise MipError(f"{k}: shape {arr.shape} does not fit {len(time)} months on the grid")
         data[k] = (("model", "experiment", "time", "lat", "lon"), arr[None, None], dict(v.attrs))
     coords = {
         "model": ("model", [model]),

@@ -221,7 +221,7 @@ def find_fx(data_file: str | Path, name: str, attrs: dict | None = None) -> Path
 
 
 @register("cmip", labels=("model", "experiment"))
-def read_cmip(paths, *, sign: str | None = None, basis: str | None = None, sftlf: str | Path | None = None,
+def read_cmip(paths, *, sign: str | None = None, basis: str | None = None, sftlf: str | Path | None = None,  # noqa: C901  (to split: #26)
               sftof: str | Path | None = None, areacella: str | Path | None = None, land_fraction: str | None = None,
               bounds: str = "file", find_fx_files: bool = True, model: str | None = None,
               experiment: str | None = None, version: str = "CMIP6") -> xr.Dataset:

@@ -1,5 +1,6 @@
-"""GCP-CH4 gridded top-down fluxes (``gcp_ch4`` family); the budget workbook is a table, read by
-:mod:`mip.tables.gcp_ch4_workbook`.
+"""GCP-CH4 gridded top-down fluxes (``gcp_ch4`` family).
+
+The budget workbook is a table, read by :mod:`mip.tables.gcp_ch4_workbook`.
 
 Gridded files: ``flux_ch4_<category>(time, lat, lon)`` in kg m-2 s-1; categories given
 as a 12-month climatology on ``time_climato`` are repeated over the file's years.

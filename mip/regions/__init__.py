@@ -20,7 +20,7 @@ _EXPORTS = {
     "gcp_ch4": "named", "reccap2": "named", "transcom": "named", "TRANSCOM_NAMES": "named",
     "GCP_CH4_REGIONS": "named",
     "parse_regions": "spec", "SPEC_HELP": "spec",
-    "from_geometries": "vector", "from_geodataframe": "vector", "read_regions": "files",
+    "from_geometries": "vector", "from_geodataframe": "vector", "read_regions": "from_files",
 }
 __all__ = sorted(_EXPORTS)
 

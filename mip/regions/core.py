@@ -74,12 +74,13 @@ class RegionSet:
     cache_key: str = ""
 
     def __post_init__(self) -> None:
+        """Refuse per-region surfaces or groups that do not match the names."""
         for field, vals in (("surfaces", self.surfaces), ("groups", self.groups)):
             if vals and len(vals) != len(self.names):
-                raise ValueError(f"RegionSet.{field} needs one entry per region ({len(self.names)}), got {len(vals)}")
+                raise MipError(f"RegionSet.{field} needs one entry per region ({len(self.names)}), got {len(vals)}")
         bad = sorted(set(self.surfaces) - set(SURFACE_KINDS))
         if bad:
-            raise ValueError(f"unknown region surface(s) {bad}; expected one of {SURFACE_KINDS}")
+            raise MipError(f"unknown region surface(s) {bad}; expected one of {SURFACE_KINDS}")
 
     @property
     def region_surfaces(self) -> tuple[str, ...]:
@@ -97,9 +98,10 @@ class RegionSet:
         return list(dict.fromkeys(self.region_groups))
 
     def __add__(self, other: "RegionSet") -> "RegionSet":
+        """Both sets as one (names must differ); each keeps its group, so each keeps its unattributed row."""
         dup = set(self.names) & set(other.names)
         if dup:
-            raise ValueError(f"region names occur in both sets: {sorted(dup)}")
+            raise MipError(f"region names occur in both sets: {sorted(dup)}")
         f1, f2 = self.fraction, other.fraction
 
         def both(lb: np.ndarray, ob: np.ndarray):
@@ -118,6 +120,7 @@ class RegionSet:
                          self.region_surfaces + other.region_surfaces, g1 + g2, key)
 
     def __len__(self) -> int:
+        """The number of regions."""
         return len(self.names)
 
     def fractions(self, ds: xr.Dataset) -> sp.csr_matrix:
@@ -147,11 +150,11 @@ class RegionSet:
         ncell = lb.shape[0] * ob.shape[0]
         if sp.issparse(frac):
             if frac.shape != (len(self), ncell):
-                raise ValueError(f"region fractions of shape {frac.shape} do not fit {len(self)} regions x {ncell} cells")
+                raise MipError(f"region fractions of shape {frac.shape} do not fit {len(self)} regions x {ncell} cells")
             out = sp.csr_matrix(frac)
         else:
             if frac.shape != (len(self), lb.shape[0], ob.shape[0]):
-                raise ValueError(f"region fractions of shape {frac.shape} do not fit the grid {(lb.shape[0], ob.shape[0])}")
+                raise MipError(f"region fractions of shape {frac.shape} do not fit the grid {(lb.shape[0], ob.shape[0])}")
             out = sp.csr_matrix(frac.reshape(len(self), -1))
         if len(_FRACTION_CACHE) >= _FRACTION_CACHE_MAX:
             _FRACTION_CACHE.pop(next(iter(_FRACTION_CACHE)))
@@ -214,12 +217,12 @@ def latitude_bands(edges: Sequence[float] = GCB_BANDS, names: Sequence[str] | No
     """
     e = np.asarray(edges, dtype="f8")
     if e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0) or e[0] < -90 or e[-1] > 90:
-        raise ValueError(f"band edges must be ascending within [-90, 90]; got {list(edges)}")
+        raise MipError(f"band edges must be ascending within [-90, 90]; got {list(edges)}")
     if names is None:
         names = ("south", "tropics", "north") if tuple(e) == GCB_BANDS else tuple(
             f"{a:g}..{b:g}" for a, b in zip(e[:-1], e[1:]))
     if len(names) != e.size - 1:
-        raise ValueError("need one name per band")
+        raise MipError("need one name per band")
 
     def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
         s1, s2 = np.sin(np.deg2rad(lat_b[:, 0])), np.sin(np.deg2rad(lat_b[:, 1]))

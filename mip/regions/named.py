@@ -6,7 +6,6 @@ Each takes the mask object (a DataArray, or the RECCAP2 Dataset); the files are 
 
 from __future__ import annotations
 
-import os
 
 import xarray as xr
 
@@ -156,7 +155,9 @@ def gcp_ch4(mask: xr.DataArray | None = None, *, variable: str = "region",
 
         if mask is not None:
             raise _not_a_mask("gcp_ch4", mask, "gcp_ch4(mip.io.regionfiles.read_mask(path, variable))")
-        path = os.environ.get("MIP_GCP_CH4_MASK")
+        from mip._options import get_option
+
+        path = get_option("gcp_ch4_mask")
         if not path:
             raise MipError("the GCP-CH4 region mask is not bundled (it is not redistributable): pass it, "
                            "gcp_ch4(mip.io.regionfiles.read_mask('regions.nc', 'region')), or set MIP_GCP_CH4_MASK "

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 from mip.geometry.polygons import coverage_fractions, in_lonlat
 from mip.regions.core import RegionSet
 
@@ -130,7 +130,7 @@ def from_geometries(geoms, names: Sequence[str], *, abbrevs: Sequence[str] | Non
     """
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) != len(names):
-        raise ValueError(f"{len(geoms)} geometries for {len(names)} names")
+        raise MipError(f"{len(geoms)} geometries for {len(names)} names")
 
     def fraction(lat_b: np.ndarray, lon_b: np.ndarray) -> sp.csr_matrix:
         return coverage_fractions(geoms, lat_b, lon_b)

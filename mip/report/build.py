@@ -397,7 +397,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     from mip.catalog import open_catalog, open_ensemble
     from mip.catalog.ensemble import READ_FAILURES, unreadable_members
     from mip.regions import land_ocean, latitude_bands, parse_regions
-    from mip.io.figures import rendering_in_background
+    from mip.io.figure_worker import rendering_in_background
     from mip.report.summary import add_summary
 
     with rendering_in_background():  # figures drawn by the second core; all written before the page
@@ -456,7 +456,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         _maps(page, ds)
         bar.update()
         if real_co2:
-            from mip.report.real import add_real_sections
+            from mip.report.published_co2 import add_real_sections
             from mip.report.stocktake import add_stocktake_sections
 
             add_real_sections(page)

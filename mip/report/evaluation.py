@@ -1,5 +1,8 @@
-"""The ESM evaluation as a job: read the model (``cmip`` family), regrid it onto the ensemble's grid, aggregate both to
-the same regions, score (:mod:`mip.budgets.evaluate`), and the report section."""
+"""The evaluation of an Earth system model as a job, and its report section.
+
+Read the model (``cmip`` family), regrid it onto the ensemble's grid, aggregate both to
+the same regions, score (:mod:`mip.budgets.evaluate`), and the report section.
+"""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ def budget_bars(stats: pd.DataFrame, experiment: str, units: str, title: str):
     ax.set_ylabel(f"{units} (positive = to the atmosphere)")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -73,7 +73,7 @@ def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title:
     axes[0, -1].legend(fontsize=6)
     fig.suptitle(title, fontsize=10)
     fig.autofmt_xdate()
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -133,7 +133,7 @@ def maps(ds: xr.Dataset, variables: list[str], experiment: str, title: str):
             ax.set_title(f"{v}: {label}", fontsize=9)
             fig.colorbar(m, ax=ax, label=f"g {basis} m-2 yr-1", shrink=0.85)
     fig.suptitle(title, fontsize=10)
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -163,7 +163,7 @@ def td_bu_bars(td: pd.DataFrame, bu: pd.DataFrame, regions: list[str], period: s
     axes[0, 0].legend(fontsize=7)
     axes[0, 0].set_ylabel("Tg CH4/yr")
     fig.suptitle(f"GCP-CH4 {period}: top-down vs bottom-up (mean, min-max)")
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -171,7 +171,7 @@ def zonal_bars(stats: pd.DataFrame, title: str):
     """Median ± IQR/1.35 per GCB band and the globe, one panel per component (land, ocean, total), bars per experiment.
 
     ``stats`` has columns ``experiment, region_set, region, component, median, iqr_1_35`` (as written by
-    ``analyses/v10mip_zonal.py`` and :func:`mip.report.real.v10mip_zonal_stats`).
+    ``analyses/v10mip_zonal.py`` and :func:`mip.report.published_co2.v10mip_zonal_stats`).
     """
     sub = stats[stats.region_set.isin(["gcb", "globe"])]
     regions = ["south", "tropics", "north", "globe"]
@@ -190,7 +190,7 @@ def zonal_bars(stats: pd.DataFrame, title: str):
     axes[0].set_ylabel("Pg C/yr (positive = to the atmosphere)")
     axes[0].legend(fontsize=7)
     fig.suptitle(f"{title}: ensemble median ± IQR/1.35")
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -202,7 +202,7 @@ def growth_rate(table: pd.DataFrame):
     ax.set_ylabel("Pg C/yr")
     ax.legend(fontsize=8)
     ax.set_title("Observed atmospheric CO2 growth (real data)")
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -233,7 +233,7 @@ def co2eq_bars(result: xr.Dataset, title: str):
     axes[0].set_ylabel("Pg CO2-eq/yr (positive = to the atmosphere)")
     axes[1].legend(fontsize=7)
     fig.suptitle(f"{title} ({result.attrs.get('basis', 'basis not stated')})", fontsize=10)
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -253,7 +253,7 @@ def closure_bars(closure: xr.Dataset, title: str):
     ax.set_ylabel("Pg C/yr")
     ax.set_title(f"{title} (dashed: ±{tol:.2f} Pg C/yr)")
     ax.legend(fontsize=6, ncol=4)
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -272,7 +272,7 @@ def growth_trend(growth: xr.DataArray, trends: pd.DataFrame):
     ax.set_ylabel("Pg C/yr")
     ax.legend(fontsize=8)
     ax.set_title("Observed CO2 growth rate and its trend (real data)")
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
 
 
@@ -301,5 +301,5 @@ def evaluation_ranges(scores: xr.Dataset, model_name: str, keep: dict[str, list[
         ax.set_title(f"{v} ({scores.attrs.get('period', '')})")
         ax.set_ylabel(scores.attrs.get("units", ""))
     axes[0][0].legend(fontsize=7)
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig

@@ -1,5 +1,8 @@
-"""The stocktake's monitoring sections on the bundled real data: observed growth against the SSP scenarios, and the CO2
-growth rate without ENSO with the years needed to detect an emission change."""
+"""The stocktake's monitoring sections on the bundled real data.
+
+Observed growth against the SSP scenarios, and the CO2
+growth rate without ENSO with the years needed to detect an emission change.
+"""
 
 from __future__ import annotations
 

@@ -101,5 +101,5 @@ def growth_without_enso(fit: xr.Dataset, table: pd.DataFrame | None = None):
         ax2.set_ylabel("years of record after the change")
         ax2.set_title(f"Years to detect (95 %; σ {fit.attrs['sigma']:.2f} {units})", fontsize=9)
         ax2.legend(fontsize=7)
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig

@@ -1,5 +1,8 @@
-"""The stocktake's national sections on the bundled real inventories: CH4 and N2O reductions, the sources side by side,
-and GCP-CH4 top-down beside the inventories."""
+"""The stocktake's national sections on the bundled real inventories.
+
+CH4 and N2O reductions, the sources side by side,
+and GCP-CH4 top-down beside the inventories.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Files of the national stock-change budgets (``mip budget --lateral``): the CEOS-layout CSV, netCDF, the
-coastal shares and the comparison with an inventory."""
+"""Files of the national stock-change budgets (``mip budget --lateral``).
+
+The CEOS-layout CSV, netCDF, the
+coastal shares and the comparison with an inventory.
+"""
 
 from __future__ import annotations
 

@@ -53,5 +53,5 @@ def taylor_diagram(summary: pd.DataFrame, title: str, *, label: str = "model", r
     ax.text(np.radians(45), rmax * 1.12, "correlation", ha="center", va="center", rotation=-45, fontsize=9)
     ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.05), fontsize=8)
     ax.set_title(title, fontsize=9)
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figures)
+    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig

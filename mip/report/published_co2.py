@@ -90,7 +90,6 @@ def growth_rate_table() -> pd.DataFrame:
     pandas.DataFrame
         ``year, noaa_ppm_per_yr, noaa_pgc_per_yr`` (× 2.124 Pg C/ppm), ``gcb_atmospheric_growth``.
     """
-
     from mip.obs.noaa import bundled_growth_rate
     from mip.tables.gcb_workbook import read_global_budget
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from mip.errors import MismatchError
+from mip.errors import MipError, MismatchError
 
 __all__ = ["GCP_CH4_BANDS", "GCP_CH4_COUNTRIES", "CH4_PARTS", "CH4_WEIGHTINGS", "ch4_topdown_runs",
            "co2_gcb_national_on", "co2_v10mip_on", "co2_ceos_on", "three_gas_countries", "three_gas_bands", "three_gas_global"]
@@ -70,7 +70,7 @@ def ch4_topdown_runs(period: str, regions: list[str], *, weighting: str = "group
     from mip.tables.gcp_ch4_workbook import read_workbook
 
     if weighting not in CH4_WEIGHTINGS:
-        raise ValueError(f"CH4 run weighting {weighting!r}: expected one of {list(CH4_WEIGHTINGS)}")
+        raise MipError(f"CH4 run weighting {weighting!r}: expected one of {list(CH4_WEIGHTINGS)}")
     td = read_workbook(workbook, approach="TD")
     if period not in td.period.values:
         raise MismatchError(f"CH4: the GCP-CH4 workbook has no period {period!r}; it has "
@@ -265,7 +265,7 @@ def three_gas_countries(year: int = 2017, *, co2: str = "gcb", weighting: str = 
         basis, stat = "land NCE", "median"
         c = c.rename(NBE="land")
     else:
-        raise ValueError(f"co2={co2!r}: expected 'gcb' or 'ceos'")
+        raise MipError(f"co2={co2!r}: expected 'gcb' or 'ceos'")
     m = ch4_topdown_runs(str(year), list(GCP_CH4_COUNTRIES), weighting=weighting, include_sink=basis == "land NCE")
     out = co2eq_by_region({"CO2": c, "CH4": m}, basis=basis, central={"CO2": stat, "CH4": "mean"})
     out.attrs["sources"] = f"{c.attrs['source']}; {m.attrs['source']}"

@@ -1,4 +1,6 @@
-"""Published tables: readers of tables that are not gridded products (the GCB workbooks, global and national, the
+"""Published tables.
+
+Readers of tables that are not gridded products (the GCB workbooks, global and national, the
 GCP-CH4 budget workbook, the CEOS national budgets, the v10 MIP zonal tables, the Tian et al. 2020 N2O table, the
 national inventories, the SSP concentrations).
 

@@ -25,7 +25,7 @@ import pandas as pd
 import xarray as xr
 
 from mip.conventions.units import MOLAR_MASS
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 from mip.io import atomic_write
 
 __all__ = ["read_ceos_countries", "write_ceos_countries", "CEOS_HEADER", "CEOS_QUANTITIES", "CEOS_LATERAL"]
@@ -62,7 +62,7 @@ def _numeric(df: pd.DataFrame, col: str, path: Path, first_line: int) -> pd.Seri
     return vals.astype("f8")
 
 
-def read_ceos_countries(path: str | PathLike, *, basis: str = "C", version: str = "v1", **_: object) -> xr.Dataset:
+def read_ceos_countries(path: str | PathLike, *, basis: str = "C", version: str = "v1", **_: object) -> xr.Dataset:  # noqa: C901  (to split: #26)
     """Read the CEOS pilot top-down country budget CSV (Byrne et al. 2023).
 
     Parameters
@@ -101,7 +101,7 @@ def read_ceos_countries(path: str | PathLike, *, basis: str = "C", version: str 
     """
     path = Path(path)
     if basis not in ("C", "CO2"):
-        raise ValueError("basis must be 'C' or 'CO2'")
+        raise MipError("basis must be 'C' or 'CO2'")
     if not path.is_file():
         raise InputError(path, None, "no such file", "the CEOS country budget CSV")
     try:

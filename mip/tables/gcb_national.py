@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 
 __all__ = ["read_gcb_national_fossil", "read_gcb_national_luc", "read_national_subset", "SUBSET_COUNTRIES"]
 
@@ -58,7 +58,7 @@ def _number(v: object) -> float:
         return np.nan
     if isinstance(v, (int, float)):
         return float(v)
-    raise ValueError(v)
+    raise MipError(v)
 
 
 def read_gcb_national_fossil(path: str | PathLike, sheet: str = "Territorial Emissions") -> xr.Dataset:
@@ -126,7 +126,6 @@ def read_gcb_national_luc(path: str | PathLike, models: tuple[str, ...] | None =
         ``eluc`` (model, country, year) and ``aggregates`` (model, group, year) in Tg C yr-1, positive =
         emission; ``quality_flag`` (model, country) from the ``QF`` row.
     """
-
     path = Path(path)
     if models is None:
         from mip.io.workbook import sheet_names

@@ -60,8 +60,10 @@ def _norm(text: object) -> str:
 
 
 def _sheet_rows(path: Path, sheet: str) -> tuple[tuple, ...]:
-    """The rows of one sheet, read once per file version (the demo and report ask for the same sheet
-    several times, and each opening of the workbook costs 0.5 s)."""
+    """The rows of one sheet, read once per file version.
+
+    The demo and report ask for the same sheet several times, and each opening of the workbook costs 0.5 s.
+    """
     if not path.is_file():
         raise InputError(path, None, "no such file", "the Global Carbon Budget workbook (.xlsx)")
     st = path.stat()
@@ -268,8 +270,9 @@ PAPER_ROWS: Sequence[tuple[str, dict[str, float]]] = (
 
 
 def paper_table(means: xr.DataArray, *, decimals: int = 1) -> pd.DataFrame:
-    """The paper's decadal-table layout: EFOS (net of the cement carbonation sink), ELUC, their sum,
-    GATM, SOCEAN, SLAND and BIM, rounded as published (0.1 Gt C/yr).
+    """The paper's decadal-table layout, rounded as published (0.1 Gt C/yr).
+
+    EFOS (net of the cement carbonation sink), ELUC, their sum, GATM, SOCEAN, SLAND and BIM.
 
     Parameters
     ----------

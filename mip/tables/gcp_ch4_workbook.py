@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from mip.errors import IncompleteWarning, InputError
+from mip.errors import IncompleteWarning, InputError, MipError
 from mip.io.workbook import read_sheets
 
 __all__ = ["read_workbook", "bundled_workbook", "PERIODS", "TD_CATEGORIES", "BU_CATEGORIES"]
@@ -179,7 +179,7 @@ def read_workbook(path: str | Path | None = None, *, approach: str = "TD",
     """
     approach = approach.upper()
     if approach not in ("TD", "BU"):
-        raise ValueError("approach must be 'TD' or 'BU'")
+        raise MipError("approach must be 'TD' or 'BU'")
     path = Path(path) if path is not None else bundled_workbook()
     if not path.exists():
         raise InputError(path, None, "no such file", "the GCP-CH4 budget workbook (.xlsx)")

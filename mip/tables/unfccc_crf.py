@@ -34,7 +34,7 @@ def _year(name: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def read_unfccc_crf(path: str | PathLike, gas: str | None = None) -> xr.Dataset:
+def read_unfccc_crf(path: str | PathLike, gas: str | None = None) -> xr.Dataset:  # noqa: C901  (to split: #26)
     """Read one UNFCCC data-interface JSON file (a gas's totals and sectors per Annex-I party).
 
     Parameters

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from mip.errors import InputError
+from mip.errors import InputError, MipError
 from mip.conventions.timeaxis import monthly_axis
 
 __all__ = ["read_band_file", "read_zonal_ensemble", "read_summary_table", "band_edges", "combine_bands", "period_mean",
@@ -66,7 +66,7 @@ def band_edges(band: str) -> tuple[float, float]:
             return 0.0
         m = re.fullmatch(r"(\d+)([NS])", s)
         if not m:
-            raise ValueError(f"not a latitude: {s!r}")
+            raise MipError(f"not a latitude: {s!r}")
         return float(m[1]) * (-1 if m[2] == "S" else 1)
 
     a, b = band.split("-")
@@ -338,7 +338,7 @@ def bundled_summary(component: str) -> xr.DataArray:
     from importlib import resources
 
     if component not in ("total", "land", "ocean"):
-        raise ValueError("component must be 'total', 'land' or 'ocean'")
+        raise MipError("component must be 'total', 'land' or 'ocean'")
     path = resources.files("mip") / "data" / "stephens2026-v10mip" / f"oco2_v10mip_{component}_fluxes_bylat_201606-201805.txt"
     return read_summary_table(Path(str(path)))
 

@@ -1,5 +1,6 @@
-"""Writers of data in the published layouts (synthetic, labelled as such): the one place tests, examples and the
-demo get their files from.
+"""Writers of data in the published layouts (synthetic, labelled as such).
+
+The one place tests, examples and the demo get their files from.
 
 - ``write_oco2mip``: one OCO-2 v10 MIP gridded file (``<Model>_gridded_fluxes_<EXP>.nc4``: ``land``, ``ocean``,
   ``net`` on (time|n_months, latitude, longitude), ``start_date`` (time, date_component) [year, month, day]),

@@ -40,7 +40,7 @@ _SECONDS_PER_YEAR = 365.25 * 86400.0
 
 
 def _uniform(total_pgc: float, cover: np.ndarray, area: np.ndarray) -> np.ndarray:
-    """mol C m-2 s-1 per m² of cell, proportional to ``cover``, integrating to ``total_pgc`` Pg C per Julian year."""
+    """Mol C m-2 s-1 per m² of cell, proportional to ``cover``, integrating to ``total_pgc`` Pg C per Julian year."""
     return total_pgc * 1e15 / _G_PER_MOL_C / _SECONDS_PER_YEAR / float((cover * area).sum()) * cover
 
 

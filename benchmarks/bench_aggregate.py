@@ -177,6 +177,7 @@ out = ds.weighted(mask * area).sum(("latitude", "longitude")).compute()
 
 RUNNER = """
 import resource, time, json, sys
+import numpy as np
 {imports}
 import dask, dask.array
 dask.array.ones(2, chunks=1).sum().compute()  # dask's first compute imports its scheduler machinery
@@ -186,27 +187,33 @@ base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 c0 = time.process_time()  # CPU time of every thread of the process, user + system
 t0 = time.perf_counter()
 {work}
-print(json.dumps({{"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0,
-                   "peak_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024}}))
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
+{after}
+print(json.dumps({{"seconds": wall, "cpu_seconds": cpu, "peak_mb": peak}}))
 """
 
 
-def run_step(name: str, root: Path) -> dict:
-    imports, work = textwrap.dedent(STEPS[name]).format(root=root).split("# --- work")
-    res = subprocess.run([sys.executable, "-c", RUNNER.format(imports=imports, work=work)],
+def run_step(name: str, root: Path, steps: dict[str, str] | None = None, **fmt: object) -> dict:
+    """Run one step in a fresh process: its imports, then the timed ``# --- work``, then an untimed ``# --- after``."""
+    text = textwrap.dedent((steps or STEPS)[name]).format(root=root, **fmt)
+    imports, rest = text.split("# --- work")
+    work, _, after = rest.partition("# --- after")
+    res = subprocess.run([sys.executable, "-c", RUNNER.format(imports=imports, work=work, after=after)],
                          capture_output=True, text=True)
     if res.returncode != 0:
         raise SystemExit(f"step {name} failed:\n{res.stderr[-3000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def run_steps(steps: tuple[str, ...], root: Path, repeat: int) -> dict[str, dict[str, float]]:
+def run_steps(steps: tuple[str, ...], root: Path, repeat: int, table: dict[str, str] | None = None,
+              warm: str = "floor", **fmt: object) -> dict[str, dict[str, float]]:
     """Warm the page cache, run every step ``repeat`` times in turn (fresh processes), print and return medians."""
-    run_step("floor", root)  # warm the page cache so every step reads from memory alike
+    run_step(warm, root, table, **fmt)  # warm the page cache so every step reads from memory alike
     runs: dict[str, list[dict]] = {k: [] for k in steps}
     for _ in range(repeat):
         for k in runs:
-            runs[k].append(run_step(k, root))
+            runs[k].append(run_step(k, root, table, **fmt))
     print({k: [round(x["seconds"], 2) for x in v] for k, v in runs.items()}, file=sys.stderr)
     r = {k: {f: float(np.median([x[f] for x in v])) for f in ("seconds", "cpu_seconds", "peak_mb")}
          for k, v in runs.items()}

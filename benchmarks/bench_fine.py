@@ -29,8 +29,6 @@ Usage: ``python benchmarks/bench_fine.py [--dir DIR] [--repeat 3]``
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -39,8 +37,12 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_aggregate import run_step, run_steps  # noqa: E402  (one runner of steps for every benchmark)
+
 MODELS = ("A", "B", "C")
 NLAT, NLON, MONTHS = 1800, 3600, 12
+FMT = {"nlat": NLAT, "nlon": NLON, "months": MONTHS}
 
 
 def write_ensemble(root: Path) -> Path:
@@ -149,36 +151,6 @@ np.savez("{root}/result_exactextract.npz", iso3=np.asarray(last["iso3"].to_numpy
 """,
 }
 
-RUNNER = """
-import resource, time, json, sys
-import numpy as np
-{imports}
-import dask, dask.array
-dask.array.ones(2, chunks=1).sum().compute()
-import gc
-gc.collect()
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-c0 = time.process_time()
-t0 = time.perf_counter()
-{work}
-wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
-{after}
-print(json.dumps({{"seconds": wall, "cpu_seconds": cpu, "peak_mb": peak}}))
-"""
-
-
-def run_step(name: str, root: Path) -> dict:
-    text = textwrap.dedent(STEPS[name]).format(root=root, nlat=NLAT, nlon=NLON, months=MONTHS)
-    imports, rest = text.split("# --- work")
-    work, _, after = rest.partition("# --- after")
-    res = subprocess.run([sys.executable, "-c", RUNNER.format(imports=imports, work=work, after=after)],
-                         capture_output=True, text=True)
-    if res.returncode != 0:
-        raise SystemExit(f"step {name} failed:\n{res.stderr[-3000:]}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dir", type=Path, default=None, help="where to write the ensemble (kept for reuse)")
@@ -189,25 +161,13 @@ def main() -> None:
     write_ensemble(root)
     print(f"ensemble_size_mb = {len(MODELS) * MONTHS * NLAT * NLON * 4 / 2**20:.0f}")
     print(f"write_seconds = {time.perf_counter() - t:.1f}")
-    run_step("stream", root)  # page cache
     import shutil
 
     shutil.rmtree(root / "cache", ignore_errors=True)
-    first = run_step("area", root)  # computes and caches the country fractions
-    run_step("surface", root)  # and the land fraction
+    first = run_step("area", root, STEPS, **FMT)  # computes and caches the country fractions
+    run_step("surface", root, STEPS, **FMT)  # and the land fraction
     print(f"area_first_run_seconds = {first['seconds']:.2f}")
-    steps = ("stream", "floor", "area", "surface", "exactextract")
-    runs: dict[str, list[dict]] = {k: [] for k in steps}
-    for _ in range(a.repeat):
-        for k in steps:
-            runs[k].append(run_step(k, root))
-    print({k: [round(x["seconds"], 2) for x in v] for k, v in runs.items()}, file=sys.stderr)
-    med = {k: {f: float(np.median([x[f] for x in v])) for f in ("seconds", "cpu_seconds", "peak_mb")}
-           for k, v in runs.items()}
-    for k, v in med.items():
-        print(f"{k}_seconds = {v['seconds']:.2f}")
-        print(f"{k}_cpu_seconds = {v['cpu_seconds']:.2f}")
-        print(f"{k}_peak_memory_mb = {v['peak_mb']:.0f}")
+    med = run_steps(("stream", "floor", "area", "surface", "exactextract"), root, a.repeat, STEPS, warm="stream", **FMT)
     ours, theirs = np.load(root / "result_area.npz"), np.load(root / "result_exactextract.npz")
     names = list(ours["names"])
     idx = [names.index(c) for c in theirs["iso3"]]
@@ -219,16 +179,13 @@ def main() -> None:
     print(f"countries_compared = {int(big.sum())}")
     print(f"max_relative_difference_area_vs_exactextract = {rel.max():.1e}")
 
-    def paired(x: str, y: str, f: str = "seconds") -> float:
-        return float(np.median([p[f] / q[f] for p, q in zip(runs[x], runs[y])]))
-
     for k in ("area", "surface"):
         print(f"ratio_{k}_over_streaming_floor = {med[k]['seconds'] / med['stream']['seconds']:.2f}")
-        print(f"ratio_{k}_over_streaming_floor_paired = {paired(k, 'stream'):.2f}")
+        print(f"ratio_{k}_over_streaming_floor_paired = {med[k]['paired']['stream']:.2f}")
         print(f"ratio_{k}_over_streaming_floor_cpu = {med[k]['cpu_seconds'] / med['stream']['cpu_seconds']:.2f}")
         print(f"ratio_{k}_over_xarray_floor = {med[k]['seconds'] / med['floor']['seconds']:.2f}")
         print(f"ratio_exactextract_over_{k} = {med['exactextract']['seconds'] / med[k]['seconds']:.2f}")
-        print(f"ratio_exactextract_over_{k}_paired = {paired('exactextract', k):.2f}")
+        print(f"ratio_exactextract_over_{k}_paired = {med['exactextract']['paired'][k]:.2f}")
     print(f"ratio_surface_over_area = {med['surface']['seconds'] / med['area']['seconds']:.2f}")
 
 

@@ -82,7 +82,11 @@ def write_ensemble(root: Path, models: int, months: int, experiments=EXPERIMENTS
     codes = (np.digitize(la, [-30, 30]) * 7 + np.digitize(lo, np.linspace(-180, 180, 8)[1:-1])) % 22 + 1
     xr.Dataset({"transcom_regions": (("lat", "lon"), codes.astype("i4"))},
                coords={"lat": lat, "lon": lon}).to_netcdf(root / "regions.nc")
-    cat = root / "bench.yaml"
+    return write_catalog(root / "bench.yaml", root, names, experiments, variables)
+
+
+def write_catalog(cat: Path, root: Path, models, experiments, variables) -> Path:
+    """The intake catalog of a benchmark ensemble in the OCO-2 MIP layout under ``root``."""
     cat.write_text(textwrap.dedent(f"""\
         metadata: {{version: 1}}
         sources:
@@ -91,7 +95,7 @@ def write_ensemble(root: Path, models: int, months: int, experiments=EXPERIMENTS
             args:
               family: oco2mip
               urlpath: "{root}/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
-              models: [{", ".join(names)}]
+              models: [{", ".join(models)}]
               experiments: [{", ".join(experiments)}]
               options: {{variables: [{", ".join(variables)}]}}
               check_all_nan: false

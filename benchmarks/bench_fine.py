@@ -31,14 +31,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_aggregate import run_step, run_steps  # noqa: E402  (one runner of steps for every benchmark)
+from bench_aggregate import run_step, run_steps, write_catalog  # noqa: E402  (one runner and catalog writer)
 
 MODELS = ("A", "B", "C")
 NLAT, NLON, MONTHS = 1800, 3600, 12
@@ -62,21 +61,7 @@ def write_ensemble(root: Path) -> Path:
                              {"units": "gC per m2 per year"}),
                     "start_date": (("time", "date_component"), sd)},
                    coords={"latitude": lat, "longitude": lon}).to_netcdf(p)
-    cat = root / "fine.yaml"
-    cat.write_text(textwrap.dedent(f"""\
-        metadata: {{version: 1}}
-        sources:
-          ens:
-            driver: mip.catalog.ProductSource
-            args:
-              family: oco2mip
-              urlpath: "{root}/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
-              models: [{", ".join(MODELS)}]
-              experiments: [IS]
-              options: {{variables: [land]}}
-              check_all_nan: false
-        """))
-    return cat
+    return write_catalog(root / "fine.yaml", root, MODELS, ("IS",), ("land",))
 
 
 STEPS = {

@@ -55,7 +55,45 @@ def aggregate_fields(ds: xr.Dataset, regions: RegionSet, variables: list[str]) -
     return out
 
 
-def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *, uncertainty: str = "quadrature",  # noqa: C901  (to split: #26)
+def _lateral_on_grid(lateral: xr.Dataset, ens: xr.Dataset, regrid_lateral: bool) -> xr.Dataset:
+    """The lateral fields on the ensemble's grid (regridded conservatively if allowed, else refused)."""
+    if same_grid(lateral, ens):
+        return lateral
+    if not regrid_lateral:
+        raise MipError("the lateral fluxes are on another grid than the ensemble; pass regrid_lateral=True")
+    from mip.geometry.regrid import regrid
+
+    lat_vars = [v for v in lateral.data_vars if "reported_as" in lateral[v].attrs]
+    return regrid(lateral[lat_vars].assign_coords(lat_bounds=lateral["lat_bounds"],
+                                                  lon_bounds=lateral["lon_bounds"]), ens)
+
+
+def _common_years(years: list[int], lateral: xr.Dataset) -> list[int]:
+    """The ensemble's years the lateral fluxes have (all, if they have no ``year``); those left out are named."""
+    if "year" not in lateral.dims:
+        return years
+    lat_years = {int(y) for y in lateral["year"].values}
+    missing = sorted(set(years) - lat_years)
+    if missing:
+        warnings.warn(f"lateral fluxes have no year(s) {missing}; those years are left out", MemberWarning,
+                      stacklevel=3)
+    kept = [y for y in years if y in lat_years]
+    if not kept:
+        raise MipError("no year in common between the ensemble and the lateral fluxes")
+    return kept
+
+
+def _lateral_totals(lateral: xr.Dataset, regions: RegionSet, years: list[int]) -> xr.Dataset:
+    """Region totals of FF, River, Wood_Crop and their uncertainties (Wood_unc + Crop_unc if need be)."""
+    names = ["FF", "River", "Wood_Crop"] + [f"{v}_unc" for v in ("FF", "River", "Wood_Crop") if f"{v}_unc" in lateral]
+    if "Wood_Crop_unc" not in lateral and "Wood_unc" in lateral and "Crop_unc" in lateral:
+        lateral = lateral.assign(Wood_Crop_unc=lateral["Wood_unc"] + lateral["Crop_unc"])
+        names.append("Wood_Crop_unc")
+    lat_t = aggregate_fields(lateral, regions, names)
+    return lat_t.sel(year=years) if "year" in lateral.dims else lat_t
+
+
+def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *, uncertainty: str = "quadrature",
                     mode: str = "region-first", regrid_lateral: bool = True) -> xr.Dataset:
     """NBE, NCE and ΔC_loss per region, year, experiment (and per model), with uncertainties.
 
@@ -85,42 +123,20 @@ def national_budget(ens: xr.Dataset, regions: RegionSet, lateral: xr.Dataset, *,
     """
     if "land" not in ens:
         raise MipError("the ensemble has no 'land' (NBE) variable")
-    if not same_grid(lateral, ens):
-        if not regrid_lateral:
-            raise MipError("the lateral fluxes are on another grid than the ensemble; pass regrid_lateral=True")
-        from mip.geometry.regrid import regrid
-
-        lat_vars = [v for v in lateral.data_vars if "reported_as" in lateral[v].attrs]
-        lateral = regrid(lateral[lat_vars].assign_coords(lat_bounds=lateral["lat_bounds"],
-                                                         lon_bounds=lateral["lon_bounds"]), ens)
+    if mode not in ("region-first", "grid-first"):
+        raise MipError("mode must be 'region-first' or 'grid-first'")
+    lateral = _lateral_on_grid(lateral, ens, regrid_lateral)
     nbe = aggregate(ens, regions, period="annual", variables=["land"])["land"] * 1e3  # Pg -> Tg
-    years = [int(y) for y in nbe["year"].values]
-    lat_years = [int(y) for y in lateral["year"].values] if "year" in lateral.dims else None
-    if lat_years is not None:
-        missing = sorted(set(years) - set(lat_years))
-        if missing:
-            warnings.warn(f"lateral fluxes have no year(s) {missing}; those years are left out", MemberWarning,
-                          stacklevel=2)
-            years = [y for y in years if y in lat_years]
-            if not years:
-                raise MipError("no year in common between the ensemble and the lateral fluxes")
-            nbe = nbe.sel(year=years)
-    names = ["FF", "River", "Wood_Crop"] + [f"{v}_unc" for v in ("FF", "River", "Wood_Crop") if f"{v}_unc" in lateral]
-    if "Wood_Crop_unc" not in lateral and "Wood_unc" in lateral and "Crop_unc" in lateral:
-        lateral = lateral.assign(Wood_Crop_unc=lateral["Wood_unc"] + lateral["Crop_unc"])
-        names.append("Wood_Crop_unc")
-    lat_t = aggregate_fields(lateral, regions, names)
-    if lat_years is not None:
-        lat_t = lat_t.sel(year=years)
+    years = _common_years([int(y) for y in nbe["year"].values], lateral)
+    nbe = nbe.sel(year=years)
+    lat_t = _lateral_totals(lateral, regions, years)
     if mode == "grid-first":
         per_cell = dc_loss(ens["land"], _annual_broadcast(lateral["River"], ens), _annual_broadcast(lateral["Wood_Crop"], ens))
         ds_cell = xr.Dataset({"dC": per_cell.assign_attrs(reported_as="C", units="kg m-2 s-1")}, coords=ens.coords)
         dcl_members = aggregate(ds_cell, regions, period="annual", variables=["dC"])["dC"] * 1e3
         dcl_members = dcl_members.sel(year=years)
-    elif mode == "region-first":
-        dcl_members = dc_loss(nbe, lat_t["River"], lat_t["Wood_Crop"])
     else:
-        raise MipError("mode must be 'region-first' or 'grid-first'")
+        dcl_members = dc_loss(nbe, lat_t["River"], lat_t["Wood_Crop"])
     nce_members = nce(nbe, lat_t["FF"])
     nce_stats = ensemble_stats(nce_members)
     nce_unc = nce_stats["iqr_1_35"]  # the atmosphere constrains NCE: the ensemble spread is its uncertainty

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -203,7 +203,62 @@ def unreadable_members(ds: xr.Dataset) -> dict[tuple[str, str], str]:
     return bad
 
 
-def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,  # noqa: C901  (to split: #26)
+def _on_the_grid_of(ds: xr.Dataset, ref: xr.Dataset, label: str, snapped: list[str]) -> tuple[xr.Dataset, str | None]:
+    """A member on the ensemble's grid (coordinates snapped within :data:`GRID_TOLERANCE`), or why it is not."""
+    off = grid_offset(ds, ref)
+    if off is None or off > GRID_TOLERANCE:
+        sig, ref_grid = grid_signature(ds), grid_signature(ref)
+        return ds, (f"{label}: grid {sig[:2]} (first cell {sig[2]}, {sig[3]}) differs from the "
+                    f"ensemble's {ref_grid[:2]} (first cell {ref_grid[2]}, {ref_grid[3]})"
+                    + (f" by up to {off:.3g} of a cell" if off is not None else "")
+                    + "; regrid it first (regrid= / --regrid)")
+    if off > 0:  # the same grid written with other rounding (float32 coordinates): the ensemble's is kept
+        snapped.append(f"{label}: cell centres differ from the ensemble's by up to {off:.2g} of a cell "
+                       f"(within {GRID_TOLERANCE:g}): the same grid")
+        ds = ds.assign_coords({k: ref[k] for k in ("lat", "lon", "lat_bounds", "lon_bounds") if k in ref.coords})
+    return ds, None
+
+
+def _all_nan(ds: xr.Dataset, label: str, where: str) -> str | None:
+    """Why a member is left out for its data (every flux all NaN, or a block that cannot be read), or None."""
+    fv = flux_variables(ds)
+    try:
+        nan = {v: bool(ds[v].isnull().all().compute()) for v in fv}
+    except READ_FAILURES as exc:  # this pass reads every block: a damaged one is this member's
+        return f"{label}: {where}: data that cannot be read ({type(exc).__name__}: {' '.join(str(exc).split())})"
+    if fv and all(nan.values()):
+        return f"{label}: all values NaN in {', '.join(fv)}"
+    return None
+
+
+def _opened(opener: Callable[[], xr.Dataset], model: str, exp: str,
+            regrid_to: xr.Dataset | tuple[float, float] | None) -> xr.Dataset:
+    """One member opened, under the catalog's labels, on the target grid if one is given."""
+    ds = _relabel(opener(), model, exp)
+    if regrid_to is not None:
+        from mip.geometry.regrid import regrid, target_grid
+
+        tgt = target_grid(*regrid_to) if isinstance(regrid_to, tuple) else regrid_to
+        if not same_grid(ds, tgt):
+            ds = regrid(ds, tgt)
+    return ds
+
+
+def _provenance(out: xr.Dataset, kept: list[xr.Dataset]) -> None:
+    """Each flux's source file, factor and native units: the members' one value, or where to find theirs."""
+    out.attrs.pop("source_file", None)
+    for v in flux_variables(out):
+        for key in ("source_file", "conversion_factor", "native_units"):
+            if key not in out[v].attrs:
+                vals = {str(g[v].attrs.get(key)) for g in kept if v in g}
+                out[v].attrs[key] = vals.pop() if len(vals) == 1 else \
+                    "differs between members: see " + ("coordinate 'source_file'" if key == "source_file"
+                                                       else "each member's file")
+    out.attrs["source_files"] = "; ".join(
+        sorted({str(g[v].attrs.get("source_file")) for g in kept for v in flux_variables(g)}))
+
+
+def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,
                     source: str = "ensemble", regrid_to: xr.Dataset | tuple[float, float] | None = None) -> xr.Dataset:
     """Open every member and combine them along ``model`` and ``experiment``.
 
@@ -241,7 +296,7 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,  #
     """
     good: list[xr.Dataset] = []
     excluded: list[str] = []
-    ref, ref_grid = None, None
+    ref = None
     snapped: list[str] = []
     seen: dict[tuple[str, str], str] = {}
     from mip.io.progress import steps
@@ -255,43 +310,21 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,  #
                 raise MipError(f"{source}: two members are labelled {model}/{exp}: {seen[(model, exp)]} and {where}")
             seen[(model, exp)] = where
         try:
-            ds = opener()
+            ds = _opened(opener, model, exp, regrid_to)
         except InputError as exc:
             excluded.append(f"{model}/{exp}: {exc}")
             continue
-        ds = _relabel(ds, model, exp)
-        if regrid_to is not None:
-            from mip.geometry.regrid import regrid, target_grid
-
-            tgt = target_grid(*regrid_to) if isinstance(regrid_to, tuple) else regrid_to
-            if not same_grid(ds, tgt):
-                ds = regrid(ds, tgt)
-        sig = grid_signature(ds)
         if ref is None:
-            ref, ref_grid = ds, sig
+            ref = ds
         else:
-            off = grid_offset(ds, ref)
-            if off is None or off > GRID_TOLERANCE:
-                excluded.append(f"{model}/{exp}: grid {sig[:2]} (first cell {sig[2]}, {sig[3]}) differs from the "
-                                f"ensemble's {ref_grid[:2]} (first cell {ref_grid[2]}, {ref_grid[3]})"
-                                + (f" by up to {off:.3g} of a cell" if off is not None else "")
-                                + "; regrid it first (regrid= / --regrid)")
+            ds, why = _on_the_grid_of(ds, ref, f"{model}/{exp}", snapped)
+            if why:
+                excluded.append(why)
                 continue
-            if off > 0:  # the same grid written with other rounding (float32 coordinates): the ensemble's is kept
-                snapped.append(f"{model}/{exp}: cell centres differ from the ensemble's by up to {off:.2g} of a cell "
-                               f"(within {GRID_TOLERANCE:g}): the same grid")
-                ds = ds.assign_coords({k: ref[k] for k in ("lat", "lon", "lat_bounds", "lon_bounds") if k in ref.coords})
-        if check_all_nan:
-            fv = flux_variables(ds)
-            try:
-                nan = {v: bool(ds[v].isnull().all().compute()) for v in fv}
-            except READ_FAILURES as exc:  # this pass reads every block: a damaged one is this member's
-                excluded.append(f"{model}/{exp}: {where}: data that cannot be read ({type(exc).__name__}: "
-                                f"{' '.join(str(exc).split())})")
-                continue
-            if fv and all(nan.values()):
-                excluded.append(f"{model}/{exp}: all values NaN in {', '.join(fv)}")
-                continue
+        why = _all_nan(ds, f"{model}/{exp}", where) if check_all_nan else None
+        if why:
+            excluded.append(why)
+            continue
         good.append(ds)
     if not good:
         raise MipError(f"{source}: no member could be opened:\n  " + "\n  ".join(excluded))
@@ -300,16 +333,7 @@ def combine_members(members: Iterable[Member], *, check_all_nan: bool = True,  #
     for keep in ("sign_convention", "earth_radius", "product", "product_version"):
         if keep in kept[0].attrs:
             out.attrs[keep] = kept[0].attrs[keep]
-    out.attrs.pop("source_file", None)
-    for v in flux_variables(out):
-        for key in ("source_file", "conversion_factor", "native_units"):
-            if key not in out[v].attrs:
-                vals = {str(g[v].attrs.get(key)) for g in kept if v in g}
-                out[v].attrs[key] = vals.pop() if len(vals) == 1 else \
-                    "differs between members: see " + ("coordinate 'source_file'" if key == "source_file"
-                                                       else "each member's file")
-    out.attrs["source_files"] = "; ".join(
-        sorted({str(g[v].attrs.get("source_file")) for g in kept for v in flux_variables(g)}))
+    _provenance(out, kept)
     listed = {(str(g["model"].values[0]), str(g["experiment"].values[0])) for g in kept}
     absent = [f"{m}/{e}" for m in out["model"].values for e in out["experiment"].values if (m, e) not in listed]
     if absent:

@@ -132,9 +132,8 @@ def _strings(node: object, where: str):
             yield from _strings(v, f"{where}[{i}]")
 
 
-def _check_args(where: str, args: object) -> None:  # noqa: C901  (to split: #26)
-    if not isinstance(args, dict):
-        raise InputError(where, "args", repr(args), "a mapping of the ProductSource arguments")
+def _check_arg_types(where: str, args: dict) -> None:
+    """Known arguments only, ``family`` and ``urlpath`` given, each of its type."""
     unknown = sorted(set(args) - set(_ARGS) - {"metadata"}, key=str)
     if unknown:
         raise InputError(where, "args", f"unknown argument(s) {', '.join(map(str, unknown))}",
@@ -144,18 +143,12 @@ def _check_args(where: str, args: object) -> None:  # noqa: C901  (to split: #26
             raise InputError(where, k, "nothing", f"the {k} argument")
     for k, v in args.items():
         want = _ARGS.get(k)
-        if want is None or v is None:
-            continue
-        if not isinstance(v, want) or (want is not bool and isinstance(v, bool)):
+        if want is not None and v is not None and (not isinstance(v, want) or (want is not bool and isinstance(v, bool))):
             raise InputError(where, k, f"{v!r} (a {type(v).__name__})", f"a {want.__name__}")
-    fields = set(re.findall(r"(?<!\{)\{([^{}]*)\}(?!\})", args["urlpath"]))
-    bad = sorted(fields - _PLACEHOLDERS)
-    if bad:
-        raise InputError(where, "urlpath", f"placeholder(s) {', '.join('{' + b + '}' for b in bad)}",
-                         "only {data_root}, {model} and {experiment}")
-    for kind in ("model", "experiment"):
-        for label in args.get(f"{kind}s") or []:
-            check_label(label, kind, where)
+
+
+def _check_options(where: str, args: dict) -> None:
+    """Option mappings keyed by text; per-model options only for listed models."""
     for k in ("options", "model_options", "unit_spellings"):
         keys = [x for x in (args.get(k) or {}) if not isinstance(x, str)]
         if keys:
@@ -167,6 +160,22 @@ def _check_args(where: str, args: object) -> None:  # noqa: C901  (to split: #26
         if listed and str(m) not in listed:
             raise InputError(where, f"model_options.{m}", f"options for {m!r}, a model the entry does not list",
                              f"one of the listed models ({', '.join(sorted(listed))})")
+
+
+def _check_args(where: str, args: object) -> None:
+    """An entry's ``args``: types, the urlpath's placeholders, labels, options and the regrid resolution."""
+    if not isinstance(args, dict):
+        raise InputError(where, "args", repr(args), "a mapping of the ProductSource arguments")
+    _check_arg_types(where, args)
+    fields = set(re.findall(r"(?<!\{)\{([^{}]*)\}(?!\})", args["urlpath"]))
+    bad = sorted(fields - _PLACEHOLDERS)
+    if bad:
+        raise InputError(where, "urlpath", f"placeholder(s) {', '.join('{' + b + '}' for b in bad)}",
+                         "only {data_root}, {model} and {experiment}")
+    for kind in ("model", "experiment"):
+        for label in args.get(f"{kind}s") or []:
+            check_label(label, kind, where)
+    _check_options(where, args)
     regrid = args.get("regrid")
     if regrid is not None:
         from mip.geometry.regrid import check_resolution

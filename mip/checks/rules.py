@@ -114,7 +114,54 @@ def rule_coordinates(ctx: Context) -> None:
                     f"set {name}:units = {spec.units[0]!r}")
 
 
-def rule_variables(ctx: Context) -> None:  # noqa: C901  (to split: #26)
+def _units_usable(ctx: Context, name: str, v: xr.DataArray) -> bool:
+    """A flux's units: known, the protocol's quantity, spelled as the protocol does (False: an error was added)."""
+    allowed = ctx.protocol.allowed_units(name)
+    if not allowed or "units" not in v.attrs:
+        return True
+    got, gas = str(v.attrs["units"]), ctx.protocol.gas
+    try:
+        nu = parse_native(got, file=ctx.path, variable=name)
+    except InputError:
+        ctx.add("var.units", "error", name, f"unknown units {got!r}", _one_of(allowed),
+                f"convert to {allowed[0]}, or add the spelling to the protocol's unit_spellings if it "
+                "means a unit fluxmip knows")
+        return False
+    wants = [parse_native(u) for u in allowed]
+    same = [u for u, w in zip(allowed, wants)
+            if (nu.species or gas, nu.unit, nu.per_area) == (w.species or gas, w.unit, w.per_area)]
+    if not same:
+        ctx.add("var.units", "error", name, f"units {got!r}", _one_of(allowed),
+                f"convert the values to {allowed[0]} and set units accordingly")
+        return False
+    if got not in allowed:
+        ctx.add("var.units_spelling", "warning", name, f"units {got!r}", f"{same[0]!r} (same quantity)",
+                f"write units = {same[0]!r}")
+    return True
+
+
+def _reading_usable(ctx: Context, name: str, v: xr.DataArray) -> bool:
+    """The reader's own reading of a flux's units, basis and sign (one code path); False: an error was added."""
+    try:
+        r = read_flux(v.attrs, ctx.ds.attrs, gas=ctx.protocol.gas, convention=ctx.protocol.sign_convention,
+                      convention_name=f"protocol {ctx.protocol.name}", file=ctx.path, variable=name)
+    except InputError as exc:
+        rule = "var.sign" if "sign" in exc.found else "var.basis" if "basis" in exc.expected or "mass" in \
+            exc.found else "var.units"
+        ctx.add(rule, "error", name, exc.found, exc.expected, exc.hint or "")
+        return False
+    ctx.readings[name] = r
+    proto = 1 if ctx.protocol.sign_convention == "atmosphere" else -1
+    if r.sign.factor != proto:
+        ctx.add("var.sign_convention", "warning", name,
+                f"{r.sign.source}: positive values {r.sign.words}; fluxmip will read them with that sign",
+                f"the protocol's convention, positive {Sign(proto, '').words}",
+                "if the values follow the protocol, the attribute is wrong: fix it (the global totals show "
+                "which); otherwise convert the values and the attribute")
+    return True
+
+
+def rule_variables(ctx: Context) -> None:
     """Required variables with the right dims, types and units."""
     ds = ctx.ds
     rename = {ctx.time_dim: ctx.protocol.time.dim} if ctx.time_dim and ctx.time_dim != ctx.protocol.time.dim else {}
@@ -132,54 +179,19 @@ def rule_variables(ctx: Context) -> None:  # noqa: C901  (to split: #26)
             continue
         if spec.kind == "integer" and not np.issubdtype(v.dtype, np.integer):
             ctx.add("var.dtype", "error", name, f"type {v.dtype}", "an integer type")
-        if spec.kind == "flux" and not np.issubdtype(v.dtype, np.floating):
+        if spec.kind != "flux":
+            continue
+        if not np.issubdtype(v.dtype, np.floating):
             ctx.add("var.dtype", "error", name, f"type {v.dtype}", "float32 or float64")
         for a in ctx.protocol.variable_attributes:
-            if spec.kind == "flux" and a not in v.attrs:
+            if a not in v.attrs:
                 allowed = ctx.protocol.allowed_units(name)
                 ctx.add("var.attribute", "error", name, f"no {a!r} attribute",
                         f"units = {_one_of(allowed)}" if a == "units" and allowed else f"a {a!r} attribute",
                         f"set {name}:{a}")
-        allowed = ctx.protocol.allowed_units(name)
-        if spec.kind == "flux" and allowed and "units" in v.attrs:
-            got = str(v.attrs["units"])
-            gas = ctx.protocol.gas
-            try:
-                nu = parse_native(got, file=ctx.path, variable=name)
-            except InputError:
-                ctx.add("var.units", "error", name, f"unknown units {got!r}", _one_of(allowed),
-                        f"convert to {allowed[0]}, or add the spelling to the protocol's unit_spellings if it "
-                        "means a unit fluxmip knows")
-                continue
-            wants = [parse_native(u) for u in allowed]
-            same = [u for u, w in zip(allowed, wants)
-                    if (nu.species or gas, nu.unit, nu.per_area) == (w.species or gas, w.unit, w.per_area)]
-            if not same:
-                ctx.add("var.units", "error", name, f"units {got!r}", _one_of(allowed),
-                        f"convert the values to {allowed[0]} and set units accordingly")
-                continue
-            if got not in allowed:
-                ctx.add("var.units_spelling", "warning", name, f"units {got!r}", f"{same[0]!r} (same quantity)",
-                        f"write units = {same[0]!r}")
-        if spec.kind == "flux" and "units" in v.attrs:
-            try:  # the reader's own reading of units, basis and sign (one code path)
-                r = read_flux(v.attrs, ds.attrs, gas=ctx.protocol.gas, convention=ctx.protocol.sign_convention,
-                              convention_name=f"protocol {ctx.protocol.name}", file=ctx.path, variable=name)
-            except InputError as exc:
-                rule = "var.sign" if "sign" in exc.found else "var.basis" if "basis" in exc.expected or "mass" in \
-                    exc.found else "var.units"
-                ctx.add(rule, "error", name, exc.found, exc.expected, exc.hint or "")
-                continue
-            ctx.readings[name] = r
-            proto = 1 if ctx.protocol.sign_convention == "atmosphere" else -1
-            if r.sign.factor != proto:
-                ctx.add("var.sign_convention", "warning", name,
-                        f"{r.sign.source}: positive values {r.sign.words}; fluxmip will read them with that sign",
-                        f"the protocol's convention, positive {Sign(proto, '').words}",
-                        "if the values follow the protocol, the attribute is wrong: fix it (the global totals show "
-                        "which); otherwise convert the values and the attribute")
-        if spec.kind == "flux":
-            ctx.good_vars.append(name)
+        if not _units_usable(ctx, name, v) or ("units" in v.attrs and not _reading_usable(ctx, name, v)):
+            continue
+        ctx.good_vars.append(name)
 
 
 def _one_of(allowed: list[str]) -> str:
@@ -398,7 +410,44 @@ def _nan_cells(ctx: Context, name: str, spec, s: dict) -> None:
                 "write the flux (0 where there is none)")
 
 
-def rule_data(ctx: Context) -> None:  # noqa: C901  (to split: #26)
+def _check_totals(ctx: Context, name: str, total: np.ndarray, nanmonth: np.ndarray, days: np.ndarray | None,
+                  months: list[tuple[int, int]]) -> None:
+    """A flux's global totals: kept for the report, within the protocol's range every year, of the expected sign."""
+    p, r, spec = ctx.protocol, ctx.readings[name], ctx.protocol.variables[name]
+    tot = total * r.factor * SECONDS_PER_YEAR * (1e-12 if r.basis == "C" else 1e-9)
+    tot[nanmonth] = np.nan
+    ctx.totals[name] = tot
+    unit = "Pg C/yr" if r.basis == "C" else f"Tg {r.basis}/yr"
+    w = days if days is not None and days.size == tot.size else np.ones_like(tot)
+    ok = np.isfinite(tot)
+    if not ok.any():
+        return
+    rows = _annual_rows(name, tot, w, months, unit, r)
+    ctx.annual += rows
+    annual = float(np.sum(tot[ok] * w[ok]) / np.sum(w[ok]))
+    if spec.total_range:
+        lo, hi = spec.total_range
+        out = [x for x in rows if np.isfinite(x["total"]) and not lo <= x["total"] <= hi]
+        if out:
+            ctx.add("data.total_range", "error", name, "global total " + ", ".join(
+                    f"{x['year']} {x['total']:+.3g}" for x in out[:6]) + (" ..." if len(out) > 6 else "")
+                    + f" {unit} (positive = to the atmosphere)",
+                    f"between {lo:g} and {hi:g} {unit} every year", "check units, sign and scaling")
+        elif not rows or not any(np.isfinite(x["total"]) for x in rows):  # no whole year: the mean of what there is
+            if not lo <= annual <= hi:
+                ctx.add("data.total_range", "error", name, f"global mean total {annual:+.3g} {unit}",
+                        f"between {lo:g} and {hi:g} {unit}", "check units, sign and scaling")
+    for sg in p.sign:
+        if sg.variable == name and ((sg.expected == "negative" and annual > 0) or
+                                    (sg.expected == "positive" and annual < 0)):
+            ctx.add("data.sign", "error", name, f"global mean total {annual:+.3g} {unit} (read with "
+                    f"{r.sign.source}: positive values {r.sign.words})",
+                    f"a {sg.expected} total ({sg.reason})",
+                    "likely sign error: the values or their sign attribute are flipped; fluxmip reads positive "
+                    "= to the atmosphere")
+
+
+def rule_data(ctx: Context) -> None:
     """One pass over the data: NaN months, all-zero fields, global totals, sign, identities."""
     p, ds = ctx.protocol, ctx.ds
     names = list(ctx.good_vars)
@@ -432,38 +481,7 @@ def rule_data(ctx: Context) -> None:  # noqa: C901  (to split: #26)
             continue
         if name not in areas or name not in ctx.readings:
             continue
-        r = ctx.readings[name]
-        tot = s["total"] * r.factor * SECONDS_PER_YEAR * (1e-12 if r.basis == "C" else 1e-9)
-        tot[nm] = np.nan
-        ctx.totals[name] = tot
-        unit = "Pg C/yr" if r.basis == "C" else f"Tg {r.basis}/yr"
-        w = days if days is not None and days.size == tot.size else np.ones_like(tot)
-        ok = np.isfinite(tot)
-        if not ok.any():
-            continue
-        rows = _annual_rows(name, tot, w, months, unit, r)
-        ctx.annual += rows
-        annual = float(np.sum(tot[ok] * w[ok]) / np.sum(w[ok]))
-        if spec.total_range:
-            lo, hi = spec.total_range
-            out = [x for x in rows if np.isfinite(x["total"]) and not lo <= x["total"] <= hi]
-            if out:
-                ctx.add("data.total_range", "error", name, "global total " + ", ".join(
-                        f"{x['year']} {x['total']:+.3g}" for x in out[:6]) + (" ..." if len(out) > 6 else "")
-                        + f" {unit} (positive = to the atmosphere)",
-                        f"between {lo:g} and {hi:g} {unit} every year", "check units, sign and scaling")
-            elif not rows or not any(np.isfinite(x["total"]) for x in rows):  # no whole year: the mean of what there is
-                if not lo <= annual <= hi:
-                    ctx.add("data.total_range", "error", name, f"global mean total {annual:+.3g} {unit}",
-                            f"between {lo:g} and {hi:g} {unit}", "check units, sign and scaling")
-        for sg in p.sign:
-            if sg.variable == name and ((sg.expected == "negative" and annual > 0) or
-                                        (sg.expected == "positive" and annual < 0)):
-                ctx.add("data.sign", "error", name, f"global mean total {annual:+.3g} {unit} (read with "
-                        f"{r.sign.source}: positive values {r.sign.words})",
-                        f"a {sg.expected} total ({sg.reason})",
-                        "likely sign error: the values or their sign attribute are flipped; fluxmip reads positive "
-                        "= to the atmosphere")
+        _check_totals(ctx, name, s["total"], nm, days, months)
     for idt in p.identities:
         if idt.target in res["ids"] and res["ids"][idt.target][1] > 0:
             mx, nbad = res["ids"][idt.target]

@@ -57,38 +57,25 @@ def flux_variables(ds: xr.Dataset) -> list[str]:
     return [str(k) for k, v in ds.data_vars.items() if "reported_as" in v.attrs]
 
 
-def canonical_problems(ds: xr.Dataset) -> list[str]:  # noqa: C901  (to split: #26)
-    """Every way in which ``ds`` departs from the canonical gridded data model.
+def _grid_problems(ds: xr.Dataset) -> list[str]:
+    """Dimensions, coordinates and the lat/lon axes."""
+    p = [f"dimension '{d}' missing" for d in FLUX_DIMS if d not in ds.dims]
+    p += [f"coordinate '{c}' missing" for c in ("lat", "lon", "lat_bounds", "lon_bounds", "cell_area", "time_bounds")
+          if c not in ds.variables]
+    for name, low, high, rng in (("lat", -90, 90, "[-90, 90]"), ("lon", -180, 180, "[-180, 180)")):
+        if name not in ds.variables:
+            continue
+        x = ds[name].values
+        if x.size > 1 and not np.all(np.diff(x) > 0):
+            p.append(f"{name} not strictly ascending")
+        if np.any(x < low) or np.any(x > high) or (name == "lon" and np.any(x >= high)):
+            p.append(f"{name} outside {rng}")
+    return p
 
-    Parameters
-    ----------
-    ds
-        Dataset to check.
 
-    Returns
-    -------
-    list of str
-        Human-readable problems; empty when the dataset is canonical.
-    """
+def _area_and_time_problems(ds: xr.Dataset) -> list[str]:
+    """``cell_area`` (positive, m², on lat × lon) and ``time_bounds`` (each time inside its bounds)."""
     p: list[str] = []
-    for d in FLUX_DIMS:
-        if d not in ds.dims:
-            p.append(f"dimension '{d}' missing")
-    for c in ("lat", "lon", "lat_bounds", "lon_bounds", "cell_area", "time_bounds"):
-        if c not in ds.variables:
-            p.append(f"coordinate '{c}' missing")
-    if "lat" in ds.variables:
-        lat = ds["lat"].values
-        if lat.size > 1 and not np.all(np.diff(lat) > 0):
-            p.append("lat not strictly ascending")
-        if np.any(np.abs(lat) > 90):
-            p.append("lat outside [-90, 90]")
-    if "lon" in ds.variables:
-        lon = ds["lon"].values
-        if lon.size > 1 and not np.all(np.diff(lon) > 0):
-            p.append("lon not strictly ascending")
-        if np.any(lon < -180) or np.any(lon >= 180):
-            p.append("lon outside [-180, 180)")
     if "cell_area" in ds.variables:
         a = ds["cell_area"]
         if set(a.dims) != {"lat", "lon"}:
@@ -101,16 +88,15 @@ def canonical_problems(ds: xr.Dataset) -> list[str]:  # noqa: C901  (to split: #
         tb = ds["time_bounds"]
         if tb.ndim != 2 or tb.shape[-1] != 2:
             p.append("time_bounds must be (time, 2)")
-        else:
-            lo, hi = tb.values[:, 0], tb.values[:, 1]
-            t = ds["time"].values
-            if not (np.all(lo <= t) and np.all(t < hi)):
-                p.append("time values not inside their time_bounds")
-    if "model" in ds.dims and "system" not in ds.coords:
-        p.append("coordinate 'system' (inversion family per model) missing")
+        elif not (np.all(tb.values[:, 0] <= ds["time"].values) and np.all(ds["time"].values < tb.values[:, 1])):
+            p.append("time values not inside their time_bounds")
+    return p
+
+
+def _flux_problems(ds: xr.Dataset) -> list[str]:
+    """Each flux variable's dims, units, basis and provenance."""
     fluxes = flux_variables(ds)
-    if not fluxes:
-        p.append("no flux variable (a variable with a 'reported_as' attribute)")
+    p = [] if fluxes else ["no flux variable (a variable with a 'reported_as' attribute)"]
     for name in fluxes:
         v = ds[name]
         if tuple(v.dims) != FLUX_DIMS:
@@ -119,9 +105,27 @@ def canonical_problems(ds: xr.Dataset) -> list[str]:  # noqa: C901  (to split: #
             p.append(f"{name}: units {v.attrs.get('units')!r}, expected {CANONICAL_UNITS!r}")
         if v.attrs.get("reported_as") not in ("C", "CH4", "N"):
             p.append(f"{name}: reported_as {v.attrs.get('reported_as')!r}, expected C, CH4 or N")
-        for a in PROVENANCE_ATTRS:
-            if a not in v.attrs:
-                p.append(f"{name}: provenance attribute '{a}' missing")
+        p += [f"{name}: provenance attribute '{a}' missing" for a in PROVENANCE_ATTRS if a not in v.attrs]
+    return p
+
+
+def canonical_problems(ds: xr.Dataset) -> list[str]:
+    """Every way in which ``ds`` departs from the canonical gridded data model.
+
+    Parameters
+    ----------
+    ds
+        Dataset to check.
+
+    Returns
+    -------
+    list of str
+        Human-readable problems; empty when the dataset is canonical.
+    """
+    p = _grid_problems(ds) + _area_and_time_problems(ds)
+    if "model" in ds.dims and "system" not in ds.coords:
+        p.append("coordinate 'system' (inversion family per model) missing")
+    p += _flux_problems(ds)
     if ds.attrs.get("sign_convention") != SIGN_CONVENTION:
         p.append(f"attribute sign_convention is {ds.attrs.get('sign_convention')!r}, expected {SIGN_CONVENTION!r}")
     if ds.attrs.get("earth_radius") not in (None, AUTHALIC_RADIUS) and "cell_area" in ds.variables \

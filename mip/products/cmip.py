@@ -220,8 +220,45 @@ def find_fx(data_file: str | Path, name: str, attrs: dict | None = None) -> Path
     return found[0] if found else None
 
 
+def _files_by_variable(files: list[Path]) -> dict[str, list[tuple[Path, xr.Dataset]]]:
+    """Each file opened, under the one CMIP flux variable it holds (``variable_id``, else the only 3-D one)."""
+    per_var: dict[str, list[tuple[Path, xr.Dataset]]] = {}
+    for f in files:
+        ds = open_netcdf(f)
+        var = str(ds.attrs.get("variable_id") or next((v for v in ds.data_vars if v in CMIP_NAMES), ""))
+        if var not in ds.data_vars:
+            flux = [v for v in ds.data_vars if ds[v].attrs.get("units") and "bnds" not in str(v)
+                    and ds[v].ndim == 3]
+            if len(flux) != 1:
+                raise InputError(f, None, f"variables {list(ds.data_vars)}", "one CMIP flux variable per file "
+                                 "(variable_id global attribute)")
+            var = flux[0]
+        per_var.setdefault(var, []).append((f, ds))
+    return per_var
+
+
+def _joined(var: str, items: list[tuple[Path, xr.Dataset]], axes: tuple[str, str], grid: xr.Dataset,
+            first_path: Path) -> tuple[xr.Dataset, str, np.ndarray, np.ndarray, str]:
+    """One variable's time chunks joined: (dataset, time name, months, bounds, calendar), on one grid, in order."""
+    lat, lon = axes
+    for f, ds in items:
+        if ds.sizes.get(lat) != grid.sizes["lat"] or ds.sizes.get(lon) != grid.sizes["lon"]:
+            raise InputError(f, var, f"grid {ds.sizes.get(lat)}x{ds.sizes.get(lon)}",
+                             f"the grid of {first_path.name} ({grid.sizes['lat']}x{grid.sizes['lon']})")
+    parts = [ds for _, ds in items]
+    ds = xr.concat(parts, "time", data_vars="minimal", coords="minimal", compat="override") if len(parts) > 1 \
+        else parts[0]
+    tname = find_axis(ds, "time", ("time",), items[0][0])
+    t, b = months_of(ds, tname, items[0][0])
+    keys = month_keys(ds[tname])
+    if len(set(keys)) != len(keys) or keys != sorted(keys):
+        raise InputError(items[0][0], tname, "time chunks that overlap or are out of order",
+                         "consecutive, non-overlapping months across the files")
+    return ds, tname, t, b, ds[tname].encoding.get("calendar", "standard")
+
+
 @register("cmip", labels=("model", "experiment"))
-def read_cmip(paths, *, sign: str | None = None, basis: str | None = None, sftlf: str | Path | None = None,  # noqa: C901  (to split: #26)
+def read_cmip(paths, *, sign: str | None = None, basis: str | None = None, sftlf: str | Path | None = None,
               sftof: str | Path | None = None, areacella: str | Path | None = None, land_fraction: str | None = None,
               bounds: str = "file", find_fx_files: bool = True, model: str | None = None,
               experiment: str | None = None, version: str = "CMIP6") -> xr.Dataset:
@@ -271,18 +308,7 @@ def read_cmip(paths, *, sign: str | None = None, basis: str | None = None, sftlf
         overlapping time chunks.
     """
     files = sorted(as_paths(paths))
-    per_var: dict[str, list[tuple[Path, xr.Dataset]]] = {}
-    for f in files:
-        ds = open_netcdf(f)
-        var = str(ds.attrs.get("variable_id") or next((v for v in ds.data_vars if v in CMIP_NAMES), ""))
-        if var not in ds.data_vars:
-            flux = [v for v in ds.data_vars if ds[v].attrs.get("units") and "bnds" not in str(v)
-                    and ds[v].ndim == 3]
-            if len(flux) != 1:
-                raise InputError(f, None, f"variables {list(ds.data_vars)}", "one CMIP flux variable per file "
-                                 "(variable_id global attribute)")
-            var = flux[0]
-        per_var.setdefault(var, []).append((f, ds))
+    per_var = _files_by_variable(files)
     first_path, first = next(iter(per_var.values()))[0]
     lat = find_axis(first, "latitude", ("lat", "latitude"), first_path)
     lon = find_axis(first, "longitude", ("lon", "longitude"), first_path)
@@ -299,21 +325,7 @@ def read_cmip(paths, *, sign: str | None = None, basis: str | None = None, sftlf
     fx_o = _fx(used["sftof"], "sftof", shape, ilat, ilon) if "sftof" in used else None
     fluxes, time, tb, calendar = {}, None, None, None
     for var, items in per_var.items():
-        parts = []
-        for f, ds in items:
-            if ds.sizes.get(lat) != grid.sizes["lat"] or ds.sizes.get(lon) != grid.sizes["lon"]:
-                raise InputError(f, var, f"grid {ds.sizes.get(lat)}x{ds.sizes.get(lon)}",
-                                 f"the grid of {first_path.name} ({grid.sizes['lat']}x{grid.sizes['lon']})")
-            parts.append(ds)
-        ds = xr.concat(parts, "time", data_vars="minimal", coords="minimal", compat="override") if len(parts) > 1 \
-            else parts[0]
-        tname = find_axis(ds, "time", ("time",), items[0][0])
-        t, b = months_of(ds, tname, items[0][0])
-        keys = month_keys(ds[tname])
-        if len(set(keys)) != len(keys) or keys != sorted(keys):
-            raise InputError(items[0][0], tname, "time chunks that overlap or are out of order",
-                             "consecutive, non-overlapping months across the files")
-        cal = ds[tname].encoding.get("calendar", "standard")
+        ds, tname, t, b, cal = _joined(var, items, (lat, lon), grid, first_path)
         if time is None:
             time, tb, calendar = t, b, cal
         elif cal != calendar or len(t) != len(time) or any(np.asarray(t) != np.asarray(time)):

@@ -62,7 +62,97 @@ def _numeric(df: pd.DataFrame, col: str, path: Path, first_line: int) -> pd.Seri
     return vals.astype("f8")
 
 
-def read_ceos_countries(path: str | PathLike, *, basis: str = "C", version: str = "v1", **_: object) -> xr.Dataset:  # noqa: C901  (to split: #26)
+def _read_table(path: Path) -> tuple[pd.DataFrame, int]:
+    """The table below the free-text header, as strings, and the number of header lines."""
+    if not path.is_file():
+        raise InputError(path, None, "no such file", "the CEOS country budget CSV")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, None, f"unreadable as text ({exc})", "a UTF-8 CSV file") from exc
+    head = _header_row(text.splitlines(), path)
+    try:
+        df = pd.read_csv(io.StringIO(text), skiprows=head, dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise InputError(path, None, f"unreadable as CSV after {head} header lines ({exc})",
+                         "a comma-separated table with the CEOS column layout") from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    if list(df.columns[:2]) != [_KEY, "Year"]:
+        raise InputError(path, "Year", f"columns {list(df.columns[:2])}", f"'{_KEY}' and 'Year' first")
+    return df, head
+
+
+def _experiment_columns(df: pd.DataFrame, path: Path) -> tuple[dict[tuple[str, bool], dict[str, str]], list[str]]:
+    """Per (quantity, is uncertainty): experiment → column; and the experiments. Every unit must be Tg CO2."""
+    for c in df.columns[2:]:
+        m = _UNIT.match(c)
+        if m and m["unit"] != CEOS_UNIT:
+            raise InputError(path, c, f"unit {m['unit']!r}", f"'{CEOS_UNIT}' (every flux column is Tg CO2/yr)")
+    per_exp: dict[tuple[str, bool], dict[str, str]] = {}
+    for c in df.columns:
+        if m := _PER_EXP.match(c):
+            per_exp.setdefault((m["q"], bool(m["unc"])), {})[m["exp"]] = c
+    exps = sorted({e for cols in per_exp.values() for e in cols})
+    if not exps:
+        raise InputError(path, "IS NBE (TgCO2)", "no '<EXP> NBE (TgCO2)' columns", "the CEOS per-experiment columns")
+    wanted = [(q, unc, e) for q in CEOS_QUANTITIES for unc in (False, True) for e in exps]
+    for q, unc, e in wanted:
+        if e not in per_exp.get((q, unc), {}):
+            col = f"{e} {q}{' unc' if unc else ''} ({CEOS_UNIT})"
+            raise InputError(path, col, "no such column", f"'{col}' beside the other {e} columns")
+    for col in (c for cols in CEOS_LATERAL.values() for c in cols):
+        if col not in df.columns:
+            raise InputError(path, col, "no such column", f"'{col}' (published name; columns: {', '.join(df.columns)})")
+    return per_exp, exps
+
+
+def _rows(df: pd.DataFrame, path: Path, head: int) -> tuple[list[str], list[str]]:
+    """Countries in file order and the periods (years, then ``mean``): every country has every period once."""
+    df[_KEY] = df[_KEY].str.strip()
+    years = df["Year"].str.strip()
+    bad = ~(years.str.fullmatch(r"\d{4}") | (years == "mean"))
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(path, "Year", f"{years.iloc[i]!r} on line {head + 2 + i}", "a year such as 2015, or 'mean'")
+    df["Year"] = years
+    dup = df.duplicated([_KEY, "Year"])
+    if dup.any():
+        i = int(dup.to_numpy().nonzero()[0][0])
+        raise InputError(path, f"{_KEY}/Year", f"a second row for {df[_KEY].iloc[i]} {df['Year'].iloc[i]}",
+                         "one row per country and year")
+    countries = list(dict.fromkeys(df[_KEY]))
+    periods = sorted(set(df["Year"]), key=lambda y: (y == "mean", y))
+    for country, ys in df.groupby(_KEY, sort=False)["Year"].agg(set).items():
+        if ys != set(periods):
+            raise InputError(path, "Year", f"{country} has no row for {', '.join(sorted(set(periods) - ys))}",
+                             f"rows for {', '.join(periods)} for every country")
+    return countries, periods
+
+
+def _sources(df: pd.DataFrame, per_exp: dict, exps: list[str], path: Path) -> dict[str, tuple[dict[str, str] | str, bool]]:
+    """Output variable → (its column, or experiment → column; whether it is a flux). No column left over."""
+    sources: dict[str, tuple[dict[str, str] | str, bool]] = {}
+    for q in CEOS_QUANTITIES:
+        sources[q] = (per_exp[(q, False)], True)
+        sources[f"{q}_unc"] = (per_exp[(q, True)], True)
+    for name, (val, unc) in CEOS_LATERAL.items():
+        sources[name], sources[f"{name}_unc"] = (val, True), (unc, True)
+    if "Z-statistic" in df.columns:
+        sources["Z_statistic"] = ("Z-statistic", False)
+    fur = {m["exp"]: c for c in df.columns if (m := _FUR.match(c))}
+    if fur:
+        missing = [e for e in exps if e not in fur]
+        if missing:
+            raise InputError(path, f"FUR {missing[0]}", "no such column", f"a FUR column for every experiment ({', '.join(exps)})")
+        sources["FUR"] = (fur, False)
+    known = {c for cols, _ in sources.values() for c in ([cols] if isinstance(cols, str) else cols.values())}
+    unknown = [c for c in df.columns[2:] if c not in known]
+    if unknown:
+        raise InputError(path, unknown[0], "a column fluxmip does not know", "the CEOS v1 columns only (nothing is dropped silently)")
+    return sources
+
+
+def read_ceos_countries(path: str | PathLike, *, basis: str = "C", version: str = "v1", **_: object) -> xr.Dataset:
     """Read the CEOS pilot top-down country budget CSV (Byrne et al. 2023).
 
     Parameters
@@ -102,67 +192,12 @@ def read_ceos_countries(path: str | PathLike, *, basis: str = "C", version: str 
     path = Path(path)
     if basis not in ("C", "CO2"):
         raise MipError("basis must be 'C' or 'CO2'")
-    if not path.is_file():
-        raise InputError(path, None, "no such file", "the CEOS country budget CSV")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, None, f"unreadable as text ({exc})", "a UTF-8 CSV file") from exc
-    lines = text.splitlines()
-    head = _header_row(lines, path)
-    try:
-        df = pd.read_csv(io.StringIO(text), skiprows=head, dtype=str, keep_default_na=False)
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise InputError(path, None, f"unreadable as CSV after {head} header lines ({exc})",
-                         "a comma-separated table with the CEOS column layout") from exc
-    df.columns = [str(c).strip() for c in df.columns]
-    if list(df.columns[:2]) != [_KEY, "Year"]:
-        raise InputError(path, "Year", f"columns {list(df.columns[:2])}", f"'{_KEY}' and 'Year' first")
-    for c in df.columns[2:]:
-        m = _UNIT.match(c)
-        if m and m["unit"] != CEOS_UNIT:
-            raise InputError(path, c, f"unit {m['unit']!r}", f"'{CEOS_UNIT}' (every flux column is Tg CO2/yr)")
-    per_exp: dict[tuple[str, bool], dict[str, str]] = {}
-    for c in df.columns:
-        m = _PER_EXP.match(c)
-        if m:
-            per_exp.setdefault((m["q"], bool(m["unc"])), {})[m["exp"]] = c
-    exps = sorted({e for cols in per_exp.values() for e in cols})
-    if not exps:
-        raise InputError(path, "IS NBE (TgCO2)", "no '<EXP> NBE (TgCO2)' columns", "the CEOS per-experiment columns")
-    for q in CEOS_QUANTITIES:
-        for unc in (False, True):
-            for e in exps:
-                if e not in per_exp.get((q, unc), {}):
-                    col = f"{e} {q}{' unc' if unc else ''} ({CEOS_UNIT})"
-                    raise InputError(path, col, "no such column", f"'{col}' beside the other {e} columns")
-    for cols in CEOS_LATERAL.values():
-        for col in cols:
-            if col not in df.columns:
-                raise InputError(path, col, "no such column", f"'{col}' (published name; columns: {', '.join(df.columns)})")
-
-    df[_KEY] = df[_KEY].str.strip()
-    years = df["Year"].str.strip()
-    bad = ~(years.str.fullmatch(r"\d{4}") | (years == "mean"))
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise InputError(path, "Year", f"{years.iloc[i]!r} on line {head + 2 + i}", "a year such as 2015, or 'mean'")
-    df["Year"] = years
-    dup = df.duplicated([_KEY, "Year"])
-    if dup.any():
-        i = int(dup.to_numpy().nonzero()[0][0])
-        raise InputError(path, f"{_KEY}/Year", f"a second row for {df[_KEY].iloc[i]} {df['Year'].iloc[i]}",
-                         "one row per country and year")
-    countries = list(dict.fromkeys(df[_KEY]))
-    periods = sorted(set(df["Year"]), key=lambda y: (y == "mean", y))
-    have = df.groupby(_KEY, sort=False)["Year"].agg(set)
-    for country, ys in have.items():
-        if ys != set(periods):
-            raise InputError(path, "Year", f"{country} has no row for {', '.join(sorted(set(periods) - ys))}",
-                             f"rows for {', '.join(periods)} for every country")
+    df, head = _read_table(path)
+    per_exp, exps = _experiment_columns(df, path)
+    countries, periods = _rows(df, path, head)
+    sources = _sources(df, per_exp, exps, path)
     year_ints = [int(y) for y in periods if y != "mean"]
-    first_line = head + 2
-    numeric = {c: _numeric(df, c, path, first_line) for c in df.columns[2:]}
+    numeric = {c: _numeric(df, c, path, head + 2) for c in df.columns[2:]}
     annual = df["Year"] != "mean"
     factor = MOLAR_MASS["C"] / MOLAR_MASS["CO2"] if basis == "C" else 1.0
 
@@ -194,24 +229,6 @@ def read_ceos_countries(path: str | PathLike, *, basis: str = "C", version: str 
             attrs["period"] = "the file's 'mean' row (read as published, not recomputed)"
         return da.assign_attrs(attrs)
 
-    sources: dict[str, tuple[dict[str, str] | str, bool]] = {}
-    for q in CEOS_QUANTITIES:
-        sources[q] = (per_exp[(q, False)], True)
-        sources[f"{q}_unc"] = (per_exp[(q, True)], True)
-    for name, (val, unc) in CEOS_LATERAL.items():
-        sources[name], sources[f"{name}_unc"] = (val, True), (unc, True)
-    if "Z-statistic" in df.columns:
-        sources["Z_statistic"] = ("Z-statistic", False)
-    fur = {m["exp"]: c for c in df.columns if (m := _FUR.match(c))}
-    if fur:
-        missing = [e for e in exps if e not in fur]
-        if missing:
-            raise InputError(path, f"FUR {missing[0]}", "no such column", f"a FUR column for every experiment ({', '.join(exps)})")
-        sources["FUR"] = (fur, False)
-    known = {c for cols, _ in sources.values() for c in ([cols] if isinstance(cols, str) else cols.values())}
-    unknown = [c for c in df.columns[2:] if c not in known]
-    if unknown:
-        raise InputError(path, unknown[0], "a column fluxmip does not know", "the CEOS v1 columns only (nothing is dropped silently)")
     out = xr.Dataset()
     for name, (cols, flux) in sources.items():
         out[name] = variable(cols, False, flux)

@@ -17,7 +17,6 @@ the GCB estimate and of every model and data product over the period).  Without
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -28,13 +27,6 @@ from mip.io import atomic_write
 from mip.tables.gcb_workbook import paper_table, period_means, read_global_budget, read_sink_sheet
 
 
-def _period(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"\s*(\d{4})\s*[-:]\s*(\d{4})\s*", text)
-    if not m or int(m[1]) > int(m[2]):
-        raise argparse.ArgumentTypeError(f"{text!r}: expected FIRST-LAST years, e.g. 2013-2022")
-    return int(m[1]), int(m[2])
-
-
 def _write(df: pd.DataFrame, path: Path) -> None:
     with atomic_write(path) as tmp:
         df.to_csv(tmp, index=False, float_format="%.6g")
@@ -43,16 +35,17 @@ def _write(df: pd.DataFrame, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the analysis; see the module docstring."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--period", type=_period, default=(2013, 2022), help="FIRST-LAST years (default 2013-2022)")
+    ap.add_argument("--period", default="2013-2022", help="FIRST-LAST (or FIRST:LAST) whole years, the last "
+                    "included (default 2013-2022)")
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--workbook", type=Path, default=None, help="default: the bundled real GCB 2023 workbook")
     a = ap.parse_args(argv)
     try:
         budget = read_global_budget(a.workbook)
-        means = period_means(budget, *a.period)
+        means = period_means(budget, a.period)
         sinks = []
         for sheet in ("Ocean Sink", "Terrestrial Sink"):
-            m = period_means(read_sink_sheet(a.workbook, sheet), *a.period)
+            m = period_means(read_sink_sheet(a.workbook, sheet), a.period)
             sinks.append(pd.DataFrame({"sheet": sheet, "model": m["model"].values, "kind": m["kind"].values,
                                        "mean": m.values}))
     except MipError as e:
@@ -63,8 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     table = paper_table(means)
     _write(table, a.out / "budget_table.csv")
     _write(pd.concat(sinks, ignore_index=True), a.out / "sinks.csv")
-    first, last = a.period
-    print(f"Global Carbon Budget 2023, {first}-{last} mean (Gt C/yr), from {budget.attrs['source_file']}:")
+    print(f"Global Carbon Budget 2023, {means.attrs['period']} mean (Gt C/yr), from {budget.attrs['source_file']}:")
     for _, r in table.iterrows():
         print(f"  {r['row']:55s} {r['rounded']:5.1f}   ({r['mean']:.3f})")
     print(f"written: budget.csv, budget_table.csv, sinks.csv in {a.out}")

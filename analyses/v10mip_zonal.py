@@ -18,7 +18,6 @@ south < 30°S: exact, 30° is an edge of the 10° bands), ``20deg`` (the tables'
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -27,24 +26,18 @@ import pandas as pd
 from mip.errors import MipError
 from mip.io import atomic_write
 from mip.budgets.stats import ensemble_stats
-from mip.tables.v10mip_zonal import REGION_SETS, combine_bands, period_mean, read_zonal_ensemble
+from mip.conventions.period import parse_period, period_mean
+from mip.tables.v10mip_zonal import REGION_SETS, combine_bands, read_zonal_ensemble
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "stephens2026-v10mip" / "V10MIP"
 COMPONENTS = ("land", "ocean", "fossil", "total")
 
 
-def _period(text: str) -> tuple[str, str]:
-    m = re.fullmatch(r"(\d{4}-\d{2})[:/](\d{4}-\d{2})", text.strip())
-    if not m or m[1] > m[2]:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected FIRST:LAST months, e.g. 2015-01:2020-12")
-    return m[1], m[2]
-
-
-def zonal_tables(ens, start: str, end: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def zonal_tables(ens, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(statistics, members) long tables for every region set, experiment and component."""
     stats, members = [], []
     for set_name, regions in REGION_SETS.items():
-        tot = period_mean(combine_bands(ens[list(COMPONENTS)], regions), ens["time_bounds"], start, end)
+        tot = period_mean(combine_bands(ens[list(COMPONENTS)], regions), period, time_bounds=ens["time_bounds"])
         for comp in COMPONENTS:
             st = ensemble_stats(tot[comp]).to_dataframe().reset_index()
             stats.append(st.assign(region_set=set_name, component=comp))
@@ -62,11 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--data", type=Path, default=DEFAULT, help="the V10MIP folder (default ../shared/data/...)")
-    ap.add_argument("--period", type=_period, default=("2015-01", "2020-12"), help="FIRST:LAST months")
+    ap.add_argument("--period", default="2015-01:2020-12", help="FIRST:LAST, the last included (default "
+                    "2015-01:2020-12)")
     a = ap.parse_args(argv)
     try:
         ens = read_zonal_ensemble(a.data)
-        stats, members = zonal_tables(ens, *a.period)
+        stats, members = zonal_tables(ens, a.period)
     except MipError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -76,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     for df, name in ((stats, "zonal_stats.csv"), (members, "zonal_members.csv")):
         with atomic_write(a.out / name) as tmp:
             df.to_csv(tmp, index=False, float_format="%.4f")
-    period = f"{a.period[0]} to {a.period[1]}"
+    period = parse_period(a.period).label
     save(zonal_bars(stats, f"OCO-2 v10 MIP (real band files), {period}"), a.out / "zonal_bands.png")
     print(f"OCO-2 v10 MIP, {period}, ensemble median [IQR/1.35] in Pg C/yr (missing: {ens.attrs['missing_members']}):")
     g = stats[(stats.region_set != "20deg") & (stats.component.isin(["land", "ocean", "total"]))]

@@ -33,7 +33,7 @@ def test_band_weights_exact_when_edges_cut_cells(dlat):
 def test_aggregate_constant_flux_bands(tmp_path):
     p = write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=12)
     ds = open_product("oco2mip", p)
-    out = aggregate(ds, latitude_bands(), period=("2015-01-01", "2016-01-01")).compute()
+    out = aggregate(ds, latitude_bands(), period="2015").compute()
     north_pg = 2 * np.pi * R**2 * (1 - np.sin(np.deg2rad(30))) * 1e-15  # 1 gC/m2/yr over the cap
     assert out.land.sel(region="north").item() == pytest.approx(north_pg, rel=1e-9)
     assert out.land.sel(region="tropics").item() == pytest.approx(2 * north_pg, rel=1e-9)  # 2 pi R^2 (sin30 + sin30) = 2 x the cap
@@ -146,7 +146,7 @@ def test_one_completeness_rule_for_maps():
     mean of the other months (which, for a missing summer month, biases a boreal cell by its seasonal cycle)."""
     import pandas as pd
 
-    from mip.budgets.completeness import time_mean
+    from mip.conventions.period import period_mean
 
     t = pd.date_range("2018-01-01", periods=12, freq="MS")
     tb = xr.DataArray(np.stack([t, t + pd.offsets.MonthBegin(1)], axis=1), dims=("time", "bnds"))
@@ -154,7 +154,7 @@ def test_one_completeness_rule_for_maps():
     full = xr.DataArray(np.stack([season, season]), dims=("model", "time"), coords={"time": t})
     gap = full.copy()
     gap[1, 6] = np.nan  # the second member lacks July
-    m = time_mean(gap, tb)
+    m = period_mean(gap, time_bounds=tb)
     days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], float)
     assert float(m[0]) == pytest.approx(np.average(season, weights=days), rel=1e-12)
     assert np.isnan(float(m[1]))

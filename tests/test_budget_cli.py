@@ -44,7 +44,7 @@ def test_budget_cli_errors(sample_root, tmp_path, capsys):
     cat = str(sample_root / "sample-oco2mip.yaml")
     assert main(["budget", cat, "gridded_fluxes", "--regions", "bogus", "--out", str(tmp_path / "x")]) == 2
     assert "cannot read the region set" in capsys.readouterr().err
-    assert main(["budget", cat, "gridded_fluxes", "--regions", "bands", "--period", "2015",
+    assert main(["budget", cat, "gridded_fluxes", "--regions", "bands", "--period", "2015-01-01:2016-01-01",
                  "--out", str(tmp_path / "x")]) == 2
     assert not (tmp_path / "x" / "budget.csv").exists()
 
@@ -121,10 +121,10 @@ def test_report_takes_the_budget_options(sample_root, tmp_path):
 
     cat = str(sample_root / "sample-oco2mip.yaml")
     out = tmp_path / "r"
-    assert main(["report", cat, "gridded_fluxes", "--regions", "land-ocean", "--period", "2015-01-01:2015-07-01",
+    assert main(["report", cat, "gridded_fluxes", "--regions", "land-ocean", "--period", "2015-01:2015-06",
                  "--regrid", "2x2.5", "--no-cf", "--quiet", "--out", str(out)]) == 0
     members = pd.read_csv(out / "tables" / "budgets_members.csv")
-    assert set(members.period) == {"2015-01-01 to 2015-07-01"}
+    assert set(members.period) == {"2015-01 to 2015-06"}
     ames = members[(members.model == "Ames") & (members.experiment == "IS")].set_index("region")["land (Pg C yr-1)"]
     raw = xr.open_dataset(sample_root / "oco2mip-v10" / "IS" / "Ames_gridded_fluxes_IS.nc4")
     R = 6_371_007.2

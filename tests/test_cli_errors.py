@@ -18,8 +18,11 @@ def cases(cat, f, tmp):
         "unknown entry": (["budget", cat, "nope", "--regions", "bands", "--out", out], "no entry 'nope'"),
         "malformed period": (b + ["--regions", "bands", "--period", "2015-13:2016-01", "--out", out], "2015-13"),
         "period outside the data": (b + ["--regions", "bands", "--period", "2030-01:2031-01", "--out", out],
-                                    "no complete time step"),
-        "period without colon": (b + ["--regions", "bands", "--period", "2015", "--out", out], "--period"),
+                                    "no whole time step"),
+        "period inside a month": (b + ["--regions", "bands", "--period", "2015-01-15:2015-06", "--out", out],
+                                  "cover it only in part"),
+        "period ending on a first, as before 0.1.0": (b + ["--regions", "bands", "--period", "2015-01-01:2016-01-01",
+                                                           "--out", out], "the last day is included"),
         "malformed grid": (b + ["--regions", "bands", "--regrid", "abc", "--out", out], "--regrid 'abc'"),
         "unknown region set": (b + ["--regions", "nonsense", "--out", out], "cannot read the region set"),
         "drive-letter path": (b + ["--regions", "mask:C:/data/m.nc:var", "--out", out], "C:/data/m.nc"),
@@ -80,7 +83,8 @@ def table(sample_root, tmp_path_factory):
                  tmp)
 
 
-CASE_NAMES = ["unknown catalog", "unknown entry", "malformed period", "period outside the data", "period without colon",
+CASE_NAMES = ["unknown catalog", "unknown entry", "malformed period", "period outside the data", "period inside a month",
+              "period ending on a first, as before 0.1.0",
               "malformed grid", "unknown region set", "drive-letter path", "path with a space", "unknown country",
               "bands not ascending", "bands not numbers", "missing mask", "unwritable output", "missing lateral file",
               "check: missing path", "check: unknown protocol", "check: empty folder", "check: broken protocol",

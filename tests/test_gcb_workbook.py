@@ -33,7 +33,7 @@ def test_global_budget_sheet(cells):
 
 def test_decadal_means_reproduce_the_paper(cells):
     b = read_global_budget(real_file(GCB))
-    m = period_means(b, 2013, 2022)
+    m = period_means(b, "2013-2022")
     sel = (cells[:, 0] >= 2013) & (cells[:, 0] <= 2022)
     np.testing.assert_allclose(m.values, cells[sel, 1:].sum(axis=0) / 10, rtol=1e-13)
     # Friedlingstein et al. (2023), abstract and decadal table, 2013-2022 (Gt C/yr): EFOS 9.6 (net of
@@ -41,7 +41,7 @@ def test_decadal_means_reproduce_the_paper(cells):
     t = paper_table(m).set_index("row")["rounded"]
     assert list(t.values) == [9.6, 1.3, 10.9, 5.2, 2.8, 3.3, -0.4]
     with pytest.raises(InputError, match="within 1959-2022"):
-        period_means(b, 1950, 1960)
+        period_means(b, (1950, 1960))
 
 
 def test_sink_sheets():

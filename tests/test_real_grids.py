@@ -124,7 +124,7 @@ def test_gcb_land_use_flux_as_a_decadal_mean():
     # the GCB 2023 workbook's E_LUC for the same decade is 1.274: the gridded field is the figure's, 0.8 % higher
     from mip.tables.gcb_workbook import period_means, read_global_budget
 
-    eluc = float(period_means(read_global_budget(), 2013, 2022).sel(component="land_use_change"))
+    eluc = float(period_means(read_global_budget(), "2013:2022").sel(component="land_use_change"))
     assert eluc == pytest.approx(1.274, abs=5e-4) and 0 < want - eluc < 0.02
     # NaN over the ocean is zero land-use flux; Antarctica (no data over land) is reported, not poisoning
     with warnings.catch_warnings():

@@ -29,7 +29,7 @@ def ds_on(calendar, start=(2015, 1), months=24, value=None):
 @pytest.mark.parametrize("calendar", ["standard", "noleap", "360_day", "all_leap", "julian", "proleptic_gregorian"])
 def test_window_on_every_calendar(calendar):
     ds = ds_on(calendar, value=np.arange(24, dtype=float)[:, None, None] * np.ones((1, 2, 2)))
-    out = mip.aggregate(ds, latitude_bands((-90, 90), names=("globe",)), period=("2015-03", "2015-09"),
+    out = mip.aggregate(ds, latitude_bands((-90, 90), names=("globe",)), period=("2015-03", "2015-08"),
                         attribution="area")
     # March .. August 2015: months 2..7, weighted by their lengths in this calendar
     lengths = []
@@ -56,9 +56,9 @@ def test_partial_years_are_not_annual_means():
 def test_bad_windows_are_clear():
     ds = ds_on("standard")
     rs = latitude_bands()
-    with pytest.raises(MipError, match="no complete time step inside 2030-01 .. 2031-01"):
+    with pytest.raises(MipError, match="period 2030-01:2031-01: no whole time step"):
         mip.aggregate(ds, rs, period=("2030-01", "2031-01"))
-    with pytest.raises(MipError, match="expected YYYY"):
+    with pytest.raises(MipError, match="month or day out of range"):
         mip.aggregate(ds, rs, period=("2015-13", "2016-01"))
     with pytest.raises(MipError, match="period 'weekly'"):
         mip.aggregate(ds, rs, period="weekly")

@@ -15,7 +15,8 @@ from mip.budgets.totals import TOTAL_UNITS
 from mip.errors import IncompleteWarning, MipError, RegionWarning
 from mip.conventions.model import flux_variables
 from mip.regions import RegionSet
-from mip.conventions.timeaxis import bounds_seconds, window_mask
+from mip.conventions.period import Period
+from mip.conventions.timeaxis import bounds_seconds
 from mip.conventions.units import SECONDS_PER_YEAR
 
 __all__ = ["aggregate", "restore_bounds"]
@@ -219,7 +220,110 @@ def restore_bounds(ds: xr.Dataset, *, time: bool = False) -> xr.Dataset:
     return ds.assign_coords(add) if add else ds
 
 
-def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, str] | None = None,  # noqa: C901  (to split: #26)
+class _Products:
+    """The sparse products of one aggregation, each made once and shared by every variable.
+
+    The weights per surface, the land fraction and the fill masks; a variable and its land parts reuse
+    one product.
+    """
+
+    def __init__(self, ds: xr.Dataset, regions: RegionSet, attribution: str, surfaces: Mapping[str, str] | None,
+                 land: Callable[[np.ndarray, np.ndarray], np.ndarray] | None) -> None:
+        self.ds, self.regions, self.attribution, self.surfaces, self.land = ds, regions, attribution, surfaces, land
+        self.lb = np.asarray(ds["lat_bounds"].values, "f8")
+        self.ob = np.asarray(ds["lon_bounds"].values, "f8")
+        self.weights: dict[str, sp.csc_matrix] = {}
+        self.overlap: dict[str, float] = {}
+        self._land: np.ndarray | None = None
+        self._done: dict[tuple, tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
+
+    def land_of_cells(self, lat_b: np.ndarray | None = None, lon_b: np.ndarray | None = None) -> np.ndarray:
+        """The land fraction of this grid's cells, computed once (weights and fills share it)."""
+        if self._land is None:
+            if self.land is None:
+                from mip.regions.natural_earth import land_fraction as rule
+            else:
+                rule = self.land
+            self._land = np.clip(np.asarray(rule(self.lb, self.ob), "f8").reshape(-1), 0.0, 1.0)
+        return self._land
+
+    def w(self, surface: str) -> sp.csc_matrix:
+        """The region weights on a surface (``land``, ``ocean``, ``any``)."""
+        if surface not in self.weights:
+            from mip.io.progress import stage
+            from mip.regions.attribution import attribution_weights
+
+            ds = self.ds
+            with stage(f"region weights: {len(self.regions)} regions on the {ds.sizes['lat']}x{ds.sizes['lon']} "
+                       f"grid ({surface} surface)"):
+                m, rep = attribution_weights(self.regions, ds, surface, self.land_of_cells)
+            self.weights[surface], self.overlap[surface] = m.tocsc(), rep["overlap"]
+        return self.weights[surface]
+
+    def own_surface(self, name: str) -> str | None:
+        """The surface a variable's values live on (for what a NaN means), whatever the attribution."""
+        from mip.regions.attribution import variable_surface
+
+        try:
+            return variable_surface(self.ds, name, self.surfaces)
+        except MipError:
+            return None if self.attribution == "area" else variable_surface(self.ds, name, self.surfaces)
+
+    def off_surface(self, name: str) -> np.ndarray | None:
+        """Cells where a NaN of ``name`` is a fill value off its surface (zero flux), not missing data."""
+        own = self.own_surface(name)
+        if own == "land":
+            return self.land_of_cells() <= 0.0
+        if own == "ocean":
+            return self.land_of_cells() >= 1.0
+        return None
+
+    def totals(self, names: tuple[str, ...], surface: str, scale: float,
+               coefs: tuple[float, ...] = (1.0,)) -> tuple[xr.DataArray, xr.DataArray, np.ndarray]:
+        """(totals of Σ coef·variable × scale, missing fraction, the regions' weight on the surface) of one product."""
+        key = (names, surface, coefs)
+        if key not in self._done:
+            offs = tuple(self.off_surface(n) for n in names)
+            wm = self.w(surface)
+            on_w = np.asarray(wm @ (np.ones(wm.shape[1]) if offs[0] is None else (~offs[0]).astype("f8"))).ravel()
+            inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)
+            self._done[key] = (*_region_totals([self.ds[n] for n in names], wm, coefs, offs, inv, scale), on_w)
+        return self._done[key]
+
+    def variable(self, v: str, scale: float) -> tuple[xr.DataArray, xr.DataArray, str]:
+        """(totals, missing fraction, how it was attributed) of one flux variable."""
+        from mip.regions.attribution import LAND_PARTS, variable_surface
+
+        ds = self.ds
+        surface = variable_surface(ds, v, self.surfaces) if self.attribution == "surface" else "any"
+        if surface != "both":
+            tot, frac, _ = self.totals((v,), surface, scale)
+            return tot, frac, f"{surface} surface" if surface != "any" else "area"
+        parts = [p for p in LAND_PARTS.get(v, ()) if p in ds.data_vars]
+        if not parts or "ocean" not in ds.data_vars:
+            tot, frac, _ = self.totals((v,), "any", scale)
+            return tot, frac, "area (its land and ocean parts are not in the dataset)"
+        # v = its land parts + the rest over ocean; by linearity the land parts' own totals serve, and
+        # the rest (v − Σ parts, each NaN read by its own variable's rule) is one product over ocean
+        pieces = [self.totals((p,), "land", scale) for p in parts]
+        pieces.append(self.totals((v, *parts), "ocean", scale, (1.0,) + (-1.0,) * len(parts)))
+        tot = sum(t for t, _, _ in pieces)
+        on = sum(o for _, _, o in pieces)
+        frac = sum(f * xr.DataArray(o, dims="region") for _, f, o in pieces)
+        frac = frac * xr.DataArray(np.divide(1.0, on, out=np.zeros_like(on), where=on > 0), dims="region")
+        return tot, frac, f"{' + '.join(parts)} over land, the rest ({v} − {' − '.join(parts)}) over ocean"
+
+
+def _checked_period(period: object) -> str | Period | None:
+    """``None``, ``"annual"``, ``"all"`` or a :class:`Period` (refusing anything else by name)."""
+    if period is None or (isinstance(period, str) and period in ("annual", "all")):
+        return period
+    if isinstance(period, str) and period.isalpha():
+        raise MipError(f"period {period!r}: expected None, 'annual', 'all' or a period such as '2015:2020'")
+    return Period.parse(period)
+
+
+def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple | Period | None = None,
               variables: list[str] | None = None, attribution: str = "surface", min_months: int = 12,
               surfaces: Mapping[str, str] | None = None,
               land: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> xr.Dataset:
@@ -234,8 +338,9 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
         The region set.
     period
         ``None``: one total per time step; ``"annual"``: calendar-year means; ``"all"``: one
-        mean over the whole time axis; a ``(start, end)`` pair of dates (``YYYY[-MM[-DD]]``, end
-        exclusive, any calendar): one mean over the steps wholly inside it.  Means are weighted by
+        mean over the whole time axis; a period (``"2015:2020"``, ``("2015-03", "2016-02")``, a
+        :class:`~mip.conventions.period.Period`: the last included, any calendar): one mean over its
+        steps, which must cover it exactly (no step cut, none missing).  Means are weighted by
         the real length of each step (its time bounds) and carry the number of steps used
         (coordinate ``n_steps``).
     min_months
@@ -279,110 +384,47 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     >>> [round(float(x), 3) for x in out.land]  # 1e-9 × 4πR² × 365.25 d / 1e12, split 1:2:1
     [4.024, 8.048, 4.024, 0.0]
     """
-    from mip.budgets.completeness import period_mean
-    from mip.regions.attribution import ATTRIBUTIONS, LAND_PARTS, attribution_weights, unattributed_names, variable_surface
+    from mip.budgets.completeness import step_weighted_means
+    from mip.regions.attribution import ATTRIBUTIONS
 
     if attribution not in ATTRIBUTIONS:
         raise MipError(f"attribution {attribution!r}: expected one of {', '.join(ATTRIBUTIONS)}")
+    period = _checked_period(period)
     ds = restore_bounds(ds, time=period is not None)
-    weights: dict[str, sp.csc_matrix] = {}
-    overlap: dict[str, float] = {}
-    lb, ob = np.asarray(ds["lat_bounds"].values, "f8"), np.asarray(ds["lon_bounds"].values, "f8")
-    land_cache: list[np.ndarray] = []
-
-    def land_of_cells(lat_b: np.ndarray, lon_b: np.ndarray) -> np.ndarray:
-        """The land fraction of this grid's cells, computed once per call (weights and fills share it)."""
-        if not land_cache:
-            if land is None:
-                from mip.regions.natural_earth import land_fraction as rule
-            else:
-                rule = land
-            land_cache.append(np.clip(np.asarray(rule(lb, ob), "f8").reshape(-1), 0.0, 1.0))
-        return land_cache[0]
-
-    def w(surface: str) -> sp.csc_matrix:
-        if surface not in weights:
-            from mip.io.progress import stage
-
-            with stage(f"region weights: {len(regions)} regions on the {ds.sizes['lat']}x{ds.sizes['lon']} grid "
-                       f"({surface} surface)"):
-                m, rep = attribution_weights(regions, ds, surface, land_of_cells)
-            weights[surface], overlap[surface] = m.tocsc(), rep["overlap"]
-        return weights[surface]
-
-    def own_surface(name: str) -> str | None:
-        """The surface a variable's values live on (for what a NaN means), whatever the attribution."""
-        try:
-            return variable_surface(ds, name, surfaces)
-        except MipError:
-            return None if attribution == "area" else variable_surface(ds, name, surfaces)
-
-    def off_surface(name: str) -> np.ndarray | None:
-        """Cells where a NaN of ``name`` is a fill value off its surface (zero flux), not missing data."""
-        own = own_surface(name)
-        if own == "land":
-            return land_of_cells(lb, ob) <= 0.0
-        if own == "ocean":
-            return land_of_cells(lb, ob) >= 1.0
-        return None
-
-    if period is not None and not (period in ("annual", "all") or isinstance(period, tuple) and len(period) == 2):
-        raise MipError(f"period {period!r}: expected None, 'annual', 'all' or a (start, end) pair of dates")
+    if isinstance(period, Period):
+        ds = period.select(ds)
     dt = bounds_seconds(ds["time_bounds"]) if period is not None else None
-    if isinstance(period, tuple):
-        sel = window_mask(ds["time_bounds"], *period)
-        if not sel.any():
-            raise MipError(f"no complete time step inside {period[0]} .. {period[1]} (the data run from "
-                           f"{str(ds['time_bounds'].values[0, 0])[:10]} to {str(ds['time_bounds'].values[-1, 1])[:10]})")
-        ds, dt = ds.isel(time=sel), dt.isel(time=sel)
+    products = _Products(ds, regions, attribution, surfaces, land)
     incomplete: list[int] = []
     out = xr.Dataset()
     missing: dict[str, xr.DataArray] = {}
-    done: dict[tuple[str, str], tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
-
-    def totals(names: tuple[str, ...], surface: str, scale: float,
-               coefs: tuple[float, ...] = (1.0,)) -> tuple[xr.DataArray, xr.DataArray, np.ndarray]:
-        """(totals of Σ coef·variable × scale, missing fraction, the regions' weight on the surface) of one product."""
-        key = (names, surface, coefs)
-        if key not in done:
-            offs = tuple(off_surface(n) for n in names)
-            wm = w(surface)
-            on_w = np.asarray(wm @ (np.ones(wm.shape[1]) if offs[0] is None else (~offs[0]).astype("f8"))).ravel()
-            inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)
-            done[key] = (*_region_totals([ds[n] for n in names], wm, coefs, offs, inv, scale), on_w)
-        return done[key]
-
     for v in variables or flux_variables(ds):
         basis = ds[v].attrs["reported_as"]
         units, to = TOTAL_UNITS[basis]
-        scale = SECONDS_PER_YEAR * to  # kg s-1 → Pg (Tg) per Julian year, inside the block's own task
-        surface = variable_surface(ds, v, surfaces) if attribution == "surface" else "any"
-        how = f"{surface} surface" if surface != "any" else "area"
-        if surface == "both":
-            parts = [p for p in LAND_PARTS.get(v, ()) if p in ds.data_vars]
-            if parts and "ocean" in ds.data_vars:
-                # v = its land parts + the rest over ocean; by linearity the land parts' own totals serve, and
-                # the rest (v − Σ parts, each NaN read by its own variable's rule) is one product over ocean
-                pieces = [totals((p,), "land", scale) for p in parts]
-                pieces.append(totals((v, *parts), "ocean", scale, (1.0,) + (-1.0,) * len(parts)))
-                tot = sum(t for t, _, _ in pieces)
-                on = sum(o for _, _, o in pieces)
-                frac = sum(f * xr.DataArray(o, dims="region") for _, f, o in pieces)
-                frac = frac * xr.DataArray(np.divide(1.0, on, out=np.zeros_like(on), where=on > 0), dims="region")
-                how = f"{' + '.join(parts)} over land, the rest ({v} − {' − '.join(parts)}) over ocean"
-            else:
-                tot, frac, _ = totals((v,), "any", scale)
-                how = "area (its land and ocean parts are not in the dataset)"
-        else:
-            tot, frac, _ = totals((v,), surface, scale)
+        # kg s-1 → Pg (Tg) per Julian year, inside the block's own task
+        tot, frac, how = products.variable(v, SECONDS_PER_YEAR * to)
         if period is not None:
-            tot, frac, short = period_mean(tot, frac, dt, period=period, min_months=min_months)
+            tot, frac, short = step_weighted_means(tot, frac, dt, period=period, min_months=min_months)
             incomplete = sorted(set(incomplete) | set(short))
         out[v] = tot.assign_attrs(
             units=units, reported_as=basis, year="Julian year, 365.25 days", regions=regions.description,
             attribution=how)
-        missing[v] = frac.assign_attrs(units="1", long_name=f"fraction of each region's {own_surface(v) or 'area'} "
-                                       f"with no {v} data (left out of the total; 1 = none: the total is NaN)")
+        missing[v] = frac.assign_attrs(units="1", long_name=f"fraction of each region's "
+                                       f"{products.own_surface(v) or 'area'} with no {v} data (left out of the "
+                                       "total; 1 = none: the total is NaN)")
+    if incomplete:
+        warnings.warn(f"year(s) {incomplete} have fewer than {min_months} months: their annual means are NaN "
+                      "(min_months sets the rule)", IncompleteWarning, stacklevel=2)
+    out.attrs.update({"period": period.label if isinstance(period, Period) else period or "monthly",
+                      "incomplete_years": ", ".join(map(str, incomplete)), "attribution": attribution})
+    return _with_coverage(out.assign_coords({f"missing_{v}": m for v, m in missing.items()}), ds, regions,
+                          max(products.overlap.values(), default=0.0))
+
+
+def _with_coverage(out: xr.Dataset, ds: xr.Dataset, regions: RegionSet, overlap: float) -> xr.Dataset:
+    """The region coordinates, the unattributed rows' labels, and what the regions cover of the grid (warned)."""
+    from mip.regions.attribution import unattributed_names
+
     frac = regions.weights(ds)
     area = np.asarray(frac.sum(axis=1)).ravel()
     cell = ds["cell_area"].values.ravel()
@@ -390,21 +432,15 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
     total_area = float(cell.sum())
     extra = unattributed_names(regions)
     groups = regions.group_names
-    if incomplete:
-        warnings.warn(f"year(s) {incomplete} have fewer than {min_months} months: their annual means are NaN "
-                      "(min_months sets the rule)", IncompleteWarning, stacklevel=2)
     out.attrs.update({
-        "incomplete_years": ", ".join(map(str, incomplete)),
-        "attribution": attribution,
         "uncovered_area_fraction": float(((1 - np.clip(covered, 0, 1)) * cell).sum() / total_area),
         "overlapping_area_fraction": float((np.clip(covered - 1, 0, None) * cell).sum() / total_area),
-        "overlap_within_a_set": max(overlap.values(), default=0.0),
+        "overlap_within_a_set": overlap,
     })
-    if out.attrs["overlap_within_a_set"] > 1e-6:  # below that: rounding of polygons that share edges
-        warnings.warn(f"regions of one set overlap ({out.attrs['overlap_within_a_set']:.2%} of the grid's area is in "
+    if overlap > 1e-6:  # below that: rounding of polygons that share edges
+        warnings.warn(f"regions of one set overlap ({overlap:.2%} of the grid's area is in "
                       "two regions of the same set): those cells are counted in each, and nothing of them is "
-                      "reported unattributed", RegionWarning, stacklevel=2)
-    out = out.assign_coords({f"missing_{v}": m for v, m in missing.items()})
+                      "reported unattributed", RegionWarning, stacklevel=3)
     domain = _domain_coverage(regions, ds, area)
     if domain is not None:
         part = [f"{n} {c:.0%}" for n, c in zip(regions.names, domain) if 1e-9 < c < 1 - 1e-6]
@@ -416,7 +452,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple[str, st
             warnings.warn(f"the grid is a regional domain: {len(part)} region(s) lie partly outside it and their "
                           f"totals cover only the part inside (share of each region's area inside: {'; '.join(part[:12])}"
                           f"{' ...' if len(part) > 12 else ''})" + (f"; {len(outside)} lie wholly outside (totals 0)"
-                                                                   if outside else ""), RegionWarning, stacklevel=2)
+                                                                   if outside else ""), RegionWarning, stacklevel=3)
     return out.assign_coords(region=list(regions.names) + extra,
                              region_area=("region", np.concatenate([area, np.full(len(extra), np.nan)])),
                              **({"region_in_domain": ("region", np.concatenate([domain, np.full(len(extra), np.nan)]))}

@@ -19,16 +19,19 @@ import xarray as xr
 
 from mip.errors import IncompleteWarning
 
-__all__ = ["period_mean", "time_mean", "incomplete", "annotate", "name_all_nan_members"]
+__all__ = ["step_weighted_means", "incomplete", "annotate", "name_all_nan_members"]
 
 
 def _is_monthly(dt: xr.DataArray) -> bool:
     return bool(((dt > 27 * 86400) & (dt < 32 * 86400)).all())
 
 
-def period_mean(x: xr.DataArray, missing: xr.DataArray | None, dt: xr.DataArray, *, period: str | tuple[str, str],
+def step_weighted_means(x: xr.DataArray, missing: xr.DataArray | None, dt: xr.DataArray, *, period: str | tuple[str, str],
                 min_months: int = 12) -> tuple[xr.DataArray, xr.DataArray | None, list[int]]:
-    """Time-weighted means of ``x`` per calendar year (``"annual"``) or over the whole axis.
+    """Time-weighted means of budget totals per calendar year (``"annual"``) or over the whole axis.
+
+    The rule of :func:`mip.conventions.period.period_mean`, with the fraction of each value's
+    surface that has no data carried along and the years a time axis covers only in part named.
 
     Parameters
     ----------
@@ -57,7 +60,7 @@ def period_mean(x: xr.DataArray, missing: xr.DataArray | None, dt: xr.DataArray,
     >>> t = pd.date_range("2018-01-01", periods=12, freq="MS")
     >>> x = xr.DataArray(np.r_[np.ones(7), np.nan, np.ones(4)], dims="time", coords={"time": t})
     >>> dt = xr.DataArray(np.full(12, 30 * 86400.0), dims="time", coords={"time": t})
-    >>> m, _, short = period_mean(x, None, dt, period="annual")
+    >>> m, _, short = step_weighted_means(x, None, dt, period="annual")
     >>> float(m[0]), short
     (nan, [])
     """
@@ -77,30 +80,6 @@ def period_mean(x: xr.DataArray, missing: xr.DataArray | None, dt: xr.DataArray,
     mean = (x * dt).sum("time", skipna=False, min_count=1) / total
     miss = None if missing is None else (missing * dt).sum("time") / total
     return mean.assign_coords(n_steps=int(dt.sizes["time"])), miss, short
-
-
-def time_mean(da: xr.DataArray, time_bounds: xr.DataArray | None = None) -> xr.DataArray:
-    """The mean over the whole time axis of a gridded field, weighted by step length, NaN where any step is.
-
-    What the report's maps show: a member missing a month has no time mean (NaN), so an ensemble
-    mean over members leaves it out instead of averaging a season-biased mean in.
-
-    Parameters
-    ----------
-    da
-        Field with a ``time`` dim.
-    time_bounds
-        (time, 2) bounds (default ``da["time_bounds"]`` if present, else equal weights).
-
-    Returns
-    -------
-    xarray.DataArray
-    """
-    from mip.conventions.timeaxis import bounds_seconds
-
-    tb = time_bounds if time_bounds is not None else da.coords.get("time_bounds")
-    w = bounds_seconds(tb) if tb is not None else xr.ones_like(da["time"], dtype="f8")
-    return (da * w).sum("time", skipna=False, min_count=1) / w.sum("time")
 
 
 def incomplete(totals: xr.Dataset) -> list[str]:

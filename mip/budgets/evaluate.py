@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from mip.conventions.period import Period
 from mip.errors import MismatchError
 
 __all__ = ["evaluate_model", "evaluation_table"]
@@ -62,7 +63,7 @@ def _cycle(da: xr.DataArray) -> xr.DataArray:
     return clim - clim.mean("month")
 
 
-def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int, int],
+def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int, int] | str | Period,
                    variables: list[str] | None = None, calendar: str = "error", member: str = "model") -> xr.Dataset:
     """Score a model's regional totals against the ensemble's, per variable and region.
 
@@ -75,7 +76,8 @@ def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int
         Monthly regional totals of the ensemble (dims ``model``, ``time``, ``region``; select one
         experiment first).
     period
-        ``(first_year, last_year)``, whole years both must cover.
+        Whole years both must cover, the last included: ``(2015, 2020)``, ``"2015:2020"`` or a
+        :class:`~mip.conventions.period.Period`.
     variables
         Variables to score (default those both have).
     calendar
@@ -98,6 +100,8 @@ def evaluate_model(model: xr.Dataset, ensemble: xr.Dataset, *, period: tuple[int
     """
     from mip.budgets.stats import ensemble_stats
     from mip.budgets.trends import linear_trend
+
+    period = Period.parse(period).years
 
     model = model.squeeze([d for d in ("model", "experiment") if d in model.dims and model.sizes[d] == 1], drop=True)
     if "experiment" in ensemble.dims:

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mip.errors import MipError
 
-__all__ = ["Parents", "pairs", "variables_option", "period_arg", "out_dir", "regrid_arg", "years_arg",
+if TYPE_CHECKING:
+    from mip.conventions.period import Period
+
+__all__ = ["Parents", "pairs", "variables_option", "period_arg", "out_dir", "regrid_arg",
            "tolerance_arg", "spec_path", "read_options", "write_text"]
 
 
@@ -82,16 +86,28 @@ def variables_option(text: str | None) -> dict:
     return {"variables": found} if found else {}
 
 
-def period_arg(text: str | None) -> str | tuple[str, str] | None:
-    """``--period``: monthly (None), annual, or START:END → (start, end)."""
-    if text in (None, "monthly"):
+def period_arg(text: str | None, *, keywords: bool = True) -> str | Period | None:
+    """``--period``: ``monthly`` (None), ``annual``, ``all`` or a period, the last included (2015:2020).
+
+    Parameters
+    ----------
+    text
+        As given on the command line.
+    keywords
+        Whether ``monthly``, ``annual`` and ``all`` are accepted (``mip budget`` and ``mip report``).
+
+    Raises
+    ------
+    MipError
+        Naming the text and the forms (:mod:`mip.conventions.period`).
+    """
+    from mip.conventions.period import Period
+
+    if text is None or keywords and text == "monthly":
         return None
-    if text in ("annual", "all"):
+    if keywords and text in ("annual", "all"):
         return text
-    a, _, b = text.partition(":")
-    if not b:
-        raise MipError(f"--period {text!r}: use monthly, annual, all or START:END (e.g. 2015-01-01:2021-01-01)")
-    return a, b
+    return Period.parse(text, what="--period")
 
 
 def out_dir(out: str, *, make: bool = True) -> str:
@@ -118,17 +134,6 @@ def regrid_arg(text: str | None) -> tuple[float, float] | None:
     from mip.geometry.regrid import check_resolution
 
     return check_resolution(out, "--regrid")
-
-
-def years_arg(text: str | None, flag: str) -> tuple[int, int] | None:
-    """``2015:2020`` → (2015, 2020); None stays None."""
-    if text is None:
-        return None
-    a, _, b = text.partition(":")
-    try:
-        return int(a), int(b or a)
-    except ValueError:
-        raise MipError(f"{flag} {text!r}: use FIRST:LAST years (e.g. 2015:2020)") from None
 
 
 def tolerance_arg(text: str) -> str | float:

@@ -16,7 +16,8 @@ def add_parser(sub, parents: Parents) -> None:
                                 parents.attribution])
     b.add_argument("--regions", action="append", required=True, help=spec_help() + "; repeat to combine")
     b.add_argument("--period", default="monthly", help="monthly (default), annual, all (one mean over the whole "
-                   "time axis), or START:END (a mean over that window)")
+                   "time axis), or FIRST:LAST (one mean over that period, the last included: 2015:2020, "
+                   "2015-03:2016-02)")
     b.add_argument("--out", required=True, help="output directory: budget.csv, budget.nc, budget_stats.csv (and "
                    "national*.csv/.nc, inventory.csv with --lateral)")
     b.add_argument("--lateral", help="lateral-flux grid (CEOS layout): adds NBE/NCE/dC_loss per region (CEOS CSV)")

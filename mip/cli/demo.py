@@ -72,7 +72,7 @@ def _real_co2() -> None:
         r = g[g.experiment == e]
         print(f"  {e:9s} " + "  ".join(f"{x.region} {x['median']:5.2f} [{x.iqr_1_35:.2f}]" for _, x in r.iterrows())
               + f"  ({int(r.n_members.iloc[0])} models)")
-    t = paper_table(period_means(read_global_budget(), 2013, 2022))
+    t = paper_table(period_means(read_global_budget(), (2013, 2022)))
     print("\nGlobal Carbon Budget 2023 (REAL workbook), 2013-2022, Gt C/yr: "
           + "; ".join(f"{row.split(' (')[0]} {v:.1f}" for row, v in zip(t.row, t.rounded)))
     cmp_ = gcb_vs_inversions(zonal)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mip.cli._common import Parents, read_options, write_text, years_arg
+from mip.cli._common import Parents, period_arg, read_options, write_text
 
 
 def add_parser(sub, parents: Parents) -> None:
@@ -17,7 +17,8 @@ def add_parser(sub, parents: Parents) -> None:
     ev.add_argument("files", nargs="+", help="the model's CMIP-convention files (nbp, fgco2, ...; time chunks joined)")
     ev.add_argument("--experiment", help="ensemble experiment (default its first)")
     ev.add_argument("--regions", action="append", help=spec_help() + " (default: bands + land-ocean)")
-    ev.add_argument("--period", help="FIRST:LAST whole years (default every whole year both cover)")
+    ev.add_argument("--period", help="FIRST:LAST whole years, the last included (e.g. 2015:2020; default every "
+                    "whole year both cover)")
     ev.add_argument("--out", default="evaluation-out", help="output directory (default ./evaluation-out)")
     ev.set_defaults(func=run)
 
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     regions = parse_regions(args.regions) if args.regions else None
     scores, name = run_evaluation(args.files, args.catalog, args.entry, experiment=args.experiment, regions=regions,
-                                  period=years_arg(args.period, "--period"), calendar=args.calendar,
+                                  period=period_arg(args.period, keywords=False), calendar=args.calendar,
                                   data_root=args.data_root, **read_options(args))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,8 @@ def add_parser(sub, parents: Parents) -> None:
     r.add_argument("--ch4-workbook", help="'bundled' or a GCP-CH4 workbook path: adds TD vs BU and CO2-eq")
     r.add_argument("--real-co2", action="store_true",
                    help="add the bundled real CO2 data: v10 MIP by latitude, GCB 2023 budget, NOAA growth rate")
-    r.add_argument("--period", help="START:END: only the months inside this window (as in budget)")
+    r.add_argument("--period", help="FIRST:LAST: only the steps of this period, the last included (2015:2020, "
+                   "2015-01:2015-06; as in budget)")
     r.add_argument("--no-cf", action="store_true", help="skip the CF conformance suite in the submission checks")
     r.add_argument("--evaluate", action="append", help="an Earth system model's CMIP file: adds its evaluation "
                    "against the ensemble (repeat for each file; read as --calendar, --sign, ... say)")

@@ -10,7 +10,7 @@ import xarray as xr
 
 from mip.errors import InputError
 
-__all__ = ["monthly_axis", "period_axis", "check_representable", "NS_YEARS", "month_keys", "check_monthly", "bounds_seconds", "parse_date", "window_mask"]
+__all__ = ["monthly_axis", "period_axis", "check_representable", "NS_YEARS", "month_keys", "check_monthly", "bounds_seconds"]
 
 
 def monthly_axis(years: Sequence[int], months: Sequence[int], *, calendar: str = "standard",
@@ -67,15 +67,15 @@ def check_representable(years: np.ndarray, *, file: object = None, variable: str
                          "datetime64[ns]; earlier or later years cannot be represented)")
 
 
-def period_axis(period: str | Sequence[str], *, calendar: str = "standard", file: object = None,
+def period_axis(period: object, *, calendar: str = "standard", file: object = None,
                 variable: str = "period") -> tuple[np.ndarray, np.ndarray]:
     """One time step that is a mean over a whole period (a period-mean file, e.g. a decadal mean).
 
     Parameters
     ----------
     period
-        ``"YYYY-YYYY"`` (whole years, both included: ``"2013-2022"`` is 2013-01-01 to 2023-01-01), or a
-        ``(start, end)`` pair of ``YYYY[-MM[-DD]]`` dates, end exclusive.
+        A period as :class:`mip.conventions.period.Period` reads it, the last included:
+        ``"2013-2022"`` or ``"2013:2022"`` is 2013-01-01 to 2023-01-01.
     calendar
         CF calendar of the result.
     file, variable
@@ -92,32 +92,18 @@ def period_axis(period: str | Sequence[str], *, calendar: str = "standard", file
     >>> str(b[0, 0])[:10], str(b[0, 1])[:10]
     ('2013-01-01', '2023-01-01')
     """
-    import re
-
+    from mip.conventions.period import Period
     from mip.errors import MipError
 
-    if isinstance(period, str):
-        m = re.fullmatch(r"\s*(\d{4})\s*(?:-|:|\.\.)\s*(\d{4})\s*", period)
-        if not m or int(m[2]) < int(m[1]):
-            raise InputError(file, variable, f"period {period!r}", "'FIRST-LAST' whole years (e.g. '2013-2022') or a "
-                             "(start, end) pair of dates")
-        lo, hi = (int(m[1]), 1, 1), (int(m[2]) + 1, 1, 1)
-    else:
-        try:
-            a, b = period
-            lo, hi = parse_date(a), parse_date(b)
-        except (MipError, ValueError, TypeError) as exc:
-            raise InputError(file, variable, f"period {period!r}", "'FIRST-LAST' years or a (start, end) pair of "
-                             "YYYY[-MM[-DD]] dates") from exc
-        if hi <= lo:
-            raise InputError(file, variable, f"period {period!r} (end not after start)", "start < end (end exclusive)")
+    try:
+        p = Period.parse(period)
+    except MipError as exc:
+        raise InputError(file, variable, f"period {period!r}", "FIRST:LAST, the last included (e.g. '2013-2022', "
+                         f"'2013-01:2022-12'): {exc}") from None
     if calendar in ("standard", "gregorian", "proleptic_gregorian"):
-        check_representable(np.array([lo[0], hi[0] - (hi[1:] == (1, 1))]), file=file, variable=variable)
-        start, end = (np.datetime64(f"{y:04d}-{m:02d}-{d:02d}", "ns") for y, m, d in (lo, hi))
-        t = np.array([start])
-        return t, np.array([[start, end]])
-    start, end = (cftime.datetime(*x, calendar=calendar) for x in (lo, hi))
-    return np.array([start]), np.array([[start, end]], dtype=object)
+        check_representable(np.array([p.first[0], p.last[0]]), file=file, variable=variable)
+    start, end = p.bounds(calendar)
+    return np.array([start]), np.array([[start, end]], dtype=None if isinstance(start, np.datetime64) else object)
 
 
 def month_keys(times: xr.DataArray | np.ndarray) -> list[tuple[int, int]]:
@@ -189,24 +175,6 @@ def bounds_seconds(time_bounds: xr.DataArray) -> xr.DataArray:
     return xr.apply_ufunc(np.vectorize(lambda t: t.total_seconds()), d)
 
 
-def parse_date(text: str) -> tuple[int, int, int]:
-    """``"YYYY"``, ``"YYYY-MM"`` or ``"YYYY-MM-DD"`` → (year, month, day), calendar-free.
-
-    Raises
-    ------
-    MipError
-        Naming the text and the expected form.
-    """
-    import re
-
-    from mip.errors import MipError
-
-    m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*", str(text))
-    if not m or not 1 <= int(m[2] or 1) <= 12 or not 1 <= int(m[3] or 1) <= 31:
-        raise MipError(f"date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-    return int(m[1]), int(m[2] or 1), int(m[3] or 1)
-
-
 def _ymd(values: np.ndarray) -> np.ndarray:
     """(n, 3) array of year, month, day of datetime64 or cftime values."""
     v = np.asarray(values)
@@ -217,23 +185,3 @@ def _ymd(values: np.ndarray) -> np.ndarray:
         day = (d - d.astype("datetime64[M]")).astype(int) + 1
         return np.stack([y, mth, day], axis=-1)
     return np.array([[t.year, t.month, t.day] for t in v.ravel()]).reshape(v.shape + (3,))
-
-
-def window_mask(time_bounds: xr.DataArray, start: str, end: str) -> np.ndarray:
-    """Which steps lie wholly inside [start, end), for any calendar (datetime64 or cftime bounds).
-
-    Parameters
-    ----------
-    time_bounds
-        (time, 2) bounds.
-    start, end
-        ``YYYY[-MM[-DD]]``; ``end`` is exclusive, as a step's upper bound is.
-
-    Returns
-    -------
-    numpy.ndarray of bool
-    """
-    lo, hi = np.array(parse_date(start)), np.array(parse_date(end))
-    b = _ymd(time_bounds.values)
-    key = lambda a: (a[..., 0] * 13 + a[..., 1]) * 32 + a[..., 2]  # noqa: E731  (lexicographic order)
-    return (key(b[:, 0]) >= key(lo)) & (key(b[:, 1]) <= key(hi))

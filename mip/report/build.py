@@ -12,7 +12,7 @@ import datetime as _dt
 import importlib.metadata as im
 import platform
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ import pandas as pd
 from mip.report import figures as F
 from mip.report.page import Page, short_label, units_label
 from mip.io import safe_name
+
+if TYPE_CHECKING:
+    from mip.conventions.period import Period
 
 __all__ = ["build_report", "relevant_regions", "span"]
 
@@ -156,7 +159,7 @@ def _budget_tables(ds, regions, period, agg: dict):
 def _budgets(page: Page, ds, main, whole, period, surfaces) -> pd.DataFrame:
     from mip.report.budget_files import stats_table
 
-    when = f"mean over {period[0]} to {period[1]}" if period is not None else "annual means"
+    when = f"mean over {period.label}" if period is not None else "annual means"
     page.h2("Global and regional budgets")
     n = ds.sizes["model"]
     page.p(f"Region totals ({when}; {SIGN}): per member, and the ensemble median, IQR/1.35 (the OCO-2 MIP spread: "
@@ -174,7 +177,7 @@ def _budgets(page: Page, ds, main, whole, period, surfaces) -> pd.DataFrame:
         rows.append(df[[c for c in ("model", "experiment", "year", "region", v, f"missing_{v}") if c in df]])
     st = pd.concat(stats, ignore_index=True)
     if period is not None:
-        st.insert(2, "period", f"{period[0]} to {period[1]}")
+        st.insert(2, "period", period.label)
     cols = [c for c in ("variable", "experiment", "year", "period", "region", "median", "iqr_1_35", "mean", "min",
                         "max", "n") if c in st]
     unit = _units(main, next(iter(main.data_vars)))
@@ -185,12 +188,12 @@ def _budgets(page: Page, ds, main, whole, period, surfaces) -> pd.DataFrame:
     for df in rows[1:]:
         members = members.merge(df, how="outer", on=[c for c in ("model", "experiment", "year", "region") if c in df])
     if period is not None:
-        members.insert(2, "period", f"{period[0]} to {period[1]}")
+        members.insert(2, "period", period.label)
     page.table(members, "budgets_members", "every member",
                units={v: _units(main, v) for v in main.data_vars} | {f"missing_{v}": "fraction" for v in main.data_vars})
     whole_st = pd.concat([stats_table(whole[[v]].sel(region=relevant_regions(whole, v, _surface(ds, v, surfaces))))
                           for v in whole.data_vars], ignore_index=True)
-    full = span(ds) if period is None else f"{period[0]} to {period[1]}"
+    full = span(ds) if period is None else period.label
     for e in ds.experiment.values:
         page.figure(F.budget_bars(whole_st, str(e), unit, f"{e}: ensemble median, mean over {full} (bars: IQR/1.35)"),
                     f"budget_{e}", f"Region totals of {', '.join(map(str, whole.data_vars))}, experiment {e}, mean "
@@ -343,7 +346,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
                  constraints: list[str] | None = None, protocol=None, data_root=None, ch4_workbook=None,
                  real_co2: bool = False, evaluate: list[str] | None = None,
                  evaluate_options: dict[str, Any] | None = None, regrid: tuple[float, float] | None = None,
-                 period: tuple[str, str] | None = None, cf: bool = True, progress: bool = True,
+                 period: str | tuple | Period | None = None, cf: bool = True, progress: bool = True,
                  attribution: str = "surface", surfaces: dict[str, str] | None = None,
                  read_options: dict[str, Any] | None = None) -> Path:
     """Write ``out/index.html``: the summary, checks, budgets, time series, maps, TD/BU, CO2-eq, constraints, provenance.
@@ -377,7 +380,8 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     regrid
         ``(dlat, dlon)``: put members on other grids onto this grid (conservative), as ``mip budget --regrid``.
     period
-        ``(start, end)`` dates: every section uses only this window (``end`` exclusive).
+        A period (``"2015:2020"``, ``"2015-01:2015-06"``: the last included, see
+        :mod:`mip.conventions.period`): every section uses only its steps.
     cf
         Run the CF conformance suite in the submission checks (slower).
     progress
@@ -396,6 +400,9 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
 
     from mip.catalog import open_catalog, open_ensemble
     from mip.catalog.ensemble import READ_FAILURES, unreadable_members
+    from mip.conventions.period import Period
+
+    period = None if period is None else Period.parse(period, what="--period")
     from mip.regions import land_ocean, latitude_bands, parse_regions
     from mip.io.figure_worker import rendering_in_background
     from mip.report.summary import add_summary
@@ -419,16 +426,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
             ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid, exclude=exclude, **(read_options or {}))
             if period is None:
                 return ds
-            from mip.conventions.timeaxis import window_mask
-            from mip.errors import MipError
-
-            try:
-                keep = window_mask(ds["time_bounds"], *period)
-            except ValueError as exc:
-                raise MipError(f"period {period[0]}:{period[1]}: {exc}") from exc
-            if not keep.any():
-                raise MipError(f"period {period[0]}:{period[1]}: no month of {entry} lies inside it")
-            return ds.isel(time=np.nonzero(keep)[0])
+            return period.select(ds, where=f"{catalog}:{entry}")
 
         ds = opened()
         agg = {"attribution": attribution, "surfaces": surfaces}

@@ -97,20 +97,21 @@ def _borders() -> list[np.ndarray]:
 def maps(ds: xr.Dataset, variables: list[str], experiment: str, title: str):
     """Per variable, maps of the ensemble mean and its spread (IQR/1.35 across members) of the time-mean flux.
 
-    Each member's time mean follows the one completeness rule (:func:`mip.budgets.completeness.time_mean`):
+    Each member's time mean follows the one completeness rule (:func:`mip.conventions.period.period_mean`):
     a member missing a month has no time mean and is left out, never averaged in over the months it has;
     a cell no member has a value for is drawn grey (no data), not coloured.  Coastlines and borders come
     from the bundled Natural Earth countries.
     """
     from matplotlib.collections import LineCollection
 
-    from mip.budgets.completeness import time_mean
+    from mip.conventions.period import period_mean
 
     lines = _borders()
     fig, axes = plt.subplots(len(variables), 2, figsize=(13, 3.3 * len(variables)), squeeze=False)
     tb = ds["time_bounds"] if "time_bounds" in ds.variables else None
     # every variable's time mean in one computation (one pass over the files, not one per variable)
-    means = xr.Dataset({v: time_mean(ds[v].sel(experiment=experiment), tb) for v in variables}).compute()
+    means = xr.Dataset({v: period_mean(ds[v].sel(experiment=experiment), time_bounds=tb, where="the maps")
+                        for v in variables}).compute()
     for row, v in zip(axes, variables):
         da = means[v] * 1e3 * 86400 * 365.25
         mean = da.mean("model", skipna=True)

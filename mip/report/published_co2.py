@@ -67,7 +67,7 @@ def gcb_vs_inversions(zonal: pd.DataFrame, *, experiment: str = "LNLGIS") -> pd.
     from mip.regions import latitude_bands
     from mip.tables.gcb_workbook import period_means, read_global_budget
 
-    g = period_means(read_global_budget(), *GCB_YEARS)
+    g = period_means(read_global_budget(), GCB_YEARS)
     gcb = {"land": float(g.sel(component="land_use_change") - g.sel(component="land_sink")),
            "ocean": -float(g.sel(component="ocean_sink")),
            "fossil": float(g.sel(component="fossil_emissions") - g.sel(component="cement_carbonation_sink")),

@@ -117,7 +117,7 @@ def add_summary(page, ds, rep, members: list, whole, *, surfaces=None, period=No
     from mip.report.build import SIGN, span
 
     flags = member_flags(ds, rep, members, whole)
-    when = span(ds) if period is None else f"{period[0]} to {period[1]}"
+    when = span(ds) if period is None else period.label
     with page.capture() as c:
         page.h2("Summary")
         n_bad = int((flags["check"] == "does not conform").sum())

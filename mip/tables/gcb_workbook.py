@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from mip.conventions.period import Period
 from mip.errors import InputError
 
 __all__ = ["read_global_budget", "read_sink_sheet", "period_means", "paper_table", "bundled_workbook",
@@ -232,29 +233,31 @@ def read_sink_sheet(path: str | PathLike | None = None, sheet: str = "Ocean Sink
                                "product": "Global Carbon Budget workbook"})
 
 
-def period_means(table: xr.DataArray, start: int, end: int) -> xr.DataArray:
-    """Mean of every component over the years ``start``–``end`` (inclusive), all years required.
+def period_means(table: xr.DataArray, period: str | tuple[int, int] | Period) -> xr.DataArray:
+    """Mean of every component over a period of whole years, the last included, all years required.
 
     Parameters
     ----------
     table
         From :func:`read_global_budget` (or any table with a ``year`` dim).
-    start, end
-        First and last year.
+    period
+        ``"2013-2022"``, ``"2013:2022"``, ``(2013, 2022)`` or a :class:`~mip.conventions.period.Period`
+        of whole years.
 
     Returns
     -------
     xarray.DataArray
         The table without ``year``; ``attrs["period"] = "start-end"``, ``attrs["n_years"]``.
     """
+    start, end = Period.parse(period).years
     have = set(int(y) for y in table["year"].values)
-    want = list(range(int(start), int(end) + 1))
+    want = list(range(start, end + 1))
     missing = [y for y in want if y not in have]
     if not want or missing:
         raise InputError(table.attrs.get("source_file"), "year", f"no data for {missing[:5] or 'an empty period'}",
                          f"years within {min(have)}-{max(have)}")
     out = table.sel(year=want).mean("year", skipna=False)  # a gap makes the mean NaN, never a partial mean
-    return out.assign_attrs(table.attrs, period=f"{start}-{end}", n_years=len(want))
+    return out.assign_attrs(table.attrs, period=Period.parse(period).label, n_years=len(want))
 
 
 #: The rows of the paper's decadal budget table: label and how it is made from the components.

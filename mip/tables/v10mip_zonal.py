@@ -31,9 +31,10 @@ import pandas as pd
 import xarray as xr
 
 from mip.errors import InputError, MipError
+from mip.conventions.period import period_mean
 from mip.conventions.timeaxis import monthly_axis
 
-__all__ = ["read_band_file", "read_zonal_ensemble", "read_summary_table", "band_edges", "combine_bands", "period_mean",
+__all__ = ["read_band_file", "read_zonal_ensemble", "read_summary_table", "band_edges", "combine_bands",
            "summary_as_bands", "bundled_summary", "annual_table", "bundled_annual",
            "BANDS_10", "COMPOSITE_BANDS", "COLUMNS", "REGION_SETS"]
 
@@ -284,35 +285,6 @@ def combine_bands(ds: xr.Dataset | xr.DataArray, regions: dict[str, Sequence[str
     return out.drop_vars(["lat_min", "lat_max"], errors="ignore")
 
 
-def period_mean(ds: xr.Dataset | xr.DataArray, bounds: xr.DataArray, start: str, end: str):
-    """Mean over the months from ``start`` to ``end`` (``YYYY-MM``, inclusive), weighted by their length.
-
-    Every month of the window must be present; a member with a NaN month gets NaN.
-
-    Parameters
-    ----------
-    ds
-        Values on ``time``.
-    bounds
-        ``time_bounds`` (time, 2).
-    start, end
-        First and last month.
-
-    Returns
-    -------
-    Same type, without ``time``; ``attrs["period"]``.
-    """
-    sel = ds.sel(time=slice(start, end))
-    b = bounds.sel(time=slice(start, end))
-    n_want = (int(end[:4]) * 12 + int(end[5:7])) - (int(start[:4]) * 12 + int(start[5:7])) + 1
-    if sel.sizes["time"] != n_want:
-        raise InputError(None, "time", f"{sel.sizes['time']} months between {start} and {end}",
-                         f"all {n_want} months of the window within the data")
-    dt = (b[:, 1] - b[:, 0]).astype("f8")
-    out = (sel * dt).sum("time", skipna=False) / dt.sum()
-    return out.assign_attrs(period=f"{start} to {end}")
-
-
 def summary_as_bands(table: xr.DataArray) -> xr.DataArray:
     """A by-latitude summary table (dim ``lat`` = the 18 band centres) with ``region`` = the band names.
 
@@ -360,7 +332,7 @@ def annual_table(ds: xr.Dataset) -> pd.DataFrame:
     years = sorted({int(y) for y in ds["time.year"].values})
     parts = []
     for y in years:
-        m = period_mean(ds[["land", "ocean", "fossil"]], bounds, f"{y}-01", f"{y}-12")
+        m = period_mean(ds[["land", "ocean", "fossil"]], str(y), time_bounds=bounds)
         parts.append(m.expand_dims(year=[y]))
     df = xr.concat(parts, "year").to_dataframe().reset_index().rename(columns={"region": "band"})
     df = df.dropna(subset=["land", "ocean", "fossil"], how="all")

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     from mip.budgets.inventory_trends import change_table, compare_sources, largest_reductions, topdown_vs_inventories
     from mip.tables.gcp_ch4_workbook import read_workbook
     from mip.report.figures import save
-    from mip.report.national import bundled_inventories, reduction_conclusion
+    from mip.report.national_sections import bundled_inventories, reduction_conclusion
     from mip.report.three_gas import GCP_CH4_COUNTRIES
     from mip.tables.edgar import read_edgar
     from mip.tables.owid_ghg import read_owid_ghg

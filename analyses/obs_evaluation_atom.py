@@ -23,7 +23,7 @@ from mip.io import write_csv
 
 def main(argv: list[str] | None = None) -> int:
     """Run the analysis; see the module docstring."""
-    from mip.obs.evaluation import atom_evaluation
+    from mip.obs.obs_space import atom_evaluation
     from mip.report.figures import save
     from mip.report.obs_figures import taylor_diagram
 

@@ -39,7 +39,7 @@ _EXPORTS = {
     "IncompleteWarning": "mip.errors",
     "co2eq_by_region": "mip.budgets.multigas",
     "growth_closure": "mip.budgets.closure",
-    "evaluate_model": "mip.budgets.evaluate",
+    "evaluate_model": "mip.budgets.esm_scores",
     "set_options": "mip._options",
     "get_option": "mip._options",
 }

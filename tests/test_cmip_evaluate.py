@@ -5,7 +5,7 @@ import pytest
 import xarray as xr
 
 from mip.errors import InputError, MismatchError
-from mip.budgets.evaluate import evaluate_model
+from mip.budgets.esm_scores import evaluate_model
 from mip.products.cmip import read_cmip
 from mip.testing import gaussian_latitudes, write_cmip6, write_fx
 

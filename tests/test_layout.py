@@ -137,3 +137,18 @@ def test_regions_read_no_files():
             if hit:
                 offenders.append(f"{p.name}:{node.lineno}: {hit[0]}")
     assert offenders == []
+
+
+def test_no_module_name_is_used_in_two_boxes():
+    """``national.py`` in budgets and in report read alike in a traceback: each name says what its module does.
+
+    The command modules of ``mip/cli/`` are named for their command (``mip report`` is ``cli/report.py``), and
+    private helpers (``_common.py``) are not part of the API: both are left out.
+    """
+    seen: dict[str, list[str]] = {}
+    for p in ROOT.rglob("*.py"):
+        rel = p.relative_to(ROOT)
+        if p.stem.startswith("_") or rel.parts[0] == "cli" or len(rel.parts) < 2:
+            continue
+        seen.setdefault(p.stem, []).append(str(rel))
+    assert {k: v for k, v in seen.items() if len(v) > 1} == {}

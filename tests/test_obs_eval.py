@@ -233,7 +233,7 @@ def test_the_kernel_is_applied_and_a_bare_column_refused():
 
 # --- the two evaluations end to end ------------------------------------------------------------------
 def test_bundled_station_files_are_the_real_ones():
-    from mip.obs.evaluation import bundled_stations
+    from mip.obs.obs_space import bundled_stations
 
     b = bundled_stations()
     for p in [b["observed"], b["stations"], *b["models"].values()]:
@@ -242,7 +242,7 @@ def test_bundled_station_files_are_the_real_ones():
 
 def test_atom_pattern_scores_equal_numpy_on_the_raw_tables():
     """AMES_IS and OU_OG against CO2_OP, from the raw text tables joined by row position."""
-    from mip.obs.evaluation import atom_evaluation
+    from mip.obs.obs_space import atom_evaluation
 
     res = atom_evaluation(real_file("stephens2026-v10mip/V10MIP/Annual_mean_2D_fields_as_columns.txt"),
                           real_file("stephens2026-v10mip/OBS/BINFIT/Annual_mean_2D_fields_as_columns.txt"))
@@ -325,7 +325,7 @@ def test_weighted_budgets_equal_numpy_average_on_the_raw_table():
     """The bundled annual CSV read with pandas, the 20N-90N bands summed, np.average with the weights."""
     from importlib import resources
 
-    from mip.obs.evaluation import atom_evaluation
+    from mip.obs.obs_space import atom_evaluation
     from mip.obs.weights import skill_weights, weighted_band_budgets
     from mip.tables.v10mip_zonal import bundled_annual
 
@@ -381,7 +381,7 @@ def test_the_weighted_fit_equals_numpy_weighted_least_squares():
     """The weighted central estimate of each target = numpy lstsq on the sqrt(w)-scaled system, at the observation."""
     from mip.constrain.multi import run_multi
     from mip.constrain.spec import list_specs, load_spec
-    from mip.obs.evaluation import atom_evaluation
+    from mip.obs.obs_space import atom_evaluation
     from mip.obs.weights import skill_weights
 
     spec = load_spec(list_specs()["latitudinal-airborne"])

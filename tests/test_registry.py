@@ -111,7 +111,7 @@ def test_mip_error_is_a_value_error():
 
 def test_a_region_set_from_another_package_is_named_on_the_command_line(tmp_path, monkeypatch):
     """A package adds a region set through an entry point; the specs, the help and the errors list it."""
-    import mip.regions.spec as spec
+    import mip.regions.parse as spec
 
     (tmp_path / "toyregions.py").write_text(textwrap.dedent('''
         from mip.regions import latitude_bands

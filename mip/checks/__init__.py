@@ -1,7 +1,7 @@
 """Submission checks: a file against a MIP protocol, every deviation reported, nothing raised.
 
 ``mip.check(paths, protocol) -> Report``; rules live in :mod:`mip.checks.rules` (one small
-function each), CF conformance comes from the IOOS compliance-checker (:mod:`mip.checks.cf`).
+function each), CF conformance comes from the IOOS compliance-checker (:mod:`mip.checks.cf_conformance`).
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 
-from mip.checks.cf import rule_cf
-from mip.checks.closure import rule_closure
+from mip.checks.cf_conformance import rule_cf
+from mip.checks.closure_rule import rule_closure
 from mip.checks.protocol import Protocol, list_protocols, load_protocol
-from mip.checks.report import Finding, Report
+from mip.checks.findings import Finding, Report
 from mip.checks.rules import STRUCTURE_RULES, Context, rule_data, rule_filename
 from mip.errors import InputError, MipError
 
@@ -105,7 +105,7 @@ def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Prot
     files = expand_paths([paths] if isinstance(paths, (str, PathLike)) else paths)
     if not files:
         raise MipError("no files to check")
-    from mip.checks.ensemble import compare_files, labels_of
+    from mip.checks.across_files import compare_files, labels_of
     from mip.conventions.units import add_unit_spelling
 
     for spelling, known in proto.unit_spellings.items():

@@ -11,7 +11,7 @@ import pandas as pd
 import xarray as xr
 
 from mip.checks.protocol import Protocol
-from mip.checks.report import Finding
+from mip.checks.findings import Finding
 from mip.errors import InputError
 from mip.geometry.grid import cell_area, centre_bounds
 from mip.conventions.reading import FluxReading, read_flux

@@ -9,7 +9,7 @@ from mip.cli._common import Parents, out_dir, pairs, period_arg, regrid_arg, var
 
 def add_parser(sub, parents: Parents) -> None:
     """Declare ``mip budget``."""
-    from mip.regions.spec import spec_help
+    from mip.regions.parse import spec_help
 
     b = sub.add_parser("budget", help="regional totals of an ensemble (CSV + netCDF + ensemble statistics)",
                        parents=[parents.catalog_entry, parents.data_root, parents.regrid, parents.compute,

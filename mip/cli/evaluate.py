@@ -10,7 +10,7 @@ from mip.cli._common import Parents, period_arg, read_options, write_text
 
 def add_parser(sub, parents: Parents) -> None:
     """Declare ``mip evaluate``."""
-    from mip.regions.spec import spec_help
+    from mip.regions.parse import spec_help
 
     ev = sub.add_parser("evaluate", help="score an Earth system model (CMIP files) against an inversion ensemble",
                         parents=[parents.catalog_entry, parents.data_root, parents.model_files, parents.no_figures])
@@ -25,9 +25,9 @@ def add_parser(sub, parents: Parents) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Score an Earth system model's CMIP files against a catalog's inversion ensemble: CSV, figure, summary."""
-    from mip.budgets.evaluate import evaluation_table
+    from mip.budgets.esm_scores import evaluation_table
     from mip.regions import parse_regions
-    from mip.report.evaluation import run_evaluation
+    from mip.report.esm_evaluation import run_evaluation
 
     regions = parse_regions(args.regions) if args.regions else None
     scores, name = run_evaluation(args.files, args.catalog, args.entry, experiment=args.experiment, regions=regions,

@@ -10,7 +10,7 @@ from mip.cli._common import Parents, pairs, period_arg, read_options, regrid_arg
 
 def add_parser(sub, parents: Parents) -> None:
     """Declare ``mip report``."""
-    from mip.regions.spec import spec_help
+    from mip.regions.parse import spec_help
 
     r = sub.add_parser("report", help="the intercomparison report: one HTML page with figures and tables",
                        parents=[parents.catalog_entry, parents.data_root, parents.regrid, parents.compute,

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
           f"{o.td_max:+.3f}], models {o.bu_median:+.3f} [{o.bu_min:+.3f}, {o.bu_max:+.3f}]; ranges "
           f"{'overlap' if o.ranges_overlap else 'do not overlap'}")
     from mip.report.monitoring import detectability_conclusion, scenario_conclusions
-    from mip.report.national import reduction_conclusion
+    from mip.report.national_sections import reduction_conclusion
 
     print("observed growth against the SSP scenarios (NOAA vs RCMIP, REAL data):\n  "
           + "\n  ".join(scenario_conclusions(mon["scenario_growth"])))

@@ -32,7 +32,7 @@ def skill_weights(scores: pd.DataFrame, *, metric: str = "rmse", group: str = "a
     ----------
     scores
         Scores with columns ``within``, ``member``, ``group`` and ``metric`` (e.g. from
-        :func:`mip.obs.evaluation.atom_evaluation`).
+        :func:`mip.obs.obs_space.atom_evaluation`).
     metric
         The distance: a score where smaller is better (``rmse``, ``crmse``; ``|bias|`` via ``abs_bias``).
     group

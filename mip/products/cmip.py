@@ -20,7 +20,7 @@ What a CMIP6 file holds and how it becomes canonical:
   ``bounds="centres"`` (an evenly spaced grid); curvilinear ocean grids are refused (use the
   model's ``gr`` regridded output);
 - any cftime calendar (``noleap``, ``360_day``, ...), kept as it is (the comparison aligns months
-  by their labels: see :mod:`mip.budgets.evaluate`).
+  by their labels: see :mod:`mip.budgets.esm_scores`).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ _EXPORTS = {
     "land_ocean": "natural_earth",
     "gcp_ch4": "named", "reccap2": "named", "transcom": "named", "TRANSCOM_NAMES": "named",
     "GCP_CH4_REGIONS": "named",
-    "parse_regions": "spec", "SPEC_HELP": "spec",
+    "parse_regions": "parse", "SPEC_HELP": "parse",
     "from_geometries": "vector", "from_geodataframe": "vector", "read_regions": "from_files",
 }
 __all__ = sorted(_EXPORTS)

@@ -470,7 +470,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         _co2eq(page, ds, ch4)
         bar.update()
         if evaluate:
-            from mip.report.evaluation import add_evaluation_section, run_evaluation
+            from mip.report.esm_evaluation import add_evaluation_section, run_evaluation
 
             opts = dict(evaluate_options or {})
             scores, name = run_evaluation(evaluate, cat, entry, regions=regions, ensemble=ds, **opts)

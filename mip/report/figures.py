@@ -280,7 +280,7 @@ def growth_trend(growth: xr.DataArray, trends: pd.DataFrame):
 def evaluation_ranges(scores: xr.Dataset, model_name: str, keep: dict[str, list[str]] | None = None):
     """Per variable, per region: the ensemble's range (line), IQR (box) and median (tick), and the model (diamond).
 
-    ``scores`` is from :func:`mip.budgets.evaluate.evaluate_model`; ``keep`` names the regions shown per variable.
+    ``scores`` is from :func:`mip.budgets.esm_scores.evaluate_model`; ``keep`` names the regions shown per variable.
     """
     from mip.report.page import short_label
 

@@ -15,12 +15,12 @@ def obs_evaluation_tables() -> dict:
     Returns
     -------
     dict
-        ``atom`` (:func:`mip.obs.evaluation.atom_evaluation`), ``stations``
-        (:func:`mip.obs.evaluation.station_evaluation` of the bundled files), ``weights`` and
+        ``atom`` (:func:`mip.obs.obs_space.atom_evaluation`), ``stations``
+        (:func:`mip.obs.obs_space.station_evaluation` of the bundled files), ``weights`` and
         ``weighted_budgets`` (:mod:`mip.obs.weights`, RMSE over all ATom bins), ``weighted_constraint``
         (:func:`mip.constrain.weighted.weighted_constraint_effect`, the weights pooled over all members).
     """
-    from mip.obs.evaluation import atom_evaluation, bundled_stations, station_evaluation
+    from mip.obs.obs_space import atom_evaluation, bundled_stations, station_evaluation
     from mip.obs.weights import skill_weights, weighted_band_budgets
     from mip.tables.v10mip_zonal import bundled_annual
 
@@ -144,7 +144,7 @@ def evaluate_obs(what: str, *, observed=None, models: dict | None = None, statio
         For options that do not go together.
     """
     from mip.errors import MipError
-    from mip.obs.evaluation import atom_evaluation, station_evaluation
+    from mip.obs.obs_space import atom_evaluation, station_evaluation
 
     notes: list[str] = []
     if what == "atom":
@@ -174,7 +174,7 @@ def evaluate_obs(what: str, *, observed=None, models: dict | None = None, statio
         if observed:
             res = station_evaluation(observed, models, stations=stations, aliases=aliases)
         else:
-            from mip.obs.evaluation import bundled_stations
+            from mip.obs.obs_space import bundled_stations
 
             b = bundled_stations()
             notes.append("the bundled Southern Ocean stations (Long et al. 2021; REAL); alias stated: "

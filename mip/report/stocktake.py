@@ -179,11 +179,11 @@ def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance:
         MIP member), ``growth`` (NOAA, Pg C/yr), ``growth_trends``, ``sink_trends`` and ``ocean_sink_trends``;
         ``monitoring`` (:func:`mip.report.monitoring.monitoring_tables`: observed growth against the SSP scenarios,
         the growth rate without ENSO, detectability) and ``national``
-        (:func:`mip.report.national.national_tables`: inventories, reductions, top-down beside bottom-up).
+        (:func:`mip.report.national_sections.national_tables`: inventories, reductions, top-down beside bottom-up).
     """
     from mip.obs.noaa import bundled_growth_rate
     from mip.report.monitoring import monitoring_tables
-    from mip.report.national import national_tables
+    from mip.report.national_sections import national_tables
 
     return {"co2eq_countries": three_gas_countries(year, co2=co2, weighting=weighting, experiment=experiment,
                                                    ceos=ceos),
@@ -293,7 +293,7 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
     page.table(t["ocean_sink_trends"], "ocean_sink_trends", "ocean sink trends, data products vs models",
                units={c: "Pg C yr-1 per year" for c in t["ocean_sink_trends"].columns if c.startswith(("td_", "bu_"))})
     from mip.report.monitoring import add_monitoring_sections
-    from mip.report.national import add_national_sections
+    from mip.report.national_sections import add_national_sections
 
     if "monitoring" in t:
         shown.update(add_monitoring_sections(page, t["monitoring"]))

@@ -1,7 +1,7 @@
 """The evaluation of an Earth system model as a job, and its report section.
 
 Read the model (``cmip`` family), regrid it onto the ensemble's grid, aggregate both to
-the same regions, score (:mod:`mip.budgets.evaluate`), and the report section.
+the same regions, score (:mod:`mip.budgets.esm_scores`), and the report section.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def run_evaluation(files: Sequence[str | Path], catalog: Any, entry: str, *, exp
     period
         Whole years ``(first, last)`` (default every whole year both cover).
     calendar
-        ``"error"`` or ``"by-month"`` (see :func:`mip.budgets.evaluate.evaluate_model`).
+        ``"error"`` or ``"by-month"`` (see :func:`mip.budgets.esm_scores.evaluate_model`).
     data_root
         Data root of the catalog.
     ensemble
@@ -50,7 +50,7 @@ def run_evaluation(files: Sequence[str | Path], catalog: Any, entry: str, *, exp
     from mip.budgets.aggregation import aggregate
     from mip.catalog import open_ensemble
     from mip.errors import MismatchError
-    from mip.budgets.evaluate import evaluate_model
+    from mip.budgets.esm_scores import evaluate_model
     from mip.products.cmip import read_cmip
     from mip.regions import land_ocean, latitude_bands
     from mip.geometry.regrid import regrid
@@ -103,7 +103,7 @@ def add_evaluation_section(page: Any, scores: xr.Dataset, name: str) -> None:
     scores, name
         From :func:`run_evaluation`.
     """
-    from mip.budgets.evaluate import evaluation_table
+    from mip.budgets.esm_scores import evaluation_table
     from mip.report import figures as F
 
     from pathlib import Path

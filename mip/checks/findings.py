@@ -43,7 +43,7 @@ class Report:
     #: Global totals per file, variable and year (positive = to the atmosphere): ``file``, ``model``,
     #: ``experiment``, ``variable``, ``year``, ``total`` (NaN for a year short of months), ``unit``, ``months``.
     totals: list[dict] = field(default_factory=list)
-    #: The ensemble comparison per file and variable (:func:`mip.checks.ensemble.compare_files`).
+    #: The ensemble comparison per file and variable (:func:`mip.checks.across_files.compare_files`).
     ensemble: list[dict] = field(default_factory=list)
 
     def of(self, file: str, severity: str | None = None) -> list[Finding]:

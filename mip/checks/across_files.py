@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from mip.checks.protocol import Protocol
-from mip.checks.report import Finding, Report
+from mip.checks.findings import Finding, Report
 
 __all__ = ["labels_of", "compare_files", "robust_distance"]
 

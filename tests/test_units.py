@@ -74,3 +74,50 @@ def test_one_conversion_of_totals():
     for bad in ("Pg C yr-1", "m s-1", None):  # 'C' would be a coulomb to pint: the basis goes in reported_as
         with pytest.raises(MipError, match="expected a mass per time"):
             total_factor(bad, "Tg yr-1")
+
+
+def test_every_native_unit_converts_as_pint_does():
+    """factor_to reads NATIVE_UNITS' expressions without pint (mip check never imports it); pint agrees on each."""
+    from mip.conventions.units import NATIVE_UNITS, _factor, is_mass_rate, registry
+
+    ureg = registry()
+    combos = [("C", "CO2"), ("CH4", "CH4"), ("N", "N2O")]
+    n = 0
+    for nu in set(NATIVE_UNITS.values()):
+        q = ureg.Quantity(1.0, nu.unit)
+        assert is_mass_rate(nu.unit) == bool(q.check("[mass] / [length] ** 2 / [time]") or q.check("[mass] / [time]"))
+        for target in (("kg / m**2 / s", "g / m**2 / year") if nu.per_area else ("Tg / year", "Pg / year")):
+            for basis, gas in combos:
+                try:
+                    expected = _factor(nu, target, basis, gas)
+                except Exception:  # a species that cannot be put on this basis (CO2 as N ...): both refuse
+                    with pytest.raises(Exception):
+                        factor_to(nu, target, basis, gas)
+                    continue
+                assert factor_to(nu, target, basis, gas) == pytest.approx(expected, rel=1e-13), (nu, target, basis)
+                n += 1
+    assert n > 300
+
+
+def test_the_julian_year_is_pints():
+    from mip.conventions.units import registry
+
+    assert SECONDS_PER_YEAR == registry().Quantity(1, "year").to("s").magnitude
+
+
+def test_a_check_needs_no_unit_registry(tmp_path):
+    """cf_xarray's unit registry costs 0.3 s to import and copy: mip check reads units without it.
+
+    (xarray itself may import pint, to recognise pint arrays: that is not ours to avoid.)
+    """
+    import subprocess
+    import sys
+
+    from mip.testing import write_oco2mip
+
+    f = write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", months=12)
+    code = ("import sys\nfrom mip.checks import check\nfrom mip.conventions.units import registry\n"
+            "check(sys.argv[1], 'oco2mip-v10', cf=False)\n"
+            "print(registry.cache_info().currsize, 'cf_xarray.units' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0 False", out.stdout + out.stderr

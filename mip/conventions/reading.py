@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mip.conventions.sign import Sign, read_sign
-from mip.conventions.units import BASIS_OF_GAS, NativeUnit, factor_to, mass_basis, parse_native, ureg
+from mip.conventions.units import BASIS_OF_GAS, NativeUnit, factor_to, is_mass_rate, mass_basis, parse_native
 from mip.errors import InputError
 
 __all__ = ["FluxReading", "read_flux", "read_units"]
@@ -117,7 +117,7 @@ def read_units(attrs: Mapping[str, object], *, gas: str, units: str | None = Non
         raise InputError(file, variable, f"units {native_units!r} (a total)", "a flux per unit area")
     basis_source = f"units {native_units!r}"
     if nu.species is None:
-        if ureg.Quantity(1.0, nu.unit).check("[mass] / [length] ** 2 / [time]"):
+        if is_mass_rate(nu.unit):
             species, basis_source = mass_basis({**attrs, "units": native_units}, gas, basis, file=file,
                                                variable=variable)
             nu = NativeUnit(nu.unit, species, nu.per_area)

@@ -132,6 +132,14 @@ def test_mask_remapped_onto_offset_grid():
     w = from_mask(codes).weights(target)
     box = 2 * np.pi * R**2 / 36 * (np.sin(np.deg2rad(20)) - np.sin(np.deg2rad(10)))  # R^2 * 10deg * dsin
     assert float(w.sum()) == pytest.approx(box, rel=1e-12)
+    # on a 3° x 4° grid the box's edges cut cells: the cell [9, 12] x [8, 12] holds its corner [10, 12] x [8, 10]
+    coarse = _grid(np.arange(-88.5, 90, 3.0), np.arange(-178.0, 180, 4.0))
+    f = from_mask(codes).fractions(coarse).toarray().reshape(60, 90)
+    s = np.sin(np.deg2rad([9.0, 10.0, 12.0]))
+    i, j = int(np.argmin(np.abs(coarse.lat.values - 10.5))), int(np.argmin(np.abs(coarse.lon.values - 10.0)))
+    assert (coarse.lat.values[i], coarse.lon.values[j]) == (10.5, 10.0)
+    assert f[i, j] == pytest.approx((s[2] - s[1]) / (s[2] - s[0]) * 0.5, rel=1e-12)
+    assert f[i - 1, j] == 0.0 and f[i, j + 1] == 0.0  # [6, 9] lies below the box, [12, 16] east of it
 
 
 def test_regionsets_combine():

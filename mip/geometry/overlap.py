@@ -9,8 +9,9 @@ moves masks and fractions between grids exactly.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
-__all__ = ["lat_overlap", "lon_overlap", "remap_fraction"]
+__all__ = ["lat_overlap", "lon_overlap", "remap_fraction", "remap_fraction_sparse"]
 
 
 def lat_overlap(src: np.ndarray, tgt: np.ndarray) -> np.ndarray:
@@ -66,11 +67,45 @@ def remap_fraction(frac: np.ndarray, src_lat: np.ndarray, src_lon: np.ndarray,
     numpy.ndarray
         Target fractions, shape (..., n_tgt_lat, n_tgt_lon): covered area / target cell area.
     """
-    wl = lat_overlap(src_lat, tgt_lat)
-    wo = lon_overlap(src_lon, tgt_lon)
-    # two matrix products (BLAS): the single einsum over all four axes took 27 s for the 29 RECCAP2 regions
-    # onto a 2° × 2.5° grid, this takes ~0.1 s (benchmarks/bench_mask.py)
-    covered = (wl @ np.asarray(frac, "f8")) @ wo.T
-    t_area = np.outer(np.diff(np.sin(np.deg2rad(np.sort(tgt_lat, axis=1))), axis=1).ravel(),
-                      np.deg2rad(np.diff(tgt_lon, axis=1)).ravel())
-    return covered / t_area
+    f = np.asarray(frac, "f8")
+    lead = f.shape[:-2]
+    out = remap_fraction_sparse(f.reshape((-1,) + f.shape[-2:]), src_lat, src_lon, tgt_lat, tgt_lon)
+    return out.toarray().reshape(lead + (tgt_lat.shape[0], tgt_lon.shape[0]))
+
+
+def remap_fraction_sparse(frac: np.ndarray, src_lat: np.ndarray, src_lon: np.ndarray,
+                          tgt_lat: np.ndarray, tgt_lon: np.ndarray) -> sp.csr_matrix:
+    """:func:`remap_fraction` as a sparse (region × target cell) matrix, cells lat-major.
+
+    The overlap matrices hold one or two cells per row, so each region is remapped by two sparse
+    products: the work grows with the target cells a region touches, where the dense products of
+    :func:`remap_fraction` grow with (target cells × source longitudes), and the result never holds
+    the (region × cell) zeros.
+
+    Parameters
+    ----------
+    frac
+        Source fractions, shape (n_regions, n_src_lat, n_src_lon).
+    src_lat, src_lon, tgt_lat, tgt_lon
+        Bounds in degrees, shapes (n, 2).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        Shape (n_regions, n_tgt_lat × n_tgt_lon): covered area / target cell area.
+    """
+    wl = sp.csr_matrix(lat_overlap(src_lat, tgt_lat))
+    wo_t = sp.csc_matrix(lon_overlap(src_lon, tgt_lon).T)
+    inv_lat = 1.0 / np.diff(np.sin(np.deg2rad(np.sort(tgt_lat, axis=1))), axis=1).ravel()
+    inv_lon = 1.0 / np.deg2rad(np.diff(tgt_lon, axis=1)).ravel()
+    n_lon = tgt_lon.shape[0]
+    rows, cols, vals = [], [], []
+    for r, f in enumerate(np.asarray(frac, "f8")):
+        cov = (wl @ sp.csr_matrix(f) @ wo_t).tocoo()
+        rows.append(np.full(cov.nnz, r))
+        cols.append(cov.row.astype(np.int64) * n_lon + cov.col)
+        vals.append(cov.data * inv_lat[cov.row] * inv_lon[cov.col])
+    shape = (len(frac), tgt_lat.shape[0] * n_lon)
+    if not rows:
+        return sp.csr_matrix(shape)
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=shape)

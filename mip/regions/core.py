@@ -20,7 +20,7 @@ import xarray as xr
 
 from mip.errors import InputError, MipError
 from mip.geometry.grid import cell_area, centre_bounds
-from mip.geometry.overlap import remap_fraction
+from mip.geometry.overlap import remap_fraction_sparse
 from mip.io.weights_cache import cache_path, read_cached, write_cached
 
 __all__ = ["RegionSet", "latitude_bands", "from_mask", "GCB_BANDS", "grid_weights", "SURFACE_KINDS"]
@@ -240,7 +240,7 @@ def from_mask(mask: xr.DataArray, *, names: dict[int, str] | Sequence[str] | Non
 
     On the data's own grid the mask's cells are used as they are; on another regular
     grid each target cell gets the exact area fraction that every region covers
-    (:func:`mip.geometry.overlap.remap_fraction`), unless ``remap=False``, which refuses.
+    (:func:`mip.geometry.overlap.remap_fraction_sparse`), unless ``remap=False``, which refuses.
 
     Parameters
     ----------
@@ -304,7 +304,7 @@ def from_mask(mask: xr.DataArray, *, names: dict[int, str] | Sequence[str] | Non
         if not remap:
             raise InputError(source, "lat/lon", f"a mask on a {mlat.size}×{mlon.size} grid",
                              f"the data's {clat.size}×{clon.size} grid", "pass remap=True or regrid first")
-        return remap_fraction(frac, mlat_b, mlon_b, lat_b, lon_b)
+        return remap_fraction_sparse(frac, mlat_b, mlon_b, lat_b, lon_b)
 
     surfaces = (surface,) * len(rnames) if isinstance(surface, str) else tuple(surface)
     return RegionSet(tuple(rnames), tuple(rnames), fraction, f"mask {source}", surfaces)

@@ -20,7 +20,7 @@ def cases(cat, f, tmp):
         "period outside the data": (b + ["--regions", "bands", "--period", "2030-01:2031-01", "--out", out],
                                     "no whole time step"),
         "period inside a month": (b + ["--regions", "bands", "--period", "2015-01-15:2015-06", "--out", out],
-                                  "cover it only in part"),
+                                  "inside a time step"),
         "period ending on a first, as before 0.1.0": (b + ["--regions", "bands", "--period", "2015-01-01:2016-01-01",
                                                            "--out", out], "the last day is included"),
         "malformed grid": (b + ["--regions", "bands", "--regrid", "abc", "--out", out], "--regrid 'abc'"),

@@ -48,10 +48,14 @@ def test_a_month_end_is_the_whole_month_on_daily_data():
 
 def test_periods_not_covered_by_whole_steps_are_refused():
     tb = monthly("standard")
-    with pytest.raises(MipError, match="cover it only in part"):
+    with pytest.raises(MipError, match="begins or ends inside a time step"):
         Period.parse("2015-01-15:2015-06").steps(tb)  # starts inside January
-    with pytest.raises(MipError, match="cover it only in part"):
+    with pytest.raises(MipError, match="begins or ends inside a time step"):
+        Period.parse("2015-01:2015-06-10").steps(tb)  # ends inside June
+    with pytest.raises(MipError, match="runs beyond the data"):
         Period.parse("2016:2017").steps(tb)  # the data end with 2016
+    with pytest.raises(MipError, match="runs beyond the data"):
+        Period.parse("2013-12:2014-06").steps(tb)  # and begin with January 2014
     with pytest.raises(MipError, match="no whole time step"):
         Period.parse("2030").steps(tb)
     gap = xr.concat([tb.isel(time=slice(0, 5)), tb.isel(time=slice(6, None))], "time")
@@ -99,8 +103,9 @@ def test_a_period_mean_file_spans_the_same_period():
         period_axis(("2013-01-01", "2023-01-01"))
 
 
-def test_budget_report_and_gcb_read_a_period_alike(sample_root, tmp_path):
-    """``--period 2015`` in mip budget is the calendar-year mean its ``annual`` gives for 2015 (grouped by year)."""
+def test_a_budget_over_a_year_is_that_years_annual_mean(sample_root, tmp_path):
+    """``--period 2015`` in mip budget is the calendar-year mean its ``annual`` gives for 2015 (grouped by year),
+    and its tables say which period each value is a mean over."""
     from mip.cli import main
 
     cat = str(sample_root / "sample-oco2mip.yaml")
@@ -108,7 +113,9 @@ def test_budget_report_and_gcb_read_a_period_alike(sample_root, tmp_path):
                  "--out", str(tmp_path / "w")]) == 0
     assert main(["budget", cat, "gridded_fluxes", "--regions", "bands", "--period", "annual", "--quiet",
                  "--out", str(tmp_path / "a")]) == 0
-    w = pd.read_csv(tmp_path / "w" / "budget.csv")
+    w = pd.read_csv(tmp_path / "w" / "budget.csv", dtype={"period": str})
+    assert set(w.pop("period")) == {"2015"}
+    assert set(pd.read_csv(tmp_path / "w" / "budget_stats.csv", dtype={"period": str}).period) == {"2015"}
     a = pd.read_csv(tmp_path / "a" / "budget.csv")
     a = a[a.year == 2015].drop(columns="year")
     keys = ["model", "experiment", "region"]

@@ -314,6 +314,18 @@ class _Products:
         return tot, frac, f"{' + '.join(parts)} over land, the rest ({v} − {' − '.join(parts)}) over ocean"
 
 
+def _period_label(period: str | Period | None, ds: xr.Dataset) -> str:
+    """What a total is a mean over: ``monthly``, ``annual``, a period's label, or the whole axis's span."""
+    if isinstance(period, Period):
+        return period.label
+    if period != "all":
+        return period or "monthly"
+    from mip.conventions.period import _before
+
+    tb = ds["time_bounds"].values
+    return f"{str(tb[0, 0])[:7]} to {str(_before(tb[-1:, 1])[0])[:7]} (the whole time axis)"
+
+
 def _checked_period(period: object) -> str | Period | None:
     """``None``, ``"annual"``, ``"all"`` or a :class:`Period` (refusing anything else by name)."""
     if period is None or (isinstance(period, str) and period in ("annual", "all")):
@@ -415,7 +427,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple | Perio
     if incomplete:
         warnings.warn(f"year(s) {incomplete} have fewer than {min_months} months: their annual means are NaN "
                       "(min_months sets the rule)", IncompleteWarning, stacklevel=2)
-    out.attrs.update({"period": period.label if isinstance(period, Period) else period or "monthly",
+    out.attrs.update({"period": _period_label(period, ds),
                       "incomplete_years": ", ".join(map(str, incomplete)), "attribution": attribution})
     return _with_coverage(out.assign_coords({f"missing_{v}": m for v, m in missing.items()}), ds, regions,
                           max(products.overlap.values(), default=0.0))

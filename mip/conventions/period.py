@@ -230,9 +230,13 @@ class Period:
         sel = tb[idx]
         first_day = _ymd(sel[:1, 0])[0]
         ends_after = _key(_ymd(sel[-1:, 1])[0])  # the day after the last step: must pass the period's last day
+        data_first, data_after = _key(_ymd(tb[:1, 0])[0]), _key(_ymd(tb[-1:, 1])[0])
+        if _key(self.first) < data_first or data_after <= _key(self.last):
+            raise MipError(f"period {self.text}: it runs beyond the data{at}, which run from {span}: choose a "
+                           "period within them")
         if tuple(int(x) for x in first_day) != self.first or ends_after <= _key(self.last):
-            raise MipError(f"period {self.text}: the time steps{at} cover it only in part (they run from {span}, "
-                           "and a step cannot be split): choose a period of whole steps within the data")
+            raise MipError(f"period {self.text}: it begins or ends inside a time step{at} (the steps run from "
+                           f"{span}; a step cannot be split): choose a period of whole steps")
         if len(sel) > 1 and not np.all(sel[1:, 0] == sel[:-1, 1]):
             gap = int(np.nonzero(sel[1:, 0] != sel[:-1, 1])[0][0])
             raise MipError(f"period {self.text}: the time steps{at} have a gap after {str(sel[gap, 1])[:10]}: "

@@ -63,6 +63,11 @@ def write_budget(totals: xr.Dataset, out: str | Path) -> list[Path]:
     stem = out.with_suffix("")
     csv, nc, stats = stem.with_suffix(".csv"), stem.with_suffix(".nc"), Path(f"{stem}_stats.csv")
     df = totals.to_dataframe().reset_index()
+    st = stats_table(totals)
+    period = str(totals.attrs.get("period", ""))
+    if period and period not in ("monthly", "annual") and "period" not in df:  # one mean: say over what
+        for table in (df, st):
+            table.insert(min(2, len(table.columns)), "period", period)
     from mip.conventions.units import basis_units
 
     units = {v: basis_units(totals[v].attrs.get("units", ""), totals[v].attrs.get("reported_as"))
@@ -75,6 +80,5 @@ def write_budget(totals: xr.Dataset, out: str | Path) -> list[Path]:
         if not isinstance(clean.attrs[k], (str, int, float)):
             clean.attrs[k] = str(clean.attrs[k])
     _atomic(nc, lambda p: clean.to_netcdf(p, encoding=enc))
-    st = stats_table(totals)
     _atomic(stats, lambda p: st.to_csv(p, index=False, float_format="%.6g"))
     return [csv, nc, stats]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import warnings
 from collections.abc import Callable, Mapping
 
@@ -11,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
+from mip.budgets.region_product import RegionWeights
 from mip.budgets.totals import TOTAL_UNITS
 from mip.errors import IncompleteWarning, MipError, RegionWarning
 from mip.conventions.model import flux_variables
@@ -22,51 +22,7 @@ from mip.conventions.units import SECONDS_PER_YEAR
 __all__ = ["aggregate", "restore_bounds"]
 
 
-_scratch = threading.local()
-_SCRATCH_MAX_BYTES = 64 * 2**20  # scratch kept per thread at most this large
-#: Time steps per sparse product: their cells-first copy stays in cache (measured on a 1° grid:
-#: 12 rows cost 0.07 ms a row, 16 or more twice that, as numpy's transposing copy slows down).
-_ROWS = 12
-
-
-def _cells_first(flat: np.ndarray) -> np.ndarray:
-    """``flat.T`` as a C-ordered float64 array, in a buffer reused by this thread.
-
-    Scipy's sparse × dense product wants the dense operand cells-first; a fresh copy for
-    every block costs more (the kernel maps new pages for it) than the product itself.
-    """
-    shape = flat.shape[::-1]
-    if flat.size * 8 > _SCRATCH_MAX_BYTES:
-        return np.ascontiguousarray(flat.T, dtype="f8")
-    bufs = _scratch.__dict__.setdefault("bufs", {})
-    buf = bufs.get(shape)
-    if buf is None:
-        if len(bufs) > 2:
-            bufs.clear()
-        buf = bufs[shape] = np.empty(shape)
-    np.copyto(buf, flat.T)
-    return buf
-
-
-def _product(w: sp.csc_matrix, flat: np.ndarray) -> np.ndarray:
-    """``(w @ flat.T).T``: (steps, cells) → (steps, regions), ``_ROWS`` time steps at a time.
-
-    ``w`` is in CSC form: the product then walks the cells in order, streaming through
-    the data once (CSR gathers every region's cells from all over the block: slower).
-    A float64 block laid out cells-first (as :func:`mip.products._common.scale_cells_first`
-    writes the readers' blocks) goes to the product as it is; any other is copied cells-first.
-    """
-    if flat.dtype == np.float64 and flat.T.flags.c_contiguous:  # already cells-first (the readers' blocks)
-        return (w @ flat.T).T
-    ncell = flat.shape[1]
-    out = np.empty((flat.shape[0], w.shape[0]))
-    step = max(1, min(_ROWS, _SCRATCH_MAX_BYTES // (8 * ncell)))
-    for s in range(0, flat.shape[0], step):
-        out[s:s + step] = (w @ _cells_first(flat[s:s + step])).T
-    return out
-
-
-def _apply(w: sp.csc_matrix, xs: list[np.ndarray], coefs: tuple[float, ...] = (1.0,),
+def _apply(w: RegionWeights, xs: list[np.ndarray], coefs: tuple[float, ...] = (1.0,),
            offs: tuple[np.ndarray | None, ...] = (None,), on_inverse: np.ndarray | None = None,
            scale: float = 1.0) -> np.ndarray:
     """Region totals of Σ coef·x over a block, and the fraction of each region's surface without data.
@@ -94,16 +50,16 @@ def _apply(w: sp.csc_matrix, xs: list[np.ndarray], coefs: tuple[float, ...] = (1
             out += f * c
         return out
 
-    tot = _product(w, combined(flats))
+    tot = w.apply(combined(flats))
     frac = np.zeros_like(tot)
     if np.isnan(tot).any():
         nans = [np.isnan(f) for f in flats]
-        tot = _product(w, combined([np.where(n, 0.0, f) for n, f in zip(nans, flats)]))
+        tot = w.apply(combined([np.where(n, 0.0, f) for n, f in zip(nans, flats)]))
         missing = np.zeros_like(nans[0])
         for n, off in zip(nans, offs):
             missing |= n if off is None else n & ~off[None, :]
         if missing.any():
-            frac = np.clip(_product(w, missing.astype("f8")) * (1.0 if on_inverse is None else on_inverse), 0.0, 1.0)
+            frac = np.clip(w.apply(missing.astype("f8")) * (1.0 if on_inverse is None else on_inverse), 0.0, 1.0)
             tot[frac >= 1.0 - 1e-9] = np.nan  # no data at all on the region's surface: NaN, never 0
     if scale != 1.0:
         tot *= scale
@@ -130,7 +86,7 @@ def _distributed_client() -> object | None:
         return None
 
 
-def _region_totals(das: list[xr.DataArray], w: sp.csc_matrix, coefs: tuple[float, ...] = (1.0,),
+def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float, ...] = (1.0,),
                    offs: tuple[np.ndarray | None, ...] = (None,), on_inverse: np.ndarray | None = None,
                    scale: float = 1.0) -> tuple[xr.DataArray, xr.DataArray]:
     """``w @ Σ coef·cells`` × ``scale`` for every leading index, and the missing fraction (see :func:`_apply`).
@@ -233,6 +189,7 @@ class _Products:
         self.lb = np.asarray(ds["lat_bounds"].values, "f8")
         self.ob = np.asarray(ds["lon_bounds"].values, "f8")
         self.weights: dict[str, sp.csc_matrix] = {}
+        self._prepared: dict[str, RegionWeights] = {}
         self.overlap: dict[str, float] = {}
         self._land: np.ndarray | None = None
         self._done: dict[tuple, tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
@@ -287,7 +244,10 @@ class _Products:
             wm = self.w(surface)
             on_w = np.asarray(wm @ (np.ones(wm.shape[1]) if offs[0] is None else (~offs[0]).astype("f8"))).ravel()
             inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)
-            self._done[key] = (*_region_totals([self.ds[n] for n in names], wm, coefs, offs, inv, scale), on_w)
+            if surface not in self._prepared:
+                self._prepared[surface] = RegionWeights(wm, self.ds.sizes["lon"], self.ds["cell_area"].values)
+            self._done[key] = (*_region_totals([self.ds[n] for n in names], self._prepared[surface], coefs, offs,
+                                               inv, scale), on_w)
         return self._done[key]
 
     def variable(self, v: str, scale: float) -> tuple[xr.DataArray, xr.DataArray, str]:

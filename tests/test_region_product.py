@@ -1,0 +1,92 @@
+"""The run-by-run product equals the plain (region × cell) product, NaNs included, on real country weights."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from mip.budgets.region_product import SAME_WEIGHT, RegionWeights
+from mip.geometry.regrid import target_grid
+from mip.regions import countries
+
+
+@pytest.fixture(scope="module")
+def weights():
+    """The bundled countries on a 0.5° grid, plus a row for what no country takes (the ocean, mostly)."""
+    g = target_grid(0.5, 0.5)
+    w = countries().weights(g)
+    area = g.cell_area.values.ravel()
+    rest = np.clip(area - np.asarray(w.sum(axis=0)).ravel(), 0, None)
+    rest[rest < 1e-9 * area] = 0.0
+    return sp.vstack([w, sp.csr_matrix(rest[None, :])]).tocsr(), g.sizes["lon"], area
+
+
+def expected(w: sp.spmatrix, flat: np.ndarray) -> np.ndarray:
+    """Each region's Σ weight × value over its own cells, NaN if one of them is NaN (dense, by region)."""
+    dense = w.toarray()
+    out = np.empty((flat.shape[0], dense.shape[0]))
+    for r, row in enumerate(dense):
+        on = row != 0
+        out[:, r] = (flat[:, on] * row[on]).sum(axis=1)
+    return out
+
+
+def test_runs_replace_most_weights(weights):
+    w, nlon, area = weights
+    rw = RegionWeights(w, nlon, area)
+    assert 0 < rw.n_runs < w.nnz / 5
+    assert len(rw.rest_cells) < w.shape[1] / 4
+
+
+@pytest.mark.parametrize("steps, layout", [(1, "cells-first"), (7, "cells-first"), (7, "steps-first"),
+                                           (30, "steps-first"), (3, "float32")])
+def test_run_product_equals_the_plain_product(weights, steps, layout):
+    w, nlon, area = weights
+    rng = np.random.default_rng(steps)
+    flat = rng.normal(size=(steps, w.shape[1]))
+    if layout == "cells-first":
+        flat = np.asfortranarray(flat)  # flat.T C-contiguous, as the readers' blocks
+    elif layout == "float32":
+        flat = flat.astype("f4")
+    got = RegionWeights(w, nlon, area).apply(flat)
+    # the runs take a whole cell's weight as its row's area (SAME_WEIGHT), and sum in another order
+    bound = 2 * SAME_WEIGHT * (np.abs(flat.astype("f8")) @ np.abs(w).T.toarray())
+    assert np.all(np.abs(got - expected(w, flat.astype("f8"))) <= bound)
+
+
+def test_a_nan_reaches_only_the_regions_that_weigh_its_cell(weights):
+    w, nlon, area = weights
+    flat = np.ones((2, w.shape[1]))
+    cell = int(np.nonzero(np.asarray((w != 0).sum(axis=0)).ravel() == 1)[0][1000])  # inside one region
+    flat[0, cell] = np.nan
+    unweighted = np.nonzero(np.asarray((w != 0).sum(axis=0)).ravel() == 0)[0]
+    if len(unweighted):
+        flat[:, unweighted[0]] = np.nan  # a fill value where nothing weighs the cell: no region sees it
+    got = RegionWeights(w, nlon, area).apply(flat)
+    owner = int(w[:, cell].nonzero()[0][0])
+    assert np.isnan(got[0, owner]) and np.isfinite(np.delete(got[0], owner)).all() and np.isfinite(got[1]).all()
+    np.testing.assert_allclose(got[1], np.asarray(w.sum(axis=1)).ravel(), rtol=2 * SAME_WEIGHT)
+
+
+def test_weights_without_runs_keep_the_sparse_product():
+    rng = np.random.default_rng(0)
+    w = sp.csr_matrix(rng.uniform(size=(3, 40 * 60)))  # every cell in every region: nothing to run
+    rw = RegionWeights(w, 60)
+    assert rw.n_runs == 0
+    flat = rng.normal(size=(4, 2400))
+    np.testing.assert_allclose(rw.apply(flat), expected(w, flat), rtol=1e-12)
+
+
+def test_a_worker_gets_the_runs_not_the_whole_matrix(weights):
+    """On a cluster the weights are pickled once per worker: the runs and the other cells, a fraction of the matrix."""
+    import pickle
+
+    w, nlon, area = weights
+    rw = RegionWeights(w, nlon, area)
+    blob = pickle.dumps(rw)
+    assert len(blob) < 0.5 * len(pickle.dumps(sp.csc_matrix(w)))
+    back = pickle.loads(blob)
+    flat = np.asfortranarray(np.random.default_rng(3).normal(size=(2, w.shape[1])))
+    np.testing.assert_array_equal(back.apply(flat), rw.apply(flat))
+    vec = flat[0]
+    bound = 2 * SAME_WEIGHT * (abs(w) @ np.abs(vec))  # the runs against the plain product (module docstring)
+    assert np.all(np.abs((back @ vec) - (rw @ vec)) <= bound)

@@ -180,19 +180,22 @@ out = ds.weighted(mask * area).sum(("latitude", "longitude")).compute()
 }
 
 RUNNER = """
-import resource, time, json, sys
+import time, json, sys
 import numpy as np
 {imports}
 import dask, dask.array
 dask.array.ones(2, chunks=1).sum().compute()  # dask's first compute imports its scheduler machinery
 import gc
 gc.collect()  # settle the collector's debt from the imports (as pyperf does), or it is paid in the timed part
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm_kb():  # this process's own peak RSS (VmHWM: ru_maxrss keeps the parent's across exec)
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+base = hwm_kb()
 c0 = time.process_time()  # CPU time of every thread of the process, user + system
 t0 = time.perf_counter()
 {work}
 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
+peak = (hwm_kb() - base) / 1024
 {after}
 print(json.dumps({{"seconds": wall, "cpu_seconds": cpu, "peak_mb": peak}}))
 """

@@ -121,3 +121,17 @@ def test_a_check_needs_no_unit_registry(tmp_path):
             "print(registry.cache_info().currsize, 'cf_xarray.units' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0 False", out.stdout + out.stderr
+
+
+def test_totals_convert_as_pint_does_without_the_registry():
+    """total_factor reads '<mass> yr-1' and '<mass>/yr' itself; pint (cf_xarray's syntax) agrees on every one."""
+    from mip.conventions.units import _mass_rate, registry, total_factor
+
+    ureg = registry()
+    masses, times = ("g", "mg", "kg", "Gg", "Tg", "Pg"), ("yr", "year", "s", "d", "day")
+    spellings = [f"{m} {t}-1" for m in masses for t in times] + [f"{m}/{t}" for m in masses for t in times]
+    for a in spellings:
+        assert _mass_rate(a) is not None, a
+        for b in ("Pg yr-1", "Tg yr-1", "kg s-1"):
+            assert total_factor(a, b) == pytest.approx(ureg.Quantity(1.0, a).to(b).magnitude, rel=1e-14), (a, b)
+    assert _mass_rate("pg yr-1") is None  # a picogram is left to pint, never read as a petagram

@@ -88,12 +88,19 @@ class RegionWeights:
         ncell = w.shape[1]
         counts = np.diff(w.indptr)
         single = counts == 1
-        at = np.minimum(w.indptr[:-1], max(w.nnz - 1, 0))  # each cell's first weight (whole-array gathers: fast)
-        label = np.where(single, w.indices[at] if w.nnz else -1, -1).astype(np.int64)
-        value = np.where(single, w.data[at] if w.nnz else 0.0, 0.0)
+        # each cell's first weight and region, from whole-array takes (few large temporaries: each costs
+        # its page faults, which at 0.1° are most of the set-up)
+        label = w.indices.take(w.indptr[:-1], mode="clip") if w.nnz else np.zeros(ncell, w.indices.dtype)
+        value = w.data.take(w.indptr[:-1], mode="clip") if w.nnz else np.zeros(ncell)
+        others = np.nonzero(~single)[0]
+        label[others], value[others] = -1, 0.0
         if cell_area is not None:  # one weight per row for the cells wholly in one region (see SAME_WEIGHT)
-            row = np.repeat(np.asarray(cell_area, "f8").reshape(-1, int(nlon))[:, 0], int(nlon))
-            value = np.where(single & (np.abs(value - row) <= SAME_WEIGHT * row), row, value)
+            v2 = value.reshape(-1, int(nlon))
+            row = np.asarray(cell_area, "f8").reshape(-1, int(nlon))[:, :1]
+            gap = np.subtract(v2, row)
+            np.abs(gap, out=gap)
+            np.copyto(v2, np.broadcast_to(row, v2.shape), where=gap <= SAME_WEIGHT * row)
+            del gap
         # a run: consecutive single-region cells of one row with one region and one weight
         brk = np.ones(ncell, bool)
         brk[1:] = (label[1:] != label[:-1]) | (value[1:] != value[:-1])

@@ -502,6 +502,18 @@ def basis_units(units: str, basis: str | None = None) -> str:
     return u
 
 
+_CF_RATE = re.compile(r"\s*(g|mg|kg|Gg|Tg|Pg)\s*(?:(yr|year|s|d|day)-1|/\s*(yr|year|s|d|day))\s*")
+_CF_TIME_S = {"yr": SECONDS_PER_YEAR, "year": SECONDS_PER_YEAR, "s": 1.0, "d": 86400.0, "day": 86400.0}
+
+
+def _mass_rate(units: object) -> float | None:
+    """The kilograms per second in one ``<mass> yr-1`` / ``<mass>/yr`` (g … Pg; s, d, yr), or None otherwise."""
+    m = _CF_RATE.fullmatch(str(units)) if units is not None else None
+    if m is None:
+        return None
+    return _MASS_KG[m[1]] / _CF_TIME_S[m[2] or m[3]]
+
+
 def total_factor(units: str | None, target: str = "Tg yr-1", *, what: str = "a total") -> float:
     """The factor that turns a mass rate in ``units`` into ``target`` (``Pg yr-1`` → ``Tg yr-1``: 1000), by pint.
 
@@ -534,6 +546,9 @@ def total_factor(units: str | None, target: str = "Tg yr-1", *, what: str = "a t
     """
     from mip.errors import MipError
 
+    a, b = _mass_rate(units), _mass_rate(target)
+    if a is not None and b is not None:  # the usual spellings, without building the registry (tested against pint)
+        return a / b
     try:
         q = registry().Quantity(1.0, str(units)).to(target)
     except Exception as exc:  # pint's UndefinedUnitError, DimensionalityError, a None ...

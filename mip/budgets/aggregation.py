@@ -397,10 +397,10 @@ def _with_coverage(out: xr.Dataset, ds: xr.Dataset, regions: RegionSet, overlap:
     """The region coordinates, the unattributed rows' labels, and what the regions cover of the grid (warned)."""
     from mip.regions.attribution import unattributed_names
 
-    frac = regions.weights(ds)
-    area = np.asarray(frac.sum(axis=1)).ravel()
-    cell = ds["cell_area"].values.ravel()
-    covered = np.asarray(frac.sum(axis=0)).ravel() / cell
+    frac = regions.fractions(ds)  # cached: no (region × cell) product of the weights is made again here
+    cell = ds["cell_area"].values.ravel().astype("f8")
+    area = np.asarray(frac @ cell).ravel()
+    covered = np.bincount(frac.indices, weights=frac.data, minlength=cell.size)  # each cell's covered share
     total_area = float(cell.sum())
     extra = unattributed_names(regions)
     groups = regions.group_names

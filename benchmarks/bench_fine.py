@@ -16,14 +16,18 @@ surface
     fraction cached likewise;
 exactextract
     exactextract's ``weighted_sum`` of every month with the cell areas as weights (the usual
-    alternative for exact polygon totals), over the same countries.
+    alternative for exact polygon totals), over the same countries;
+cluster (``--cluster``)
+    ``area`` on a ``LocalCluster`` of 2 processes × 1 thread (started, and its workers' imports
+    done, before the clock); its workers' memory after the run and whether its totals equal
+    ``area``'s to the last bit are printed.
 
 The national totals of ``area`` and ``exactextract`` are compared for countries over 10 000 km²
 (both are exact coverage; they differ by how each treats a polygon's edges on the sphere).  Prints
 ``name = value`` lines, the ratios last.  Targets (issue #28): ``area`` within 2× the streaming
 floor, ahead of exactextract, peak memory ≤ 500 MB.
 
-Usage: ``python benchmarks/bench_fine.py [--dir DIR] [--repeat 3]``
+Usage: ``python benchmarks/bench_fine.py [--dir DIR] [--repeat 3] [--cluster]``
 """
 
 from __future__ import annotations
@@ -97,6 +101,24 @@ out = mip.aggregate(ens, countries(), attribution="area").compute()
 np.savez("{root}/result_area.npz", land=out.land.isel(experiment=0, region=slice(0, -1)).values,
          area=out.region_area.values[:-1], names=np.asarray(out.region.values[:-1], dtype=str))
 """,
+    "cluster": """
+import os; os.environ["MIP_CACHE_DIR"] = "{root}/cache"
+import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2, psutil
+import mip.catalog.source, mip.io.yamlspec
+from mip.regions import countries
+from distributed import Client, LocalCluster
+mip.families()
+client = Client(LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None))
+client.run(lambda: __import__("mip").families())  # the workers' imports, before the clock as the driver's
+# --- work
+ens = mip.open_ensemble("{root}/fine.yaml", "ens")
+out = mip.aggregate(ens, countries(), attribution="area").compute()
+# --- after
+rss = sum(client.run(lambda: __import__("psutil").Process().memory_info().rss).values()) / 2**20
+open("{root}/cluster_workers_mb.txt", "w").write(f"{{rss:.0f}}")
+np.savez("{root}/result_cluster.npz", land=out.land.isel(experiment=0, region=slice(0, -1)).values)
+client.close()
+""",
     "surface": """
 import os; os.environ["MIP_CACHE_DIR"] = "{root}/cache"
 import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2
@@ -140,6 +162,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dir", type=Path, default=None, help="where to write the ensemble (kept for reuse)")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--cluster", action="store_true", help="also the area budget on a LocalCluster of 2 processes")
     a = ap.parse_args()
     root = a.dir or Path(tempfile.mkdtemp(prefix="mip-bench-fine-"))
     t = time.perf_counter()
@@ -152,7 +175,8 @@ def main() -> None:
     first = run_step("area", root, STEPS, **FMT)  # computes and caches the country fractions
     run_step("surface", root, STEPS, **FMT)  # and the land fraction
     print(f"area_first_run_seconds = {first['seconds']:.2f}")
-    med = run_steps(("stream", "floor", "area", "surface", "exactextract"), root, a.repeat, STEPS, warm="stream", **FMT)
+    steps = ("stream", "floor", "area", "surface", "exactextract") + (("cluster",) if a.cluster else ())
+    med = run_steps(steps, root, a.repeat, STEPS, warm="stream", **FMT)
     ours, theirs = np.load(root / "result_area.npz"), np.load(root / "result_exactextract.npz")
     names = list(ours["names"])
     idx = [names.index(c) for c in theirs["iso3"]]
@@ -172,6 +196,12 @@ def main() -> None:
         print(f"ratio_exactextract_over_{k} = {med['exactextract']['seconds'] / med[k]['seconds']:.2f}")
         print(f"ratio_exactextract_over_{k}_paired = {med['exactextract']['paired'][k]:.2f}")
     print(f"ratio_surface_over_area = {med['surface']['seconds'] / med['area']['seconds']:.2f}")
+    if a.cluster:
+        same = np.array_equal(np.load(root / "result_cluster.npz")["land"], ours["land"], equal_nan=True)
+        print(f"cluster_workers_rss_mb = {(root / 'cluster_workers_mb.txt').read_text()}")
+        print(f"cluster_result_identical = {same}")
+        print(f"ratio_cluster_over_area = {med['cluster']['seconds'] / med['area']['seconds']:.2f}")
+        print(f"ratio_cluster_over_area_paired = {med['cluster']['paired']['area']:.2f}")
 
 
 if __name__ == "__main__":

@@ -90,3 +90,31 @@ def test_a_worker_gets_the_runs_not_the_whole_matrix(weights):
     vec = flat[0]
     bound = 2 * SAME_WEIGHT * (abs(w) @ np.abs(vec))  # the runs against the plain product (module docstring)
     assert np.all(np.abs((back @ vec) - (rw @ vec)) <= bound)
+
+
+def test_sets_combined_with_plus_find_their_runs_set_by_set():
+    """With countries + bands every cell lies in one region of each set: the runs are found per set."""
+    from mip.regions import latitude_bands
+    from mip.regions.attribution import attribution_weights
+
+    g = target_grid(1.0, 1.0)
+    regions = countries() + latitude_bands()
+    w, _ = attribution_weights(regions, g, "any")
+    names = regions.group_names
+    groups = np.array([names.index(x) for x in regions.region_groups] + list(range(len(names))))
+    area = g.cell_area.values.ravel()
+    assert RegionWeights(w, 360, area).n_runs == 0  # every cell has two weights: no single-region runs overall
+    rw = RegionWeights(w, 360, area, groups)
+    assert rw.n_runs > 0 and len(rw.parts) == 2
+    flat = np.asfortranarray(np.random.default_rng(5).normal(size=(4, w.shape[1])))
+    bound = 2 * SAME_WEIGHT * (np.abs(flat) @ np.abs(w).T.toarray())
+    assert np.all(np.abs(rw.apply(flat) - expected(w, flat)) <= bound)
+
+
+def test_blocks_of_many_steps_keep_the_sparse_product(weights):
+    """reduceat costs the same per step; the sparse product reads its weights once for all of a block's steps."""
+    from mip.budgets.region_product import RUN_STEPS
+
+    w, nlon, area = weights
+    assert RegionWeights(w, nlon, area, steps=RUN_STEPS).n_runs > 0
+    assert RegionWeights(w, nlon, area, steps=RUN_STEPS + 1).n_runs == 0

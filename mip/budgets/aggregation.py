@@ -245,7 +245,10 @@ class _Products:
             on_w = np.asarray(wm @ (np.ones(wm.shape[1]) if offs[0] is None else (~offs[0]).astype("f8"))).ravel()
             inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)
             if surface not in self._prepared:
-                self._prepared[surface] = RegionWeights(wm, self.ds.sizes["lon"], self.ds["cell_area"].values)
+                sets = self.regions.group_names  # rows: the regions, then one unattributed row per group
+                groups = np.array([sets.index(g) for g in self.regions.region_groups] + list(range(len(sets))))
+                self._prepared[surface] = RegionWeights(wm, self.ds.sizes["lon"], self.ds["cell_area"].values, groups,
+                                                        steps=max(_steps_per_block(self.ds[n]) for n in names))
             self._done[key] = (*_region_totals([self.ds[n] for n in names], self._prepared[surface], coefs, offs,
                                                inv, scale), on_w)
         return self._done[key]
@@ -284,6 +287,13 @@ def _period_label(period: str | Period | None, ds: xr.Dataset) -> str:
 
     tb = ds["time_bounds"].values
     return f"{str(tb[0, 0])[:7]} to {str(_before(tb[-1:, 1])[0])[:7]} (the whole time axis)"
+
+
+def _steps_per_block(da: xr.DataArray) -> int:
+    """The most (time × member) steps one block of ``da`` holds (all of them for an array in memory)."""
+    lead = [d for d in da.dims if d not in ("lat", "lon")]
+    chunks = getattr(da, "chunksizes", None) or {}
+    return int(np.prod([max(chunks[d]) if d in chunks else da.sizes[d] for d in lead], dtype=np.int64))
 
 
 def _checked_period(period: object) -> str | Period | None:

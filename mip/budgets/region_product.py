@@ -24,7 +24,7 @@ import threading
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["RegionWeights", "SAME_WEIGHT"]
+__all__ = ["RegionWeights", "SAME_WEIGHT", "RUN_STEPS"]
 
 #: Relative difference below which a single-region cell's weight is its area (see the module docstring).
 SAME_WEIGHT = 1e-12
@@ -36,6 +36,10 @@ _SCRATCH_MAX_BYTES = 64 * 2**20  # scratch kept per thread at most this large
 _ROWS = 12
 #: Runs are used when they are at most this share of the cells they replace (else the sparse product).
 _MAX_RUN_SHARE = 0.25
+#: Runs are used for blocks of at most this many steps: ``reduceat`` costs the same for every step, while
+#: the sparse product reads its weights once for all the block's steps (1° country weights: one step
+#: 0.047 against 0.21 ms, four 0.20 against 0.23 ms, twelve 0.96 against 0.34 ms).
+RUN_STEPS = 3
 
 
 def _cells_first(flat: np.ndarray) -> np.ndarray:
@@ -68,6 +72,12 @@ class RegionWeights:
         Cells per latitude row (runs never cross a row).
     cell_area
         Area of each cell (lat-major); without it a run needs exactly equal weights.
+    groups
+        The group of each row, for sets combined with ``+`` (countries + land/ocean + bands): a cell lies
+        in one region of *each* group, so the runs are found group by group.
+    steps
+        The most steps a block will hold: runs only for blocks of at most :data:`RUN_STEPS` (at 0.1°
+        the readers' blocks hold one month), else the plain sparse product.
 
     Attributes
     ----------
@@ -79,11 +89,22 @@ class RegionWeights:
         Runs used (0: the plain sparse product).
     """
 
-    def __init__(self, weights: sp.spmatrix, nlon: int, cell_area: np.ndarray | None = None) -> None:
+    def __init__(self, weights: sp.spmatrix, nlon: int, cell_area: np.ndarray | None = None,
+                 groups: np.ndarray | None = None, steps: int = 1) -> None:
         self.csc = sp.csc_matrix(weights)
         self.shape = self.csc.shape
         self.nlon = int(nlon)
         self.n_runs = 0
+        self.parts: list[tuple[np.ndarray, RegionWeights]] = []
+        if steps > RUN_STEPS:
+            return  # blocks of many steps: the sparse product reads each weight once for all of them
+        if groups is not None and len(np.unique(groups)) > 1:
+            rows_of = sp.csr_matrix(weights)
+            for g in np.unique(groups):
+                rows = np.flatnonzero(np.asarray(groups) == g)
+                self.parts.append((rows, RegionWeights(rows_of[rows], nlon, cell_area)))
+            self.n_runs = sum(part.n_runs for _, part in self.parts)
+            return
         w = self.csc
         ncell = w.shape[1]
         counts = np.diff(w.indptr)
@@ -120,7 +141,7 @@ class RegionWeights:
     def __getstate__(self) -> dict:
         """What a worker needs: the runs and the other cells' weights, not the whole matrix (when there are runs)."""
         state = dict(self.__dict__)
-        if self.n_runs:
+        if self.n_runs or self.parts:
             state["csc"] = None  # 6.6 million weights at 0.1°, against 0.2 million in the runs and the rest
         return state
 
@@ -156,6 +177,11 @@ class RegionWeights:
 
     def _cells_first_product(self, x: np.ndarray) -> np.ndarray:
         """(cells, steps) float64 C-ordered → (regions, steps)."""
+        if self.parts:
+            out = np.empty((self.shape[0], x.shape[1]))
+            for rows, part in self.parts:
+                out[rows] = part._cells_first_product(x)
+            return out
         if not self.n_runs:
             return self.csc @ x
         sums = np.add.reduceat(x, self.starts, axis=0)  # (runs, steps): one pass over the block

@@ -32,10 +32,7 @@ def run(args: argparse.Namespace) -> int:
         flags = f"  [{r['flags']}]" if r["flags"] else ""
         print(f"  {r['case']:10s} {r['mean']:8.3f} ± {r['sd']:.3f}  66% [{r['p17']:.3f}, {r['p83']:.3f}]  "
               f"variance reduction {r['variance_reduction']:.0%}{flags}")
-    for n in outcome.notes:
-        print(f"  note: {n}")
-    print(f"written: {len(files)} files in {args.out}")
-    return 0
+    return _notes_and_files(outcome.notes, files, args.out)
 
 
 def _multi(spec, args: argparse.Namespace) -> int:
@@ -53,7 +50,12 @@ def _multi(spec, args: argparse.Namespace) -> int:
                         f"reduction {r[f'reduction_pct_{p}']:.0f}%" for p in priors[1:])
         print(f"  {r['region']:5s} {r['mean']:7.3f} ± {r['sd']:.3f}  (prior {r['prior_mean']:.2f} ± {r['prior_sd']:.2f}, "
               f"reduction {r['reduction_pct']:.0f}%{extra})")
-    for n in outcome.notes:
+    return _notes_and_files(outcome.notes, files, args.out)
+
+
+def _notes_and_files(notes: list[str], files: list, out: str) -> int:
+    """Print a run's notes and what it wrote (both kinds of spec end alike)."""
+    for n in notes:
         print(f"  note: {n}")
-    print(f"written: {len(files)} files in {args.out}")
+    print(f"written: {len(files)} files in {out}")
     return 0

@@ -84,7 +84,7 @@ class RegionWeights:
     shape
         (regions, cells), as the weights'.
     csc
-        The weights as given (CSC), for products with single vectors.
+        The weights as given (CSC); not pickled when runs replace them.
     n_runs
         Runs used (0: the plain sparse product).
     """
@@ -93,7 +93,6 @@ class RegionWeights:
                  groups: np.ndarray | None = None, steps: int = 1) -> None:
         self.csc = sp.csc_matrix(weights)
         self.shape = self.csc.shape
-        self.nlon = int(nlon)
         self.n_runs = 0
         self.parts: list[tuple[np.ndarray, RegionWeights]] = []
         if steps > RUN_STEPS:
@@ -144,13 +143,6 @@ class RegionWeights:
         if self.n_runs or self.parts:
             state["csc"] = None  # 6.6 million weights at 0.1°, against 0.2 million in the runs and the rest
         return state
-
-    def __matmul__(self, vector: np.ndarray) -> np.ndarray:
-        """Weights × one vector of cells (or a (cells, k) array), by the sparse product."""
-        if self.csc is None:
-            return self._cells_first_product(np.asarray(vector, "f8").reshape(self.shape[1], -1)).reshape(
-                (self.shape[0],) + np.shape(vector)[1:])
-        return self.csc @ vector
 
     def apply(self, flat: np.ndarray) -> np.ndarray:
         """``(weights @ flat.T).T``: a (steps, cells) block → (steps, regions).

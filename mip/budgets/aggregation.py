@@ -15,7 +15,7 @@ from mip.budgets.totals import TOTAL_UNITS
 from mip.errors import IncompleteWarning, MipError, RegionWarning
 from mip.conventions.model import flux_variables
 from mip.regions import RegionSet
-from mip.conventions.period import Period
+from mip.conventions.period import Period, time_span
 from mip.conventions.timeaxis import bounds_seconds
 from mip.conventions.units import SECONDS_PER_YEAR
 
@@ -283,10 +283,7 @@ def _period_label(period: str | Period | None, ds: xr.Dataset) -> str:
         return period.label
     if period != "all":
         return period or "monthly"
-    from mip.conventions.period import _before
-
-    tb = ds["time_bounds"].values
-    return f"{str(tb[0, 0])[:7]} to {str(_before(tb[-1:, 1])[0])[:7]} (the whole time axis)"
+    return f"{time_span(ds['time_bounds'], chars=7)} (the whole time axis)"
 
 
 def _steps_per_block(da: xr.DataArray) -> int:

@@ -32,7 +32,7 @@ import xarray as xr
 from mip.conventions.timeaxis import _ymd, bounds_seconds
 from mip.errors import MipError
 
-__all__ = ["Period", "parse_period", "period_mean"]
+__all__ = ["Period", "parse_period", "period_mean", "time_span"]
 
 _DATE = r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?"
 
@@ -222,7 +222,7 @@ class Period:
         """
         tb = np.asarray(getattr(time_bounds, "values", time_bounds))
         keep = self.inside(tb)
-        span = f"{str(tb[0, 0])[:10]} to {str(_before(tb[-1:, 1])[0])[:10]}" if len(tb) else "no time steps"
+        span = time_span(tb) if len(tb) else "no time steps"
         at = f" of {where}" if where is not None else ""
         if not keep.any():
             raise MipError(f"period {self.text}: no whole time step{at} inside it (the data run from {span})")
@@ -258,6 +258,24 @@ class Period:
         xarray.Dataset
         """
         return ds.isel(time=self.steps(ds["time_bounds"], where=where))
+
+
+def time_span(time_bounds: xr.DataArray | np.ndarray, chars: int = 10) -> str:
+    """``2015-01-01 to 2020-12-31``: the first and the last day the steps cover (``chars=7``: the months).
+
+    Parameters
+    ----------
+    time_bounds
+        (time, 2) bounds, the upper bound of each step exclusive.
+    chars
+        How much of each date to keep (10: the day, 7: the month).
+
+    Returns
+    -------
+    str
+    """
+    tb = np.asarray(getattr(time_bounds, "values", time_bounds))
+    return f"{str(tb[0, 0])[:chars]} to {str(_before(tb[-1:, 1])[0])[:chars]}"
 
 
 def parse_period(value: Period | str | tuple | list, *, what: str = "period") -> Period:

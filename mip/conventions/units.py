@@ -503,7 +503,7 @@ def basis_units(units: str, basis: str | None = None) -> str:
 
 
 _CF_RATE = re.compile(r"\s*(g|mg|kg|Gg|Tg|Pg)\s*(?:(yr|year|s|d|day)-1|/\s*(yr|year|s|d|day))\s*")
-_CF_TIME_S = {"yr": SECONDS_PER_YEAR, "year": SECONDS_PER_YEAR, "s": 1.0, "d": 86400.0, "day": 86400.0}
+_CF_TIME_S = {**_TIME_S, "yr": _TIME_S["year"], "d": _TIME_S["day"]}
 
 
 def _mass_rate(units: object) -> float | None:

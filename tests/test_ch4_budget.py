@@ -95,5 +95,8 @@ def test_every_region_at_once_equals_region_by_region():
                 continue
             one = fn(ds, "2008-2017", r)
             got = every[every.region == r].drop(columns="region").reset_index(drop=True)
-            pd.testing.assert_frame_equal(got, one, check_exact=True)
+            # Same numbers up to summation order: with many regions the grouped means may be
+            # reduced in another order (seen with flox 0.11 / numpy 2.4: 1.8e-15 on 13.49), so a
+            # few ulps, not a tolerance taken from the data.
+            pd.testing.assert_frame_equal(got, one, check_exact=False, rtol=1e-14, atol=0)
         assert list(dict.fromkeys(every.region)) == [str(x) for x in ds.region.values if str(x) in set(every.region)]

@@ -76,3 +76,41 @@ def test_off_with_the_environment_variable(tmp_path, monkeypatch):
         save_figure(_figure(0), tmp_path / "a.png")
         assert (tmp_path / "a.png").exists()  # drawn in place, at once
     assert os.environ["MIP_BACKGROUND_FIGURES"] == "0"
+
+
+def _table():
+    import pandas as pd
+
+    years = np.arange(2000, 2012)
+    return pd.DataFrame({"year": years, "noaa_pgc_per_yr": 4 + np.sin(years / 3.0),
+                         "gcb_atmospheric_growth": 4.1 + np.sin(years / 3.0)})
+
+
+def test_a_drawing_is_built_by_the_worker_to_the_same_bytes_under_the_callers_settings(tmp_path):
+    from functools import partial
+
+    from mip.report.figures import growth_rate
+
+    with matplotlib.rc_context({"lines.linewidth": 4.0, "axes.facecolor": "0.9"}):
+        save_figure(growth_rate(_table()), tmp_path / "here.png", dpi=80, background=False)
+        with rendering_in_background(True):
+            save_figure(partial(growth_rate, _table()), tmp_path / "there.png", dpi=80)
+    save_figure(growth_rate(_table()), tmp_path / "default.png", dpi=80, background=False)
+    assert (tmp_path / "there.png").read_bytes() == (tmp_path / "here.png").read_bytes()
+    assert (tmp_path / "default.png").read_bytes() != (tmp_path / "here.png").read_bytes()  # the settings mattered
+
+
+def test_a_drawing_that_cannot_travel_is_drawn_here_and_one_that_fails_is_named(tmp_path):
+    from functools import partial
+
+    from mip.report.figures import growth_rate
+
+    plt.close("all")
+    with pytest.raises(MipError, match=r"figures not written: .*broken\.png: KeyError") as err:
+        with rendering_in_background(True):
+            save_figure(lambda: _figure(0), tmp_path / "local.png")  # a lambda cannot be pickled
+            assert plt.get_fignums() == []  # drawn here and handed over: not left open in pyplot
+            save_figure(partial(growth_rate, _table().drop(columns="year")), tmp_path / "broken.png")
+            save_figure(partial(growth_rate, _table()), tmp_path / "fine.png")
+    assert "local.png" not in str(err.value) and "fine.png" not in str(err.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fine.png", "local.png"]  # nothing partial

@@ -9,6 +9,14 @@ writes it atomically as :func:`mip.io.save_figure` does; the PNG is byte-identic
 ends only when every figure is written; a figure that failed is an error naming its file, and
 then the caller writes no page that would show it.
 
+A figure can also be handed over as a *drawing*: a picklable callable that returns the figure
+(``functools.partial(draw, data, ...)`` of a module-level function).  The worker then builds the
+figure too, and the caller pays neither the building (creating axes, ticks and artists is most of
+a figure's Python time) nor pickling a whole figure (a figure's object graph pickles far slower
+than the data it shows): the demo's main process spent 3.4 s on the two.  A drawing that cannot
+be pickled is drawn in place.  The worker draws under the caller's matplotlib settings (every
+``rcParams`` entry changed from the defaults).
+
 The worker is a plain subprocess speaking length-prefixed pickles on its standard input (our
 own objects, between our own processes), not :mod:`multiprocessing`, which would re-import a
 user's unguarded ``__main__`` script in the child.  With one usable CPU, or
@@ -57,8 +65,9 @@ class _Worker:
 
     def __init__(self) -> None:
         self.errors = tempfile.TemporaryFile()  # a file, not a pipe: the worker never waits on its warnings
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")  # drawing: one thread
         self.proc = subprocess.Popen([sys.executable, "-m", "mip.io.figure_worker"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.errors)
+                                     stdout=subprocess.PIPE, stderr=self.errors, env=env)
         self.sent: list[str] = []
         self.done: dict[str, str | None] = {}  # figure → None (written) or why not
         self.jobs: queue.Queue[tuple[str, int, object, bytes] | None] = queue.Queue()
@@ -85,10 +94,17 @@ class _Worker:
                 stdin.close()
 
     def submit(self, fig, path: Path, dpi: int) -> None:
-        import matplotlib
+        rc = _changed_rc()
+        try:
+            payload = pickle.dumps((str(path), int(dpi), rc, fig), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            if not is_drawing(fig):
+                raise
+            import matplotlib.pyplot as plt
 
-        savefig_rc = {k: v for k, v in matplotlib.rcParams.items() if k.startswith("savefig.")}
-        payload = pickle.dumps((str(path), int(dpi), savefig_rc, fig), protocol=pickle.HIGHEST_PROTOCOL)
+            fig = fig()  # a drawing that cannot travel (a lambda, a local function): drawn here, sent as a figure
+            payload = pickle.dumps((str(path), int(dpi), rc, fig), protocol=pickle.HIGHEST_PROTOCOL)
+            plt.close(fig)  # as save_figure closes a figure it hands over
         self.sent.append(str(path))
         self.jobs.put((str(path), int(dpi), fig, payload))
 
@@ -154,20 +170,44 @@ def rendering_in_background(enabled: bool | None = None) -> Iterator[None]:
     except OSError:  # no second process to be had: render in place
         yield
         return
+    from threadpoolctl import threadpool_limits
+
     token = _ACTIVE.set(worker)
+    # BLAS threads spin while they wait: with the worker on a core, numpy's two threads on a 2-core machine
+    # made the demo's 200 000-draw constraint sampling 2-4x slower; one core fewer for them while the block runs
+    limits = threadpool_limits(limits=max(1, _cpus() - 1), user_api="blas")
     try:
         yield
     except BaseException:
         _ACTIVE.reset(token)
+        limits.restore_original_limits()
         with contextlib.suppress(Exception):
             worker.close(discard=True)
         raise
     _ACTIVE.reset(token)
-    worker.close()
+    try:
+        worker.close()
+    finally:
+        limits.restore_original_limits()
+
+
+def _changed_rc() -> dict:
+    """The caller's matplotlib settings that differ from the defaults (the backend aside)."""
+    import matplotlib
+
+    default = matplotlib.rcParamsDefault
+    return {k: v for k, v in matplotlib.rcParams.items() if k != "backend" and v != default.get(k)}
+
+
+def is_drawing(obj) -> bool:
+    """Whether ``obj`` is a drawing (a callable returning a figure) rather than a figure."""
+    from matplotlib.figure import FigureBase
+
+    return callable(obj) and not isinstance(obj, FigureBase)
 
 
 def submit(fig, path: Path, dpi: int) -> bool:
-    """Hand ``fig`` to the active worker (True), or return False when figures are rendered in place."""
+    """Hand ``fig`` (a figure or a drawing) to the active worker (True), or return False when figures are rendered in place."""
     worker = _ACTIVE.get()
     if worker is None:
         return False
@@ -176,7 +216,7 @@ def submit(fig, path: Path, dpi: int) -> bool:
 
 
 def save_figure(fig, path: str | Path, *, dpi: int = 100, background: bool = True) -> Path:
-    """Save a matplotlib figure atomically and close it.
+    """Save a matplotlib figure atomically and close it; or draw it first, given a drawing.
 
     The figure is saved as it is laid out (every figure of fluxmip lays itself out with
     ``tight_layout``): a ``bbox_inches="tight"`` save draws the figure twice, which cost the demo's
@@ -185,7 +225,8 @@ def save_figure(fig, path: str | Path, *, dpi: int = 100, background: bool = Tru
     Parameters
     ----------
     fig
-        The figure.
+        The figure, or a drawing: a callable returning it (``functools.partial(draw, data)``), which
+        inside :func:`mip.io.figure_worker.rendering_in_background` the second process calls.
     path
         PNG (or any format matplotlib infers from the suffix).
     dpi
@@ -200,9 +241,13 @@ def save_figure(fig, path: str | Path, *, dpi: int = 100, background: bool = Tru
     """
     import matplotlib.pyplot as plt
 
+    drawing = is_drawing(fig)
     if background and submit(fig, Path(path), dpi):  # inside rendering_in_background: the second process draws it
-        plt.close(fig)
+        if not drawing:
+            plt.close(fig)
         return Path(path)
+    if drawing:
+        fig = fig()
     with atomic_write(path) as tmp:
         fig.savefig(tmp, dpi=dpi)
     plt.close(fig)
@@ -210,10 +255,11 @@ def save_figure(fig, path: str | Path, *, dpi: int = 100, background: bool = Tru
 
 
 def _serve() -> None:
-    """The worker: read (path, dpi, rc, figure) messages until end of input, render each, report each."""
+    """The worker: read (path, dpi, rc, figure or drawing) messages until end of input, render each, report each."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401  (imported while the caller computes, not on the first figure)
 
     stdin, stdout = sys.stdin.buffer, sys.stdout
     while head := stdin.read(_HEADER.size):
@@ -221,7 +267,7 @@ def _serve() -> None:
         path, dpi, rc, fig = pickle.loads(stdin.read(n))
         try:
             with matplotlib.rc_context(rc):
-                save_figure(fig, path, dpi=dpi)
+                save_figure(fig, path, dpi=dpi)  # a drawing is drawn under the caller's settings too
             error = None
         except Exception as exc:  # reported to the caller, which names the figure
             error = f"{type(exc).__name__}: {exc}"

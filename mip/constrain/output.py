@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -64,11 +65,12 @@ def write_outcome(outcome: Outcome, out: str | Path, *, figures: bool = True,
     if outcome.spec.data.kind == "airborne":
         files.append(_csv(campaign_table(outcome), out / "campaign_fluxes.csv"))
     if figures:
-        files.append(save(scatter_figure(outcome), out / "scatter.png"))
-        files.append(save(case_panels(outcome), out / "cases.png"))
+        # drawings, not figures: inside a report the figure process builds them too (mip.io.figure_worker)
+        files.append(save(partial(scatter_figure, outcome), out / "scatter.png"))
+        files.append(save(partial(case_panels, outcome), out / "cases.png"))
         for c in outcome.results[outcome.spec.method]:
             if pdf_cases is None or c in pdf_cases:
-                files.append(save(pdf_figure(outcome, c), out / f"pdf_{safe_name(c)}.png"))
+                files.append(save(partial(pdf_figure, outcome, c), out / f"pdf_{safe_name(c)}.png"))
     return files
 
 
@@ -100,6 +102,6 @@ def write_multi(outcome, out: str | Path, *, figures: bool = True) -> list[Path]
     files.append(_csv(inputs.reset_index(names="member"), out / "inputs.csv"))
     files.append(_csv(outcome.x_obs.reset_index(names="observation"), out / "observations.csv"))
     if figures:
-        files.append(save(multi_scatter(outcome), out / "scatter.png"))
-        files.append(save(profile_figure(outcome), out / "profile.png"))
+        files.append(save(partial(multi_scatter, outcome), out / "scatter.png"))
+        files.append(save(partial(profile_figure, outcome), out / "profile.png"))
     return files

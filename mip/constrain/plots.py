@@ -13,6 +13,8 @@ from mip.constrain.linear import fit_ols  # noqa: E402
 from mip.io import save_figure  # noqa: E402
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from matplotlib.figure import Figure
 
     from mip.constrain.runner import Outcome
@@ -22,8 +24,8 @@ __all__ = ["scatter_figure", "pdf_figure", "case_panels", "save"]
 COLORS = plt.get_cmap("tab10").colors
 
 
-def save(fig: "Figure", path: Path) -> Path:
-    """Save a figure atomically and close it (:func:`mip.io.save_figure` at 100 dpi)."""
+def save(fig: "Figure | Callable[[], Figure]", path: Path) -> Path:
+    """Save a figure, or a drawing returning one, atomically and close it (:func:`mip.io.save_figure` at 100 dpi)."""
     return save_figure(fig, path, dpi=100)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import importlib.metadata as im
 import platform
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -195,7 +196,7 @@ def _budgets(page: Page, ds, main, whole, period, surfaces) -> pd.DataFrame:
                           for v in whole.data_vars], ignore_index=True)
     full = span(ds) if period is None else period.label
     for e in ds.experiment.values:
-        page.figure(F.budget_bars(whole_st, str(e), unit, f"{e}: ensemble median, mean over {full} (bars: IQR/1.35)"),
+        page.figure(partial(F.budget_bars, whole_st, str(e), unit, f"{e}: ensemble median, mean over {full} (bars: IQR/1.35)"),
                     f"budget_{e}", f"Region totals of {', '.join(map(str, whole.data_vars))}, experiment {e}, mean "
                     f"over {full}, {unit}, {SIGN}; bars the median of {n} members, whiskers IQR/1.35.")
     return whole_st
@@ -209,7 +210,7 @@ def _timeseries(page: Page, ds, monthly, surfaces) -> None:
         keep = relevant_regions(monthly, v, _surface(ds, v, surfaces))[:12]
         unit = _units(monthly, v)
         for e in ds.experiment.values:
-            page.figure(F.region_timeseries(monthly[v], str(e), unit, f"{v}, {e}: monthly totals", regions=keep),
+            page.figure(partial(F.region_timeseries, monthly[v], str(e), unit, f"{v}, {e}: monthly totals", regions=keep),
                         f"timeseries_{v}_{e}", f"{v}, experiment {e}, monthly totals {span(ds)}, {unit}, {SIGN}; "
                         f"{ds.sizes['model']} members (thin), median (black), IQR (grey).")
 
@@ -225,7 +226,7 @@ def _maps(page: Page, ds) -> None:
            "Natural Earth 1:50m (bundled).")
     for e in ds.experiment.values[:2]:
         basis = ds[shown[0]].attrs.get("reported_as", "C")
-        page.figure(F.maps(ds, shown, str(e), f"{e}: mean over {span(ds)}"), f"map_{e}",
+        page.figure(partial(F.draw_maps, F.map_fields(ds, shown, str(e)), f"{e}: mean over {span(ds)}"), f"map_{e}",
                     f"{', '.join(shown)}, experiment {e}, time mean {span(ds)}, g {basis} m-2 yr-1, {SIGN}; "
                     f"{ds.sizes['model']} members: ensemble mean (left), IQR/1.35 (right).")
 
@@ -248,7 +249,7 @@ def _ch4(page: Page, workbook, period: str = "2008-2017") -> pd.DataFrame:
                units="Tg CH4 yr-1")
     page.table(bu[bu.region == "GLOBAL"].drop(columns="region"), "ch4_bottomup_global",
                f"bottom-up, GLOBAL, {period}", units="Tg CH4 yr-1")
-    page.figure(F.td_bu_bars(td, bu, regions, period, TD_BU_PAIRS), "ch4_td_vs_bu",
+    page.figure(partial(F.td_bu_bars, td, bu, regions, period, TD_BU_PAIRS), "ch4_td_vs_bu",
                 f"CH4 emissions by category and region, {period}, Tg CH4 yr-1, emissions positive: top-down mean "
                 f"(min-max over {td_ds.sizes.get('model', 0)} runs) beside bottom-up mean (min-max).")
     return td[td.region == "GLOBAL"].assign(period=period)

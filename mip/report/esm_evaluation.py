@@ -7,6 +7,7 @@ the same regions, score (:mod:`mip.budgets.esm_scores`), and the report section.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,7 @@ def add_evaluation_section(page: Any, scores: xr.Dataset, name: str) -> None:
     trends = ("model_trend", "ensemble_trend", "trend_difference", "trend_difference_se")
     page.table(table, f"evaluation_{name}", f"scores of {name}, {scores.attrs['period']}",
                units={c: unit for c in amounts} | {c: f"{unit} per year" for c in trends})
-    page.figure(F.evaluation_ranges(scores, name, keep), f"evaluation_{name}",
+    page.figure(partial(F.evaluation_ranges, scores, name, keep), f"evaluation_{name}",
                 f"{name} against the inversion ensemble, mean over {scores.attrs['period']}, {unit}, positive = to the "
                 f"atmosphere: ensemble range, IQR and median of {int(scores.n_members.max())} members, and the model "
                 "(diamond).")

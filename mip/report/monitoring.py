@@ -6,6 +6,8 @@ growth rate without ENSO with the years needed to detect an emission change.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import xarray as xr
 
@@ -119,7 +121,7 @@ def add_monitoring_sections(page, t: dict[str, object]) -> dict[str, pd.DataFram
     page.table(t["scenario_growth_all"], "scenario_growth_all", "every scenario's growth per gas and window",
                collapse=True)
     first, last = 1995, 2035
-    page.figure(scenario_fan(t["observed"], t["scenarios"], sg, first_year=first, last_year=last), "scenario_fan",
+    page.figure(partial(scenario_fan, t["observed"], t["scenarios"], sg, first_year=first, last_year=last), "scenario_fan",
                 "Annual increase of the global annual mean of CO2 (ppm yr-1), CH4 and N2O (ppb yr-1): every SSP scenario "
                 "(lines), NOAA with ±2σ (points), and each window's observed mean ± 2 × the combined uncertainty (red); "
                 f"{len(t['scenarios'].scenario)} scenarios, years {first}-{last}; windows "
@@ -140,7 +142,7 @@ def add_monitoring_sections(page, t: dict[str, object]) -> dict[str, pd.DataFram
                "index in K)", collapse=True)
     page.table(det.rename(columns={"sigma": "sigma (ppm yr-1)", "fossil": "fossil (Pg C yr-1)"}), "detectability", "years of growth-rate record that detect a change of fossil emissions (95 % "
                "two-sided; P = the chance of detection)")
-    page.figure(growth_without_enso(fit, det), "growth_rate_enso",
+    page.figure(partial(growth_without_enso, fit, det), "growth_rate_enso",
                 f"Mauna Loa CO2 growth rate {int(fit.year.min())}-{int(fit.year.max())}, ppm yr-1: observed, with its "
                 "ENSO part removed, and the fitted trend; shaded: volcanic years (not fitted). Right: years of record "
                 "after the change that detect it.")

@@ -6,6 +6,7 @@ unweighted budgets, never in their place.
 
 from __future__ import annotations
 
+from functools import partial
 __all__ = ["obs_evaluation_tables", "add_obs_evaluation_sections", "evaluate_obs"]
 
 
@@ -72,7 +73,7 @@ def add_obs_evaluation_sections(page, t: dict | None = None) -> dict:
                "layer, median over models (ppm)", collapse=True)
     page.table(atom["scores"][["member", "group", "n", "bias", "rmse", "r", "sd_ratio", "crmse"]], "obs_atom_scores", "every member's scores against ATom, per group of bins (ppm)",
                collapse=True)
-    page.figure(taylor_diagram(allb.rename(columns={"experiment": "label"}), "v10 MIP vs ATom (annual means): median "
+    page.figure(partial(taylor_diagram, allb.rename(columns={"experiment": "label"}), "v10 MIP vs ATom (annual means): median "
                                "over models per experiment", label="label"), "obs_atom_taylor",
                 "Taylor diagram of the v10 MIP experiments against ATom CO2 (campaigns 2016-2018), annual means on 105 bins (ppm): "
                 "SD ratio (radius) and pattern correlation (angle), median over 10 models each.")
@@ -92,7 +93,7 @@ def add_obs_evaluation_sections(page, t: dict | None = None) -> dict:
             "phase_difference"]
     page.table(st["scores"][[c for c in cols if c in st["scores"].columns]], "obs_station_scores",
                "every score per model, series and season (ppm; the CLI's CSV has every column)", collapse=True)
-    page.figure(taylor_diagram(tay, "Southern Ocean stations 1998-2020, detrended monthly CO2: median over series"),
+    page.figure(partial(taylor_diagram, tay, "Southern Ocean stations 1998-2020, detrended monthly CO2: median over series"),
                 "obs_station_taylor", "Taylor diagram of three inversions at the Southern Ocean stations, 1998-2020 "
                 "detrended monthly CO2 (ppm): SD ratio and correlation, median over 21 series each.")
     wb = t["weighted_budgets"]

@@ -6,6 +6,7 @@ an installed wheel; every number is labelled with its source.
 
 from __future__ import annotations
 
+from functools import lru_cache, partial
 from typing import Any
 
 import pandas as pd
@@ -27,6 +28,11 @@ def v10mip_zonal_stats() -> pd.DataFrame:
         bands (exact at 30°), the 20° bands and the globe; components land, ocean, fossil
         (= total − land − ocean) and total, Pg C/yr positive = to the atmosphere.
     """
+    return _zonal_stats().copy()  # the bundled tables do not change within a process: computed once
+
+
+@lru_cache(maxsize=1)
+def _zonal_stats() -> pd.DataFrame:
     from mip.budgets.stats import ensemble_stats
     from mip.tables.v10mip_zonal import REGION_SETS, bundled_summary, combine_bands, summary_as_bands
 
@@ -127,7 +133,7 @@ def add_real_sections(page: Any) -> dict[str, pd.DataFrame]:
     page.table(wide[order].reset_index(), "v10mip_zonal", f"v10 MIP zonal ensemble statistics, {V10_WINDOW}",
                units="Pg C yr-1")
     n = int(zonal["n_members"].max())
-    page.figure(F.zonal_bars(zonal, f"OCO-2 v10 MIP (real), {V10_WINDOW}"), "v10mip_zonal",
+    page.figure(partial(F.zonal_bars, zonal, f"OCO-2 v10 MIP (real), {V10_WINDOW}"), "v10mip_zonal",
                 f"OCO-2 v10 MIP land, ocean and total flux by GCB band and the globe, {V10_WINDOW} mean, Pg C yr-1, "
                 f"positive = to the atmosphere; ensemble median (bars) and IQR/1.35 (whiskers) of up to {n} members "
                 "per experiment.")
@@ -146,7 +152,7 @@ def add_real_sections(page: Any) -> dict[str, pd.DataFrame]:
     page.table(gr, "noaa_growth_rate", f"observed growth rate {int(gr.year.min())}-{int(gr.year.max())}",
                units={"noaa_ppm_per_yr": "ppm yr-1", "noaa_pgc_per_yr": "Pg C yr-1",
                       "gcb_atmospheric_growth": "Pg C yr-1"})
-    page.figure(F.growth_rate(gr), "noaa_growth_rate",
+    page.figure(partial(F.growth_rate, gr), "noaa_growth_rate",
                 f"Observed atmospheric CO2 growth {int(gr.year.min())}-{int(gr.year.max())}: NOAA global growth rate "
                 "(ppm yr-1 × 2.124 Pg C/ppm, bars) and the GCB 2023 atmospheric growth (line), Pg C yr-1.")
     return {"v10mip_zonal": zonal, "gcb_vs_inversions": cmp_, "noaa_growth_rate": gr}

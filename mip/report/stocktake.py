@@ -11,6 +11,7 @@ Every table here is built from real published files bundled with the package (``
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -270,7 +271,7 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
     ct = closure_table(clo)
     page.table(ct, "growth_closure", "mismatch per member, 2015-2019",
                units={c: "Pg C yr-1" for c in ct.columns if "mismatch" in c})
-    page.figure(F.closure_bars(clo, "Global total − observed growth, mean over 2015-2019"), "growth_closure",
+    page.figure(partial(F.closure_bars, clo, "Global total − observed growth, mean over 2015-2019"), "growth_closure",
                 f"Growth-rate closure per v10 MIP member and experiment, mean over 2015-2019, Pg C yr-1: global total "
                 f"(land + ocean + fossil) minus NOAA's growth; dashed: the largest yearly tolerance "
                 f"±{clo.attrs['tolerance']:.2f} Pg C yr-1; "
@@ -283,7 +284,7 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
     trend_units = {c: "Pg C yr-1 per year" for c in ("slope", "slope_se", "theil_sen", "ci_low", "ci_high")}
     g = t["growth"]
     page.table(t["growth_trends"], "growth_rate_trends", "trend of the observed growth rate", units=trend_units)
-    page.figure(F.growth_trend(g, t["growth_trends"]), "growth_rate_trends",
+    page.figure(partial(F.growth_trend, g, t["growth_trends"]), "growth_rate_trends",
                 f"NOAA global CO2 growth rate {int(g.year.min())}-{int(g.year.max())}, Pg C yr-1 (× 2.124 Pg C/ppm), "
                 "with the OLS trend of each period (Pg C yr-1 per year, SE inflated for lag-1 autocorrelation).")
     page.table(t["sink_trends"], "sink_trends", "trends of the GCB 2023 sinks (positive = uptake)", units=trend_units)
@@ -345,7 +346,7 @@ def _co2eq_section(page, result: xr.Dataset, key: str, what: str, F) -> dict[str
     page.p(f"{what} — {basis_statement(result)}")
     page.table(tab, key, f"{what}, {result.attrs['period']}, basis: {result.attrs['basis']} (central values; "
                "P over the members' pairs)", units=units)
-    page.figure(F.co2eq_bars(result, f"{what.split(' (')[0]}, {result.attrs['period']}"), key,
+    page.figure(partial(F.co2eq_bars, result, f"{what.split(' (')[0]}, {result.attrs['period']}"), key,
                 f"{what}, {result.attrs['period']}, basis {result.attrs['basis']}: Pg CO2-eq yr-1 (Tg CO2-eq yr-1 / "
                 "1000), positive = to the atmosphere; GWP100 (left panel) and GWP20 (right panel); whiskers: each gas's "
                 f"range over its members; {result.attrs['members']}.")

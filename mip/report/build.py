@@ -322,6 +322,34 @@ def _constraints(page: Page, specs: list[str]) -> None:
             page.p(note)
 
 
+def _independent_sections(page: Page, real_co2: bool, ch4_workbook, constraints: list[str] | None, bar) -> dict:
+    """The sections built from bundled data and specs alone, each captured to be put in its place later.
+
+    Returns ``{"real CO2 data", "GCP-CH4", "constraints": captured sections (empty when not asked),
+    "ch4": the GCP-CH4 top-down global table or None}``.
+    """
+    out: dict[str, Any] = {"ch4": None}
+    with page.capture() as out["real CO2 data"]:
+        if real_co2:
+            from mip.report.obs_evaluation import add_obs_evaluation_sections
+            from mip.report.published_co2 import add_real_sections
+            from mip.report.stocktake import add_stocktake_sections
+
+            add_real_sections(page)
+            add_stocktake_sections(page)
+            add_obs_evaluation_sections(page)
+            bar.update()
+    with page.capture() as out["GCP-CH4"]:
+        if ch4_workbook:
+            out["ch4"] = _ch4(page, ch4_workbook)
+            bar.update()
+    with page.capture() as out["constraints"]:
+        if constraints:
+            _constraints(page, constraints)
+            bar.update()
+    return out
+
+
 def _provenance(page: Page, ds, regions, settings: dict[str, Any]) -> None:
     page.h2("Provenance")
     files = sorted({str(f) for f in np.ravel(ds["source_file"].values) if str(f)}) if "source_file" in ds.coords else []
@@ -438,6 +466,9 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
                + (" SYNTHETIC sample data." if (cat.metadata or {}).get("synthetic") else ""), cls="intro")
         page.summary_here()
         bar.update()
+        # The sections that need no ensemble are computed first, so the figure process draws their figures
+        # while the ensemble is read; each is put in its place on the page below.
+        independent = _independent_sections(page, real_co2, ch4_workbook, constraints, bar)
         rep, members = _checks(page, cat, entry, protocol, data_root, cf=cf)
         bar.update()
         try:
@@ -454,21 +485,9 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         bar.update()
         _maps(page, ds)
         bar.update()
-        if real_co2:
-            from mip.report.published_co2 import add_real_sections
-            from mip.report.stocktake import add_stocktake_sections
-
-            add_real_sections(page)
-            add_stocktake_sections(page)
-            from mip.report.obs_evaluation import add_obs_evaluation_sections
-
-            add_obs_evaluation_sections(page)
-            bar.update()
-        ch4 = None
-        if ch4_workbook:
-            ch4 = _ch4(page, ch4_workbook)
-            bar.update()
-        _co2eq(page, ds, ch4)
+        page.add(independent["real CO2 data"])
+        page.add(independent["GCP-CH4"])
+        _co2eq(page, ds, independent["ch4"])
         bar.update()
         if evaluate:
             from mip.report.esm_evaluation import add_evaluation_section, run_evaluation
@@ -477,9 +496,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
             scores, name = run_evaluation(evaluate, cat, entry, regions=regions, ensemble=ds, **opts)
             add_evaluation_section(page, scores, name)
             bar.update()
-        if constraints:
-            _constraints(page, constraints)
-            bar.update()
+        page.add(independent["constraints"])
         _provenance(page, ds, regions, {"catalog": catalog if isinstance(catalog, (str, Path)) else "(object)",
                                         "entry": entry, "regions": regions.description, "protocol": protocol,
                                         "constraints": constraints, "ch4_workbook": ch4_workbook, "real_co2": real_co2,

@@ -151,14 +151,23 @@ class Page:
         """Mark where :meth:`insert_summary` will put the summary (the top of the page)."""
         self._summary_at = len(self.parts)
 
-    def insert_summary(self, parts: list[str]) -> None:
-        """Put already built parts (the summary section) at the mark."""
+    def insert_summary(self, captured: "_Capture") -> None:
+        """Put a captured block (the summary section) at the mark, its headings first in the contents."""
         at = self._summary_at if self._summary_at is not None else 0
-        self.parts[at:at] = parts
+        self.parts[at:at] = captured.parts
+        self.sections[0:0] = captured.sections
 
     def capture(self) -> "_Capture":
-        """``with page.capture() as c: ...`` collects what the block adds into ``c.parts`` instead of the page."""
+        """``with page.capture() as c: ...`` collects what the block adds into ``c`` instead of the page.
+
+        ``c.parts`` holds the block's HTML, ``c.sections`` its headings; :meth:`add` puts them on the page.
+        """
         return _Capture(self)
+
+    def add(self, captured: "_Capture") -> None:
+        """Put what a :meth:`capture` block collected here, headings listed in the contents in this place."""
+        self.parts.extend(captured.parts)
+        self.sections.extend(captured.sections)
 
     # --- content ---------------------------------------------------------------------------------
     def table(self, df: pd.DataFrame, name: str, caption: str, *, units: str | dict[str, str] | None = None,
@@ -221,7 +230,11 @@ class Page:
                               f"{''.join(rows)}</table>")
 
     def figure(self, fig, name: str, caption: str) -> None:
-        """A figure saved as ``figures/<name>.png`` with its caption (variable, period, units, sign, members)."""
+        """A figure saved as ``figures/<name>.png`` with its caption (variable, period, units, sign, members).
+
+        ``fig`` is a figure or a drawing (``functools.partial(draw, data, ...)`` returning one), which the
+        figure process builds as well as renders (:mod:`mip.io.figure_worker`).
+        """
         from mip.report import figures as F
 
         name = safe_name(name)
@@ -253,12 +266,12 @@ class Page:
 
 class _Capture:
     def __init__(self, page: Page) -> None:
-        self.page, self.parts = page, []
+        self.page, self.parts, self.sections = page, [], []
 
     def __enter__(self) -> "_Capture":
-        self._saved = self.page.parts
-        self.page.parts = self.parts
+        self._saved = self.page.parts, self.page.sections
+        self.page.parts, self.page.sections = self.parts, self.sections
         return self
 
     def __exit__(self, *exc) -> None:
-        self.page.parts = self._saved
+        self.page.parts, self.page.sections = self._saved

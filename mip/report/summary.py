@@ -133,5 +133,4 @@ def add_summary(page, ds, rep, members: list, whole, *, surfaces=None, period=No
             page.table(table, f"summary_budget_{e}", f"key budget, {var}, experiment {e}: mean over {when} per "
                        f"model and region ({unit}, {SIGN}; – = no value for lack of data)",
                        units={c: unit for c in table.columns if c != "model"}, collapse=False)
-    page.sections.insert(0, page.sections.pop())  # the summary leads the contents too
-    page.insert_summary(c.parts)
+    page.insert_summary(c)  # the summary leads the page and its contents

@@ -62,6 +62,27 @@ def test_all_nan_and_other_grid_members(sample_root, tmp_path):
     assert "LoFI/LNLG: grid (90, 144)" in ex and "regrid" in ex
 
 
+def test_all_nan_scan_is_redone_when_the_file_changes(sample_root, tmp_path):
+    """The scan's results are kept per dask name within a process: a file rewritten since is scanned again."""
+    import os
+
+    root = _copy_catalog(sample_root, tmp_path)
+    cat = root / "sample-oco2mip.yaml"
+    p = root / "oco2mip-v10/IS/WOMBAT_gridded_fluxes_IS.nc4"
+    ds = open_ensemble(cat, "gridded_fluxes")
+    assert "excluded_members" not in ds.attrs
+    before = os.stat(p).st_mtime_ns
+    write_oco2mip(p, land=np.float32(np.nan), ocean=np.float32(np.nan), start_day=15)
+    if os.stat(p).st_mtime_ns == before:
+        pytest.skip(f"{p}: the file system kept the modification time of a rewritten file")
+    with pytest.warns(MemberWarning, match="WOMBAT/IS: all values NaN"):
+        again = open_ensemble(cat, "gridded_fluxes")
+    assert "WOMBAT/IS: all values NaN" in again.attrs["excluded_members"]
+    # and back: a good file again is kept
+    write_oco2mip(p, land=-1.0, ocean=-2.0, start_day=15)
+    assert "excluded_members" not in open_ensemble(cat, "gridded_fluxes").attrs
+
+
 def test_catalog_check_all_nan_setting_is_honoured(sample_root, tmp_path):
     root = _copy_catalog(sample_root, tmp_path)
     write_oco2mip(root / "oco2mip-v10/IS/WOMBAT_gridded_fluxes_IS.nc4", land=np.float32(np.nan),

@@ -219,13 +219,32 @@ def _on_the_grid_of(ds: xr.Dataset, ref: xr.Dataset, label: str, snapped: list[s
     return ds, None
 
 
+#: Results of the all-NaN scan by dask array name.  A name is dask's token of the whole computation,
+#: which for a file opened by xarray includes its path and modification time: the same name is the same
+#: data, so a second opening of an unchanged file in one process (``mip demo`` opens its sample twice)
+#: is not read again for this check.  Bounded; a file that changes gets a new name.
+_NAN_SCANS: dict[str, bool] = {}
+_NAN_SCANS_MAX = 4096
+
+
 def _all_nan(ds: xr.Dataset, label: str, where: str) -> str | None:
     """Why a member is left out for its data (every flux all NaN, or a block that cannot be read), or None."""
+    import dask
+
     fv = flux_variables(ds)
-    try:
-        nan = {v: bool(ds[v].isnull().all().compute()) for v in fv}
+    names = {v: getattr(ds[v].data, "name", None) for v in fv}
+    todo = [v for v in fv if names[v] is None or names[v] not in _NAN_SCANS]
+    try:  # every variable in one computation
+        found = dict(zip(todo, dask.compute(*[ds[v].isnull().all() for v in todo])))
     except READ_FAILURES as exc:  # this pass reads every block: a damaged one is this member's
         return f"{label}: {where}: data that cannot be read ({type(exc).__name__}: {' '.join(str(exc).split())})"
+    nan = {}
+    for v in fv:
+        nan[v] = bool(found[v]) if v in found else _NAN_SCANS[names[v]]
+        if v in found and names[v] is not None:
+            if len(_NAN_SCANS) >= _NAN_SCANS_MAX:
+                _NAN_SCANS.clear()
+            _NAN_SCANS[names[v]] = nan[v]
     if fv and all(nan.values()):
         return f"{label}: all values NaN in {', '.join(fv)}"
     return None

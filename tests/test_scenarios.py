@@ -91,6 +91,25 @@ def test_a_scenario_file_without_a_gas_is_refused(tmp_path):
     assert "CO2" in read_rcmip_concentrations(p, gases=("CO2",))
 
 
+def test_a_value_that_is_not_a_number_is_named(tmp_path):
+    import gzip
+
+    from mip.tables.rcmip import bundled_rcmip_path
+
+    lines = gzip.decompress(bundled_rcmip_path().read_bytes()).decode().splitlines()
+    head = lines[0].split(",")
+    col = head.index("2030")
+    row = next(i for i, ln in enumerate(lines) if "|CH4," in ln)
+    cells = lines[row].split(",")
+    cells[col] = "n/a?"
+    lines[row] = ",".join(cells)
+    p = tmp_path / "bad.csv"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match=r"bad\.csv.*Atmospheric Concentrations\|CH4.*not a number"):
+        read_rcmip_concentrations(p)
+    assert float(read_rcmip_concentrations(p, gases=("CO2",)).CO2.sel(scenario="ssp245", year=2030)) > 400
+
+
 def test_the_analysis_script_on_the_real_files(tmp_path):
     from conftest import run_script
 

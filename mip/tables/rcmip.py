@@ -94,10 +94,14 @@ def read_rcmip_concentrations(path: str | PathLike | None = None, gases: tuple[s
         if units != {_UNITS.get(gas, next(iter(units)))}:
             raise InputError(path, f"{var} Unit", f"{sorted(units)}", _UNITS.get(gas, "one unit"))
         rows = rows.set_index("Scenario").loc[scenarios]
-        try:
-            vals = rows[year_cols].apply(pd.to_numeric, errors="raise").to_numpy(float)
-        except ValueError as exc:
-            raise InputError(path, var, f"a value that is not a number ({exc})", "numbers") from None
+        block = rows[year_cols]
+        if all(dt.kind in "fiu" for dt in block.dtypes):  # read as numbers already (column by column: 0.4 s)
+            vals = block.to_numpy(float)
+        else:
+            try:
+                vals = block.apply(pd.to_numeric, errors="raise").to_numpy(float)
+            except ValueError as exc:
+                raise InputError(path, var, f"a value that is not a number ({exc})", "numbers") from None
         out[gas] = (("scenario", "year"), vals, {"units": next(iter(units)), "long_name": var,
                                                   "source_file": str(path)})
         models.update(rows["Model"].to_dict())

@@ -17,14 +17,35 @@ def add_parser(sub, parents: Parents) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the sample, open it through its catalog, print global totals per model."""
-    from mip.budgets.totals import global_total
-    from mip.catalog import open_ensemble
-    from mip.tables.gcp_ch4_workbook import read_workbook
-    from mip.testing import write_cmip6_sample, write_oco2mip_sample
+    """Build the report on the sample; meanwhile write the sample, print global totals and the real data."""
+    from functools import partial
+
+    from mip.report import build_report
+    from mip.testing import SAMPLE_CATALOG, write_cmip6_sample
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    print(f"building the report in {out / 'report'} (checks, budgets, maps, the real v10 MIP / GCB 2023 / NOAA "
+          "sections, GCP-CH4 TD vs BU, CO2-eq, the three-gas stocktake, a SYNTHETIC CMIP6 model's evaluation, the "
+          "Southern Ocean airborne constraint) ...", flush=True)
+    esm = write_cmip6_sample(out)
+    # The report's sections on bundled data come first and are drawn by the figure process while the
+    # sample is written and summarised here (meanwhile), before the report opens the sample's catalog.
+    page = build_report(out / SAMPLE_CATALOG, "gridded_fluxes", out / "report", ch4_workbook=True, real_co2=True,
+                        cf=False, constraints=[spec_path("southern-ocean-airborne")], evaluate=[str(f) for f in esm],
+                        evaluate_options={"calendar": "by-month", "land_fraction": "natural-earth"},
+                        progress=sys.stderr.isatty(), meanwhile=partial(_sample, out))
+    print(f"report written to {page}")
+    return 0
+
+
+def _sample(out: Path) -> None:
+    """Write the sample, open it through its catalog, print global totals per model; print the real data."""
+    from mip.budgets.totals import global_total
+    from mip.catalog import open_ensemble
+    from mip.tables.gcp_ch4_workbook import read_workbook
+    from mip.testing import write_oco2mip_sample
+
     print(f"writing the synthetic OCO-2-MIP-format sample to {out} ...", flush=True)
     cat = write_oco2mip_sample(out)
     ds = open_ensemble(cat, "gridded_fluxes")
@@ -45,18 +66,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {p}: {v.size} runs, mean {float(v.mean()):.0f}, range {float(v.min()):.0f}-{float(v.max()):.0f}")
     print(f"\ntable written to {out / 'global_totals.csv'}")
     _real_co2()
-    from mip.report import build_report
-
-    print("\nbuilding the report (checks, budgets, maps, the real v10 MIP / GCB 2023 / NOAA sections, GCP-CH4 TD vs "
-          "BU, CO2-eq, the three-gas stocktake, a SYNTHETIC CMIP6 model's evaluation, the Southern Ocean airborne "
-          "constraint) ...", flush=True)
-    esm = write_cmip6_sample(out)
-    page = build_report(cat, "gridded_fluxes", out / "report", ch4_workbook=True, real_co2=True, cf=False,
-                        constraints=[spec_path("southern-ocean-airborne")], evaluate=[str(f) for f in esm],
-                        evaluate_options={"calendar": "by-month", "land_fraction": "natural-earth"},
-                        progress=sys.stderr.isatty())
-    print(f"report written to {page}")
-    return 0
+    print(flush=True)
 
 
 def _real_co2() -> None:

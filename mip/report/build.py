@@ -23,6 +23,8 @@ from mip.report.page import Page, short_label, units_label
 from mip.io import safe_name
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mip.conventions.period import Period
 
 __all__ = ["build_report", "relevant_regions", "span"]
@@ -377,7 +379,8 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
                  evaluate_options: dict[str, Any] | None = None, regrid: tuple[float, float] | None = None,
                  period: str | tuple | Period | None = None, cf: bool = True, progress: bool = True,
                  attribution: str = "surface", surfaces: dict[str, str] | None = None,
-                 read_options: dict[str, Any] | None = None) -> Path:
+                 read_options: dict[str, Any] | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> Path:
     """Write ``out/index.html``: the summary, checks, budgets, time series, maps, TD/BU, CO2-eq, constraints, provenance.
 
     Parameters
@@ -419,6 +422,11 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         As :func:`mip.aggregate` (``--attribution``, ``--surfaces``).
     read_options
         Reader options for every member (``variables={canonical: native}``, as ``--variables``).
+    meanwhile
+        The caller's own work, called once the sections that need no ensemble (real CO2 data,
+        GCP-CH4, constraints) are computed and their figures handed to the figure process, and
+        before ``catalog`` is opened: it runs while those figures are drawn.  ``mip demo`` writes
+        its sample catalog here.  Its return value is not used.
 
     Returns
     -------
@@ -439,18 +447,24 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     with rendering_in_background():  # figures drawn by the second core; all written before the page
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        cat = open_catalog(catalog) if isinstance(catalog, (str, Path)) else catalog
-        if protocol is None:
-            proto = (cat.metadata or {}).get("protocol")
-            if proto and isinstance(catalog, (str, Path)) and not Path(str(proto)).is_absolute() and Path(str(catalog)).suffix:
-                proto = str(Path(catalog).parent / proto)
-            protocol = proto
         regions = regions or (parse_regions(region_specs) if region_specs else latitude_bands() + land_ocean())
         page = Page(out)
         steps = ["open", "checks", "budgets", "time series", "maps"] + (["real CO2 data"] if real_co2 else []) + \
             (["GCP-CH4"] if ch4_workbook else []) + \
             ["CO2-eq"] + (["evaluation"] if evaluate else []) + (["constraints"] if constraints else []) + ["provenance"]
         bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
+        # The sections that need no ensemble are computed first, so the figure process draws their figures
+        # while the caller's work (meanwhile) runs and the ensemble is read; each is put in its place below.
+        independent = _independent_sections(page, real_co2, ch4_workbook, constraints, bar)
+        if meanwhile is not None:
+            meanwhile()
+        cat = open_catalog(catalog) if isinstance(catalog, (str, Path)) else catalog
+        if protocol is None:
+            proto = (cat.metadata or {}).get("protocol")
+            if proto and isinstance(catalog, (str, Path)) and not Path(str(proto)).is_absolute() and Path(str(catalog)).suffix:
+                proto = str(Path(catalog).parent / proto)
+            protocol = proto
+
         def opened(exclude=None):
             ds = open_ensemble(cat, entry, data_root=data_root, regrid=regrid, exclude=exclude, **(read_options or {}))
             if period is None:
@@ -466,9 +480,6 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
                + (" SYNTHETIC sample data." if (cat.metadata or {}).get("synthetic") else ""), cls="intro")
         page.summary_here()
         bar.update()
-        # The sections that need no ensemble are computed first, so the figure process draws their figures
-        # while the ensemble is read; each is put in its place on the page below.
-        independent = _independent_sections(page, real_co2, ch4_workbook, constraints, bar)
         rep, members = _checks(page, cat, entry, protocol, data_root, cf=cf)
         bar.update()
         try:

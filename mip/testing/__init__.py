@@ -38,7 +38,7 @@ from mip.io import atomic_write
 
 __all__ = ["CMOR", "write_cmip6", "write_fx", "gaussian_latitudes", "write_oco2mip", "write_gcb_inversions",
            "SAMPLE_TOTALS", "SAMPLE_MODELS", "SAMPLE_EXPERIMENTS", "SAMPLE_COUNTRIES", "SAMPLE_LATERAL_TOTALS",
-           "write_oco2mip_sample", "write_country_sample", "write_lateral_sample", "write_cmip6_sample",
+           "SAMPLE_CATALOG", "write_oco2mip_sample", "write_country_sample", "write_lateral_sample", "write_cmip6_sample",
            "land_fraction_1deg", "LAT1", "LON1", "write_own_mip", "OWN_MIP_TOTALS", "OWN_MIP_GROUPS"]
 
 #: The CMOR table entries of the variables written here (CMIP6 data request).
@@ -401,6 +401,10 @@ def _fields(land_total: float, ocean_total: float, frac: np.ndarray, area: np.nd
     return land, ocean
 
 
+#: The sample catalog's file name in the folder :func:`write_oco2mip_sample` writes.
+SAMPLE_CATALOG = "sample-oco2mip.yaml"
+
+
 def write_oco2mip_sample(root: str | Path, *, models: tuple[str, ...] = SAMPLE_MODELS,
                          experiments: tuple[str, ...] = SAMPLE_EXPERIMENTS, year: int = 2015) -> Path:
     """Write an OCO-2-v10-MIP-format synthetic ensemble and a catalog describing it.
@@ -448,7 +452,7 @@ def write_oco2mip_sample(root: str | Path, *, models: tuple[str, ...] = SAMPLE_M
     proto["dims"]["time"] = 12
     proto["time"].update(first=f"{year}-01", months=12)
     (root / "sample-protocol.yaml").write_text(yaml.safe_dump(proto, sort_keys=False, allow_unicode=True))
-    cat = root / "sample-oco2mip.yaml"
+    cat = root / SAMPLE_CATALOG
     cat.write_text(_SAMPLE_CATALOG.format(models=", ".join(models), experiments=", ".join(experiments),
                                           start=f"{year}-01", note=SYNTHETIC_NOTE))
     return cat

@@ -114,3 +114,20 @@ def test_a_drawing_that_cannot_travel_is_drawn_here_and_one_that_fails_is_named(
             save_figure(partial(growth_rate, _table()), tmp_path / "fine.png")
     assert "local.png" not in str(err.value) and "fine.png" not in str(err.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fine.png", "local.png"]  # nothing partial
+
+
+def test_a_tight_figure_is_laid_out_once_and_drawn_once_to_the_same_pixels(tmp_path, monkeypatch):
+    from io import BytesIO
+
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    plain = BytesIO()
+    _figure(3).savefig(plain, dpi=80, format="png")  # matplotlib's own: laid out and drawn twice
+    draws = []
+    real_draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: (draws.append(1), real_draw(self, renderer))[1])
+    save_figure(_figure(3), tmp_path / "once.png", dpi=80, background=False)
+    assert len(draws) == 1
+    plain.seek(0)
+    assert np.array_equal(np.asarray(Image.open(plain)), np.asarray(Image.open(tmp_path / "once.png")))

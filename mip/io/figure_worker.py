@@ -25,12 +25,12 @@ user's unguarded ``__main__`` script in the child.  With one usable CPU, or
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import json
 import os
 import pickle
-import queue
 import struct
 import subprocess
 import sys
@@ -55,6 +55,31 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+class _Deque:
+    """Jobs shared by the feeder thread (oldest first, waiting for one) and close() (newest first, never waiting)."""
+
+    def __init__(self) -> None:
+        self._items: collections.deque = collections.deque()
+        self._ready = threading.Condition()
+
+    def put(self, job) -> None:
+        with self._ready:
+            self._items.append(job)
+            self._ready.notify()
+
+    def oldest(self):
+        """The oldest job, waiting for one (``None`` is the end)."""
+        with self._ready:
+            while not self._items:
+                self._ready.wait()
+            return self._items.popleft()
+
+    def newest(self):
+        """The newest job, or None when there is none."""
+        with self._ready:
+            return self._items.pop() if self._items else None
+
+
 class _Worker:
     """One rendering subprocess, fed one figure at a time by a thread of this process.
 
@@ -70,14 +95,14 @@ class _Worker:
                                      stdout=subprocess.PIPE, stderr=self.errors, env=env)
         self.sent: list[str] = []
         self.done: dict[str, str | None] = {}  # figure → None (written) or why not
-        self.jobs: queue.Queue[tuple[str, int, object, bytes] | None] = queue.Queue()
+        self.jobs = _Deque()  # the feeder takes the oldest figure, close() the newest (see close)
         self.thread = threading.Thread(target=self._feed, name="mip-figures", daemon=True)
         self.thread.start()
 
     def _feed(self) -> None:
         stdin, stdout = self.proc.stdin, self.proc.stdout
         try:
-            while (job := self.jobs.get()) is not None:
+            while (job := self.jobs.oldest()) is not None:
                 stdin.write(_HEADER.pack(len(job[3])))
                 stdin.write(job[3])
                 stdin.flush()
@@ -113,13 +138,9 @@ class _Worker:
 
         ``discard``: the caller failed; figures not yet taken are dropped and the worker is stopped.
         """
-        while True:
-            try:
-                job = self.jobs.get_nowait()
-            except queue.Empty:
-                break
-            if job is None:
-                continue
+        # Newest first: the sections computed last (often the costliest figures, maps) are drawn here while
+        # the worker works through the oldest, so neither is left alone with a large figure at the end.
+        while (job := self.jobs.newest()) is not None:
             if discard:
                 self.sent.remove(job[0])
                 continue

@@ -77,7 +77,7 @@ def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title:
     return fig
 
 
-_LINES: list = []
+_BORDERS: list[np.ndarray] = []
 
 
 #: Coastlines are drawn simplified to this tolerance (degrees): a map panel's pixel spans 0.8°, and the
@@ -85,21 +85,27 @@ _LINES: list = []
 BORDER_TOLERANCE = 0.05
 
 
-def _borders() -> list[np.ndarray]:
-    """Coastlines and borders of the bundled Natural Earth 1:50m countries, as (n, 2) lon-lat arrays (cached)."""
-    if not _LINES:
+def _borders() -> np.ndarray:
+    """Coastlines and borders of the bundled Natural Earth 1:50m countries, as one lon-lat line (cached).
+
+    One (n, 2) array, the rings separated by NaN rows: one line of 1 600 rings draws faster than a
+    collection of 1 600 paths.
+    """
+    if not _BORDERS:
         import shapely
 
         from mip.io.regionfiles import read_natural_earth
 
+        rings = []
         for g in read_natural_earth()["geometry"]:
             if g is None or g.is_empty:
                 continue
             for poly in getattr(g, "geoms", [g]):
                 for ring in [poly.exterior, *poly.interiors]:
                     line = shapely.simplify(shapely.LineString(np.asarray(ring.coords)[:, :2]), BORDER_TOLERANCE)
-                    _LINES.append(np.asarray(line.coords))
-    return _LINES
+                    rings += [np.asarray(line.coords), np.full((1, 2), np.nan)]
+        _BORDERS.append(np.concatenate(rings) if rings else np.empty((0, 2)))
+    return _BORDERS[0]
 
 
 def map_fields(ds: xr.Dataset, variables: list[str], experiment: str) -> xr.Dataset:
@@ -137,8 +143,6 @@ def draw_maps(fields: xr.Dataset, title: str):
 
     Cells without data are grey; coastlines and borders come from the bundled Natural Earth countries.
     """
-    from matplotlib.collections import LineCollection
-
     lines = _borders()
     variables = list(fields.attrs["variables"])
     fig, axes = plt.subplots(len(variables), 2, figsize=(13, 3.3 * len(variables)), squeeze=False)
@@ -151,7 +155,7 @@ def draw_maps(fields: xr.Dataset, title: str):
                                           (row[1], spread, "viridis", "spread (IQR/1.35)", {})):
             cm = plt.get_cmap(cmap).with_extremes(bad="0.85")
             m = ax.pcolormesh(fields.lon, fields.lat, np.ma.masked_invalid(field.values), cmap=cm, shading="auto", **kw)
-            ax.add_collection(LineCollection(lines, colors="k", linewidths=0.3))
+            ax.plot(lines[:, 0], lines[:, 1], color="k", linewidth=0.3, scalex=False, scaley=False)
             ax.set_xlim(*fields.attrs["lon_extent"])
             ax.set_ylim(*fields.attrs["lat_extent"])
             ax.set_aspect("equal")

@@ -131,3 +131,32 @@ def test_a_tight_figure_is_laid_out_once_and_drawn_once_to_the_same_pixels(tmp_p
     assert len(draws) == 1
     plain.seek(0)
     assert np.array_equal(np.asarray(Image.open(plain)), np.asarray(Image.open(tmp_path / "once.png")))
+
+
+def test_a_prestarted_process_draws_the_next_blocks_figures(tmp_path, monkeypatch):
+    import mip.io.figure_worker as fw
+
+    monkeypatch.setattr(fw, "_cpus", lambda: 2)  # as on any machine with a second core
+    monkeypatch.setenv("MIP_BACKGROUND_FIGURES", "1")
+    save_figure(_figure(1), tmp_path / "here.png", dpi=80, background=False)
+    fw.prestart(preload=("mip.report.figures", "no.such.module"))  # a module that cannot be imported is skipped
+    assert len(fw._PRESTARTED) == 1
+    pid = fw._PRESTARTED[0].proc.pid
+    with rendering_in_background(True):
+        assert fw._PRESTARTED == [] and fw._ACTIVE.get().proc.pid == pid  # taken, not a second process
+        save_figure(_figure(1), tmp_path / "there.png", dpi=80)
+    assert (tmp_path / "there.png").read_bytes() == (tmp_path / "here.png").read_bytes()
+
+
+def test_a_prestarted_process_no_block_uses_is_stopped_at_exit():
+    import subprocess
+    import sys
+
+    code = ("import mip.io.figure_worker as fw; fw._cpus = lambda: 2; fw.prestart(); w = fw._PRESTARTED[0]; "
+            "print(w.proc.pid, flush=True)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, MIP_BACKGROUND_FIGURES="1"))
+    assert run.returncode == 0, run.stderr
+    pid = int(run.stdout.split()[0])
+    with pytest.raises(ProcessLookupError):  # gone: killed and reaped, not left running
+        os.kill(pid, 0)

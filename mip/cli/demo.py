@@ -20,6 +20,10 @@ def run(args: argparse.Namespace) -> int:
     """Build the report on the sample; meanwhile write the sample, print global totals and the real data."""
     from functools import partial
 
+    from mip.io.figure_worker import prestart
+    from mip.report import DRAWING_MODULES
+
+    prestart(preload=DRAWING_MODULES)  # the figure process starts and imports while this one does
     from mip.report import build_report
     from mip.testing import SAMPLE_CATALOG, write_cmip6_sample
 

@@ -42,7 +42,7 @@ from pathlib import Path
 from mip.errors import MipError
 from mip.io.writes import atomic_write
 
-__all__ = ["rendering_in_background", "save_figure", "submit"]
+__all__ = ["rendering_in_background", "prestart", "save_figure", "submit"]
 
 _ACTIVE: contextvars.ContextVar["_Worker | None"] = contextvars.ContextVar("mip_figure_worker", default=None)
 _HEADER = struct.Struct("<Q")
@@ -88,10 +88,10 @@ class _Worker:
     finishes its last (both cores busy to the end), and if the worker dies they are drawn here.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, preload: tuple[str, ...] = ()) -> None:
         self.errors = tempfile.TemporaryFile()  # a file, not a pipe: the worker never waits on its warnings
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")  # drawing: one thread
-        self.proc = subprocess.Popen([sys.executable, "-m", "mip.io.figure_worker"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-m", "mip.io.figure_worker", *preload], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.errors, env=env)
         self.sent: list[str] = []
         self.done: dict[str, str | None] = {}  # figure → None (written) or why not
@@ -165,7 +165,7 @@ class _Worker:
 
 
 @contextlib.contextmanager
-def rendering_in_background(enabled: bool | None = None) -> Iterator[None]:
+def rendering_in_background(enabled: bool | None = None, *, preload: tuple[str, ...] = ()) -> Iterator[None]:
     """Render the figures saved inside the block in a second process; wait for them all at its end.
 
     Parameters
@@ -173,6 +173,9 @@ def rendering_in_background(enabled: bool | None = None) -> Iterator[None]:
     enabled
         ``None`` (default): when more than one CPU is usable and ``MIP_BACKGROUND_FIGURES`` is not
         ``0``; ``False``: render in place.
+    preload
+        Modules the second process imports before the first figure arrives (those of the drawings
+        the block hands over).  A process started by :func:`prestart` is used if there is one.
 
     Raises
     ------
@@ -180,14 +183,12 @@ def rendering_in_background(enabled: bool | None = None) -> Iterator[None]:
         At the end of the block, naming every figure that could not be written.
     """
     if enabled is None:
-        from mip._options import get_option
-
-        enabled = _cpus() > 1 and bool(get_option("background_figures"))
+        enabled = _wanted()
     if not enabled or _ACTIVE.get() is not None:
         yield
         return
     try:
-        worker = _Worker()
+        worker = _PRESTARTED.pop() if _PRESTARTED else _Worker(preload)
     except OSError:  # no second process to be had: render in place
         yield
         return
@@ -210,6 +211,52 @@ def rendering_in_background(enabled: bool | None = None) -> Iterator[None]:
         worker.close()
     finally:
         limits.restore_original_limits()
+
+
+def _wanted() -> bool:
+    from mip._options import get_option
+
+    return _cpus() > 1 and bool(get_option("background_figures"))
+
+
+_PRESTARTED: list[_Worker] = []
+
+
+def prestart(preload: tuple[str, ...] = ()) -> None:
+    """Start the second process now, for the next :func:`rendering_in_background` block to use.
+
+    Starting Python and importing matplotlib and ``preload`` takes the second process 1-2 s of a
+    core that is otherwise idle while the caller imports and prepares (``mip demo`` calls this first).
+    Nothing is started with one usable CPU or ``MIP_BACKGROUND_FIGURES=0``; a process no block
+    uses is stopped when the interpreter exits.
+
+    Parameters
+    ----------
+    preload
+        Modules to import in the second process (see :func:`rendering_in_background`).
+    """
+    if _PRESTARTED or not _wanted():
+        return
+    try:
+        _PRESTARTED.append(_Worker(preload))
+    except OSError:
+        return
+    import atexit
+
+    atexit.unregister(_stop_prestarted)
+    atexit.register(_stop_prestarted)
+
+
+def _stop_prestarted() -> None:
+    """Stop a prestarted process no block used (it holds no figure)."""
+    while _PRESTARTED:
+        worker = _PRESTARTED.pop()
+        with contextlib.suppress(Exception):
+            worker.proc.kill()
+            worker.jobs.put(None)
+            worker.thread.join()
+            worker.proc.wait()
+            worker.errors.close()
 
 
 def _changed_rc() -> dict:
@@ -295,12 +342,18 @@ def _lay_out_once(fig, dpi: float) -> None:
         fig.set_layout_engine(None)  # none at all: "none" leaves a placeholder, which still draws twice
 
 
-def _serve() -> None:
+def _serve(preload: list[str] | tuple[str, ...] = ()) -> None:
     """The worker: read (path, dpi, rc, figure or drawing) messages until end of input, render each, report each."""
+    import importlib
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401  (imported while the caller computes, not on the first figure)
+
+    for module in preload:  # the drawings' modules, likewise; one that fails to import fails its figures
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
 
     stdin, stdout = sys.stdin.buffer, sys.stdout
     while head := stdin.read(_HEADER.size):
@@ -317,7 +370,7 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(sys.argv[1:])
     # Every figure is written and reported: skip the interpreter's teardown (0.3-0.4 s with matplotlib and
     # the report's modules loaded), which the caller would otherwise wait for at the end of its block.
     sys.stdout.flush()

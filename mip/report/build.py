@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from mip.report import DRAWING_MODULES
 from mip.report import figures as F
 from mip.report.page import Page, short_label, units_label
 from mip.io import safe_name
@@ -444,7 +445,7 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     from mip.io.figure_worker import rendering_in_background
     from mip.report.summary import add_summary
 
-    with rendering_in_background():  # figures drawn by the second core; all written before the page
+    with rendering_in_background(preload=DRAWING_MODULES):  # figures drawn by the second core; all written before the page
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         regions = regions or (parse_regions(region_specs) if region_specs else latitude_bands() + land_ocean())

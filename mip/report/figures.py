@@ -198,6 +198,9 @@ def td_bu_bars(td: pd.DataFrame, bu: pd.DataFrame, regions: list[str], period: s
         ax.tick_params(axis="y", labelsize=7)
     for ax in axes.ravel()[len(regions):]:
         ax.set_visible(False)
+    for k, ax in enumerate(axes.ravel()[:len(regions)]):  # categories named under each column's last panel only
+        if k + ncol < len(regions):
+            ax.tick_params(axis="x", labelbottom=False)
     axes[0, 0].legend(fontsize=7)
     axes[0, 0].set_ylabel("Tg CH4/yr")
     fig.suptitle(f"GCP-CH4 {period}: top-down vs bottom-up (mean, min-max)")

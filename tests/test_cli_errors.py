@@ -107,3 +107,17 @@ def test_wrong_argument_exits_2_with_one_line(table, name, capsys):
     assert rc == 2, err
     assert err and "Traceback" not in "\n".join(err)
     assert says in err[-1], err[-1]
+
+
+def test_the_installed_command_exits_with_mains_status_and_its_whole_output(tmp_path):
+    """``python -m mip.cli`` (the console script's function): the same status and messages as main()."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "missing.nc"
+    run = subprocess.run([sys.executable, "-m", "mip.cli", "check", str(bad), "--protocol", "oco2mip-v10", "--no-cf"], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 2 and "missing.nc" in run.stderr and "Traceback" not in run.stderr
+    ok = subprocess.run([sys.executable, "-m", "mip.cli", "protocols", "list"], capture_output=True, text=True,
+                        timeout=120)
+    assert ok.returncode == 0 and "oco2mip-v10" in ok.stdout

@@ -13,7 +13,7 @@ import warnings
 
 from mip.errors import MemberWarning, MipError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "console", "build_parser"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +34,25 @@ def build_parser() -> argparse.ArgumentParser:
         if not m.name.startswith("_"):
             importlib.import_module(f"{__name__}.{m.name}").add_parser(sub, parents)
     return p
+
+
+def console() -> int:
+    """The ``mip`` command as installed: :func:`main`, without the interpreter's last collection at exit.
+
+    A report leaves a large heap: collecting it at exit took 0.5 s of ``mip demo``, for nothing, as
+    every output is written and closed by then.  ``gc.freeze()`` takes the heap out of that collection;
+    exit handlers still run.
+
+    Returns
+    -------
+    int
+        :func:`main`'s exit status.
+    """
+    import gc
+
+    code = main()
+    gc.freeze()
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,6 @@
 
 import sys
 
-from mip.cli import main
+from mip.cli import console
 
-sys.exit(main())
+sys.exit(console())

@@ -51,7 +51,7 @@ def _sample(out: Path) -> None:
     from mip.testing import write_oco2mip_sample
 
     print(f"writing the synthetic OCO-2-MIP-format sample to {out} ...", flush=True)
-    cat = write_oco2mip_sample(out)
+    cat = write_oco2mip_sample(out, compress=False)  # 73 MB instead of 23 MB, 1.5 s less CPU (written once, read 3 times)
     ds = open_ensemble(cat, "gridded_fluxes")
     tot = global_total(ds, ["land", "ocean"]).compute()
     df = tot.to_dataframe()[["land", "ocean"]].round(3)

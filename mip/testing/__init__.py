@@ -406,7 +406,8 @@ SAMPLE_CATALOG = "sample-oco2mip.yaml"
 
 
 def write_oco2mip_sample(root: str | Path, *, models: tuple[str, ...] = SAMPLE_MODELS,
-                         experiments: tuple[str, ...] = SAMPLE_EXPERIMENTS, year: int = 2015) -> Path:
+                         experiments: tuple[str, ...] = SAMPLE_EXPERIMENTS, year: int = 2015,
+                         compress: bool = True) -> Path:
     """Write an OCO-2-v10-MIP-format synthetic ensemble and a catalog describing it.
 
     Layout: ``root/oco2mip-v10/<EXP>/<Model>_gridded_fluxes_<EXP>.nc4`` plus
@@ -422,6 +423,9 @@ def write_oco2mip_sample(root: str | Path, *, models: tuple[str, ...] = SAMPLE_M
         Which members to write; totals come from :data:`SAMPLE_TOTALS`.
     year
         Calendar year of the 12 months.
+    compress
+        zlib level 1 on the fluxes (3 MB a file instead of 9 MB, for 0.1 s more to write and 0.03 s
+        more to read each time).
 
     Returns
     -------
@@ -441,6 +445,7 @@ def write_oco2mip_sample(root: str | Path, *, models: tuple[str, ...] = SAMPLE_M
             write_oco2mip(root / "oco2mip-v10" / exp / f"{model}_gridded_fluxes_{exp}.nc4", land=land, ocean=ocean,
                           months=12, first=(year, 1), start_day=15 if model == "WOMBAT" else 1,
                           with_start_date=model != "LoFI", tdim="n_months" if model == "CAMS" else "time",
+                          compress=compress,
                           lat=lat, lon=lon, long_names={"land": "land flux", "ocean": "ocean flux",
                                                         "net": "net flux (land + ocean), fossil excluded"},
                           attrs={"title": f"{model} {exp} gridded fluxes", "synthetic": "true",

@@ -121,3 +121,21 @@ def test_the_installed_command_exits_with_mains_status_and_its_whole_output(tmp_
     ok = subprocess.run([sys.executable, "-m", "mip.cli", "protocols", "list"], capture_output=True, text=True,
                         timeout=120)
     assert ok.returncode == 0 and "oco2mip-v10" in ok.stdout
+
+
+def test_without_a_scheduler_dask_is_not_sent_looking_for_a_distributed_client():
+    """``scheduler()`` with no address names the threaded scheduler, so a compute does not import distributed."""
+    import subprocess
+    import sys
+
+    code = ("import sys, dask, dask.threaded, dask.array as da\n"
+            "from mip.io.scheduler import scheduler\n"
+            "with scheduler(None):\n"
+            "    assert dask.config.get('scheduler') is dask.threaded.get\n"
+            "    assert float(da.ones(10, chunks=5).sum().compute()) == 10.0\n"
+            "assert dask.config.get('scheduler', None) is None\n"  # the caller's configuration is back
+            "print('distributed' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={k: v for k, v in __import__("os").environ.items() if k != "MIP_SCHEDULER"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"

@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from mip.report import DRAWING_MODULES
 
     prestart(preload=DRAWING_MODULES)  # the figure process starts and imports while this one does
+    from mip.io.scheduler import scheduler
     from mip.report import build_report
     from mip.testing import SAMPLE_CATALOG, write_cmip6_sample
 
@@ -35,10 +36,12 @@ def run(args: argparse.Namespace) -> int:
     esm = write_cmip6_sample(out)
     # The report's sections on bundled data come first and are drawn by the figure process while the
     # sample is written and summarised here (meanwhile), before the report opens the sample's catalog.
-    page = build_report(out / SAMPLE_CATALOG, "gridded_fluxes", out / "report", ch4_workbook=True, real_co2=True,
-                        cf=False, constraints=[spec_path("southern-ocean-airborne")], evaluate=[str(f) for f in esm],
-                        evaluate_options={"calendar": "by-month", "land_fraction": "natural-earth"},
-                        progress=sys.stderr.isatty(), meanwhile=partial(_sample, out))
+    with scheduler():  # as mip report: $MIP_SCHEDULER, else the threaded scheduler
+        page = build_report(out / SAMPLE_CATALOG, "gridded_fluxes", out / "report", ch4_workbook=True,
+                            real_co2=True, cf=False, constraints=[spec_path("southern-ocean-airborne")],
+                            evaluate=[str(f) for f in esm],
+                            evaluate_options={"calendar": "by-month", "land_fraction": "natural-earth"},
+                            progress=sys.stderr.isatty(), meanwhile=partial(_sample, out))
     print(f"report written to {page}")
     return 0
 

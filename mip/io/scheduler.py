@@ -31,7 +31,17 @@ def scheduler(address: str | None = None) -> Iterator[object | None]:
 
     address = address or get_option("scheduler")
     if not address:
-        yield None
+        if "distributed" in sys.modules:  # a Client of the caller's may exist: dask's own choice
+            yield None
+            return
+        import dask
+        import dask.threaded
+
+        # No Client can exist while distributed is not imported, yet dask imports it on the first compute
+        # of a process only to find none (0.2-0.35 s), even for a scheduler named by a string: hand it the
+        # threaded scheduler's function, which it would then use.
+        with dask.config.set(scheduler=dask.threaded.get):
+            yield None
         return
     client = _connect(str(address))
     try:

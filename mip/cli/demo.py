@@ -23,13 +23,13 @@ def run(args: argparse.Namespace) -> int:
     from mip.io.figure_worker import prestart
     from mip.report import DRAWING_MODULES
 
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)  # an unusable folder is refused before a second process starts
     prestart(preload=DRAWING_MODULES)  # the figure process starts and imports while this one does
     from mip.io.scheduler import scheduler
     from mip.report import build_report
     from mip.testing import SAMPLE_CATALOG, write_cmip6_sample
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     print(f"building the report in {out / 'report'} (checks, budgets, maps, the real v10 MIP / GCB 2023 / NOAA "
           "sections, GCP-CH4 TD vs BU, CO2-eq, the three-gas stocktake, a SYNTHETIC CMIP6 model's evaluation, the "
           "Southern Ocean airborne constraint) ...", flush=True)

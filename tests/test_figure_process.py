@@ -46,18 +46,27 @@ def test_a_figure_that_cannot_be_written_is_named(tmp_path):
 
 
 def test_a_dead_worker_loses_only_the_figure_it_held(tmp_path):
-    from mip.io import figure_worker as figures
+    from functools import partial
 
     with pytest.raises(MipError, match=r"first\.png: the rendering process stopped") as err:
         with rendering_in_background(True):
-            worker = figures._ACTIVE.get()
-            worker.proc.kill()
-            worker.proc.wait()
-            save_figure(_figure(0), tmp_path / "first.png")
+            save_figure(partial(os._exit, 3), tmp_path / "first.png")  # a drawing that ends the worker holding it
             save_figure(_figure(1), tmp_path / "second.png")
     assert "second.png" not in str(err.value)
     assert (tmp_path / "second.png").exists() and not (tmp_path / "first.png").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["second.png"]  # no temporary file left behind
+
+
+def test_figures_a_worker_never_took_are_drawn_here(tmp_path):
+    from mip.io import figure_worker as figures
+
+    with rendering_in_background(True):
+        worker = figures._ACTIVE.get()
+        worker.proc.kill()  # gone before the first figure (a prestarted process that died, say)
+        worker.proc.wait()
+        for k in range(3):
+            save_figure(_figure(k), tmp_path / f"f{k}.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f0.png", "f1.png", "f2.png"]
 
 
 def test_an_error_in_the_block_stops_without_waiting_for_queued_figures(tmp_path):

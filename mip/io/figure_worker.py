@@ -75,9 +75,13 @@ class _Deque:
             return self._items.popleft()
 
     def newest(self):
-        """The newest job, or None when there is none."""
+        """The newest job, or None when there is none (an end mark is passed over)."""
         with self._ready:
-            return self._items.pop() if self._items else None
+            while self._items:
+                job = self._items.pop()
+                if job is not None:
+                    return job
+            return None
 
 
 class _Worker:
@@ -103,9 +107,13 @@ class _Worker:
         stdin, stdout = self.proc.stdin, self.proc.stdout
         try:
             while (job := self.jobs.oldest()) is not None:
-                stdin.write(_HEADER.pack(len(job[3])))
-                stdin.write(job[3])
-                stdin.flush()
+                try:
+                    stdin.write(_HEADER.pack(len(job[3])))
+                    stdin.write(job[3])
+                    stdin.flush()
+                except OSError:  # the worker was gone before it took this figure: drawn here at close
+                    self.jobs.put(job)
+                    break
                 line = stdout.readline()  # the worker's report of this figure (the GIL is free meanwhile)
                 if not line:
                     break  # the worker stopped: this figure is reported lost at close, the rest drawn here
@@ -133,13 +141,8 @@ class _Worker:
         self.sent.append(str(path))
         self.jobs.put((str(path), int(dpi), fig, payload))
 
-    def close(self, *, discard: bool = False) -> None:
-        """Draw here what the worker has not taken, wait for the rest; raise naming each figure not written.
-
-        ``discard``: the caller failed; figures not yet taken are dropped and the worker is stopped.
-        """
-        # Newest first: the sections computed last (often the costliest figures, maps) are drawn here while
-        # the worker works through the oldest, so neither is left alone with a large figure at the end.
+    def _draw_here(self, discard: bool) -> None:
+        """Draw in this process every figure still queued, newest first (or drop them, when discarding)."""
         while (job := self.jobs.newest()) is not None:
             if discard:
                 self.sent.remove(job[0])
@@ -147,10 +150,20 @@ class _Worker:
             try:
                 save_figure(job[2], job[0], dpi=job[1], background=False)
                 self.done[job[0]] = None
-            except Exception as exc:  # named with the others below
+            except Exception as exc:  # named with the others in close()
                 self.done[job[0]] = f"{type(exc).__name__}: {exc}"
+
+    def close(self, *, discard: bool = False) -> None:
+        """Draw here what the worker has not taken, wait for the rest; raise naming each figure not written.
+
+        ``discard``: the caller failed; figures not yet taken are dropped and the worker is stopped.
+        """
+        # Newest first: the sections computed last (often the costliest figures, maps) are drawn here while
+        # the worker works through the oldest, so neither is left alone with a large figure at the end.
+        self._draw_here(discard)
         self.jobs.put(None)
         self.thread.join()
+        self._draw_here(discard)  # a figure the feeder could not hand over as the worker stopped
         self.proc.stdout.close()
         self.proc.wait()
         self.errors.seek(0)

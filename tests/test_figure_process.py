@@ -169,3 +169,22 @@ def test_a_prestarted_process_no_block_uses_is_stopped_at_exit():
     pid = int(run.stdout.split()[0])
     with pytest.raises(ProcessLookupError):  # gone: killed and reaped, not left running
         os.kill(pid, 0)
+
+
+def test_a_relative_path_means_the_callers_folder_at_the_time_of_saving(tmp_path, monkeypatch):
+    started_in, later = tmp_path / "started", tmp_path / "later"
+    started_in.mkdir()
+    later.mkdir()
+    import time
+
+    from mip.io import figure_worker
+
+    monkeypatch.chdir(started_in)
+    with rendering_in_background(True):  # the worker starts here...
+        monkeypatch.chdir(later)  # ...and the caller moves on before saving
+        save_figure(_figure(0), "relative.png")
+        worker, deadline = figure_worker._ACTIVE.get(), time.monotonic() + 60
+        while not worker.done and time.monotonic() < deadline:  # drawn by the worker, not taken back at the end
+            time.sleep(0.02)
+        assert worker.done
+    assert (later / "relative.png").exists() and not list(started_in.iterdir())

@@ -127,6 +127,9 @@ class _Worker:
                 stdin.close()
 
     def submit(self, fig, path: Path, dpi: int) -> None:
+        # absolute: the worker's working folder is the one this process had when it started (a prestarted
+        # worker's may be long gone), and a relative path must mean what it means here, now
+        path = Path(path).absolute()
         rc = _changed_rc()
         try:
             payload = pickle.dumps((str(path), int(dpi), rc, fig), protocol=pickle.HIGHEST_PROTOCOL)

@@ -14,7 +14,7 @@ import xarray as xr  # noqa: E402
 from mip.budgets.stats import nan_quantiles  # noqa: E402
 from mip.io import save_figure  # noqa: E402
 
-__all__ = ["save", "budget_bars", "region_timeseries", "maps", "map_fields", "draw_maps", "td_bu_bars", "zonal_bars", "growth_rate", "co2eq_bars",
+__all__ = ["save", "budget_bars", "region_timeseries", "map_fields", "draw_maps", "td_bu_bars", "zonal_bars", "growth_rate", "co2eq_bars",
            "closure_bars", "growth_trend", "evaluation_ranges"]
 
 
@@ -165,14 +165,6 @@ def draw_maps(fields: xr.Dataset, title: str):
     fig.suptitle(title, fontsize=10)
     fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
     return fig
-
-
-def maps(ds: xr.Dataset, variables: list[str], experiment: str, title: str):
-    """Per variable, maps of the ensemble mean and its spread (IQR/1.35 across members) of the time-mean flux.
-
-    :func:`draw_maps` of :func:`map_fields` (see both).
-    """
-    return draw_maps(map_fields(ds, variables, experiment), title)
 
 
 def td_bu_bars(td: pd.DataFrame, bu: pd.DataFrame, regions: list[str], period: str,

@@ -238,13 +238,10 @@ def _all_nan(ds: xr.Dataset, label: str, where: str) -> str | None:
         found = dict(zip(todo, dask.compute(*[ds[v].isnull().all() for v in todo])))
     except READ_FAILURES as exc:  # this pass reads every block: a damaged one is this member's
         return f"{label}: {where}: data that cannot be read ({type(exc).__name__}: {' '.join(str(exc).split())})"
-    nan = {}
-    for v in fv:
-        nan[v] = bool(found[v]) if v in found else _NAN_SCANS[names[v]]
-        if v in found and names[v] is not None:
-            if len(_NAN_SCANS) >= _NAN_SCANS_MAX:
-                _NAN_SCANS.clear()
-            _NAN_SCANS[names[v]] = nan[v]
+    if len(_NAN_SCANS) + len(found) > _NAN_SCANS_MAX:
+        _NAN_SCANS.clear()
+    _NAN_SCANS.update({names[v]: bool(x) for v, x in found.items() if names[v] is not None})
+    nan = {v: bool(found[v]) if v in found else _NAN_SCANS[names[v]] for v in fv}
     if fv and all(nan.values()):
         return f"{label}: all values NaN in {', '.join(fv)}"
     return None

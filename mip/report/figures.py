@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib.pyplot as plt  # noqa: E402
@@ -77,35 +77,31 @@ def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title:
     return fig
 
 
-_BORDERS: list[np.ndarray] = []
-
-
 #: Coastlines are drawn simplified to this tolerance (degrees): a map panel's pixel spans 0.8°, and the
 #: 101 000 vertices of the 1:50m rings become 33 000 (each map figure 0.2-0.3 s faster to draw).
 BORDER_TOLERANCE = 0.05
 
 
+@lru_cache(maxsize=1)
 def _borders() -> np.ndarray:
     """Coastlines and borders of the bundled Natural Earth 1:50m countries, as one lon-lat line (cached).
 
     One (n, 2) array, the rings separated by NaN rows: one line of 1 600 rings draws faster than a
     collection of 1 600 paths.
     """
-    if not _BORDERS:
-        import shapely
+    import shapely
 
-        from mip.io.regionfiles import read_natural_earth
+    from mip.io.regionfiles import read_natural_earth
 
-        rings = []
-        for g in read_natural_earth()["geometry"]:
-            if g is None or g.is_empty:
-                continue
-            for poly in getattr(g, "geoms", [g]):
-                for ring in [poly.exterior, *poly.interiors]:
-                    line = shapely.simplify(shapely.LineString(np.asarray(ring.coords)[:, :2]), BORDER_TOLERANCE)
-                    rings += [np.asarray(line.coords), np.full((1, 2), np.nan)]
-        _BORDERS.append(np.concatenate(rings) if rings else np.empty((0, 2)))
-    return _BORDERS[0]
+    rings = []
+    for g in read_natural_earth()["geometry"]:
+        if g is None or g.is_empty:
+            continue
+        for poly in getattr(g, "geoms", [g]):
+            for ring in [poly.exterior, *poly.interiors]:
+                line = shapely.simplify(shapely.LineString(np.asarray(ring.coords)[:, :2]), BORDER_TOLERANCE)
+                rings += [np.asarray(line.coords), np.full((1, 2), np.nan)]
+    return np.concatenate(rings) if rings else np.empty((0, 2))
 
 
 def map_fields(ds: xr.Dataset, variables: list[str], experiment: str) -> xr.Dataset:

@@ -99,14 +99,48 @@ def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | N
         with warnings.catch_warnings():
             # a time block may cut a larger on-disk chunk: harmless for reading once
             warnings.filterwarnings("ignore", message="The specified chunks separate the stored chunks")
-            ds = xr.open_dataset(p, engine="netcdf4", decode_times=decode_times,
-                                 chunks=None if chunks == "default" else chunks)
+            ds = _open_decoded(p, decode_times, None if chunks == "default" else chunks)
     except Exception as exc:  # netCDF4/HDF5 raise many types; each is a broken file here
         raise InputError(p, None, f"unreadable ({type(exc).__name__}: {' '.join(str(exc).split())})",
                          "a readable netCDF file (is it truncated?)") from exc
     _check_packing(ds, p)
     _check_declared_size(ds, p, size)
     return ds.chunk(default_chunks(ds)) if chunks == "default" else ds
+
+
+def _masking_changes_nothing(v: xr.Variable) -> bool:
+    """Whether CF masking would leave a variable as it is: float values whose every declared fill is NaN, unpacked."""
+    if v.dtype.kind != "f" or "scale_factor" in v.attrs or "add_offset" in v.attrs:
+        return False
+    for key in ("_FillValue", "missing_value"):
+        if key in v.attrs:
+            try:
+                fills = np.asarray(v.attrs[key], dtype="f8").ravel()
+            except (TypeError, ValueError):
+                return False
+            if not np.isnan(fills).all():
+                return False
+    return True
+
+
+def _open_decoded(p: Path, decode_times: bool, chunks: dict | None) -> xr.Dataset:
+    """``xr.open_dataset`` of a netCDF file, without masking where masking changes nothing.
+
+    xarray masks a float variable whose ``_FillValue`` is NaN (what it writes by default) with a
+    copy of every block (``where(x == NaN, NaN, x)``), which at 0.1° cost more CPU than reading the
+    block.  Such variables are decoded without it, and their fill values moved to ``encoding`` as
+    masking would have done: the same Dataset (values, attributes, encodings: checked on every real
+    netCDF file of the project's data), read once instead of twice.
+    """
+    raw = xr.open_dataset(p, engine="netcdf4", decode_cf=False, chunks=chunks)
+    plain = [k for k, v in raw.variables.items() if _masking_changes_nothing(v)]
+    ds = xr.decode_cf(raw, mask_and_scale={k: k not in plain for k in raw.variables}, decode_times=decode_times)
+    for k in plain:
+        v = ds.variables[k]
+        for key in ("_FillValue", "missing_value"):
+            if key in v.attrs:
+                v.encoding[key] = v.attrs.pop(key)
+    return ds
 
 
 #: A file may declare at most this many times its own size in values, once it declares over 2 GiB: the real

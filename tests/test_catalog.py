@@ -237,3 +237,18 @@ def test_reccap2_catalog_entry_reads_masks_not_fluxes(tmp_path):
     assert masks.southern.attrs["region_names"] == ["SO STSS", "SO SPSS", "SO ICE"]
     assert masks.arctic.attrs["region_names"][-1] == "Arctic 10"
     assert "reccap2" not in families()
+
+
+def test_a_catalog_given_by_path_is_opened_without_listing_the_named_ones(monkeypatch):
+    import mip.catalog.source as source
+    from mip.catalog.source import catalog_dirs
+
+    path = next(d / "gcp-ch4-2020.yaml" for d in catalog_dirs() if (d / "gcp-ch4-2020.yaml").exists())
+
+    def listing():
+        raise AssertionError("every catalog of the search path read for a path")
+
+    monkeypatch.setattr(source, "list_catalogs", listing)
+    assert "topdown_budget" in list(open_catalog(str(path)))
+    with pytest.raises(AssertionError, match="search path"):
+        open_catalog("gcp-ch4-2020")  # a bare name is looked up in the listing

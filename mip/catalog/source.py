@@ -64,7 +64,7 @@ def open_catalog(name_or_path: str | os.PathLike) -> Any:
     from mip.catalog.guard import check_catalog_file
     from mip.io.yamlspec import read_yaml
 
-    p = resolve_name(name_or_path, list_catalogs(), "catalog")
+    p = resolve_name(name_or_path, list_catalogs, "catalog")
     if not p.exists():
         raise InputError(p, None, "no such catalog file", "an intake YAML catalog")
     check_catalog_file(p, read_yaml(p, "an intake YAML catalog"))  # before intake imports or expands anything

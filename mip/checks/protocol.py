@@ -187,7 +187,7 @@ def load_protocol(name_or_path: str | Path) -> Protocol:
     InputError
         Invalid YAML or fields (each named).
     """
-    p = resolve_name(name_or_path, list_protocols(), "protocol")
+    p = resolve_name(name_or_path, list_protocols, "protocol")
     if not p.exists():
         raise MipError(f"protocol file {p} does not exist")
     return _load(str(p.resolve()), p.stat().st_mtime_ns)

@@ -155,7 +155,7 @@ def spec_path(name: str) -> str:
     from mip.constrain.spec import list_specs
     from mip.io.yamlspec import resolve_name
 
-    return str(resolve_name(name, list_specs(), "constraint spec"))
+    return str(resolve_name(name, list_specs, "constraint spec"))
 
 
 def read_options(args: argparse.Namespace) -> dict:

@@ -41,7 +41,7 @@ def weighted_constraint_effect(spec: str, weights: pd.DataFrame, *, member: str 
     from mip.errors import MipError
     from mip.io.yamlspec import resolve_name
 
-    s = load_spec(resolve_name(spec, list_specs(), "constraint spec"))
+    s = load_spec(resolve_name(spec, list_specs, "constraint spec"))
     if not isinstance(s, MultiPredictorSpec):
         raise MipError(f"{spec}: a multi-predictor spec is needed (members named <MODEL>_<EXP>)")
     w = weights.set_index(member)["weight"] if member in weights.columns else weights["weight"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
@@ -201,7 +201,8 @@ def named_files(env: str, package_dir: str) -> dict[str, Path]:
 M = TypeVar("M", bound=BaseModel)
 
 
-def resolve_name(name_or_path: str | Path, known: Mapping[str, Path], kind: str) -> Path:
+def resolve_name(name_or_path: str | Path, known: Mapping[str, Path] | Callable[[], Mapping[str, Path]],
+                 kind: str) -> Path:
     """A path as given (anything with a suffix), or the file registered under a bare name.
 
     Parameters
@@ -209,7 +210,8 @@ def resolve_name(name_or_path: str | Path, known: Mapping[str, Path], kind: str)
     name_or_path
         ``"oco2mip-v10"`` or ``"path/to/file.yaml"``.
     known
-        Name → file of the registered specs.
+        Name → file of the registered specs, or the function that lists them (called only for a bare
+        name: listing reads every spec file of the search path).
     kind
         What is looked up, for the message (``"catalog"``, ``"protocol"``, ...).
 
@@ -225,6 +227,7 @@ def resolve_name(name_or_path: str | Path, known: Mapping[str, Path], kind: str)
     p = Path(name_or_path)
     if p.suffix:
         return p
+    known = known() if callable(known) else known
     if str(name_or_path) not in known:
         raise MipError(f"unknown {kind} {str(name_or_path)!r}; known: {', '.join(known) or 'none'}")
     return known[str(name_or_path)]

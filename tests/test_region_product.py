@@ -135,3 +135,43 @@ def test_aggregate_by_runs_conserves_and_equals_the_plain_product(tmp_path):
         for group in dict.fromkeys(by_runs.region_group.values):
             total = by_runs[v].where(by_runs.region_group == group).sum("region").values
             np.testing.assert_allclose(total, world, rtol=1e-10)
+
+
+@pytest.mark.parametrize("steps, groups", [(1, False), (3, True), (12, False)])
+def test_weights_rebuilt_from_their_arrays_give_the_same_sums(steps, groups):
+    """What the on-disk cache keeps (numbers only) rebuilds weights that sum every block alike, to the bit."""
+    from mip.regions import latitude_bands
+    from mip.regions.attribution import attribution_weights
+
+    g = target_grid(1.0, 1.0)
+    regions = countries() + latitude_bands() if groups else countries()
+    w, _ = attribution_weights(regions, g, "any")
+    names = regions.group_names
+    gr = np.array([names.index(x) for x in regions.region_groups] + list(range(len(names))))
+    rw = RegionWeights(w, 360, g.cell_area.values.ravel(), gr, steps=steps)
+    again = RegionWeights.from_arrays({k: v.copy() for k, v in rw.to_arrays("w_").items()}, "w_")
+    assert all(isinstance(v, np.ndarray) and v.dtype != object for v in rw.to_arrays().values())
+    flat = np.random.default_rng(steps).normal(size=(steps, w.shape[1])).astype("f4")
+    np.testing.assert_array_equal(again.apply(flat), rw.apply(flat))
+    bound = 2 * SAME_WEIGHT * (np.abs(flat.astype("f8")) @ np.abs(w).T.toarray())
+    assert np.all(np.abs(again.apply(flat) - expected(w, flat.astype("f8"))) <= bound)
+
+
+def test_every_value_is_inspected_once_and_a_refusal_stops_the_product(weights, monkeypatch):
+    import mip.budgets.region_product as rp
+
+    monkeypatch.setattr(rp, "_PIECE_CELLS", 1 << 14)  # pieces of 22 rows of the 0.5° grid
+    w, nlon, area = weights
+    rw = RegionWeights(w, nlon, area)
+    flat = np.random.default_rng(3).normal(size=(2, w.shape[1])).astype("f4")
+    seen = []
+    rw.apply(flat, lambda x: seen.append(x.copy()))  # (a piece is a reused buffer)
+    assert len(seen) > 1 and all(x.dtype == np.float64 for x in seen)  # float64 pieces, a few at a time
+    # the pieces together are the block's values, each once (as a multiset: sorted)
+    np.testing.assert_array_equal(np.sort(np.concatenate([x.ravel() for x in seen])), np.sort(flat.ravel()))
+
+    def refuse(x):
+        raise ValueError("a fill value")
+
+    with pytest.raises(ValueError, match="a fill value"):
+        rw.apply(flat, refuse)

@@ -7,10 +7,11 @@ from collections.abc import Callable, Mapping
 
 import dask.array as dsa
 import numpy as np
-import scipy.sparse as sp
 import xarray as xr
 
+from mip.budgets.prepared import Prepared
 from mip.budgets.region_product import RegionWeights
+from mip.budgets.unscaled import unscaled
 from mip.budgets.totals import TOTAL_UNITS
 from mip.errors import IncompleteWarning, MipError, RegionWarning
 from mip.conventions.model import flux_variables
@@ -22,7 +23,33 @@ from mip.conventions.units import SECONDS_PER_YEAR
 __all__ = ["aggregate", "restore_bounds"]
 
 
-def _apply(w: RegionWeights, xs: list[np.ndarray], coefs: tuple[float, ...] = (1.0,),
+def _combination(ks: list[float]) -> tuple[Callable[[list[np.ndarray]], np.ndarray], float]:
+    """(combine, k): ``Σ ks[i]·x[i] == k · combine(x)``, combined in float64 with one pass where it can.
+
+    The common factor ``k`` is taken out so that the (few) totals are scaled, not the (many) values:
+    a single input is used as it is, ``net − land`` of one unit is one subtraction.
+    """
+    k = ks[0] if ks[0] != 0.0 else 1.0
+    rel = [x / k for x in ks]
+
+    def combine(fs: list[np.ndarray]) -> np.ndarray:
+        if len(fs) == 1:
+            return fs[0] if rel[0] == 1.0 else np.multiply(fs[0], rel[0], dtype="f8")
+        if rel[:2] == [1.0, -1.0]:  # the usual net − land: one pass (it keeps float64 blocks' cells-first layout)
+            out = np.subtract(fs[0], fs[1], dtype="f8")
+        else:
+            out = np.multiply(fs[0], rel[0], dtype="f8") + np.multiply(fs[1], rel[1], dtype="f8")
+        for f, r in zip(fs[2:], rel[2:]):
+            if r in (1.0, -1.0):
+                (np.add if r == 1.0 else np.subtract)(out, f, out=out)
+            else:
+                out += np.multiply(f, r, dtype="f8")
+        return out
+
+    return combine, k
+
+
+def _apply(w: RegionWeights, xs: list, coefs: tuple[float, ...] = (1.0,),
            offs: tuple[np.ndarray | None, ...] = (None,), on_inverse: np.ndarray | None = None,
            scale: float = 1.0) -> np.ndarray:
     """Region totals of Σ coef·x over a block, and the fraction of each region's surface without data.
@@ -35,22 +62,27 @@ def _apply(w: RegionWeights, xs: list[np.ndarray], coefs: tuple[float, ...] = (1
     fraction; a region whose surface has no data at all is NaN.  Clean blocks cost one product (and,
     for a combination such as ``net − land``, one pass to form it): a NaN shows in the totals of the
     regions that hold it, and only then is the block looked at.  Everything is done in this one task,
-    so that a block is read, scaled, multiplied and reported without further tasks.
+    so that a block is read, scaled, multiplied and reported without further tasks.  An input may be
+    a :class:`~mip.budgets.unscaled.Scaled` block (the file's values and their unit factor): the product
+    is linear, so the factor multiplies the totals, not every value.
     """
-    lead = xs[0].shape[:-2]
-    ncell = xs[0].shape[-2] * xs[0].shape[-1]
-    flats = [x.reshape(-1, ncell) for x in xs]
+    from mip.budgets.unscaled import Scaled
 
-    def combined(fs: list[np.ndarray]) -> np.ndarray:
-        if len(fs) == 1:
-            return fs[0] if coefs[0] == 1.0 else fs[0] * coefs[0]
-        # one pass for the usual net − land (numpy keeps the blocks' cells-first layout)
-        out = np.subtract(fs[0], fs[1]) if coefs[:2] == (1.0, -1.0) else fs[0] * coefs[0] + fs[1] * coefs[1]
-        for f, c in zip(fs[2:], coefs[2:]):
-            out += f * c
-        return out
+    raws = [x.raw if isinstance(x, Scaled) else x for x in xs]
+    ks = [c * (x.factor if isinstance(x, Scaled) else 1.0) for c, x in zip(coefs, xs)]
+    lead = raws[0].shape[:-2]
+    ncell = raws[0].shape[-2] * raws[0].shape[-1]
+    flats = [x.reshape(-1, ncell) for x in raws]
+    combined, k = _combination(ks)
+    scaled = [x for x in xs if isinstance(x, Scaled)]
+    inspect = None
+    if len(xs) == 1 and scaled:
+        inspect = scaled[0].inspector()  # the fill-value check, piece by piece as the product reads them
+    else:
+        for x in scaled:
+            x.check()
 
-    tot = w.apply(combined(flats))
+    tot = w.apply(combined(flats), inspect)
     frac = np.zeros_like(tot)
     if np.isnan(tot).any():
         nans = [np.isnan(f) for f in flats]
@@ -61,8 +93,8 @@ def _apply(w: RegionWeights, xs: list[np.ndarray], coefs: tuple[float, ...] = (1
         if missing.any():
             frac = np.clip(w.apply(missing.astype("f8")) * (1.0 if on_inverse is None else on_inverse), 0.0, 1.0)
             tot[frac >= 1.0 - 1e-9] = np.nan  # no data at all on the region's surface: NaN, never 0
-    if scale != 1.0:
-        tot *= scale
+    if k * scale != 1.0:
+        tot *= k * scale
     return np.concatenate([tot, frac], axis=-1).reshape(lead + (2 * w.shape[0],))
 
 
@@ -105,7 +137,8 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
             data = da.data if hasattr(da.data, "dask") else _d.from_array(da.data)
             if len(data.chunks[-2]) > 1 or len(data.chunks[-1]) > 1:
                 data = data.rechunk({data.ndim - 2: -1, data.ndim - 1: -1})  # the product needs whole grids
-            datas.append(data)
+            raw = unscaled(data)  # the file's blocks and their unit factors, where they can be seen
+            datas.append(data if raw is None else raw)
         # concatenate=False: each block is handed over as it is (a single block in a list per
         # contracted grid axis) — with concatenation dask would copy every block first
         idx = "abcdefghijklmnop"[:datas[0].ndim - 2]
@@ -188,8 +221,8 @@ class _Products:
         self.ds, self.regions, self.attribution, self.surfaces, self.land = ds, regions, attribution, surfaces, land
         self.lb = np.asarray(ds["lat_bounds"].values, "f8")
         self.ob = np.asarray(ds["lon_bounds"].values, "f8")
-        self.weights: dict[str, sp.csc_matrix] = {}
-        self._prepared: dict[str, RegionWeights] = {}
+        self._prepared: dict[str, Prepared] = {}
+        self._grid_id: str | None = None
         self.overlap: dict[str, float] = {}
         self._land: np.ndarray | None = None
         self._done: dict[tuple, tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
@@ -201,21 +234,31 @@ class _Products:
                 from mip.regions.natural_earth import land_fraction as rule
             else:
                 rule = self.land
-            self._land = np.clip(np.asarray(rule(self.lb, self.ob), "f8").reshape(-1), 0.0, 1.0)
+            lf = np.asarray(rule(self.lb, self.ob), "f8").reshape(-1)
+            inside = lf.size == 0 or (np.fmin.reduce(lf) >= 0.0 and np.fmax.reduce(lf) <= 1.0)
+            self._land = lf if inside else np.clip(lf, 0.0, 1.0)  # a copy only when a rule strays
         return self._land
 
-    def w(self, surface: str) -> sp.csc_matrix:
-        """The region weights on a surface (``land``, ``ocean``, ``any``)."""
-        if surface not in self.weights:
-            from mip.io.progress import stage
-            from mip.regions.attribution import attribution_weights
+    def prepared(self, surface: str, steps: int, names: tuple[str, ...]) -> Prepared:
+        """The weights on a surface (``land``, ``ocean``, ``any``), made once (cached on disk: :mod:`mip.budgets.prepared`)."""
+        if surface not in self._prepared:
+            from mip.budgets.prepared import prepare
 
-            ds = self.ds
-            with stage(f"region weights: {len(self.regions)} regions on the {ds.sizes['lat']}x{ds.sizes['lon']} "
-                       f"grid ({surface} surface)"):
-                m, rep = attribution_weights(self.regions, ds, surface, self.land_of_cells)
-            self.weights[surface], self.overlap[surface] = m.tocsc(), rep["overlap"]
-        return self.weights[surface]
+            with_land = any(self.own_surface(v) in ("land", "ocean") for v in {*flux_variables(self.ds), *names})
+            self._prepared[surface] = prepare(self.regions, self.ds, surface, steps, self.land_of_cells,
+                                              self.grid_id() if self.land is None else None, with_land)
+            self.overlap[surface] = self._prepared[surface].overlap
+        return self._prepared[surface]
+
+    def grid_id(self) -> str | None:
+        """The grid's digest for the on-disk cache (None without ``$MIP_CACHE_DIR``), computed once."""
+        from mip._options import get_option
+
+        if self._grid_id is None and get_option("cache_dir"):
+            from mip.budgets.prepared import grid_id
+
+            self._grid_id = grid_id(self.ds)
+        return self._grid_id
 
     def own_surface(self, name: str) -> str | None:
         """The surface a variable's values live on (for what a NaN means), whatever the attribution."""
@@ -229,27 +272,24 @@ class _Products:
     def off_surface(self, name: str) -> np.ndarray | None:
         """Cells where a NaN of ``name`` is a fill value off its surface (zero flux), not missing data."""
         own = self.own_surface(name)
-        if own == "land":
-            return self.land_of_cells() <= 0.0
-        if own == "ocean":
-            return self.land_of_cells() >= 1.0
-        return None
+        if own not in ("land", "ocean"):
+            return None
+        kept = next((p.off[own] for p in self._prepared.values() if own in p.off), None)  # read with the weights
+        if kept is not None:
+            return kept
+        return self.land_of_cells() <= 0.0 if own == "land" else self.land_of_cells() >= 1.0
 
     def totals(self, names: tuple[str, ...], surface: str, scale: float,
                coefs: tuple[float, ...] = (1.0,)) -> tuple[xr.DataArray, xr.DataArray, np.ndarray]:
         """(totals of Σ coef·variable × scale, missing fraction, the regions' weight on the surface) of one product."""
         key = (names, surface, coefs)
         if key not in self._done:
+            prep = self.prepared(surface, max(_steps_per_block(self.ds[n]) for n in names), names)
             offs = tuple(self.off_surface(n) for n in names)
-            wm = self.w(surface)
-            on_w = np.asarray(wm @ (np.ones(wm.shape[1]) if offs[0] is None else (~offs[0]).astype("f8"))).ravel()
+            own = self.own_surface(names[0])
+            on_w = prep.on[own if offs[0] is not None else "any"]
             inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)
-            if surface not in self._prepared:
-                sets = self.regions.group_names  # rows: the regions, then one unattributed row per group
-                groups = np.array([sets.index(g) for g in self.regions.region_groups] + list(range(len(sets))))
-                self._prepared[surface] = RegionWeights(wm, self.ds.sizes["lon"], self.ds["cell_area"].values, groups,
-                                                        steps=max(_steps_per_block(self.ds[n]) for n in names))
-            self._done[key] = (*_region_totals([self.ds[n] for n in names], self._prepared[surface], coefs, offs,
+            self._done[key] = (*_region_totals([self.ds[n] for n in names], prep.weights, coefs, offs,
                                                inv, scale), on_w)
         return self._done[key]
 
@@ -397,25 +437,20 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple | Perio
     out.attrs.update({"period": _period_label(period, ds),
                       "incomplete_years": ", ".join(map(str, incomplete)), "attribution": attribution})
     return _with_coverage(out.assign_coords({f"missing_{v}": m for v, m in missing.items()}), ds, regions,
-                          max(products.overlap.values(), default=0.0))
+                          max(products.overlap.values(), default=0.0), products.grid_id())
 
 
-def _with_coverage(out: xr.Dataset, ds: xr.Dataset, regions: RegionSet, overlap: float) -> xr.Dataset:
+def _with_coverage(out: xr.Dataset, ds: xr.Dataset, regions: RegionSet, overlap: float,
+                   grid: str | None = None) -> xr.Dataset:
     """The region coordinates, the unattributed rows' labels, and what the regions cover of the grid (warned)."""
+    from mip.budgets.prepared import coverage
     from mip.regions.attribution import unattributed_names
 
-    frac = regions.fractions(ds)  # cached: no (region × cell) product of the weights is made again here
-    cell = ds["cell_area"].values.ravel().astype("f8")
-    area = np.asarray(frac @ cell).ravel()
-    covered = np.bincount(frac.indices, weights=frac.data, minlength=cell.size)  # each cell's covered share
-    total_area = float(cell.sum())
+    area, uncovered, overlapping = coverage(regions, ds, grid)
     extra = unattributed_names(regions)
     groups = regions.group_names
-    out.attrs.update({
-        "uncovered_area_fraction": float(((1 - np.clip(covered, 0, 1)) * cell).sum() / total_area),
-        "overlapping_area_fraction": float((np.clip(covered - 1, 0, None) * cell).sum() / total_area),
-        "overlap_within_a_set": overlap,
-    })
+    out.attrs.update({"uncovered_area_fraction": uncovered, "overlapping_area_fraction": overlapping,
+                      "overlap_within_a_set": overlap})
     if overlap > 1e-6:  # below that: rounding of polygons that share edges
         warnings.warn(f"regions of one set overlap ({overlap:.2%} of the grid's area is in "
                       "two regions of the same set): those cells are counted in each, and nothing of them is "

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from mip.io.writes import atomic_write
 
-__all__ = ["cache_path", "read_cached", "write_cached"]
+__all__ = ["cache_path", "read_cached", "write_cached", "entry_path", "read_arrays", "write_arrays"]
 
 
 def cache_path(cache_key: str, lat_b: np.ndarray, lon_b: np.ndarray) -> Path | None:
@@ -98,3 +98,82 @@ def write_cached(path: Path, cache_key: str, m: sp.csr_matrix) -> None:
     with atomic_write(path) as tmp, tmp.open("wb") as fh:
         np.savez(fh, data=m.data, indices=m.indices, indptr=m.indptr, shape=np.asarray(m.shape),
                  key=np.asarray(cache_key), digest=np.asarray(_digest(m, cache_key)))
+
+
+def entry_path(kind: str, key: str) -> Path | None:
+    """Where an entry of another kind (derived from fractions, e.g. an aggregation's weights) is cached.
+
+    Parameters
+    ----------
+    kind
+        The entry's folder under ``$MIP_CACHE_DIR``.
+    key
+        Everything the entry was computed from, digests of arrays included (empty: not cached).
+
+    Returns
+    -------
+    pathlib.Path or None
+        None when ``$MIP_CACHE_DIR`` is not set or the key is empty.
+    """
+    from mip._options import get_option
+
+    root = get_option("cache_dir")
+    if not root or not key:
+        return None
+    return Path(root) / kind / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.npz"
+
+
+def _arrays_digest(arrays: dict[str, np.ndarray], key: str) -> str:
+    h = hashlib.sha256(key.encode())
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
+        h.update(a.reshape(-1).view("u1") if a.dtype.kind != "U" else a.tobytes())
+    return h.hexdigest()
+
+
+def read_arrays(path: Path, key: str) -> dict[str, np.ndarray] | None:
+    """The arrays of an entry if it is whole, was written for this key and its digest matches; else None.
+
+    Parameters
+    ----------
+    path
+        From :func:`entry_path`.
+    key
+        The key it must have been written for.
+
+    Returns
+    -------
+    dict or None
+        None for a missing entry, or (after a warning naming the file) one that cannot be trusted.
+    """
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            arrays = {k: f[k] for k in f.files}
+        stored_key, digest = str(arrays.pop("key")), str(arrays.pop("digest"))
+        ok = stored_key == key and _arrays_digest(arrays, key) == digest
+        why = "written for other inputs, or altered (its digest does not match)"
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        ok, why = False, f"unreadable ({type(exc).__name__})"
+    if not ok:
+        warnings.warn(f"{path}: cache entry {why}; recomputed and rewritten", stacklevel=3)
+        return None
+    return arrays
+
+
+def write_arrays(path: Path, key: str, arrays: dict[str, np.ndarray]) -> None:
+    """Write an entry's arrays (atomically), with its key and digest.
+
+    Parameters
+    ----------
+    path
+        From :func:`entry_path`.
+    key
+        The key it was computed for.
+    arrays
+        Named arrays (numbers only: no objects, nothing pickled).
+    """
+    with atomic_write(path) as tmp, tmp.open("wb") as fh:
+        np.savez(fh, **arrays, key=np.asarray(key), digest=np.asarray(_arrays_digest(arrays, key)))

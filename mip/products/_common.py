@@ -86,7 +86,9 @@ def scale_cells_first(x: np.ndarray, factor: float, file: object = None, variabl
     block as it is, where a time-major block costs it a transposing copy; writing the product
     transposed costs about what writing it in order does (measured on a 12-month 1° block:
     5 ms a 72-month member against 4.5 ms, while multiplying and then copying cost 28 ms).
-    Every other operation sees an ordinary (strided) array.
+    Every other operation sees an ordinary (strided) array.  Where the aggregation can see this
+    step in the graph it skips it (:mod:`mip.budgets.unscaled`): it sums the file's block and
+    scales the totals.
 
     Parameters
     ----------

@@ -126,8 +126,10 @@ def _computed_land_fraction(merged: tuple[str, np.ndarray, pd.DataFrame] | None,
     ncell = lat_b.shape[0] * lon_b.shape[0]
     if disk is not None and disk.exists():
         hit = read_cached(disk, key, (1, ncell))
-        if hit is not None:
-            return hit.toarray().ravel()
+        if hit is not None:  # the land cells' fractions, put in place (scipy's toarray took 0.1 s at 0.1°)
+            out = np.zeros(ncell)
+            out[hit.indices] = hit.data
+            return out
     out = np.clip(np.asarray(_all_fractions(merged, lat_b, lon_b).sum(axis=0)).ravel(), 0.0, 1.0)
     if disk is not None:
         write_cached(disk, key, sp.csr_matrix(out[None, :]))

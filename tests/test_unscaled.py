@@ -1,0 +1,119 @@
+"""Region totals from the files' own blocks, the unit factor applied to the totals (mip.budgets.unscaled)."""
+
+from dask.callbacks import Callback
+import numpy as np
+import pytest
+
+from conftest import R
+from mip import open_ensemble, open_product
+from mip.budgets.aggregation import _combination, aggregate
+from mip.budgets.unscaled import unscaled
+from mip.errors import InputError
+from mip.regions import latitude_bands
+from mip.testing import write_oco2mip
+
+YEAR = 365.25 * 86400
+#: kg C m-2 s-1 per native unit, by hand: g → kg over a Julian year; kg CO2 → kg C by 12.011 / 44.0095
+TO_KGC_M2_S = {"gC per m2 per year": 1e-3 / YEAR, "kg CO2 m-2 s-1": 12.011 / 44.0095}
+
+
+def _catalog(tmp_path, units_of):
+    rng = np.random.default_rng(7)
+    values = {}
+    for m, units in units_of.items():
+        land = rng.normal(size=(24, 180, 360)).astype("f4")
+        land[3, 100:110, 180:200] = np.nan  # missing data in one month (10-20°N, 0-20°E)
+        values[m] = land
+        write_oco2mip(tmp_path / "IS" / f"{m}_gridded_fluxes_IS.nc4", land=land, months=24, units=units)
+    cat = tmp_path / "cat.yaml"
+    cat.write_text(f"""metadata: {{version: 1}}
+sources:
+  ens:
+    driver: mip.catalog.ProductSource
+    args:
+      family: oco2mip
+      urlpath: "{tmp_path}/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
+      models: [{", ".join(units_of)}]
+      experiments: [IS]
+      options: {{variables: [land]}}
+""")
+    return open_ensemble(str(cat), "ens"), values
+
+
+def _band_sums(values, lo, hi):
+    """Σ value × cell area (m²) over the cells between two latitudes of the 1° grid, NaN left out (by hand)."""
+    edges = np.deg2rad(np.arange(-90, 91, 1.0))
+    row_area = R**2 * np.deg2rad(1.0) * np.diff(np.sin(edges))  # every cell of a row alike
+    rows = slice(lo + 90, hi + 90)
+    return np.nansum(values[:, rows, :].astype("f8"), axis=2) @ row_area[rows]
+
+
+def _all_land(lat_b, lon_b):
+    return np.ones((len(lat_b), len(lon_b)))
+
+
+def test_totals_from_the_files_blocks_equal_sums_by_hand(tmp_path):
+    ens, values = _catalog(tmp_path, {"A": "gC per m2 per year", "B": "kg CO2 m-2 s-1"})
+    out = aggregate(ens, latitude_bands(), attribution="area", land=_all_land)  # every NaN is missing data
+    ran = []
+
+    class Tasks(Callback):
+        def _pretask(self, key, dsk, state):
+            ran.append(str(key))
+
+    with Tasks():
+        got = out.land.isel(experiment=0).compute()
+    # the files were read, and no float64 copy of their values was made
+    assert any("xarray" in k for k in ran) and not any("scale_cells_first" in k for k in ran)
+    for m, units in (("A", "gC per m2 per year"), ("B", "kg CO2 m-2 s-1")):
+        for band, (lo, hi) in {"south": (-90, -30), "tropics": (-30, 30), "north": (30, 90)}.items():
+            to_pg = TO_KGC_M2_S[units] * YEAR / 1e12  # Pg C yr-1
+            want = _band_sums(values[m], lo, hi) * to_pg
+            # to the rounding of sums of ~10⁶ terms of either sign: 1e-12 of the sum of their sizes
+            size = _band_sums(np.abs(values[m]), lo, hi) * to_pg
+            assert (np.abs(got.sel(model=m, region=band).values - want) <= 1e-12 * size).all()
+    # the missing cells are left out and reported as their share of the band
+    cells = R**2 * np.deg2rad(1.0) * 20 * (np.sin(np.deg2rad(20)) - np.sin(np.deg2rad(10)))
+    band = 4 * np.pi * R**2 / 2
+    frac = out.missing_land.isel(experiment=0).sel(model="A", region="tropics").values
+    assert frac[3] == pytest.approx(cells / band, rel=1e-12) and (np.delete(frac, 3) == 0).all()
+
+
+def test_a_period_and_the_surface_split_see_the_files_blocks_too(tmp_path):
+    ens, values = _catalog(tmp_path, {"A": "gC per m2 per year", "B": "kg CO2 m-2 s-1"})
+    assert unscaled(ens.land.sel(time=slice("2015-03", "2016-02")).data) is not None  # a slice is a view
+    lazy = aggregate(ens, latitude_bands(), period="2015-03:2016-02", attribution="surface").compute()
+    held = aggregate(ens.compute(), latitude_bands(), period="2015-03:2016-02", attribution="surface")
+    for v in ("land", "missing_land"):
+        np.testing.assert_allclose(lazy[v].values, held[v].values, rtol=1e-12, atol=1e-300)
+
+
+def test_other_steps_are_not_seen_through(tmp_path):
+    ens, _ = _catalog(tmp_path, {"A": "gC per m2 per year"})
+    assert unscaled(ens.land.data) is not None
+    assert unscaled(ens.land.data * 2.0) is None  # arithmetic after the reader's scaling
+    assert unscaled(ens.land.isel(lat=[0, 2, 1]).data) is None  # a fancy index (a copy, reordered)
+    assert unscaled(ens.land.data.rechunk({2: 6}).rechunk({2: 12})) is None  # blocks joined (a copy)
+    assert unscaled(ens.land.data.rechunk({2: 6})) is not None  # blocks split: views of the file's block
+    doubled = aggregate(ens * 2.0, latitude_bands(), attribution="area").land.compute()
+    once = aggregate(ens, latitude_bands(), attribution="area").land.compute()
+    np.testing.assert_allclose(doubled.values, 2 * once.values, rtol=1e-12)
+
+
+def test_a_fill_value_in_a_file_is_still_refused(tmp_path):
+    land = np.ones((2, 180, 360), "f4")
+    land[1, 50, 60] = 1e20
+    p = write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", land=land, net=np.ones_like(land), months=2)
+    ds = open_product("oco2mip", p)
+    assert unscaled(ds.land.data) is not None
+    with pytest.raises(InputError, match=r"CT_gridded_fluxes_IS\.nc4.*land.*1 value\(s\) of 1e\+20"):
+        aggregate(ds, latitude_bands(), attribution="area").compute()
+
+
+@pytest.mark.parametrize("ks", [(3.0,), (-2.0, 2.0), (2.0, -3.0, 1.0), (0.5, 0.5, -0.5)])
+def test_combination_takes_the_common_factor_out(ks):
+    xs = [np.array([[1.0, -2.0, 4.0]], "f4"), np.array([[0.5, 8.0, -1.0]], "f4"), np.array([[3.0, 0.0, 2.0]], "f4")]
+    combine, k = _combination(list(ks))
+    by_hand = sum(kk * x.astype("f8") for kk, x in zip(ks, xs))
+    np.testing.assert_allclose(k * combine(xs[:len(ks)]), by_hand, rtol=1e-15)
+    assert combine(xs[:len(ks)]).dtype == (np.float32 if len(ks) == 1 else np.float64)

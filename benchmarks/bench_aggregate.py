@@ -130,8 +130,8 @@ for f in files:  # the streaming floor: one time step of one variable at a time,
                     total += float(var[k].sum(dtype="f8"))
 """,
     "full": """
-import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2
-import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml: libraries, imported before the clock as in the floor
+import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2, pint
+import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml (and pint above): libraries, imported before the clock as in the floor
 from mip.regions import countries, land_ocean, latitude_bands
 mip.families()  # load the reader modules
 # --- work
@@ -141,8 +141,8 @@ out = mip.aggregate(ens, regions).compute()
 assert out.land.sizes["region"] == len(regions) + 3
 """,
     "fluxmip": """
-import mip, geopandas, pyogrio, dask.array, netCDF4, fsspec, jinja2
-import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml: libraries, imported before the clock as in the floor
+import mip, geopandas, pyogrio, dask.array, netCDF4, fsspec, jinja2, pint
+import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml (and pint above): libraries, imported before the clock as in the floor
 from mip.io.regionfiles import read_mask
 from mip.regions import read_regions
 from mip.regions import latitude_bands, transcom

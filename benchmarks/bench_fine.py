@@ -90,8 +90,8 @@ for f in sorted(glob.glob(f"{root}/IS/*.nc4")):
 """,
     "area": """
 import os; os.environ["MIP_CACHE_DIR"] = "{root}/cache"
-import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2
-import mip.catalog.source, mip.io.yamlspec
+import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2, pint
+import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml (and pint above): libraries, imported before the clock
 from mip.regions import countries
 mip.families()
 # --- work
@@ -103,8 +103,8 @@ np.savez("{root}/result_area.npz", land=out.land.isel(experiment=0, region=slice
 """,
     "cluster": """
 import os; os.environ["MIP_CACHE_DIR"] = "{root}/cache"
-import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2, psutil
-import mip.catalog.source, mip.io.yamlspec
+import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2, pint, psutil
+import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml (and pint above): libraries, imported before the clock
 from mip.regions import countries
 from distributed import Client, LocalCluster
 mip.families()
@@ -121,8 +121,8 @@ client.close()
 """,
     "surface": """
 import os; os.environ["MIP_CACHE_DIR"] = "{root}/cache"
-import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2
-import mip.catalog.source, mip.io.yamlspec
+import mip, pyogrio, dask.array, netCDF4, fsspec, jinja2, pint
+import mip.catalog.source, mip.io.yamlspec  # intake, pydantic, yaml (and pint above): libraries, imported before the clock
 from mip.regions import countries
 mip.families()
 # --- work

@@ -17,6 +17,10 @@ surface
 exactextract
     exactextract's ``weighted_sum`` of every month with the cell areas as weights (the usual
     alternative for exact polygon totals), over the same countries;
+area_baseline (``--baseline SRC``)
+    ``area`` with another version's source tree first on ``sys.path`` (e.g. ``git worktree add
+    /tmp/base <commit>``), taking turns with ``area``; the paired ratio and the largest difference
+    between the two versions' totals are printed;
 cluster (``--cluster``)
     ``area`` on a ``LocalCluster`` of 2 processes × 1 thread (started, and its workers' imports
     done, before the clock); its workers' memory after the run and whether its totals equal
@@ -27,7 +31,7 @@ The national totals of ``area`` and ``exactextract`` are compared for countries 
 ``name = value`` lines, the ratios last.  Targets (issue #28): ``area`` within 2× the streaming
 floor, ahead of exactextract, peak memory ≤ 500 MB.
 
-Usage: ``python benchmarks/bench_fine.py [--dir DIR] [--repeat 3] [--cluster]``
+Usage: ``python benchmarks/bench_fine.py [--dir DIR] [--repeat 3] [--cluster] [--baseline SRC]``
 """
 
 from __future__ import annotations
@@ -163,6 +167,7 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=None, help="where to write the ensemble (kept for reuse)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--cluster", action="store_true", help="also the area budget on a LocalCluster of 2 processes")
+    ap.add_argument("--baseline", type=Path, default=None, help="source tree of another version, timed beside area")
     a = ap.parse_args()
     root = a.dir or Path(tempfile.mkdtemp(prefix="mip-bench-fine-"))
     t = time.perf_counter()
@@ -176,7 +181,13 @@ def main() -> None:
     run_step("surface", root, STEPS, **FMT)  # and the land fraction
     print(f"area_first_run_seconds = {first['seconds']:.2f}")
     steps = ("stream", "floor", "area", "surface", "exactextract") + (("cluster",) if a.cluster else ())
-    med = run_steps(steps, root, a.repeat, STEPS, warm="stream", **FMT)
+    table = dict(STEPS)
+    if a.baseline:  # the same step with the other tree's mip imported, writing its own result
+        table["area_baseline"] = (f"import sys; sys.path.insert(0, {str(a.baseline.resolve())!r})\n"
+                                  + STEPS["area"].replace("result_area.npz", "result_area_baseline.npz"))
+        steps += ("area_baseline",)
+        run_step("area_baseline", root, table, **FMT)  # its own first run (its caches)
+    med = run_steps(steps, root, a.repeat, table, warm="stream", **FMT)
     ours, theirs = np.load(root / "result_area.npz"), np.load(root / "result_exactextract.npz")
     names = list(ours["names"])
     idx = [names.index(c) for c in theirs["iso3"]]
@@ -196,6 +207,13 @@ def main() -> None:
         print(f"ratio_exactextract_over_{k} = {med['exactextract']['seconds'] / med[k]['seconds']:.2f}")
         print(f"ratio_exactextract_over_{k}_paired = {med['exactextract']['paired'][k]:.2f}")
     print(f"ratio_surface_over_area = {med['surface']['seconds'] / med['area']['seconds']:.2f}")
+    if a.baseline:
+        base = np.load(root / "result_area_baseline.npz")["land"]
+        scale = np.nanmax(np.abs(base), axis=-1, keepdims=True)  # each month's largest national total
+        print(f"max_difference_area_vs_baseline_over_largest_total = {np.nanmax(np.abs(ours['land'] - base) / scale):.1e}")
+        print(f"ratio_area_over_baseline = {med['area']['seconds'] / med['area_baseline']['seconds']:.2f}")
+        print(f"ratio_area_over_baseline_paired = {med['area']['paired']['area_baseline']:.2f}")
+        print(f"ratio_area_over_baseline_cpu_paired = {med['area']['paired_cpu']['area_baseline']:.2f}")
     if a.cluster:
         same = np.array_equal(np.load(root / "result_cluster.npz")["land"], ours["land"], equal_nan=True)
         print(f"cluster_workers_rss_mb = {(root / 'cluster_workers_mb.txt').read_text()}")

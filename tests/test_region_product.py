@@ -175,3 +175,26 @@ def test_every_value_is_inspected_once_and_a_refusal_stops_the_product(weights, 
 
     with pytest.raises(ValueError, match="a fill value"):
         rw.apply(flat, refuse)
+
+
+def _unaligned(a: np.ndarray) -> np.ndarray:
+    """The same values at an odd address (as arrays arrive in a worker's message buffer)."""
+    buf = np.zeros(a.nbytes + 1, np.uint8)
+    out = buf[1:].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    return out
+
+
+def test_weights_received_unaligned_are_realigned(weights):
+    import pickle
+
+    w, nlon, area = weights
+    rw = RegionWeights(w, nlon, area)
+    state = pickle.loads(pickle.dumps(rw)).__dict__
+    state = {k: _unaligned(v) if isinstance(v, np.ndarray) else v for k, v in state.items()}
+    assert not state["starts"].flags.aligned
+    again = RegionWeights.__new__(RegionWeights)
+    again.__setstate__(state)
+    assert again.starts.flags.aligned and again.rest_cells.flags.aligned
+    flat = np.random.default_rng(9).normal(size=(1, w.shape[1]))
+    np.testing.assert_array_equal(again.apply(flat), rw.apply(flat))

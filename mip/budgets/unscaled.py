@@ -41,6 +41,10 @@ class Scaled:
         self.raw, self.factor, self.file, self.variable = raw, float(factor), file, variable
         self._checked = False
 
+    def __sizeof__(self) -> int:
+        """The values' bytes: what dask.distributed weighs when it decides whether to move a block."""
+        return object.__sizeof__(self) + int(self.raw.nbytes)
+
     def check(self) -> None:
         """Refuse undeclared fill values in the block (:func:`mip.products._common.check_values`), once."""
         from mip.products._common import check_values

@@ -63,8 +63,8 @@ def test_totals_from_the_files_blocks_equal_sums_by_hand(tmp_path):
 
     with Tasks():
         got = out.land.isel(experiment=0).compute()
-    # the files were read, and no float64 copy of their values was made
-    assert any("xarray" in k for k in ran) and not any("scale_cells_first" in k for k in ran)
+    # the files' blocks were read inside the unscaled tasks, and no float64 copy of their values was made
+    assert any("mip-unscaled" in k for k in ran) and not any("scale_cells_first" in k for k in ran)
     for m, units in (("A", "gC per m2 per year"), ("B", "kg CO2 m-2 s-1")):
         for band, (lo, hi) in {"south": (-90, -30), "tropics": (-30, 30), "north": (30, 90)}.items():
             to_pg = TO_KGC_M2_S[units] * YEAR / 1e12  # Pg C yr-1

@@ -103,6 +103,15 @@ def _getitems() -> tuple:
     return operator.getitem, getitem
 
 
+def _node(graph, key: object) -> object | None:
+    """The task (or alias, or data) under a key of a high-level graph, from its own layer when it has one."""
+    layer = graph.layers.get(key[0] if isinstance(key, tuple) else key)
+    try:
+        return layer[key] if layer is not None else graph[key]
+    except KeyError:
+        return None
+
+
 def _resolve(graph, key: object) -> tuple | None:
     """(raw block's key, factor, indexes outermost last, file, variable) behind one block, or None."""
     from dask._task_spec import Alias, DataNode, Task, TaskRef
@@ -112,11 +121,7 @@ def _resolve(graph, key: object) -> tuple | None:
     getitems = _getitems()
     index: list = []
     for _ in range(64):  # a chain of views is short; anything longer is not a reader's array
-        layer = graph.layers.get(key[0] if isinstance(key, tuple) else key)
-        try:
-            task = layer[key] if layer is not None else graph[key]
-        except KeyError:
-            return None
+        task = _node(graph, key)
         if isinstance(task, Alias):
             key = task.target
             continue
@@ -176,12 +181,16 @@ def unscaled(data: object) -> object | None:
         if found is None:
             return None
         raw, factor, index, file, variable = found
-        dsk[(name,) + b] = Task((name,) + b, _scaled_block, TaskRef(raw), factor, index, file, variable)
-    # the new layer depends on the layers of the file's blocks, not on ``data``'s own (whose float64
-    # copies, referenced by nothing, are culled before the computation)
+        # the read itself runs inside this task (one task a block instead of two: on a cluster each costs a
+        # round trip to the scheduler); anything but a plain task is referred to
+        node = _node(graph, raw)
+        read = node if isinstance(node, Task) else TaskRef(raw)
+        dsk[(name,) + b] = Task((name,) + b, _scaled_block, read, factor, index, file, variable)
+    # the new layer depends on the layers of what the reads need (the files' handles), not on ``data``'s
+    # own (whose float64 copies, referenced by nothing, are culled before the computation)
     layers = dict(graph.layers)
     layers[name] = MaterializedLayer(dsk)
     deps = {k: set(v) for k, v in graph.dependencies.items()}
-    deps[name] = {t.dependencies and next(iter(t.dependencies))[0] for t in dsk.values()}
+    deps[name] = {k[0] if isinstance(k, tuple) else k for t in dsk.values() for k in t.dependencies}
     hlg = HighLevelGraph(layers, deps)
     return dsa.Array(hlg, name, data.chunks, meta=np.empty((0,) * data.ndim, data.dtype))

@@ -126,3 +126,50 @@ def test_a_scaled_block_weighs_its_values():
 
     # dask.distributed weighs a result by sys.getsizeof: a block it thinks tiny is moved between workers freely
     assert sys.getsizeof(Scaled(np.zeros((10, 1000), "f4"), 2.0)) >= 40_000
+
+
+def test_a_member_padded_to_the_common_time_axis(tmp_path):
+    """A member with fewer months is padded with NaN by a reindex (a take whose keys are not named as its
+    layer): the aggregation still computes, from the file's blocks, what it computes from the values."""
+    rng = np.random.default_rng(11)
+    for m, months, first in (("A", 24, (2015, 1)), ("B", 12, (2016, 1))):
+        write_oco2mip(tmp_path / "IS" / f"{m}_gridded_fluxes_IS.nc4", months=months, first=first,
+                      land=rng.normal(size=(months, 180, 360)).astype("f4"))
+    (tmp_path / "cat.yaml").write_text(f"""metadata: {{version: 1}}
+sources:
+  ens:
+    driver: mip.catalog.ProductSource
+    args:
+      family: oco2mip
+      urlpath: "{tmp_path}/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
+      models: [A, B]
+      experiments: [IS]
+      options: {{variables: [land]}}
+""")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the padding is reported as a warning
+        ens = open_ensemble(str(tmp_path / "cat.yaml"), "ens")
+    lazy = aggregate(ens, latitude_bands(), attribution="area", land=_all_land).land.compute()
+    held = aggregate(ens.compute(), latitude_bands(), attribution="area", land=_all_land).land
+    np.testing.assert_allclose(lazy.values, held.values, rtol=1e-12)
+    assert np.isnan(lazy.sel(model="B").isel(experiment=0).values[:12, :3]).all()  # the padded year: NaN, not 0
+
+
+def test_a_cf_file_on_a_reversed_grid_is_read_through_the_reorder(tmp_path):
+    """A CF file with latitudes north to south and 0-360 longitudes is put in canonical order by index
+    arrays (their tasks refer to keys named unlike their layer): totals as from the values."""
+    import xarray as xr
+
+    lat, lon = np.arange(89.5, -90, -1.0), np.arange(0.5, 360, 1.0)
+    values = np.random.default_rng(1).normal(size=(3, 180, 360)) * 1e-9
+    xr.Dataset({"co2flux": (("time", "lat", "lon"), values, {"units": "kg m-2 s-1", "positive": "up"})},
+               coords={"time": ("time", [0.0, 31.0, 59.0], {"units": "days since 2015-01-01"}),
+                       "lat": ("lat", lat, {"units": "degrees_north"}),
+                       "lon": ("lon", lon, {"units": "degrees_east"})}).to_netcdf(tmp_path / "sub.nc")
+    ds = open_product("cf", tmp_path / "sub.nc", gas="CO2", basis="C")
+    assert unscaled(ds.co2flux.data) is not None
+    lazy = aggregate(ds, latitude_bands(), attribution="area").co2flux.compute()
+    held = aggregate(ds.compute(), latitude_bands(), attribution="area").co2flux
+    np.testing.assert_allclose(lazy.values, held.values, rtol=1e-12)

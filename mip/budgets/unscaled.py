@@ -186,11 +186,12 @@ def unscaled(data: object) -> object | None:
         node = _node(graph, raw)
         read = node if isinstance(node, Task) else TaskRef(raw)
         dsk[(name,) + b] = Task((name,) + b, _scaled_block, read, factor, index, file, variable)
-    # the new layer depends on the layers of what the reads need (the files' handles), not on ``data``'s
-    # own (whose float64 copies, referenced by nothing, are culled before the computation)
+    # the new layer may depend on any of ``data``'s layers (a key's name need not be its layer's: a
+    # reordering take's keys are not); culling keeps only those holding keys it needs, so ``data``'s own
+    # float64 copies, referenced by nothing, are never computed
     layers = dict(graph.layers)
     layers[name] = MaterializedLayer(dsk)
     deps = {k: set(v) for k, v in graph.dependencies.items()}
-    deps[name] = {k[0] if isinstance(k, tuple) else k for t in dsk.values() for k in t.dependencies}
+    deps[name] = set(graph.layers)
     hlg = HighLevelGraph(layers, deps)
     return dsa.Array(hlg, name, data.chunks, meta=np.empty((0,) * data.ndim, data.dtype))

@@ -31,6 +31,7 @@ def run_demo(src: Path, out: Path) -> dict[str, float]:
     """One ``mip demo`` of the source tree ``src`` into ``out`` (emptied first): wall, CPU, peak memory."""
     shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ, PYTHONPATH=str(src))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled modules, as an installed package has them
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "mip.cli", "demo", "--out", str(out)], env=env, check=True,

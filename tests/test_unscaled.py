@@ -173,3 +173,19 @@ def test_a_cf_file_on_a_reversed_grid_is_read_through_the_reorder(tmp_path):
     lazy = aggregate(ds, latitude_bands(), attribution="area").co2flux.compute()
     held = aggregate(ds.compute(), latitude_bands(), attribution="area").co2flux
     np.testing.assert_allclose(lazy.values, held.values, rtol=1e-12)
+
+
+def test_a_file_block_split_by_a_rechunk_is_read_once(tmp_path):
+    ens, values = _catalog(tmp_path, {"A": "gC per m2 per year"})
+    split = ens.chunk({"time": 6})  # four canonical blocks, views of the one block read from the file
+    ran = []
+
+    class Tasks(Callback):
+        def _pretask(self, key, dsk, state):
+            ran.append(str(key))
+
+    with Tasks():
+        got = aggregate(split, latitude_bands(), attribution="area", land=_all_land).land.compute()
+    assert sum("'xarray-<this-array>" in k for k in ran) == 1  # the file's block read once, shared by the four
+    whole = aggregate(ens, latitude_bands(), attribution="area", land=_all_land).land.compute()
+    np.testing.assert_allclose(got.values, whole.values, rtol=1e-12)

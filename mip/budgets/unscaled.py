@@ -8,7 +8,8 @@ every value, which cost about as much CPU as reading the file (issue #28).  :fun
 for each block of a canonical dask array, the block read from the file, the factor and the basic
 indexing (the ensemble's added axes, a period's time slice) between the two; any other step on the
 way (a regridding, a rechunk, arithmetic) and it returns ``None``: the aggregation then takes the
-canonical blocks as they are.  The fill-value check that the scaling did is done on the raw block.
+canonical blocks as they are.  The fill-value check that the scaling did is done by the consumer, on
+the values as it reads them (:meth:`Scaled.inspector`).
 """
 
 from __future__ import annotations
@@ -165,6 +166,7 @@ def unscaled(data: object) -> object | None:
     True
     """
     import itertools
+    from collections import Counter
 
     import dask.array as dsa
     from dask._task_spec import Task, TaskRef
@@ -175,15 +177,18 @@ def unscaled(data: object) -> object | None:
         return None
     graph = data.__dask_graph__()
     name = "mip-unscaled-" + tokenize(data.name)
-    dsk = {}
+    found = {}
     for b in itertools.product(*(range(n) for n in data.numblocks)):
-        found = _resolve(graph, (data.name,) + b)
-        if found is None:
+        found[b] = _resolve(graph, (data.name,) + b)
+        if found[b] is None:
             return None
-        raw, factor, index, file, variable = found
-        # the read itself runs inside this task (one task a block instead of two: on a cluster each costs a
-        # round trip to the scheduler); anything but a plain task is referred to
-        node = _node(graph, raw)
+    uses = Counter(f[0] for f in found.values())
+    dsk = {}
+    for b, (raw, factor, index, file, variable) in found.items():
+        # a file block only this block reads is read inside its task (one task a block instead of two: on a
+        # cluster each costs a round trip to the scheduler); one shared by several blocks (split by a
+        # rechunk), or anything but a plain task, is referred to and read once
+        node = _node(graph, raw) if uses[raw] == 1 else None
         read = node if isinstance(node, Task) else TaskRef(raw)
         dsk[(name,) + b] = Task((name,) + b, _scaled_block, read, factor, index, file, variable)
     # the new layer may depend on any of ``data``'s layers (a key's name need not be its layer's: a

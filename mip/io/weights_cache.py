@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -69,18 +70,31 @@ def read_cached(path: Path, cache_key: str, shape: tuple[int, int]) -> sp.csr_ma
     scipy.sparse.csr_matrix or None
         None (after a warning naming the file) for an entry that cannot be trusted.
     """
+    def matrix(f: dict[str, np.ndarray]) -> sp.csr_matrix:
+        return sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(int(x) for x in f["shape"]))
+
+    def trusted(f: dict[str, np.ndarray]) -> bool:
+        m = matrix(f)
+        return str(f["key"]) == cache_key and m.shape == shape and _digest(m, cache_key) == str(f["digest"])
+
+    f = _load(path, "region-fraction cache entry", "written for another region set or grid", trusted)
+    return None if f is None else matrix(f)
+
+
+def _load(path: Path, entry: str, foreign: str, trusted: Callable[[dict[str, np.ndarray]], bool]
+          ) -> dict[str, np.ndarray] | None:
+    """An entry's arrays if ``trusted`` accepts them; else None, after a warning naming the file and why."""
     try:
         with np.load(path, allow_pickle=False) as f:
-            stored_key, digest = str(f["key"]), str(f["digest"])
-            m = sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(int(x) for x in f["shape"]))
-        ok = stored_key == cache_key and m.shape == shape and _digest(m, cache_key) == digest
-        why = "written for another region set or grid, or altered (its digest does not match)"
+            arrays = {k: f[k] for k in f.files}
+        ok = trusted(arrays)
+        why = f"{foreign}, or altered (its digest does not match)"
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         ok, why = False, f"unreadable ({type(exc).__name__})"
     if not ok:
-        warnings.warn(f"{path}: region-fraction cache entry {why}; recomputed and rewritten", stacklevel=3)
+        warnings.warn(f"{path}: {entry} {why}; recomputed and rewritten", stacklevel=4)
         return None
-    return m
+    return arrays
 
 
 def write_cached(path: Path, cache_key: str, m: sp.csr_matrix) -> None:
@@ -149,18 +163,13 @@ def read_arrays(path: Path, key: str) -> dict[str, np.ndarray] | None:
     """
     if not path.exists():
         return None
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            arrays = {k: f[k] for k in f.files}
-        stored_key, digest = str(arrays.pop("key")), str(arrays.pop("digest"))
-        ok = stored_key == key and _arrays_digest(arrays, key) == digest
-        why = "written for other inputs, or altered (its digest does not match)"
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        ok, why = False, f"unreadable ({type(exc).__name__})"
-    if not ok:
-        warnings.warn(f"{path}: cache entry {why}; recomputed and rewritten", stacklevel=3)
-        return None
-    return arrays
+
+    def trusted(f: dict[str, np.ndarray]) -> bool:
+        values = {k: v for k, v in f.items() if k not in ("key", "digest")}
+        return str(f["key"]) == key and _arrays_digest(values, key) == str(f["digest"])
+
+    f = _load(path, "cache entry", "written for other inputs", trusted)
+    return None if f is None else {k: v for k, v in f.items() if k not in ("key", "digest")}
 
 
 def write_arrays(path: Path, key: str, arrays: dict[str, np.ndarray]) -> None:

@@ -25,6 +25,11 @@ def _catalog(tmp_path, units_of):
         land[3, 100:110, 180:200] = np.nan  # missing data in one month (10-20°N, 0-20°E)
         values[m] = land
         write_oco2mip(tmp_path / "IS" / f"{m}_gridded_fluxes_IS.nc4", land=land, months=24, units=units)
+    return open_ensemble(str(_write_catalog(tmp_path, units_of)), "ens"), values
+
+
+def _write_catalog(tmp_path, models):
+    """The catalog of the OCO-2 MIP layout files of ``models`` (experiment IS, land only) under ``tmp_path``."""
     cat = tmp_path / "cat.yaml"
     cat.write_text(f"""metadata: {{version: 1}}
 sources:
@@ -33,11 +38,11 @@ sources:
     args:
       family: oco2mip
       urlpath: "{tmp_path}/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
-      models: [{", ".join(units_of)}]
+      models: [{", ".join(models)}]
       experiments: [IS]
       options: {{variables: [land]}}
 """)
-    return open_ensemble(str(cat), "ens"), values
+    return cat
 
 
 def _band_sums(values, lo, hi):
@@ -135,22 +140,11 @@ def test_a_member_padded_to_the_common_time_axis(tmp_path):
     for m, months, first in (("A", 24, (2015, 1)), ("B", 12, (2016, 1))):
         write_oco2mip(tmp_path / "IS" / f"{m}_gridded_fluxes_IS.nc4", months=months, first=first,
                       land=rng.normal(size=(months, 180, 360)).astype("f4"))
-    (tmp_path / "cat.yaml").write_text(f"""metadata: {{version: 1}}
-sources:
-  ens:
-    driver: mip.catalog.ProductSource
-    args:
-      family: oco2mip
-      urlpath: "{tmp_path}/{{experiment}}/{{model}}_gridded_fluxes_{{experiment}}.nc4"
-      models: [A, B]
-      experiments: [IS]
-      options: {{variables: [land]}}
-""")
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the padding is reported as a warning
-        ens = open_ensemble(str(tmp_path / "cat.yaml"), "ens")
+        ens = open_ensemble(str(_write_catalog(tmp_path, ("A", "B"))), "ens")
     lazy = aggregate(ens, latitude_bands(), attribution="area", land=_all_land).land.compute()
     held = aggregate(ens.compute(), latitude_bands(), attribution="area", land=_all_land).land
     np.testing.assert_allclose(lazy.values, held.values, rtol=1e-12)

@@ -240,15 +240,20 @@ class _Products:
         return self._land
 
     def prepared(self, surface: str, steps: int, names: tuple[str, ...]) -> Prepared:
-        """The weights on a surface (``land``, ``ocean``, ``any``), made once (cached on disk: :mod:`mip.budgets.prepared`)."""
-        if surface not in self._prepared:
+        """The weights on a surface (``land``, ``ocean``, ``any``), made once (cached on disk: :mod:`mip.budgets.prepared`).
+
+        With the off-land and off-ocean cells whenever a variable of the dataset or of ``names`` lives on
+        land or ocean (made again if an earlier call did not need them).
+        """
+        with_land = any(self.own_surface(v) in ("land", "ocean") for v in {*flux_variables(self.ds), *names})
+        prep = self._prepared.get(surface)
+        if prep is None or (with_land and "land" not in prep.off):
             from mip.budgets.prepared import prepare
 
-            with_land = any(self.own_surface(v) in ("land", "ocean") for v in {*flux_variables(self.ds), *names})
-            self._prepared[surface] = prepare(self.regions, self.ds, surface, steps, self.land_of_cells,
-                                              self.grid_id() if self.land is None else None, with_land)
-            self.overlap[surface] = self._prepared[surface].overlap
-        return self._prepared[surface]
+            prep = self._prepared[surface] = prepare(self.regions, self.ds, surface, steps, self.land_of_cells,
+                                                     self.grid_id() if self.land is None else None, with_land)
+            self.overlap[surface] = prep.overlap
+        return prep
 
     def grid_id(self) -> str | None:
         """The grid's digest for the on-disk cache (None without ``$MIP_CACHE_DIR``), computed once."""
@@ -269,15 +274,10 @@ class _Products:
         except MipError:
             return None if self.attribution == "area" else variable_surface(self.ds, name, self.surfaces)
 
-    def off_surface(self, name: str) -> np.ndarray | None:
+    def off_surface(self, name: str, prep: Prepared) -> np.ndarray | None:
         """Cells where a NaN of ``name`` is a fill value off its surface (zero flux), not missing data."""
         own = self.own_surface(name)
-        if own not in ("land", "ocean"):
-            return None
-        kept = next((p.off[own] for p in self._prepared.values() if own in p.off), None)  # read with the weights
-        if kept is not None:
-            return kept
-        return self.land_of_cells() <= 0.0 if own == "land" else self.land_of_cells() >= 1.0
+        return prep.off[own] if own in ("land", "ocean") else None
 
     def totals(self, names: tuple[str, ...], surface: str, scale: float,
                coefs: tuple[float, ...] = (1.0,)) -> tuple[xr.DataArray, xr.DataArray, np.ndarray]:
@@ -285,7 +285,7 @@ class _Products:
         key = (names, surface, coefs)
         if key not in self._done:
             prep = self.prepared(surface, max(_steps_per_block(self.ds[n]) for n in names), names)
-            offs = tuple(self.off_surface(n) for n in names)
+            offs = tuple(self.off_surface(n, prep) for n in names)
             own = self.own_surface(names[0])
             on_w = prep.on[own if offs[0] is not None else "any"]
             inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)

@@ -166,7 +166,7 @@ def test_every_value_is_inspected_once_and_a_refusal_stops_the_product(weights, 
     flat = np.random.default_rng(3).normal(size=(2, w.shape[1])).astype("f4")
     seen = []
     rw.apply(flat, lambda x: seen.append(x.copy()))  # (a piece is a reused buffer)
-    assert len(seen) > 1 and all(x.dtype == np.float64 for x in seen)  # float64 pieces, a few at a time
+    assert len(seen) > 1 and all(x.dtype == np.float32 for x in seen)  # pieces as stored (no copy to inspect them)
     # the pieces together are the block's values, each once (as a multiset: sorted)
     np.testing.assert_array_equal(np.sort(np.concatenate([x.ravel() for x in seen])), np.sort(flat.ravel()))
 
@@ -175,6 +175,23 @@ def test_every_value_is_inspected_once_and_a_refusal_stops_the_product(weights, 
 
     with pytest.raises(ValueError, match="a fill value"):
         rw.apply(flat, refuse)
+
+
+def test_each_block_of_a_combination_is_inspected_as_stored(weights):
+    from mip.budgets.region_product import Combined
+
+    w, nlon, area = weights
+    rng = np.random.default_rng(4)
+    a = rng.normal(size=(15, w.shape[1])).astype("f4")  # 15 steps: the plain product, 12 steps a piece
+    b = rng.normal(size=a.shape)
+    seen = ([], [])
+    rw = RegionWeights(w, nlon, area, steps=15)
+    assert rw.n_runs == 0
+    got = rw.apply(Combined([a, b], [1.0, -1.0], [seen[0].append, seen[1].append]))
+    np.testing.assert_allclose(got, expected(w, a.astype("f8") - b), rtol=1e-12, atol=1e-12)
+    for block, pieces in zip((a, b), seen):  # every value of each block once, in its own type
+        assert len(pieces) == 2 and all(p.dtype == block.dtype for p in pieces)
+        np.testing.assert_array_equal(np.concatenate(pieces), block)
 
 
 def _unaligned(a: np.ndarray) -> np.ndarray:

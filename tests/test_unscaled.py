@@ -6,7 +6,8 @@ import pytest
 
 from conftest import R
 from mip import open_ensemble, open_product
-from mip.budgets.aggregation import _combination, aggregate
+from mip.budgets.aggregation import _common_factor, aggregate
+from mip.budgets.region_product import Combined
 from mip.budgets.unscaled import unscaled
 from mip.errors import InputError
 from mip.regions import latitude_bands
@@ -115,13 +116,37 @@ def test_a_fill_value_in_a_file_is_still_refused(tmp_path):
         aggregate(ds, latitude_bands(), attribution="area").compute()
 
 
+def test_a_fill_value_in_a_variable_summed_only_in_a_difference_is_refused(tmp_path):
+    """With surface attribution ``net`` is summed only as ``net − land`` over ocean: its own values are still checked."""
+    land = np.ones((2, 180, 360), "f4")
+    net = np.full_like(land, 2.0)
+    net[1, 50, 60] = 1e20
+    p = write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", land=land, net=net, months=2)
+    ds = open_product("oco2mip", p)
+    assert unscaled(ds.net.data) is not None
+    with pytest.raises(InputError, match=r"CT_gridded_fluxes_IS\.nc4.*net.*1 value\(s\) of 1e\+20"):
+        aggregate(ds, latitude_bands(), attribution="surface").compute()
+
+
 @pytest.mark.parametrize("ks", [(3.0,), (-2.0, 2.0), (2.0, -3.0, 1.0), (0.5, 0.5, -0.5)])
 def test_combination_takes_the_common_factor_out(ks):
     xs = [np.array([[1.0, -2.0, 4.0]], "f4"), np.array([[0.5, 8.0, -1.0]], "f4"), np.array([[3.0, 0.0, 2.0]], "f4")]
-    combine, k = _combination(list(ks))
+    k, rel = _common_factor(list(ks))
     by_hand = sum(kk * x.astype("f8") for kk, x in zip(ks, xs))
-    np.testing.assert_allclose(k * combine(xs[:len(ks)]), by_hand, rtol=1e-15)
-    assert combine(xs[:len(ks)]).dtype == (np.float32 if len(ks) == 1 else np.float64)
+    out = np.empty((3, 1))
+    Combined(xs[:len(ks)], rel).write(out, slice(None), slice(None))
+    np.testing.assert_allclose(k * out.T, by_hand, rtol=1e-15)
+    assert rel[0] == 1.0  # the first input is summed as it is
+
+
+def test_a_combination_is_formed_in_float64():
+    # 2**24 + 1 is not a float32: a difference formed in float32 would lose the 1
+    a, b = np.array([[2.0**24, 3.0]], "f4"), np.array([[-1.0, 0.25]], "f4")
+    out = np.empty((2, 1))
+    Combined([a, b], [1.0, -1.0]).write(out, slice(None), slice(None))
+    assert out[:, 0].tolist() == [16777217.0, 2.75]
+    Combined([a, b], [1.0, 0.5]).write(out, slice(None), slice(None))
+    assert out[:, 0].tolist() == [16777215.5, 3.125]
 
 
 def test_a_scaled_block_weighs_its_values():

@@ -10,7 +10,7 @@ import numpy as np
 import xarray as xr
 
 from mip.budgets.prepared import Prepared
-from mip.budgets.region_product import RegionWeights
+from mip.budgets.region_product import Combined, RegionWeights
 from mip.budgets.unscaled import unscaled
 from mip.budgets.totals import TOTAL_UNITS
 from mip.errors import IncompleteWarning, MipError, RegionWarning
@@ -23,30 +23,14 @@ from mip.conventions.units import SECONDS_PER_YEAR
 __all__ = ["aggregate", "restore_bounds"]
 
 
-def _combination(ks: list[float]) -> tuple[Callable[[list[np.ndarray]], np.ndarray], float]:
-    """(combine, k): ``Σ ks[i]·x[i] == k · combine(x)``, combined in float64 with one pass where it can.
+def _common_factor(ks: list[float]) -> tuple[float, list[float]]:
+    """(k, rel): ``Σ ks[i]·x[i] == k · Σ rel[i]·x[i]``, with ``rel[0] == 1`` where it can be.
 
-    The common factor ``k`` is taken out so that the (few) totals are scaled, not the (many) values:
-    a single input is used as it is, ``net − land`` of one unit is one subtraction.
+    The common factor ``k`` is taken out so that the (few) totals are scaled, not the (many) values: a
+    single input is summed as it is, ``net − land`` of one unit is one subtraction.
     """
     k = ks[0] if ks[0] != 0.0 else 1.0
-    rel = [x / k for x in ks]
-
-    def combine(fs: list[np.ndarray]) -> np.ndarray:
-        if len(fs) == 1:
-            return fs[0] if rel[0] == 1.0 else np.multiply(fs[0], rel[0], dtype="f8")
-        if rel[:2] == [1.0, -1.0]:  # the usual net − land: one pass (it keeps float64 blocks' cells-first layout)
-            out = np.subtract(fs[0], fs[1], dtype="f8")
-        else:
-            out = np.multiply(fs[0], rel[0], dtype="f8") + np.multiply(fs[1], rel[1], dtype="f8")
-        for f, r in zip(fs[2:], rel[2:]):
-            if r in (1.0, -1.0):
-                (np.add if r == 1.0 else np.subtract)(out, f, out=out)
-            else:
-                out += np.multiply(f, r, dtype="f8")
-        return out
-
-    return combine, k
+    return k, [x / k for x in ks]
 
 
 def _apply(w: RegionWeights, xs: list, coefs: tuple[float, ...] = (1.0,),
@@ -59,9 +43,10 @@ def _apply(w: RegionWeights, xs: list, coefs: tuple[float, ...] = (1.0,),
     ``on_inverse``, 1 / the region's weight on the surface).  A NaN of an input in a cell where its
     ``off`` is True (off that variable's surface: land flux over the open ocean) is a fill value and
     counts as zero flux; any other NaN is missing data: left out of the total and counted in the
-    fraction; a region whose surface has no data at all is NaN.  Clean blocks cost one product (and,
-    for a combination such as ``net − land``, one pass to form it): a NaN shows in the totals of the
-    regions that hold it, and only then is the block looked at.  Everything is done in this one task,
+    fraction; a region whose surface has no data at all is NaN.  Clean blocks cost one product (a
+    combination such as ``net − land`` is formed piece by piece where the product reads it,
+    :class:`~mip.budgets.region_product.Combined`): a NaN shows in the totals of the regions that hold
+    it, and only then is the block looked at.  Everything is done in this one task,
     so that a block is read, scaled, multiplied and reported without further tasks.  An input may be
     a :class:`~mip.budgets.unscaled.Scaled` block (the file's values and their unit factor): the product
     is linear, so the factor multiplies the totals, not every value.
@@ -73,20 +58,14 @@ def _apply(w: RegionWeights, xs: list, coefs: tuple[float, ...] = (1.0,),
     lead = raws[0].shape[:-2]
     ncell = raws[0].shape[-2] * raws[0].shape[-1]
     flats = [x.reshape(-1, ncell) for x in raws]
-    combined, k = _combination(ks)
-    scaled = [x for x in xs if isinstance(x, Scaled)]
-    inspect = None
-    if len(xs) == 1 and scaled:
-        inspect = scaled[0].inspector()  # the fill-value check, piece by piece as the product reads them
-    else:
-        for x in scaled:
-            x.check()
-
-    tot = w.apply(combined(flats), inspect)
+    k, rel = _common_factor(ks)
+    # the fill-value check of each file's block, piece by piece as the product reads its values
+    inspectors = [x.inspector() if isinstance(x, Scaled) else None for x in xs]
+    tot = w.apply(Combined(flats, rel, inspectors))
     frac = np.zeros_like(tot)
     if np.isnan(tot).any():
         nans = [np.isnan(f) for f in flats]
-        tot = w.apply(combined([np.where(n, 0.0, f) for n, f in zip(nans, flats)]))
+        tot = w.apply(Combined([np.where(n, 0.0, f) for n, f in zip(nans, flats)], rel))
         missing = np.zeros_like(nans[0])
         for n, off in zip(nans, offs):
             missing |= n if off is None else n & ~off[None, :]

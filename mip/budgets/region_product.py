@@ -25,7 +25,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["RegionWeights", "SAME_WEIGHT", "RUN_STEPS"]
+__all__ = ["Combined", "RegionWeights", "SAME_WEIGHT", "RUN_STEPS"]
 
 #: Relative difference below which a single-region cell's weight is its area (see the module docstring).
 SAME_WEIGHT = 1e-12
@@ -56,17 +56,88 @@ def _buffer(shape: tuple[int, ...]) -> np.ndarray:
     return buf
 
 
-def _cells_first(flat: np.ndarray) -> np.ndarray:
-    """``flat.T`` as a C-ordered float64 array, in a buffer reused by this thread.
+def _scratch_for(shape: tuple[int, ...]) -> np.ndarray:
+    """A float64 array of this shape: this thread's reused buffer, or a fresh one when it would be too large to keep.
 
-    Scipy's sparse × dense product wants the dense operand cells-first; a fresh copy for
-    every block costs more (the kernel maps new pages for it) than the product itself.
+    Scipy's sparse × dense product wants the dense operand cells-first; a fresh copy for every block costs
+    more (the kernel maps new pages for it) than the product itself.
     """
-    if flat.size * 8 > _SCRATCH_MAX_BYTES:
-        return np.ascontiguousarray(flat.T, dtype="f8")
-    buf = _buffer(flat.shape[::-1])
-    np.copyto(buf, flat.T)
-    return buf
+    if int(np.prod(shape)) * 8 > _SCRATCH_MAX_BYTES:
+        return np.empty(shape)
+    return _buffer(shape)
+
+
+class Combined:
+    """``Σ coefs[i] · flats[i]`` over (steps, cells) blocks, formed in float64 a piece at a time as the product reads it.
+
+    What :meth:`RegionWeights.apply` sums: each piece of the combination is written straight into the product's
+    cells-first buffer (one pass over the inputs, no float64 copy of the whole block), after each input's piece,
+    as it is stored, has been shown to that input's inspector (the fill-value check) while it is in cache.
+
+    Parameters
+    ----------
+    flats
+        Blocks of one (steps, cells) shape, of any float (or bool) type.
+    coefs
+        One factor per block (default: 1 each).
+    inspectors
+        One per block, None or a callable given each piece of that block's own values before they are
+        combined; raising stops the product.
+
+    Examples
+    --------
+    >>> a, b = np.array([[2.0**24]], "f4"), np.array([[-1.0]], "f4")
+    >>> out = np.empty((1, 1))
+    >>> Combined([a, b], [1.0, -1.0]).write(out, slice(None), slice(None))
+    >>> int(out[0, 0])  # formed in float64: float32 would round 2**24 + 1 to 2**24
+    16777217
+    """
+
+    def __init__(self, flats: list[np.ndarray], coefs: list[float] | None = None,
+                 inspectors: list[Callable[[np.ndarray], None] | None] | None = None) -> None:
+        self.flats = list(flats)
+        self.coefs = [1.0] * len(self.flats) if coefs is None else [float(c) for c in coefs]
+        self.inspectors = [None] * len(self.flats) if inspectors is None else list(inspectors)
+        if not (len(self.coefs) == len(self.inspectors) == len(self.flats) >= 1):
+            raise ValueError("Combined needs one coefficient and one inspector (or None) per block, and a block")
+        self.shape = self.flats[0].shape
+
+    def cells_first(self) -> np.ndarray | None:
+        """The combination cells-first without a copy (inspected whole), when it is one float64 block laid out so.
+
+        The readers' canonical blocks are written so (:func:`mip.products._common.scale_cells_first`).
+        """
+        f = self.flats[0]
+        if len(self.flats) > 1 or self.coefs[0] != 1.0 or f.dtype != np.float64 or not f.T.flags.c_contiguous:
+            return None
+        if self.inspectors[0] is not None:
+            self.inspectors[0](f)
+        return f.T
+
+    def write(self, out: np.ndarray, steps: slice, cells: slice) -> None:
+        """Write the piece ``[steps, cells]`` of the combination into ``out`` (its transpose: cells, steps) in float64.
+
+        Parameters
+        ----------
+        out
+            A float64 (cells, steps) array of the piece's size.
+        steps, cells
+            The piece.
+        """
+        pieces = [f[steps, cells] for f in self.flats]
+        for p, inspect in zip(pieces, self.inspectors):
+            if inspect is not None:
+                inspect(p)
+        for i, (p, c) in enumerate(zip(pieces, self.coefs)):
+            if i == 0:
+                if c == 1.0:
+                    np.copyto(out, p.T)
+                else:
+                    np.multiply(p.T, c, out=out, dtype="f8")
+            elif c in (1.0, -1.0):  # in place: out is float64, so is the loop
+                (np.add if c == 1.0 else np.subtract)(out, p.T, out=out)
+            else:
+                out += np.multiply(p.T, c, dtype="f8")
 
 
 class RegionWeights:
@@ -233,58 +304,55 @@ class RegionWeights:
         self.rest = mat("rest", sp.csr_matrix, (self.shape[0], len(self.rest_cells)))
         return self
 
-    def apply(self, flat: np.ndarray, inspect: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
-        """``(weights @ flat.T).T``: a (steps, cells) block → (steps, regions).
+    def apply(self, flat: np.ndarray | Combined, inspect: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
+        """``(weights @ flat.T).T``: a (steps, cells) block, or a :class:`Combined` of several, → (steps, regions).
 
         Parameters
         ----------
         flat
-            Values per step and cell, of any float type (summed in float64).  A float64 block laid
-            out cells-first (as :func:`mip.products._common.scale_cells_first` writes the readers'
-            blocks) is used as it is; any other is copied to float64 cells-first a piece at a time,
-            in a buffer this thread reuses: with runs, a few hundred thousand cells at a time, each
-            piece summed while it is in the processor's cache (the block is read once from memory);
-            else ``_ROWS`` steps at a time.
+            Values per step and cell, of any float type (summed in float64), or a combination of such blocks.
+            A float64 block laid out cells-first (as :func:`mip.products._common.scale_cells_first` writes the
+            readers' blocks) is used as it is; anything else is written to float64 cells-first a piece at a
+            time, in a buffer this thread reuses: with runs, a few hundred thousand cells at a time, each piece
+            summed while it is in the processor's cache (the block is read once from memory); else ``_ROWS``
+            steps at a time.
         inspect
-            Called with each float64 piece (cells-first) before it is summed, e.g. to check its values
-            while they are in cache; raising stops the product.
+            For a single block: called with each piece of its values as stored (float32 stays float32)
+            before the piece is summed, e.g. to check them while they are in cache; raising stops the
+            product.  A :class:`Combined` carries its own inspectors.
 
         Returns
         -------
         numpy.ndarray
         """
-        if flat.dtype == np.float64 and flat.T.flags.c_contiguous:  # already cells-first (the readers' blocks)
-            if inspect is not None:
-                inspect(flat.T)
-            return self._cells_first_product(flat.T).T
+        src = flat if isinstance(flat, Combined) else Combined([flat], inspectors=[inspect])
+        whole = src.cells_first()
+        if whole is not None:
+            return self._cells_first_product(whole).T
         leaves = [part for _, part in self.parts] if self.parts else [self]
         if all(leaf.n_runs for leaf in leaves):
-            return self._piecewise(flat, leaves, inspect).T
-        ncell = flat.shape[1]
-        out = np.empty((flat.shape[0], self.shape[0]))
+            return self._piecewise(src, leaves).T
+        nstep, ncell = src.shape
+        out = np.empty((nstep, self.shape[0]))
         step = max(1, min(_ROWS, _SCRATCH_MAX_BYTES // (8 * ncell)))
-        for s in range(0, flat.shape[0], step):
-            x = _cells_first(flat[s:s + step])
-            if inspect is not None:
-                inspect(x)
+        for s in range(0, nstep, step):
+            x = _scratch_for((ncell, min(step, nstep - s)))
+            src.write(x, slice(s, s + step), slice(None))
             out[s:s + step] = self._cells_first_product(x).T
         return out
 
-    def _piecewise(self, flat: np.ndarray, leaves: list[RegionWeights],
-                   inspect: Callable[[np.ndarray], None] | None) -> np.ndarray:
+    def _piecewise(self, src: Combined, leaves: list[RegionWeights]) -> np.ndarray:
         """The runs' product over pieces of whole latitude rows (every row begins a run of every leaf)."""
-        steps, ncell = flat.shape
+        steps, ncell = src.shape
         rows = max(1, _PIECE_CELLS // max(self.nlon, 1))
         piece = rows * self.nlon
         sums = [np.empty((len(leaf.starts), steps)) for leaf in leaves]
         rests = [np.empty((len(leaf.rest_cells), steps)) for leaf in leaves]
-        buf = _buffer((min(piece, ncell), steps))
+        buf = _scratch_for((min(piece, ncell), steps))
         for c0 in range(0, ncell, piece):
             c1 = min(c0 + piece, ncell)
             x = buf[:c1 - c0]
-            np.copyto(x, flat[:, c0:c1].T)
-            if inspect is not None:
-                inspect(x)
+            src.write(x, slice(None), slice(c0, c1))
             for leaf, sm, rs in zip(leaves, sums, rests):
                 s0, s1 = np.searchsorted(leaf.starts, (c0, c1))
                 np.add.reduceat(x, leaf.starts[s0:s1] - c0, axis=0, out=sm[s0:s1])

@@ -55,7 +55,7 @@ class Scaled:
             self._checked = True
 
     def inspector(self) -> Callable[[np.ndarray], None] | None:
-        """A check of a piece of the block's values (as float64) while it is in cache.
+        """A check of a piece of the block's values (as stored) while it is in cache.
 
         Only a piece that holds a value the full check could refuse (≥ the fill limit, ≤ −999) sends
         the whole block through :meth:`check`, which names the value and counts it; a block of another

@@ -69,8 +69,12 @@ def test_totals_from_the_files_blocks_equal_sums_by_hand(tmp_path):
 
     with Tasks():
         got = out.land.isel(experiment=0).compute()
-    # the files' blocks were read inside the unscaled tasks, and no float64 copy of their values was made
-    assert any("mip-unscaled" in k for k in ran) and not any("scale_cells_first" in k for k in ran)
+    # the files' blocks were read inside the product's tasks (one a block, then one per member gathering its
+    # totals), and no float64 copy of their values was made
+    blocks = ens.land.isel(experiment=0).data.numblocks  # (model, time, lat, lon)
+    assert not any("scale_cells_first" in k or "mip-unscaled" in k for k in ran)
+    assert sum("mip-region-product" in k for k in ran) == blocks[0] * blocks[1]
+    assert sum("mip-region-totals" in k for k in ran) == blocks[0] == 2
     for m, units in (("A", "gC per m2 per year"), ("B", "kg CO2 m-2 s-1")):
         for band, (lo, hi) in {"south": (-90, -30), "tropics": (-30, 30), "north": (30, 90)}.items():
             to_pg = TO_KGC_M2_S[units] * YEAR / 1e12  # Pg C yr-1
@@ -83,6 +87,24 @@ def test_totals_from_the_files_blocks_equal_sums_by_hand(tmp_path):
     band = 4 * np.pi * R**2 / 2
     frac = out.missing_land.isel(experiment=0).sel(model="A", region="tropics").values
     assert frac[3] == pytest.approx(cells / band, rel=1e-12) and (np.delete(frac, 3) == 0).all()
+
+
+def test_a_selected_member_computes_only_its_own_blocks(tmp_path):
+    """The totals are gathered per member: selecting one model reads and sums that model's file alone."""
+    ens, values = _catalog(tmp_path, {"A": "gC per m2 per year", "B": "gC per m2 per year", "C": "gC per m2 per year"})
+    out = aggregate(ens, latitude_bands(), attribution="area", land=_all_land)
+    ran = []
+
+    class Tasks(Callback):
+        def _pretask(self, key, dsk, state):
+            ran.append(str(key))
+
+    with Tasks():
+        got = out.land.isel(experiment=0).sel(model="B", region="north").compute()
+    assert sum("mip-region-product" in k for k in ran) == 1  # of 3 members
+    to_pg = TO_KGC_M2_S["gC per m2 per year"] * YEAR / 1e12
+    want = _band_sums(values["B"], 30, 90) * to_pg
+    assert np.abs(got.values - want).max() <= 1e-12 * (_band_sums(np.abs(values["B"]), 30, 90) * to_pg).max()
 
 
 def test_a_period_and_the_surface_split_see_the_files_blocks_too(tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping
+from functools import partial
 
-import dask.array as dsa
 import numpy as np
 import xarray as xr
 
@@ -77,10 +77,10 @@ def _apply(w: RegionWeights, xs: list, coefs: tuple[float, ...] = (1.0,),
     return np.concatenate([tot, frac], axis=-1).reshape(lead + (2 * w.shape[0],))
 
 
-def _apply_shared(shared: tuple, *blocks: list, coefs: tuple[float, ...], scale: float) -> np.ndarray:
-    """:func:`_apply` with the weights, fill masks and inverse surface weights sent once to the worker."""
-    w, offs, on_inverse = shared
-    return _apply(w, [b[0][0] for b in blocks], coefs, offs, on_inverse, scale)
+def _apply_shared(w: RegionWeights, offs: tuple, on_inverse: np.ndarray | None, *blocks: np.ndarray,
+                  coefs: tuple[float, ...], scale: float) -> np.ndarray:
+    """:func:`_apply` with the weights, fill masks and inverse surface weights first (on a cluster: futures)."""
+    return _apply(w, list(blocks), coefs, offs, on_inverse, scale)
 
 
 def _distributed_client() -> object | None:
@@ -111,27 +111,26 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
     if any(hasattr(da.data, "dask") for da in das):
         import dask.array as _d
 
-        datas = []
+        from mip.budgets.region_graph import region_blocks
+
+        datas, inline = [], []
         for da in das:
             data = da.data if hasattr(da.data, "dask") else _d.from_array(da.data)
             if len(data.chunks[-2]) > 1 or len(data.chunks[-1]) > 1:
                 data = data.rechunk({data.ndim - 2: -1, data.ndim - 1: -1})  # the product needs whole grids
             raw = unscaled(data)  # the file's blocks and their unit factors, where they can be seen
             datas.append(data if raw is None else raw)
-        # concatenate=False: each block is handed over as it is (a single block in a list per
-        # contracted grid axis) — with concatenation dask would copy every block first
-        idx = "abcdefghijklmnop"[:datas[0].ndim - 2]
-        args = [a for d in datas for a in (d, idx + "yx")]
+            inline.append(raw is not None)  # its blocks are this product's alone: read inside its task
+        shared = (w, offs, on_inverse)  # threads: shared by reference
         client = _distributed_client()
-        if client is None:  # threads: the weights are shared by reference
-            out = dsa.blockwise(lambda *bs: _apply(w, [b[0][0] for b in bs], coefs, offs, on_inverse, scale),
-                                idx + "r", *args, new_axes={"r": 2 * nreg}, dtype="f8", concatenate=False)
-        else:  # a cluster: the weights go to each worker once (a future), not inside every task of the graph
-            shared = client.scatter((w, offs, on_inverse), broadcast=True, hash=True)
-            out = dsa.blockwise(_apply_shared, idx + "r", shared, None, *args, new_axes={"r": 2 * nreg}, dtype="f8",
-                                concatenate=False, coefs=coefs, scale=scale)
-    else:
-        out = _apply(w, [np.asarray(da.data) for da in das], coefs, offs, on_inverse, scale)
+        if client is not None:  # a cluster: sent to each worker once (a future), not inside every task of the graph
+            shared = tuple(client.scatter(list(shared), broadcast=True, hash=True))
+        func = partial(_apply_shared, coefs=coefs, scale=scale)
+        tot, miss = region_blocks(datas, func, 2 * nreg, nreg, args=shared, inline=tuple(inline),
+                                  token=(id(w), coefs, scale, id(offs), id(on_inverse)))
+        return (xr.DataArray(tot, dims=lead + ("region",), coords=coords),
+                xr.DataArray(miss, dims=lead + ("region",), coords=coords))
+    out = _apply(w, [np.asarray(da.data) for da in das], coefs, offs, on_inverse, scale)
     tot = xr.DataArray(out[..., :nreg], dims=lead + ("region",), coords=coords)
     miss = xr.DataArray(out[..., nreg:], dims=lead + ("region",), coords=coords)
     return tot, miss

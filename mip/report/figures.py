@@ -13,6 +13,7 @@ import xarray as xr  # noqa: E402
 
 from mip.budgets.stats import nan_quantiles  # noqa: E402
 from mip.io import save_figure  # noqa: E402
+from mip.io.figure_layout import fixed_margins  # noqa: E402
 
 __all__ = ["save", "budget_bars", "region_timeseries", "map_fields", "draw_maps", "td_bu_bars", "zonal_bars", "growth_rate", "co2eq_bars",
            "closure_bars", "growth_trend", "evaluation_ranges"]
@@ -73,7 +74,8 @@ def region_timeseries(monthly: xr.DataArray, experiment: str, units: str, title:
     axes[0, -1].legend(fontsize=6)
     fig.suptitle(title, fontsize=10)
     fig.autofmt_xdate()
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
+    # fixed margins (mip.io.figure_layout): tick labels of 7 pt, dates slanted under the last row
+    fixed_margins(fig, left=0.8, right=0.15, top=0.65, bottom=0.75, wgap=0.5, hgap=0.4)
     return fig
 
 
@@ -159,7 +161,8 @@ def draw_maps(fields: xr.Dataset, title: str):
             ax.set_title(f"{v}: {label}", fontsize=9)
             fig.colorbar(m, ax=ax, label=f"g {basis} m-2 yr-1", shrink=0.85)
     fig.suptitle(title, fontsize=10)
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
+    # fixed margins (mip.io.figure_layout): tick labels of 7 pt; a colour bar and its labels inside its panel's cell
+    fixed_margins(fig, left=0.45, right=0.1, top=0.55, bottom=0.35, wgap=0.45, hgap=0.4)
     return fig
 
 
@@ -192,7 +195,8 @@ def td_bu_bars(td: pd.DataFrame, bu: pd.DataFrame, regions: list[str], period: s
     axes[0, 0].legend(fontsize=7)
     axes[0, 0].set_ylabel("Tg CH4/yr")
     fig.suptitle(f"GCP-CH4 {period}: top-down vs bottom-up (mean, min-max)")
-    fig.set_layout_engine("tight")  # laid out when drawn (in the figure process, see mip.io.figure_worker)
+    # fixed margins (mip.io.figure_layout): tick labels of 7 pt, category names up to three lines under a panel
+    fixed_margins(fig, left=0.65, right=0.15, top=0.85, bottom=0.7, wgap=0.5, hgap=0.75)
     return fig
 
 

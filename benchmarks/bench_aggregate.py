@@ -27,7 +27,11 @@ two steps run back to back in that round (the host's slow spells hit both alike)
 GCB bands with surface attribution (d), against the floor (a) only.  Targets: d/a ≤ 1.5, peak
 memory below 1.5 GB.
 
-Usage: ``python benchmarks/bench_aggregate.py [--dir DIR] [--models 10] [--months 72] [--repeat 5] [--full]``
+``--baseline SRC``: also the fluxmip step (or ``--full``'s) with ``mip`` imported from another source tree
+(a ``git worktree`` of an earlier commit), in the same rounds: ``ratio_*_over_baseline``.
+
+Usage: ``python benchmarks/bench_aggregate.py [--dir DIR] [--models 10] [--months 72] [--repeat 5] [--full]
+[--baseline SRC]``
 """
 
 from __future__ import annotations
@@ -261,6 +265,7 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=72)
     ap.add_argument("--repeat", type=int, default=5, help="runs of each step (median reported)")
     ap.add_argument("--full", action="store_true", help="14 models x 6 experiments x land/ocean/net to countries")
+    ap.add_argument("--baseline", type=Path, default=None, help="source tree of another version, timed beside fluxmip")
     a = ap.parse_args()
     if a.full:
         return full(a)
@@ -270,8 +275,10 @@ def main() -> None:
     size_mb = a.models * 2 * a.months * 180 * 360 * 4 / 2**20
     print(f"ensemble_size_mb = {size_mb:.0f}")
     print(f"write_seconds = {time.perf_counter() - t:.1f}")
-    r = run_steps(("floor", "stream", "fluxmip", "regionmask"), root, a.repeat)
+    table, extra = with_baseline(a.baseline, "fluxmip")
+    r = run_steps(("floor", "stream", "fluxmip", "regionmask") + extra, root, a.repeat, table)
     ratios(r, "fluxmip")
+    baseline_ratios(r, "fluxmip")
     print(f"ratio_regionmask_over_fluxmip = {r['regionmask']['seconds'] / r['fluxmip']['seconds']:.1f}")
     print(f"ratio_regionmask_over_fluxmip_paired = {r['regionmask']['paired']['fluxmip']:.1f}")
     print(f"ratio_fluxmip_peak_over_ensemble = {r['fluxmip']['peak_mb'] / size_mb:.2f}")
@@ -285,8 +292,28 @@ def full(a: argparse.Namespace) -> None:
     size_mb = 14 * len(FULL_EXPERIMENTS) * 3 * a.months * 180 * 360 * 4 / 2**20
     print(f"ensemble_size_mb = {size_mb:.0f}")
     print(f"write_seconds = {time.perf_counter() - t:.1f}")
-    r = run_steps(("floor", "stream", "full"), root, a.repeat)
+    table, extra = with_baseline(a.baseline, "full")
+    r = run_steps(("floor", "stream", "full") + extra, root, a.repeat, table)
     ratios(r, "full")
+    baseline_ratios(r, "full")
+
+
+def with_baseline(src: Path | None, step: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The steps, plus ``<step>_baseline``: the same step importing ``mip`` from another source tree."""
+    table = dict(STEPS)
+    if src is None:
+        return table, ()
+    table[f"{step}_baseline"] = f"import sys; sys.path.insert(0, {str(src.resolve())!r})\n" + STEPS[step]
+    return table, (f"{step}_baseline",)
+
+
+def baseline_ratios(r: dict, step: str) -> None:
+    """Wall and CPU ratios of ``step`` over the other tree's run of it (when there is one)."""
+    if f"{step}_baseline" not in r:
+        return
+    print(f"ratio_{step}_over_baseline = {r[step]['seconds'] / r[step + '_baseline']['seconds']:.2f}")
+    print(f"ratio_{step}_over_baseline_paired = {r[step]['paired'][step + '_baseline']:.2f}")
+    print(f"ratio_{step}_over_baseline_cpu_paired = {r[step]['paired_cpu'][step + '_baseline']:.2f}")
 
 
 def ratios(r: dict, step: str) -> None:

@@ -60,6 +60,18 @@ def test_aggregate_any_array_layout(tmp_path, layout):
     np.testing.assert_allclose(out.sel(region="south").values.ravel(), north_pg, rtol=1e-9)
 
 
+def test_aggregate_one_lazy_field(tmp_path):
+    """A lazy (lat, lon) field, no leading axis at all: one product task and its totals."""
+    p = write_oco2mip(tmp_path / "CT_gridded_fluxes_IS.nc4", land=np.float32(1.0), months=3)
+    ds = open_product("oco2mip", p).isel(model=0, experiment=0, time=1)
+    assert hasattr(ds.land.data, "dask") and ds.land.dims == ("lat", "lon")
+    out = aggregate(ds, latitude_bands()).compute()
+    north_pg = 2 * np.pi * R**2 * (1 - np.sin(np.deg2rad(30))) * 1e-15
+    assert out.land.dims == ("region",)
+    np.testing.assert_allclose(out.land.sel(region=["north", "south"]).values, north_pg, rtol=1e-9)
+    assert (out.missing_land.values == 0).all()
+
+
 def test_aggregate_monthly_and_annual(sample_root):
     from mip import open_ensemble
     ds = open_ensemble(sample_root / "sample-oco2mip.yaml", "gridded_fluxes")

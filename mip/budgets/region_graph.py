@@ -96,7 +96,7 @@ def region_blocks(datas: list, func: Callable[..., np.ndarray], nout: int, split
         tasks = {}
         for g in itertools.product(*(range(n) for n in outer)):
             key = (pname,) + g + (0,) * (1 + (len(lead) > 0))
-            refs = List(*(TaskRef((name,) + g + (i,)) for i in range(lead[-1] if lead else 1)))
+            refs = List(*(TaskRef((name,) + g + (i,)) for i in range(lead[-1]))) if lead else List(TaskRef((name,)))
             tasks[key] = Task(key, _part, refs, lo, hi)
         layers[pname] = MaterializedLayer(tasks)
         deps[pname] = {name}

@@ -126,8 +126,10 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
         if client is not None:  # a cluster: sent to each worker once (a future), not inside every task of the graph
             shared = tuple(client.scatter(list(shared), broadcast=True, hash=True))
         func = partial(_apply_shared, coefs=coefs, scale=scale)
-        tot, miss = region_blocks(datas, func, 2 * nreg, nreg, args=shared, inline=tuple(inline),
-                                  token=(id(w), coefs, scale, id(offs), id(on_inverse)))
+        # the key names: the futures' keys on a cluster, else the objects themselves (held by the graph, so
+        # their ids cannot be reused while it lives)
+        token = ([getattr(a, "key", id(a)) for a in shared], coefs, scale)
+        tot, miss = region_blocks(datas, func, 2 * nreg, nreg, args=shared, inline=tuple(inline), token=token)
         return (xr.DataArray(tot, dims=lead + ("region",), coords=coords),
                 xr.DataArray(miss, dims=lead + ("region",), coords=coords))
     out = _apply(w, [np.asarray(da.data) for da in das], coefs, offs, on_inverse, scale)

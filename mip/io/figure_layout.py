@@ -11,10 +11,15 @@ that no text leaves the figure or runs into another panel.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = ["fixed_margins"]
 
 
-def fixed_margins(fig: "Figure", *, left: float, right: float, top: float, bottom: float,  # noqa: F821
+def fixed_margins(fig: Figure, *, left: float, right: float, top: float, bottom: float,
                   wgap: float = 0.0, hgap: float = 0.0) -> None:
     """Place the figure's grid of panels with these margins and gaps (inches), and no layout engine.
 

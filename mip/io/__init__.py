@@ -2,6 +2,7 @@
 
 ``mip.io.files`` (re-exported here: ``open_netcdf``, ``write_csv``, ...), ``mip.io.writes`` (``atomic_write``,
 ``safe_name``), ``mip.io.figure_worker`` (``save_figure``, and figures drawn by a second process),
+``mip.io.figure_layout`` (fixed margins for small-multiple figures),
 ``mip.io.scheduler`` (a dask.distributed client or local threads, and a progress bar),
 ``mip.io.yamlspec`` (the search path of catalogs, protocols and constraint specs),
 ``mip.io.regionfiles`` (vector files, mask files, the bundled Natural Earth countries → the

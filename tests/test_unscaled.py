@@ -230,3 +230,31 @@ def test_a_file_block_split_by_a_rechunk_is_read_once(tmp_path):
     assert sum("'xarray-<this-array>" in k for k in ran) == 1  # the file's block read once, shared by the four
     whole = aggregate(ens, latitude_bands(), attribution="area", land=_all_land).land.compute()
     np.testing.assert_allclose(got.values, whole.values, rtol=1e-12)
+
+
+def test_a_land_part_summed_in_two_products_is_read_once(tmp_path, monkeypatch):
+    """Surface attribution sums ``land`` over land and ``net − land`` over ocean: each file block is read once."""
+    import collections
+
+    import mip.budgets.unscaled as unscaled_module
+
+    rng = np.random.default_rng(11)
+    # small integers: the file's net (land + ocean in float32) is then exact
+    p = write_oco2mip(tmp_path / "IS" / "A_gridded_fluxes_IS.nc4", months=24,
+                      land=rng.integers(-4, 5, size=(24, 180, 360)).astype("f4"),
+                      ocean=rng.integers(-4, 5, size=(24, 180, 360)).astype("f4"))
+    ds = open_product("oco2mip", p)
+    blocks = int(np.prod(ds.land.data.numblocks))
+    reads = collections.Counter()
+    block = unscaled_module._scaled_block
+
+    def counted(raw, factor, index, file, variable):
+        reads[variable] += 1
+        return block(raw, factor, index, file, variable)
+
+    monkeypatch.setattr(unscaled_module, "_scaled_block", counted)
+    out = aggregate(ds, latitude_bands(), attribution="surface").compute()
+    assert reads == {"land": blocks, "ocean": blocks, "net": blocks}
+    # net's total is its land part over land plus the rest over ocean: land + ocean, band by band
+    both = (out.land + out.ocean).values
+    np.testing.assert_allclose(out.net.values, both, rtol=0, atol=1e-12 * np.abs(both).max())

@@ -99,10 +99,12 @@ def _distributed_client() -> object | None:
 
 def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float, ...] = (1.0,),
                    offs: tuple[np.ndarray | None, ...] = (None,), on_inverse: np.ndarray | None = None,
-                   scale: float = 1.0) -> tuple[xr.DataArray, xr.DataArray]:
+                   scale: float = 1.0, shared: tuple[bool, ...] | None = None) -> tuple[xr.DataArray, xr.DataArray]:
     """``w @ Σ coef·cells`` × ``scale`` for every leading index, and the missing fraction (see :func:`_apply`).
 
-    (..., lat, lon) → two (..., region) arrays, lazily if the inputs are.
+    (..., lat, lon) → two (..., region) arrays, lazily if the inputs are.  ``shared``: per input, whether
+    another product sums it too; its file's blocks are then read in tasks of their own, once for both,
+    rather than inside each product's task.
     """
     das = [da.transpose(..., "lat", "lon") for da in das]
     lead = das[0].dims[:-2]
@@ -114,22 +116,22 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
         from mip.budgets.region_graph import region_blocks
 
         datas, inline = [], []
-        for da in das:
+        for da, other in zip(das, shared or (False,) * len(das)):
             data = da.data if hasattr(da.data, "dask") else _d.from_array(da.data)
             if len(data.chunks[-2]) > 1 or len(data.chunks[-1]) > 1:
                 data = data.rechunk({data.ndim - 2: -1, data.ndim - 1: -1})  # the product needs whole grids
             raw = unscaled(data)  # the file's blocks and their unit factors, where they can be seen
             datas.append(data if raw is None else raw)
-            inline.append(raw is not None)  # its blocks are this product's alone: read inside its task
-        shared = (w, offs, on_inverse)  # threads: shared by reference
+            inline.append(raw is not None and not other)  # this product's alone: read inside its task
+        args = (w, offs, on_inverse)  # threads: shared by reference
         client = _distributed_client()
         if client is not None:  # a cluster: sent to each worker once (a future), not inside every task of the graph
-            shared = tuple(client.scatter(list(shared), broadcast=True, hash=True))
+            args = tuple(client.scatter(list(args), broadcast=True, hash=True))
         func = partial(_apply_shared, coefs=coefs, scale=scale)
         # the key names: the futures' keys on a cluster, else the objects themselves (held by the graph, so
         # their ids cannot be reused while it lives)
-        token = ([getattr(a, "key", id(a)) for a in shared], coefs, scale)
-        tot, miss = region_blocks(datas, func, 2 * nreg, nreg, args=shared, inline=tuple(inline), token=token)
+        token = ([getattr(a, "key", id(a)) for a in args], coefs, scale)
+        tot, miss = region_blocks(datas, func, 2 * nreg, nreg, args=args, inline=tuple(inline), token=token)
         return (xr.DataArray(tot, dims=lead + ("region",), coords=coords),
                 xr.DataArray(miss, dims=lead + ("region",), coords=coords))
     out = _apply(w, [np.asarray(da.data) for da in das], coefs, offs, on_inverse, scale)
@@ -206,6 +208,8 @@ class _Products:
         self.overlap: dict[str, float] = {}
         self._land: np.ndarray | None = None
         self._done: dict[tuple, tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
+        #: variables summed by two products (a land part: over land, and in its total's rest over ocean)
+        self.read_twice: set[str] = set()
 
     def land_of_cells(self, lat_b: np.ndarray | None = None, lon_b: np.ndarray | None = None) -> np.ndarray:
         """The land fraction of this grid's cells, computed once (weights and fills share it)."""
@@ -269,21 +273,39 @@ class _Products:
             own = self.own_surface(names[0])
             on_w = prep.on[own if offs[0] is not None else "any"]
             inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)
-            self._done[key] = (*_region_totals([self.ds[n] for n in names], prep.weights, coefs, offs,
-                                               inv, scale), on_w)
+            self._done[key] = (*_region_totals([self.ds[n] for n in names], prep.weights, coefs, offs, inv, scale,
+                                               tuple(n in self.read_twice for n in names)), on_w)
         return self._done[key]
+
+    def land_parts(self, v: str) -> list[str]:
+        """The land parts a flux on both surfaces is split into (its rest goes over ocean); none if it is not split."""
+        from mip.regions.attribution import LAND_PARTS
+
+        parts = [p for p in LAND_PARTS.get(v, ()) if p in self.ds.data_vars]
+        return parts if "ocean" in self.ds.data_vars else []
+
+    def plan(self, variables: list[str]) -> None:
+        """Note the variables two products will sum (:attr:`read_twice`), before any product is made."""
+        from mip.regions.attribution import variable_surface
+
+        for v in variables:
+            try:
+                both = self.attribution == "surface" and variable_surface(self.ds, v, self.surfaces) == "both"
+            except MipError:  # :meth:`variable` says so, in its turn
+                continue
+            if both:
+                self.read_twice.update(self.land_parts(v))
 
     def variable(self, v: str, scale: float) -> tuple[xr.DataArray, xr.DataArray, str]:
         """(totals, missing fraction, how it was attributed) of one flux variable."""
-        from mip.regions.attribution import LAND_PARTS, variable_surface
+        from mip.regions.attribution import variable_surface
 
-        ds = self.ds
-        surface = variable_surface(ds, v, self.surfaces) if self.attribution == "surface" else "any"
+        surface = variable_surface(self.ds, v, self.surfaces) if self.attribution == "surface" else "any"
         if surface != "both":
             tot, frac, _ = self.totals((v,), surface, scale)
             return tot, frac, f"{surface} surface" if surface != "any" else "area"
-        parts = [p for p in LAND_PARTS.get(v, ()) if p in ds.data_vars]
-        if not parts or "ocean" not in ds.data_vars:
+        parts = self.land_parts(v)
+        if not parts:
             tot, frac, _ = self.totals((v,), "any", scale)
             return tot, frac, "area (its land and ocean parts are not in the dataset)"
         # v = its land parts + the rest over ocean; by linearity the land parts' own totals serve, and
@@ -394,6 +416,7 @@ def aggregate(ds: xr.Dataset, regions: RegionSet, *, period: str | tuple | Perio
         ds = period.select(ds)
     dt = bounds_seconds(ds["time_bounds"]) if period is not None else None
     products = _Products(ds, regions, attribution, surfaces, land)
+    products.plan(variables or flux_variables(ds))
     incomplete: list[int] = []
     out = xr.Dataset()
     missing: dict[str, xr.DataArray] = {}

@@ -188,3 +188,42 @@ def test_a_relative_path_means_the_callers_folder_at_the_time_of_saving(tmp_path
             time.sleep(0.02)
         assert worker.done
     assert (later / "relative.png").exists() and not list(started_in.iterdir())
+
+
+def test_constraint_drawings_need_neither_the_fitting_code_nor_scipy_stats(tmp_path):
+    """What the figure process unpickles and draws for a constraint imports only the drawing code.
+
+    Before, each drawing carried the whole Outcome: unpickling it imported the spec, every fitting method
+    and scipy.stats, 1.4 s of that process's CPU time in ``mip demo``.  The pixels are those drawn from the
+    Outcome itself.
+    """
+    import pickle
+    import subprocess
+    import sys
+    from functools import partial
+
+    from PIL import Image, ImageChops
+
+    from mip.constrain.plots import case_panels, drawing, pdf_figure, scatter_figure
+    from mip.constrain.runner import run_spec
+    from mip.constrain.spec import list_specs, load_spec
+
+    outcome = run_spec(load_spec(list_specs()["southern-ocean-airborne"]))
+    shown = drawing(outcome)
+    case = next(iter(outcome.results[outcome.spec.method]))
+    jobs = {"scatter": (scatter_figure,), "cases": (case_panels,), "pdf": (pdf_figure, case)}
+    for name, (draw, *args) in jobs.items():
+        save_figure(partial(draw, outcome, *args), tmp_path / f"{name}_outcome.png", background=False)
+        (tmp_path / f"{name}.pkl").write_bytes(pickle.dumps(partial(draw, shown, *args)))
+    code = ("import pickle, sys, pathlib, matplotlib\nmatplotlib.use('Agg')\nfrom mip.io import save_figure\n"
+            f"d = pathlib.Path({str(tmp_path)!r})\n"
+            f"for n in {list(jobs)!r}:\n"
+            "    save_figure(pickle.loads((d / f'{n}.pkl').read_bytes()), d / f'{n}.png', background=False)\n"
+            "print(sorted(m for m in ('scipy.stats', 'mip.constrain.linear', 'mip.constrain.runner', 'pydantic')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
+    assert out == "[]"
+    for name in jobs:
+        a = Image.open(tmp_path / f"{name}.png").convert("RGB")
+        b = Image.open(tmp_path / f"{name}_outcome.png").convert("RGB")
+        assert a.size == b.size and ImageChops.difference(a, b).getbbox() is None, name

@@ -64,3 +64,16 @@ def test_list_commands(capsys):
     assert main(["protocols", "list"]) == 0 and "oco2mip-v10" in capsys.readouterr().out
     assert main(["constraints", "list"]) == 0 and "southern-ocean-airborne" in capsys.readouterr().out
     assert main(["families", "list"]) == 0 and "oco2mip" in capsys.readouterr().out.split()
+
+
+def test_every_name_a_lazy_package_exports_is_there():
+    """Each package that imports its names on first use (mip._lazy) serves every name of its ``__all__``."""
+    import importlib
+
+    for name in ("mip", "mip.budgets", "mip.catalog", "mip.constrain", "mip.io", "mip.regions", "mip.report"):
+        pkg = importlib.import_module(name)
+        missing = [n for n in getattr(pkg, "__all__", []) if getattr(pkg, n, None) is None]
+        assert not missing, (name, missing)
+    from mip.constrain import METHODS, constrain_ols
+
+    assert METHODS["ols"] is constrain_ols

@@ -6,16 +6,22 @@ Methods: :func:`constrain_ols` (prediction error + Cox et al. 2013 convolution),
 (pairs bootstrap), :func:`constrain_multi` (several predictors, scikit-learn), all returning
 a :class:`ConstraintResult`; :func:`loo_skill` gives leave-one-out skill; ``gate=`` applies a
 significance gate.
+
+Every name is imported on first use (:mod:`mip._lazy`), so that a process which only draws the
+figures (:mod:`mip.constrain.plots`, in the report's figure process) imports neither the fitting code
+nor scipy.stats.
 """
 
-from mip.constrain.linear import constrain_ols, constrain_wls, fit_ols, loo_skill
-from mip.constrain.odr import constrain_odr, fit_odr, odr_predict
-from mip.constrain.result import ConstraintResult
-from mip.constrain.sampling import bootstrap_fits, constrain_bayes, constrain_bootstrap, constrain_multi
+from mip._lazy import lazy_exports
 
-METHODS = {"ols": constrain_ols, "wls": constrain_wls, "odr": constrain_odr, "bayes": constrain_bayes,
-           "bootstrap": constrain_bootstrap}
+_HOME = {"constrain_ols": "linear", "constrain_wls": "linear", "fit_ols": "linear", "loo_skill": "linear",
+         "constrain_odr": "odr", "fit_odr": "odr", "odr_predict": "odr", "ConstraintResult": "result",
+         "bootstrap_fits": "sampling", "constrain_bayes": "sampling", "constrain_bootstrap": "sampling",
+         "constrain_multi": "sampling", "METHODS": "methods"}
 
 __all__ = ["ConstraintResult", "constrain_ols", "constrain_wls", "constrain_odr", "constrain_bayes",
            "constrain_bootstrap", "constrain_multi", "fit_ols", "fit_odr", "odr_predict", "loo_skill",
            "bootstrap_fits", "METHODS"]
+
+__getattr__, __dir__ = lazy_exports(__name__, {n: (f"mip.constrain.{m}", n) for n, m in _HOME.items()},
+                                    submodules=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mip.constrain.plots import case_panels, pdf_figure, save, scatter_figure
+from mip.constrain.plots import case_panels, drawing, pdf_figure, save, scatter_figure
 from mip.constrain.runner import Outcome
 from mip.io import atomic_write, safe_name
 
@@ -65,12 +65,14 @@ def write_outcome(outcome: Outcome, out: str | Path, *, figures: bool = True,
     if outcome.spec.data.kind == "airborne":
         files.append(_csv(campaign_table(outcome), out / "campaign_fluxes.csv"))
     if figures:
-        # drawings, not figures: inside a report the figure process builds them too (mip.io.figure_worker)
-        files.append(save(partial(scatter_figure, outcome), out / "scatter.png"))
-        files.append(save(partial(case_panels, outcome), out / "cases.png"))
+        # drawings, not figures: inside a report the figure process builds them too (mip.io.figure_worker),
+        # from what they show alone (a Drawing: no spec, no fitting code for that process to import)
+        shown = drawing(outcome)
+        files.append(save(partial(scatter_figure, shown), out / "scatter.png"))
+        files.append(save(partial(case_panels, shown), out / "cases.png"))
         for c in outcome.results[outcome.spec.method]:
             if pdf_cases is None or c in pdf_cases:
-                files.append(save(partial(pdf_figure, outcome, c), out / f"pdf_{safe_name(c)}.png"))
+                files.append(save(partial(pdf_figure, shown, c), out / f"pdf_{safe_name(c)}.png"))
     return files
 
 

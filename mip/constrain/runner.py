@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mip.constrain import METHODS
+from mip.constrain.methods import METHODS
 from mip.constrain.result import ConstraintResult
 from mip.constrain.spec import ConstraintSpec
 from mip.errors import MipError

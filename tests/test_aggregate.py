@@ -204,3 +204,31 @@ def test_weights_reach_a_cluster_once_not_inside_the_graph(sample_root):
         assert graph_bytes(lazy) < weight_bytes / 10
         on_cluster = lazy.compute()
     xr.testing.assert_allclose(on_cluster["land"], threads["land"].compute(), rtol=1e-12)
+
+
+def test_a_cluster_gets_each_surfaces_weights_once_per_aggregation(sample_root):
+    """Surface attribution makes several products per surface (land; ocean; net's land part and rest): each
+    surface's weights and fill masks are sent to the workers once, and the totals are the threaded ones."""
+    distributed = pytest.importorskip("distributed")
+
+    from mip.catalog import open_ensemble
+    from mip.budgets.region_product import RegionWeights
+
+    ds = open_ensemble(str(sample_root / "sample-oco2mip.yaml"), "gridded_fluxes")[["land", "ocean", "net"]]
+    regions = latitude_bands()
+    threads = aggregate(ds, regions, attribution="surface").compute()
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as lc, \
+            distributed.Client(lc) as client:
+        sent = []
+        scatter = client.scatter
+
+        def counting(data, **kw):
+            sent.extend(data)
+            return scatter(data, **kw)
+
+        client.scatter = counting
+        on_cluster = aggregate(ds, regions, attribution="surface").compute()
+    weights = [id(o) for o in sent if isinstance(o, RegionWeights)]
+    assert len(weights) == len(set(weights)) == 2  # the land and the ocean surface's, each once
+    for v in ("land", "ocean", "net"):
+        xr.testing.assert_allclose(on_cluster[v], threads[v], rtol=1e-12)

@@ -97,14 +97,35 @@ def _distributed_client() -> object | None:
         return None
 
 
+def _scattered(client, args: tuple, sent: dict) -> tuple:
+    """``args`` as futures on every worker of ``client``, each sent once per aggregation.
+
+    ``sent`` maps an object (a tuple by its items) to ``(object, future)``: the products of one aggregation
+    share their surface's weights and fill masks, which are sent once, not once per product, and not
+    hashed (distributed's ``hash=True`` read all 80 MB of the 0.1° countries' weights for every product
+    to name them; the object is held with its future, so the name cannot be reused while it lives).
+    """
+
+    def key(o: object) -> tuple:
+        return ("tuple", *map(id, o)) if isinstance(o, tuple) else (id(o),)
+
+    new = list({key(o): o for o in args if key(o) not in sent}.items())
+    if new:
+        futures = client.scatter([o for _, o in new], broadcast=True, hash=False)
+        sent.update({k: (o, f) for (k, o), f in zip(new, futures)})
+    return tuple(sent[key(o)][1] for o in args)
+
+
 def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float, ...] = (1.0,),
                    offs: tuple[np.ndarray | None, ...] = (None,), on_inverse: np.ndarray | None = None,
-                   scale: float = 1.0, shared: tuple[bool, ...] | None = None) -> tuple[xr.DataArray, xr.DataArray]:
+                   scale: float = 1.0, shared: tuple[bool, ...] | None = None,
+                   sent: dict | None = None) -> tuple[xr.DataArray, xr.DataArray]:
     """``w @ Σ coef·cells`` × ``scale`` for every leading index, and the missing fraction (see :func:`_apply`).
 
     (..., lat, lon) → two (..., region) arrays, lazily if the inputs are.  ``shared``: per input, whether
     another product sums it too; its file's blocks are then read in tasks of their own, once for both,
-    rather than inside each product's task.
+    rather than inside each product's task.  ``sent``: on a cluster, what earlier products of the same
+    aggregation sent to the workers (see :func:`_scattered`).
     """
     das = [da.transpose(..., "lat", "lon") for da in das]
     lead = das[0].dims[:-2]
@@ -126,7 +147,7 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
         args = (w, offs, on_inverse)  # threads: shared by reference
         client = _distributed_client()
         if client is not None:  # a cluster: sent to each worker once (a future), not inside every task of the graph
-            args = tuple(client.scatter(list(args), broadcast=True, hash=True))
+            args = _scattered(client, args, {} if sent is None else sent)
         func = partial(_apply_shared, coefs=coefs, scale=scale)
         # the key names: the futures' keys on a cluster, else the objects themselves (held by the graph, so
         # their ids cannot be reused while it lives)
@@ -208,6 +229,8 @@ class _Products:
         self.overlap: dict[str, float] = {}
         self._land: np.ndarray | None = None
         self._done: dict[tuple, tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
+        #: on a cluster, what this aggregation sent to the workers (:func:`_scattered`)
+        self._sent: dict[tuple, tuple[object, object]] = {}
         #: variables summed by two products (a land part: over land, and in its total's rest over ocean)
         self.read_twice: set[str] = set()
 
@@ -274,7 +297,7 @@ class _Products:
             on_w = prep.on[own if offs[0] is not None else "any"]
             inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)
             self._done[key] = (*_region_totals([self.ds[n] for n in names], prep.weights, coefs, offs, inv, scale,
-                                               tuple(n in self.read_twice for n in names)), on_w)
+                                               tuple(n in self.read_twice for n in names), self._sent), on_w)
         return self._done[key]
 
     def land_parts(self, v: str) -> list[str]:

@@ -194,7 +194,7 @@ def test_constraint_drawings_need_neither_the_fitting_code_nor_scipy_stats(tmp_p
     """What the figure process unpickles and draws for a constraint imports only the drawing code.
 
     Before, each drawing carried the whole Outcome: unpickling it imported the spec, every fitting method
-    and scipy.stats, 1.4 s of that process's CPU time in ``mip demo``.  The pixels are those drawn from the
+    and scipy.stats: about 1 s of that process's CPU time in ``mip demo``.  The pixels are those drawn from the
     Outcome itself.
     """
     import pickle

@@ -67,12 +67,10 @@ def drawing(outcome: "Outcome | Drawing") -> Drawing:
     """
     if isinstance(outcome, Drawing):
         return outcome
-    from scipy import stats
-
     from mip.constrain.linear import fit_ols
 
     spec = outcome.spec
-    z = stats.norm.ppf(5 / 6)
+    z = NormalDist().inv_cdf(5 / 6)
     bands = {}
     for g, cases in _groups(outcome.group_of).items():
         x, y, _ = _points(outcome.x, outcome.y, cases)

@@ -7,7 +7,7 @@ the spec, the fitting code nor scipy.stats to draw them (about 1 s of that proce
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
@@ -50,7 +50,7 @@ class Drawing:
     obs: "pd.DataFrame"
     results: dict[str, dict[str, Any]]
     group_of: dict[str, str]
-    bands: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    bands: dict[str, dict[str, np.ndarray]]
 
 
 def drawing(outcome: "Outcome | Drawing") -> Drawing:

@@ -1,4 +1,4 @@
-"""build_report's order of work: the sections on bundled data first, then the caller's work, then the catalog."""
+"""build_report's order of work: the first sections on bundled data, the caller's work, then the catalog; the stocktake's tables as its page reaches them."""
 
 import re
 
@@ -38,3 +38,26 @@ def test_a_failure_in_the_callers_work_leaves_no_page(tmp_path):
                      progress=False, meanwhile=meanwhile)
     assert not (tmp_path / "report" / "index.html").exists()
     assert not list((tmp_path / "report").rglob("*.part*"))
+
+
+def test_the_stocktake_hands_over_each_figure_once_its_own_tables_are_computed(monkeypatch):
+    # the stocktake's tables are computed as its page reaches them, not all before the first section: its first
+    # figure goes to the figure process before the national tables (the last, with no figure) are computed
+    import mip.report.national_sections as national
+    from mip.report.stocktake import add_stocktake_sections
+
+    events, real = [], national.national_tables
+    monkeypatch.setattr(national, "national_tables", lambda: (events.append("national tables"), real())[1])
+
+    class Recorder:  # a page that only records the figures handed over
+        def figure(self, fig, name, caption):
+            events.append(name)
+
+        def __getattr__(self, name):
+            return lambda *a, **k: None
+
+    shown = add_stocktake_sections(Recorder())
+    assert events.index("co2eq_countries") < events.index("national tables") == len(events) - 1
+    assert events.count("national tables") == 1  # each table computed once
+    assert {"co2eq_countries", "growth_closure", "growth_rate_trends"} <= set(events)
+    assert {"growth_closure", "growth_rate_trends", "sink_trends", "ocean_sink_trends"} <= set(shown)

@@ -11,6 +11,7 @@ Every table here is built from real published files bundled with the package (``
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -182,18 +183,47 @@ def stocktake_tables(*, year: int = 2017, experiment: str = "LNLGIS", tolerance:
         the growth rate without ENSO, detectability) and ``national``
         (:func:`mip.report.national_sections.national_tables`: inventories, reductions, top-down beside bottom-up).
     """
+    return {k: make() for k, make in _table_makers(year=year, experiment=experiment, tolerance=tolerance, ceos=ceos,
+                                                  co2=co2, weighting=weighting).items()}
+
+
+def _table_makers(*, year: int = 2017, experiment: str = "LNLGIS", tolerance: float | str = "stated",
+                  ceos: str | Path | None = None, co2: str = "gcb", weighting: str = "groups") -> dict[str, Callable]:
+    """:func:`stocktake_tables`'s tables, each as the call that computes it, in the order the page shows them."""
     from mip.obs.noaa import bundled_growth_rate
     from mip.report.monitoring import monitoring_tables
     from mip.report.national_sections import national_tables
 
-    return {"co2eq_countries": three_gas_countries(year, co2=co2, weighting=weighting, experiment=experiment,
-                                                   ceos=ceos),
-            "co2eq_bands": three_gas_bands(year, experiment, weighting=weighting),
-            "co2eq_global": three_gas_global(weighting=weighting),
-            "closure": v10mip_closure(tolerance=tolerance),
-            "growth": bundled_growth_rate().growth_rate_pgc,
-            "growth_trends": growth_rate_monitoring(), "sink_trends": sink_trends(),
-            "ocean_sink_trends": ocean_sink_trends(), "monitoring": monitoring_tables(), "national": national_tables()}
+    return {"co2eq_countries": partial(three_gas_countries, year, co2=co2, weighting=weighting, experiment=experiment,
+                                       ceos=ceos),
+            "co2eq_bands": partial(three_gas_bands, year, experiment, weighting=weighting),
+            "co2eq_global": partial(three_gas_global, weighting=weighting),
+            "closure": partial(v10mip_closure, tolerance=tolerance),
+            "growth": lambda: bundled_growth_rate().growth_rate_pgc,
+            "growth_trends": growth_rate_monitoring, "sink_trends": sink_trends,
+            "ocean_sink_trends": ocean_sink_trends, "monitoring": monitoring_tables, "national": national_tables}
+
+
+class _TablesOnDemand(Mapping):
+    """The stocktake's tables, each computed when first looked up (and kept).
+
+    The page asks for them in the order it shows them, so each section's figures go to the figure
+    process as soon as its own tables are ready, instead of after every table of the stocktake.
+    """
+
+    def __init__(self, makers: dict[str, Callable]) -> None:
+        self._makers, self._done = makers, {}
+
+    def __getitem__(self, key: str) -> object:
+        if key not in self._done:
+            self._done[key] = self._makers[key]()
+        return self._done[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
 
 
 def closure_table(closure: xr.Dataset) -> pd.DataFrame:
@@ -240,7 +270,7 @@ def add_stocktake_sections(page, tables: dict[str, object] | None = None) -> dic
     """
     from mip.report import figures as F
 
-    t = tables or stocktake_tables()
+    t = tables or _TablesOnDemand(_table_makers())
     page.h2("Three-gas stocktake: CO2, CH4 and N2O in CO2-equivalent")
     page.p("REAL data. Tg CO2-eq/yr, positive = to the atmosphere; IPCC AR6 WG1 Table 7.15 GWP100 and GWP20 (fossil "
            "CH4 29.8 / 82.5, other CH4 27.0 / 79.7, N2O 273). A GWP is an emission metric, so the countries and the "

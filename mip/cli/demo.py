@@ -34,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
           "sections, GCP-CH4 TD vs BU, CO2-eq, the three-gas stocktake, a SYNTHETIC CMIP6 model's evaluation, the "
           "Southern Ocean airborne constraint) ...", flush=True)
     esm = write_cmip6_sample(out)
-    # The report's sections on bundled data come first and are drawn by the figure process while the
-    # sample is written and summarised here (meanwhile), before the report opens the sample's catalog.
+    # The report's first sections on bundled data are drawn by the figure process while the sample is
+    # written and summarised here (meanwhile), before the report opens the sample's catalog.
     with scheduler():  # as mip report: $MIP_SCHEDULER, else the threaded scheduler
         page = build_report(out / SAMPLE_CATALOG, "gridded_fluxes", out / "report", ch4_workbook=True,
                             real_co2=True, cf=False, constraints=[spec_path("southern-ocean-airborne")],

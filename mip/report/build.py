@@ -325,32 +325,46 @@ def _constraints(page: Page, specs: list[str]) -> None:
             page.p(note)
 
 
-def _independent_sections(page: Page, real_co2: bool, ch4_workbook, constraints: list[str] | None, bar) -> dict:
-    """The sections built from bundled data and specs alone, each captured to be put in its place later.
+def _independent_sections(page: Page, real_co2: bool, ch4_workbook, bar) -> dict:
+    """The sections built from bundled data alone that draw the most for their computing: v10 MIP, GCB, GCP-CH4.
 
-    Returns ``{"real CO2 data", "GCP-CH4", "constraints": captured sections (empty when not asked),
-    "ch4": the GCP-CH4 top-down global table or None}``.
+    Each is captured, to be put in its place later; :func:`_more_independent_sections` adds the others.
+    Returns ``{"real CO2 data", "GCP-CH4": captured sections (empty when not asked), "ch4": the GCP-CH4
+    top-down global table or None}``.
     """
-    out: dict[str, Any] = {"ch4": None}
-    with page.capture() as out["real CO2 data"]:
+    out: dict[str, Any] = {"ch4": None, "real CO2 data": page.capture()}
+    with out["real CO2 data"]:
         if real_co2:
-            from mip.report.obs_evaluation import add_obs_evaluation_sections
             from mip.report.published_co2 import add_real_sections
-            from mip.report.stocktake import add_stocktake_sections
 
             add_real_sections(page)
-            add_stocktake_sections(page)
-            add_obs_evaluation_sections(page)
-            bar.update()
     with page.capture() as out["GCP-CH4"]:
         if ch4_workbook:
             out["ch4"] = _ch4(page, ch4_workbook)
             bar.update()
+    return out
+
+
+def _more_independent_sections(page: Page, out: dict, real_co2: bool, constraints: list[str] | None, bar) -> None:
+    """The rest of the sections from bundled data and specs: constraints, stocktake, observation space.
+
+    Added to ``out`` (from :func:`_independent_sections`): ``"constraints"``; the stocktake and
+    observation-space sections to its ``"real CO2 data"`` capture, after the real CO2 sections.  The
+    constraints come first: their three figures take as long to draw as the section to compute, the
+    observation-space section's two the least (the last figures are what the report waits for).
+    """
     with page.capture() as out["constraints"]:
         if constraints:
             _constraints(page, constraints)
             bar.update()
-    return out
+    with out["real CO2 data"]:  # the same capture again: what follows the real CO2 sections on the page
+        if real_co2:
+            from mip.report.obs_evaluation import add_obs_evaluation_sections
+            from mip.report.stocktake import add_stocktake_sections
+
+            add_stocktake_sections(page)
+            add_obs_evaluation_sections(page)
+            bar.update()
 
 
 def _provenance(page: Page, ds, regions, settings: dict[str, Any]) -> None:
@@ -424,10 +438,10 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
     read_options
         Reader options for every member (``variables={canonical: native}``, as ``--variables``).
     meanwhile
-        The caller's own work, called once the sections that need no ensemble (real CO2 data,
-        GCP-CH4, constraints) are computed and their figures handed to the figure process, and
-        before ``catalog`` is opened: it runs while those figures are drawn.  ``mip demo`` writes
-        its sample catalog here.  Its return value is not used.
+        The caller's own work, called before ``catalog`` is opened, once the first sections that need
+        no ensemble (the real CO2 data, GCP-CH4) are computed and their figures handed to the figure
+        process: it runs while those figures are drawn.  ``mip demo`` writes its sample catalog here.
+        Its return value is not used.
 
     Returns
     -------
@@ -454,9 +468,12 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
             (["GCP-CH4"] if ch4_workbook else []) + \
             ["CO2-eq"] + (["evaluation"] if evaluate else []) + (["constraints"] if constraints else []) + ["provenance"]
         bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
-        # The sections that need no ensemble are computed first, so the figure process draws their figures
-        # while the caller's work (meanwhile) runs and the ensemble is read; each is put in its place below.
-        independent = _independent_sections(page, real_co2, ch4_workbook, constraints, bar)
+        # The report's figures are drawn by a second process (rendering_in_background). So that it always has a
+        # figure to draw, the sections are computed out of their order on the page (each captured and put in its
+        # place below): first those from bundled data that draw the most for their computing (1.5 s of figures a
+        # second), then the caller's work (meanwhile) and the ensemble's sections (a third of the drawing, with
+        # the two maps) and evaluation, then the other sections from bundled data while those figures are drawn.
+        independent = _independent_sections(page, real_co2, ch4_workbook, bar)
         if meanwhile is not None:
             meanwhile()
         cat = open_catalog(catalog) if isinstance(catalog, (str, Path)) else catalog
@@ -497,17 +514,20 @@ def build_report(catalog, entry: str, out: str | Path, *, regions=None, region_s
         bar.update()
         _maps(page, ds)
         bar.update()
+        with page.capture() as evaluation:
+            if evaluate:
+                from mip.report.esm_evaluation import add_evaluation_section, run_evaluation
+
+                opts = dict(evaluate_options or {})
+                scores, name = run_evaluation(evaluate, cat, entry, regions=regions, ensemble=ds, **opts)
+                add_evaluation_section(page, scores, name)
+                bar.update()
+        _more_independent_sections(page, independent, real_co2, constraints, bar)
         page.add(independent["real CO2 data"])
         page.add(independent["GCP-CH4"])
         _co2eq(page, ds, independent["ch4"])
         bar.update()
-        if evaluate:
-            from mip.report.esm_evaluation import add_evaluation_section, run_evaluation
-
-            opts = dict(evaluate_options or {})
-            scores, name = run_evaluation(evaluate, cat, entry, regions=regions, ensemble=ds, **opts)
-            add_evaluation_section(page, scores, name)
-            bar.update()
+        page.add(evaluation)
         page.add(independent["constraints"])
         _provenance(page, ds, regions, {"catalog": catalog if isinstance(catalog, (str, Path)) else "(object)",
                                         "entry": entry, "regions": regions.description, "protocol": protocol,

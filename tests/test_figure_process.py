@@ -157,6 +157,23 @@ def test_a_prestarted_process_draws_the_next_blocks_figures(tmp_path, monkeypatc
     assert (tmp_path / "there.png").read_bytes() == (tmp_path / "here.png").read_bytes()
 
 
+def test_a_modules_warm_up_runs_while_the_worker_waits_and_a_failing_one_changes_nothing(tmp_path, monkeypatch):
+    import time
+
+    (tmp_path / "warm_a.py").write_text("import os\ndef warm_up():\n    open(os.environ['WARM_LOG'], 'a').write('a\\n')\n")
+    (tmp_path / "warm_b.py").write_text("def warm_up():\n    raise RuntimeError('cannot warm up')\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv("WARM_LOG", str(tmp_path / "log"))
+    save_figure(_figure(1), tmp_path / "here.png", dpi=80, background=False)
+    with rendering_in_background(True, preload=("warm_b", "warm_a")):
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "log").exists() and time.monotonic() < deadline:  # no figure sent yet: the worker waits
+            time.sleep(0.05)
+        save_figure(_figure(1), tmp_path / "there.png", dpi=80)
+    assert (tmp_path / "log").read_text() == "a\n"  # called once, after the one that failed
+    assert (tmp_path / "there.png").read_bytes() == (tmp_path / "here.png").read_bytes()
+
+
 def test_a_prestarted_process_no_block_uses_is_stopped_at_exit():
     import subprocess
     import sys

@@ -361,8 +361,26 @@ def _lay_out_once(fig, dpi: float) -> None:
         fig.set_layout_engine(None)  # none at all: "none" leaves a placeholder, which still draws twice
 
 
+def _waiting(stream, timeout: float) -> bool:
+    """Whether input arrives on ``stream`` within ``timeout`` seconds (True where that cannot be known).
+
+    Exact here: the feeder sends a figure only once the previous one is reported, so nothing waits in
+    the stream's buffer when the worker asks.
+    """
+    import select
+
+    try:
+        return bool(select.select([stream], [], [], timeout)[0])
+    except (OSError, ValueError):  # select on a pipe is POSIX only
+        return True
+
+
 def _serve(preload: list[str] | tuple[str, ...] = ()) -> None:
-    """The worker: read (path, dpi, rc, figure or drawing) messages until end of input, render each, report each."""
+    """The worker: read (path, dpi, rc, figure or drawing) messages until end of input, render each, report each.
+
+    ``preload``: modules imported first (the drawings'); a module's ``warm_up()``, if it has one, is
+    called while no figure waits: the work its first figure would do otherwise (imports, cached data).
+    """
     import importlib
 
     import matplotlib
@@ -370,12 +388,21 @@ def _serve(preload: list[str] | tuple[str, ...] = ()) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401  (imported while the caller computes, not on the first figure)
 
+    warm_ups = []
     for module in preload:  # the drawings' modules, likewise; one that fails to import fails its figures
         with contextlib.suppress(Exception):
-            importlib.import_module(module)
+            warm_up = getattr(importlib.import_module(module), "warm_up", None)
+            if callable(warm_up):
+                warm_ups.append(warm_up)
 
     stdin, stdout = sys.stdin.buffer, sys.stdout
-    while head := stdin.read(_HEADER.size):
+    while True:
+        # idle (no figure came within 50 ms): what the modules' first figures would do, done now
+        while warm_ups and not _waiting(stdin, 0.05):
+            with contextlib.suppress(Exception):  # only a saving: a figure that needs it does it again and reports
+                warm_ups.pop(0)()
+        if not (head := stdin.read(_HEADER.size)):
+            break
         (n,) = _HEADER.unpack(head)
         path, dpi, rc, fig = pickle.loads(stdin.read(n))
         try:

@@ -118,3 +118,28 @@ def test_cli_and_script(tmp_path, capsys):
     run_script("latitudinal_airborne.py", "--out", str(tmp_path / "script"))
     assert (tmp_path / "script" / "scatter.png").stat().st_size > 10_000
     assert (tmp_path / "script" / "coefficients.csv").exists()
+
+
+def test_field_metric_weights_by_coslat_over_the_bins_with_values():
+    import xarray as xr
+
+    from mip.constrain.multi import field_metric
+    from mip.constrain.spec import FieldMetricSpec
+    from mip.errors import MipError
+
+    nan = np.nan
+    values = [[[1, 3], [10, nan], [5, 7]],  # member a: lat -60, 0, 60 × pressure 300, 700
+              [[nan, nan], [nan, nan], [2, 4]]]  # member b: nothing south of 60 N
+    f = xr.DataArray(values, dims=("member", "lat", "pressure"),
+                     coords={"member": ["A_IS", "B_IS"], "model": ("member", ["A", "B"]), "lat": [-60.0, 0.0, 60.0],
+                             "pressure": [300.0, 700.0]})
+    south = field_metric(f, FieldMetricSpec(lat=(-60, 0)))  # cos 60° = 1/2, cos 0° = 1; the NaN bin left out
+    assert south.sel(member="A_IS").item() == pytest.approx((0.5 * (1 + 3) + 10) / (0.5 * 2 + 1))  # = 6
+    assert np.isnan(south.sel(member="B_IS").item())  # no bin with a value: NaN, never 0
+    assert list(south["model"].values) == ["A", "B"] and south.dims == ("member",)
+    upper = field_metric(f.transpose("pressure", "member", "lat"), FieldMetricSpec(lat=(-90, 90), pressure=(250, 350),
+                                                                                  weight="none"))
+    assert upper.sel(member="A_IS").item() == pytest.approx((1 + 10 + 5) / 3)
+    assert upper.sel(member="B_IS").item() == pytest.approx(2.0)
+    with pytest.raises(MipError, match="no bin"):
+        field_metric(f, FieldMetricSpec(lat=(10, 20)))

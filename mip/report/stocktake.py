@@ -219,6 +219,9 @@ class _TablesOnDemand(Mapping):
             self._done[key] = self._makers[key]()
         return self._done[key]
 
+    def __contains__(self, key: object) -> bool:  # without computing the table (Mapping's looks it up)
+        return key in self._makers
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._makers)
 

@@ -1,5 +1,8 @@
 """RECCAP2 ocean masks and the river-flux adjustment, read from the real published files."""
 
+import os
+import shutil
+
 import netCDF4
 import numpy as np
 import pytest
@@ -66,6 +69,15 @@ def test_river_total_and_gcb_split():
     assert round(tot, 2) == 0.65
     split = river_split(river)
     assert {k: round(v, 2) for k, v in split.items()} == {"south": 0.09, "tropics": 0.42, "north": 0.14, "total": 0.65}
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="open files are listed from /proc/self/fd (Linux)")
+def test_river_file_closed_after_reading(tmp_path):
+    copy = shutil.copy(real_file(RIVER), tmp_path / "river.nc")
+    river = read_river_flux(copy)
+    held = [f for f in os.listdir("/proc/self/fd") if os.path.realpath(f"/proc/self/fd/{f}") == os.path.realpath(copy)]
+    assert held == []  # the reader closed its file
+    assert float(river.river.sum()) != 0.0  # and its values were read before, not lazily after
 
 
 def test_river_basins_equal_the_published_basin_totals():

@@ -50,20 +50,23 @@ def read_river_flux(path: str | PathLike | None = None, *, variable: str = "fgco
     path = Path(path) if path is not None else \
         Path(str(resources.files("mip") / "data" / "reccap2-ocean" / "fgco2_lacroix-river_v20220615.nc"))
     ds = open_netcdf(path, chunks=None)
-    lat = find_axis(ds, "latitude", ("lat", "latitude"), path)
-    lon = find_axis(ds, "longitude", ("lon", "longitude"), path)
-    if variable not in ds.variables:
-        raise InputError(path, variable, "no such variable", f"the river flux '{variable}' (present: {', '.join(map(str, ds.data_vars))})")
-    da = ds[variable]
-    if set(da.dims) != {lat, lon}:
-        raise InputError(path, variable, f"dims {da.dims}", f"({lat}, {lon})")
-    grid = standardise_grid(ds[[lat, lon]].reset_coords(drop=True).set_coords([lat, lon]), lat=lat, lon=lon, file=path)
-    da = da.copy(data=load_values(da, path, variable))
-    flux = to_canonical_flux(onto_grid(da.fillna(0.0), ds, grid, lat=lat, lon=lon), gas="CO2", file=path,
-                             native_name=variable, product="reccap2 river adjustment", version=path.stem,
-                             sign=read_sign(ds[variable].attrs, ds.attrs, option=sign, convention="surface",
-                                            convention_name="RECCAP2 fgco2 (positive into the ocean)", file=path,
-                                            variable=variable))
+    try:  # everything is read before the file is closed (an open handle left to the garbage collector otherwise)
+        lat = find_axis(ds, "latitude", ("lat", "latitude"), path)
+        lon = find_axis(ds, "longitude", ("lon", "longitude"), path)
+        if variable not in ds.variables:
+            raise InputError(path, variable, "no such variable", f"the river flux '{variable}' (present: {', '.join(map(str, ds.data_vars))})")
+        da = ds[variable]
+        if set(da.dims) != {lat, lon}:
+            raise InputError(path, variable, f"dims {da.dims}", f"({lat}, {lon})")
+        grid = standardise_grid(ds[[lat, lon]].reset_coords(drop=True).set_coords([lat, lon]), lat=lat, lon=lon, file=path)
+        da = da.copy(data=load_values(da, path, variable))
+        flux = to_canonical_flux(onto_grid(da.fillna(0.0), ds, grid, lat=lat, lon=lon), gas="CO2", file=path,
+                                 native_name=variable, product="reccap2 river adjustment", version=path.stem,
+                                 sign=read_sign(ds[variable].attrs, ds.attrs, option=sign, convention="surface",
+                                                convention_name="RECCAP2 fgco2 (positive into the ocean)", file=path,
+                                                variable=variable))
+    finally:
+        ds.close()
     out = xr.Dataset({"river": flux}, coords={k: grid[k] for k in ("lat", "lon", "lat_bounds", "lon_bounds", "cell_area")})
     out.attrs.update({"source_file": str(path), "product": "RECCAP2 river flux adjustment (Lacroix et al. 2020)",
                       "sign_convention": "positive = to the atmosphere (river-induced outgassing positive)",

@@ -206,6 +206,31 @@ def test_weights_reach_a_cluster_once_not_inside_the_graph(sample_root):
     xr.testing.assert_allclose(on_cluster["land"], threads["land"].compute(), rtol=1e-12)
 
 
+def test_a_clusters_block_tasks_depend_on_the_scattered_weights_only(sample_root):
+    """Each block's task reads its file itself (the lazy handle inside the task, not a key of its own): with
+    one handle key per file among their dependencies, distributed placed the tasks up front next to the
+    handles instead of handing them out as workers free up, and one worker waited for the other."""
+    distributed = pytest.importorskip("distributed")
+
+    from mip.catalog import open_ensemble
+
+    ds = open_ensemble(str(sample_root / "sample-oco2mip.yaml"), "gridded_fluxes")[["land"]]
+    assert ds.sizes["model"] > 2
+    regions = latitude_bands()
+    threads = aggregate(ds, regions).compute()
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as lc, \
+            distributed.Client(lc) as client:
+        lazy = aggregate(ds, regions)
+        graph = dict(lazy["land"].data.__dask_graph__())
+        blocks = [t for k, t in graph.items() if k[0].startswith("mip-region-product-")]
+        assert len(blocks) >= ds.sizes["model"]
+        scattered = set(client.who_has())  # the futures the aggregation sent: the weights, fill masks, ...
+        for task in blocks:
+            assert task.dependencies and task.dependencies <= scattered, task.dependencies - scattered
+        on_cluster = lazy.compute()
+    xr.testing.assert_allclose(on_cluster["land"], threads["land"], rtol=1e-12)
+
+
 def test_a_cluster_gets_each_surfaces_weights_once_per_aggregation(sample_root):
     """Surface attribution makes several products per surface (land; ocean; net's land part and rest): each
     surface's weights and fill masks are sent to the workers once, and the totals are the threaded ones."""

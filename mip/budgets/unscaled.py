@@ -142,6 +142,41 @@ def _resolve(graph, key: object) -> tuple | None:
     return None
 
 
+def _file_array(obj: object) -> bool:
+    """Whether ``obj`` is xarray's lazy handle on a file's variable (wrappers around a backend array, no values)."""
+    from xarray.backends.common import BackendArray
+
+    for _ in range(16):  # xarray's wrappers: implicit-to-explicit, memory cache, copy-on-write, lazy indexing
+        if isinstance(obj, BackendArray):
+            return True
+        if isinstance(obj, np.ndarray) or type(obj).__module__ != "xarray.core.indexing":
+            return False  # values in memory (a cache filled), or something else: left where it is
+        obj = getattr(obj, "array", None)
+    return False
+
+
+def _with_files(task: object, graph) -> object:
+    """``task`` with its references to lazy file handles (xarray's ``original-…`` keys) replaced by the handles.
+
+    A block read inside its product's task then depends on no other task: on a cluster, distributed
+    counts a task group with few dependencies as a root and hands its tasks to the workers as they
+    free up.  With one ``original`` key per file among its dependencies, the 0.1° budget's 36 tasks
+    (3 files) were not roots: they were placed up front next to their file's handle, and one worker
+    waited 70 ms for the other at the end (issue #28).  A handle pickles as its path and options, and
+    a worker opens each file once whichever task it comes in.
+    """
+    from dask._task_spec import DataNode
+
+    subs = {}
+    for dep in task.dependencies:
+        value = _node(graph, dep)
+        if isinstance(value, DataNode):
+            value = value.value
+        if _file_array(value):
+            subs[dep] = DataNode(dep, value)
+    return task.substitute(subs) if subs else task
+
+
 def unscaled(data: object) -> object | None:
     """A dask array of :class:`Scaled` blocks, one per block of ``data``, or None when one cannot be found.
 
@@ -189,7 +224,7 @@ def unscaled(data: object) -> object | None:
         # cluster each costs a round trip to the scheduler); one shared by several blocks (split by a
         # rechunk), or anything but a plain task, is referred to and read once
         node = _node(graph, raw) if uses[raw] == 1 else None
-        read = node if isinstance(node, Task) else TaskRef(raw)
+        read = _with_files(node, graph) if isinstance(node, Task) else TaskRef(raw)
         dsk[(name,) + b] = Task((name,) + b, _scaled_block, read, factor, index, file, variable)
     # the new layer may depend on any of ``data``'s layers (a key's name need not be its layer's: a
     # reordering take's keys are not); culling keeps only those holding keys it needs, so ``data``'s own

@@ -46,6 +46,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from machine import print_machine
 
 
 EXPERIMENTS = ("IS", "LNLG")
@@ -268,6 +269,7 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="14 models x 6 experiments x land/ocean/net to countries")
     ap.add_argument("--baseline", type=Path, default=None, help="source tree of another version, timed beside fluxmip")
     a = ap.parse_args()
+    print_machine()
     if a.full:
         return full(a)
     root = a.dir or Path(tempfile.mkdtemp(prefix="mip-bench-"))

@@ -28,6 +28,7 @@ import numpy as np
 import xarray as xr
 
 from mip.checks import check
+from machine import print_machine
 
 R = 6_371_007.2
 
@@ -69,6 +70,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=5)
     a = ap.parse_args()
+    print_machine()
     d = Path(tempfile.mkdtemp(prefix="mip-bench-check-"))
     p = write(d / "CAMS_gridded_fluxes_LNLG.nc4")
     read_all(p)  # warm the page cache

@@ -16,6 +16,7 @@ import numpy as np
 import statsmodels.api as sm
 
 from mip.constrain import bootstrap_fits
+from machine import print_machine
 
 
 def loop(x: np.ndarray, y: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
@@ -31,6 +32,7 @@ def main() -> None:
     ap.add_argument("--n-boot", type=int, default=10_000)
     ap.add_argument("--members", type=int, default=20)
     a = ap.parse_args()
+    print_machine()
     rng = np.random.default_rng(0)
     x = rng.normal(size=a.members)
     y = 2 * x + rng.normal(scale=0.5, size=a.members)

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from machine import print_machine
 
 HERE = Path(__file__).resolve().parents[1]
 
@@ -62,6 +63,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--baseline", type=Path, default=None, help="source tree of the version to compare with")
     a = ap.parse_args()
+    print_machine()
     trees = {"demo": HERE} | ({"baseline": a.baseline.resolve()} if a.baseline else {})
     work = Path(tempfile.mkdtemp(prefix="mip-bench-demo-"))
     runs: dict[str, list[dict[str, float]]] = {k: [] for k in trees}

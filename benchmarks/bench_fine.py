@@ -47,6 +47,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_aggregate import run_step, run_steps, write_catalog  # noqa: E402  (one runner and catalog writer)
+from machine import print_machine  # noqa: E402  (the benchmarks folder is the script's path)
 
 MODELS = ("A", "B", "C")
 NLAT, NLON, MONTHS = 1800, 3600, 12
@@ -185,6 +186,7 @@ def main() -> None:
     ap.add_argument("--cluster", action="store_true", help="also the area budget on a LocalCluster of 2 processes")
     ap.add_argument("--baseline", type=Path, default=None, help="source tree of another version, timed beside area")
     a = ap.parse_args()
+    print_machine()
     root = a.dir or Path(tempfile.mkdtemp(prefix="mip-bench-fine-"))
     t = time.perf_counter()
     write_ensemble(root)

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import time
+from machine import print_machine
 
 CASES = {
     "python_bare": [sys.executable, "-c", "pass"],
@@ -27,6 +28,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=7)
     a = ap.parse_args()
+    print_machine()
     times: dict[str, list[float]] = {k: [] for k in CASES}
     for _ in range(a.repeat):
         for k, cmd in CASES.items():

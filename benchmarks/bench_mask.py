@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 import xarray as xr
+from machine import print_machine
 
 
 def main() -> None:
@@ -25,6 +26,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--grid", default="2x2.5")
     a = ap.parse_args()
+    print_machine()
     import xarray_regrid  # noqa: F401  (the .regrid accessor)
 
     from mip.geometry.regrid import target_grid

@@ -49,8 +49,7 @@ def read_river_flux(path: str | PathLike | None = None, *, variable: str = "fgco
 
     path = Path(path) if path is not None else \
         Path(str(resources.files("mip") / "data" / "reccap2-ocean" / "fgco2_lacroix-river_v20220615.nc"))
-    ds = open_netcdf(path, chunks=None)
-    try:  # everything is read before the file is closed (an open handle left to the garbage collector otherwise)
+    with open_netcdf(path, chunks=None) as ds:  # everything is read before the file is closed
         lat = find_axis(ds, "latitude", ("lat", "latitude"), path)
         lon = find_axis(ds, "longitude", ("lon", "longitude"), path)
         if variable not in ds.variables:
@@ -65,8 +64,6 @@ def read_river_flux(path: str | PathLike | None = None, *, variable: str = "fgco
                                  sign=read_sign(ds[variable].attrs, ds.attrs, option=sign, convention="surface",
                                                 convention_name="RECCAP2 fgco2 (positive into the ocean)", file=path,
                                                 variable=variable))
-    finally:
-        ds.close()
     out = xr.Dataset({"river": flux}, coords={k: grid[k] for k in ("lat", "lon", "lat_bounds", "lon_bounds", "cell_area")})
     out.attrs.update({"source_file": str(path), "product": "RECCAP2 river flux adjustment (Lacroix et al. 2020)",
                       "sign_convention": "positive = to the atmosphere (river-induced outgassing positive)",

@@ -3,6 +3,7 @@
 from dask.callbacks import Callback
 import numpy as np
 import pytest
+import xarray as xr
 
 from conftest import R
 from mip import open_ensemble, open_product
@@ -258,3 +259,16 @@ def test_a_land_part_summed_in_two_products_is_read_once(tmp_path, monkeypatch):
     # net's total is its land part over land plus the rest over ocean: land + ocean, band by band
     both = (out.land + out.ocean).values
     np.testing.assert_allclose(out.net.values, both, rtol=0, atol=1e-12 * np.abs(both).max())
+
+
+def test_a_file_handle_goes_into_the_tasks_only_while_it_holds_no_values(tmp_path):
+    """The lazy handle a cluster's block task carries is small only while xarray's cache has not read the values."""
+    from mip.budgets.unscaled import _file_array
+
+    xr.Dataset({"v": (("t", "x"), np.arange(6.0).reshape(2, 3))}).to_netcdf(tmp_path / "f.nc")
+    with xr.open_dataset(tmp_path / "f.nc") as ds:
+        handle = ds["v"].variable._data
+        assert _file_array(handle)
+        assert ds["v"].values.sum() == 15.0  # fills xarray's memory cache in place
+        assert not _file_array(handle)
+    assert not _file_array(np.arange(3.0))

@@ -163,7 +163,9 @@ def _with_files(task: object, graph) -> object:
     free up.  With one ``original`` key per file among its dependencies, the 0.1° budget's 36 tasks
     (3 files) were not roots: they were placed up front next to their file's handle, and one worker
     waited 70 ms for the other at the end (issue #28).  A handle pickles as its path and options, and
-    a worker opens each file once whichever task it comes in.
+    a worker opens each file once whichever task it comes in.  Done here rather than with xarray's
+    ``inline_array=True`` at each reader's ``chunk``: one place for every reader, and a handle whose cache
+    already holds the values (which would then travel in every task) is left where it is.
     """
     from dask._task_spec import DataNode
 

@@ -169,18 +169,18 @@ def _surface_fraction(da: xr.DataArray, grid: xr.Dataset, *, sftlf: xr.DataArray
 def _fx(path: str | Path, name: str, shape: tuple[int, int], ilat: np.ndarray, ilon: np.ndarray,
         unit: str = "%") -> xr.DataArray:
     """A CMIP6 fx field (``sftlf``, ``sftof`` in %, ``areacella`` in m²) in the canonical cell order."""
-    ds = open_netcdf(Path(path), chunks=None)
-    if name not in ds:
-        raise InputError(path, name, "no such variable", f"the CMIP6 fx variable {name} ({unit})")
-    lat = find_axis(ds, "latitude", ("lat", "latitude"), path)
-    lon = find_axis(ds, "longitude", ("lon", "longitude"), path)
-    a = ds[name].transpose(lat, lon)
-    if a.shape != shape:
-        raise InputError(path, name, f"shape {a.shape}", f"the flux's grid {shape[0]}x{shape[1]}")
-    u = str(a.attrs.get("units", unit))
-    if u != unit:
-        raise InputError(path, name, f"units {u!r}", f"{unit!r}")
-    a = a.isel({lat: ilat, lon: ilon}).load()
+    with open_netcdf(Path(path), chunks=None) as ds:  # closed once the field is read
+        if name not in ds:
+            raise InputError(path, name, "no such variable", f"the CMIP6 fx variable {name} ({unit})")
+        lat = find_axis(ds, "latitude", ("lat", "latitude"), path)
+        lon = find_axis(ds, "longitude", ("lon", "longitude"), path)
+        a = ds[name].transpose(lat, lon)
+        if a.shape != shape:
+            raise InputError(path, name, f"shape {a.shape}", f"the flux's grid {shape[0]}x{shape[1]}")
+        u = str(a.attrs.get("units", unit))
+        if u != unit:
+            raise InputError(path, name, f"units {u!r}", f"{unit!r}")
+        a = a.isel({lat: ilat, lon: ilon}).load()
     if name.startswith("sft") and (float(a.max()) <= 1.0 + 1e-6) and float(a.max()) > 0:
         raise InputError(path, name, f"values from {float(a.min()):g} to {float(a.max()):g} with units '%'",
                          "percentages (0-100), as CMIP6 writes them", "the file holds fractions: fix its units or values")
@@ -209,7 +209,10 @@ def find_fx(data_file: str | Path, name: str, attrs: dict | None = None) -> Path
     """
     data_file = Path(data_file)
     parts = data_file.stem.split("_")
-    a = attrs if attrs is not None else open_netcdf(data_file, chunks=None).attrs
+    if attrs is None:
+        with open_netcdf(data_file, chunks=None) as ds:  # its attributes only: the file is not left open
+            attrs = ds.attrs
+    a = attrs
     source = str(a.get("source_id") or (parts[2] if len(parts) > 5 else ""))
     grid = str(a.get("grid_label") or (parts[5] if len(parts) > 5 else ""))
     if not source or not grid:

@@ -34,6 +34,13 @@ HOW = st.sampled_from(["truncate", "flip", "delete-line", "letter"])
 def reader_survives(tmp_path, rel, name, read, how, where, byte):
     p = tmp_path / name
     p.write_bytes(corrupt(real_file(rel).read_bytes(), how, where, byte))
+    if p.suffix == ".nc":
+        from mip.io.probe import MetadataProbe
+
+        failure = MetadataProbe(p, 10).failure()
+        if failure is not None:  # the HDF5 library hangs or crashes on this damage: only a child may open it
+            assert "HDF5/netCDF library" in failure  # what `mip check` reports; a reader in process would hang
+            return
     try:
         read(p)
     except MipError:
@@ -74,7 +81,7 @@ def test_check_never_raises_on_a_corrupted_file(sample_root, tmp_path, how, wher
     src = sample_root / "oco2mip-v10" / "IS" / "Ames_gridded_fluxes_IS.nc4"
     p = tmp_path / "Ames_gridded_fluxes_IS.nc4"
     p.write_bytes(corrupt(src.read_bytes(), how, where, byte))
-    report = check([p], sample_root / "sample-protocol.yaml", cf=False)
+    report = check([p], sample_root / "sample-protocol.yaml", cf=False, probe_timeout=10)
     assert report.exit_code in (0, 1)
 
 

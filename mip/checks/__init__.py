@@ -16,6 +16,7 @@ from mip.checks.protocol import Protocol, list_protocols, load_protocol
 from mip.checks.findings import Finding, Report
 from mip.checks.rules import STRUCTURE_RULES, Context, rule_data, rule_filename
 from mip.errors import InputError, MipError
+from mip.io.probe import PROBE_TIMEOUT, MetadataProbe
 
 __all__ = ["check", "expand_paths", "Report", "Finding", "Protocol", "load_protocol", "list_protocols"]
 
@@ -33,11 +34,16 @@ def expand_paths(paths: Iterable[str | PathLike]) -> list[Path]:
     return out
 
 
-def _check_one(path: Path, protocol: Protocol, *, cf: bool) -> Context:
+def _check_one(path: Path, protocol: Protocol, *, cf: bool, probe: MetadataProbe | None = None) -> Context:
     from mip.io import open_netcdf
 
     ctx = Context(path, protocol)
     rule_filename(ctx)
+    failure = probe.failure() if probe is not None else None
+    if failure is not None:  # opening it here would hang or crash this process
+        ctx.add("file.readable", "error", None, failure, "a readable netCDF file",
+                "upload or export the file again (it is damaged); `h5dump -H` shows where it fails")
+        return ctx
     try:
         ctx.ds = open_netcdf(path, decode_times=True, chunks=None)  # lazy, read block by block
     except InputError as exc:
@@ -68,7 +74,7 @@ def _check_one(path: Path, protocol: Protocol, *, cf: bool) -> Context:
 
 
 def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Protocol, *, cf: bool = True,
-          progress: bool = False) -> Report:
+          progress: bool = False, probe_timeout: float | None = PROBE_TIMEOUT) -> Report:
     """Check files against a protocol and collect every finding.
 
     Parameters
@@ -81,6 +87,10 @@ def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Prot
         Also run the CF conformance suite.
     progress
         Show a progress bar on standard error.
+    probe_timeout
+        Seconds a child process may take to read each file's metadata before the file is opened here
+        (:class:`~mip.io.probe.MetadataProbe`: a damaged file can hang or crash the HDF5 library); a
+        file whose child does not finish, or crashes, is reported unreadable.  None: no child.
 
     Returns
     -------
@@ -119,10 +129,19 @@ def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Prot
         from tqdm import tqdm
 
         it = tqdm(files, desc=f"checking against {proto.name}", unit="file")
-    for f in it:
-        ctx = _check_one(f, proto, cf=cf)
-        report.findings += ctx.findings
-        model, experiment = labels_of(f, proto)
-        report.totals += [{"file": str(f), "model": model, "experiment": experiment, **row} for row in ctx.annual]
+    def probe(i: int) -> MetadataProbe | None:
+        return MetadataProbe(files[i], probe_timeout) if probe_timeout is not None and i < len(files) else None
+
+    nxt = probe(0)
+    try:
+        for i, f in enumerate(it):
+            current, nxt = nxt, probe(i + 1)  # the next file's metadata is read while this one is checked
+            ctx = _check_one(f, proto, cf=cf, probe=current)
+            report.findings += ctx.findings
+            model, experiment = labels_of(f, proto)
+            report.totals += [{"file": str(f), "model": model, "experiment": experiment, **row} for row in ctx.annual]
+    finally:
+        if nxt is not None:
+            nxt.cancel()
     compare_files(report, proto)
     return report

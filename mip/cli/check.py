@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mip.cli._common import Parents, write_text
 from mip.errors import MipError
+from mip.io.probe import PROBE_TIMEOUT
 
 
 def add_parser(sub, parents: Parents) -> None:
@@ -18,6 +19,9 @@ def add_parser(sub, parents: Parents) -> None:
     ch.add_argument("--format", choices=["text", "json", "html"], default="text")
     ch.add_argument("--output", help="write the report here instead of standard output")
     ch.add_argument("--no-cf", action="store_true", help="skip the CF conformance suite")
+    ch.add_argument("--probe-timeout", type=float, default=PROBE_TIMEOUT, metavar="SECONDS",
+                    help="seconds a child process may take to read a file's metadata before the file is opened "
+                         f"(a damaged file can hang the HDF5 library; default {PROBE_TIMEOUT:g}, 0: no child)")
     ch.set_defaults(func=run)
 
 
@@ -31,7 +35,10 @@ def run(args: argparse.Namespace) -> int:
     files = expand_paths(args.files)
     if not files:
         raise MipError(f"no files to check in {', '.join(args.files)}")
-    report = check(files, args.protocol, cf=not args.no_cf, progress=len(files) > 1 and sys.stderr.isatty())
+    if args.probe_timeout < 0:
+        raise MipError(f"--probe-timeout {args.probe_timeout:g}: expected a number of seconds (0: no child)")
+    report = check(files, args.protocol, cf=not args.no_cf, progress=len(files) > 1 and sys.stderr.isatty(),
+                   probe_timeout=args.probe_timeout or None)
     text = {"text": report.to_text, "json": report.to_json, "html": report.to_html}[args.format]()
     if args.output:
         write_text(Path(args.output), text)

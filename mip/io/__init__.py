@@ -4,7 +4,8 @@
 ``safe_name``), ``mip.io.figure_worker`` (``save_figure``, and figures drawn by a second process),
 ``mip.io.figure_layout`` (fixed margins for small-multiple figures),
 ``mip.io.scheduler`` (a dask.distributed client or local threads, and a progress bar),
-``mip.io.yamlspec`` (the search path of catalogs, protocols and constraint specs),
+``mip.io.yamlspec`` (the search path of catalogs, protocols and constraint specs), ``mip.io.probe`` (a
+file's metadata read in a child process first: the HDF5 library can hang on a damaged file),
 ``mip.io.regionfiles`` (vector files, mask files, the bundled Natural Earth countries → the
 objects :mod:`mip.regions` takes) and ``mip.io.reccap2_masks`` (the RECCAP2 mask file). Names are
 imported on first use, so ``import mip.io.yamlspec`` does not load xarray.

@@ -114,7 +114,9 @@ def _checks(page: Page, catalog, entry: str, protocol, data_root, cf: bool = Fal
     if not files:
         page.p("No member file exists: nothing to check.")
         return None, members
-    rep = check(files, protocol, cf=cf)
+    # no child process per file (mip.io.probe): the ensemble was opened in this process already, so a
+    # file that hangs the HDF5 library has hung it before here; `mip check` is where such a file is found
+    rep = check(files, protocol, cf=cf, probe_timeout=None)
     page.p(f"Protocol {rep.protocol}: {len(files)} file(s), {rep.n_errors} error(s), {rep.n_warnings} warning(s)"
            + (f"; missing: {', '.join(missing)}" if missing else "") + ". Every finding with how to fix it: "
            "checks.html.")

@@ -193,3 +193,15 @@ def test_precomputed_1deg_land_fraction_equals_the_computation():
     ds = grid(1.0, 1.0)
     lb, ob = ds.lat_bounds.values, ds.lon_bounds.values
     np.testing.assert_array_equal(land_fraction(lb, ob), _computed_land_fraction(None, lb, ob))
+
+
+@pytest.mark.parametrize("surface", ["land", "ocean"])
+def test_weights_of_zero_are_not_stored(surface):
+    """A land flux gives the ocean region nothing and an all-ocean cell's countries nothing: no stored zeros."""
+    from mip.regions.attribution import attribution_weights
+
+    regions = countries() + land_ocean() + latitude_bands()
+    w, _ = attribution_weights(regions, grid(), surface)
+    assert w.nnz > 0 and np.count_nonzero(w.data == 0.0) == 0
+    other = regions.names.index("ocean" if surface == "land" else "land")
+    assert w[other].nnz == 0  # the other surface's region takes none of this flux

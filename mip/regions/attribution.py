@@ -164,6 +164,10 @@ def attribution_weights(regions: RegionSet, ds: xr.Dataset, surface: str,
     indptr = np.concatenate([frac.indptr, n + np.cumsum([k.size for k in unattr_idx])]).astype(frac.indptr.dtype)
     out = sp.csr_matrix((np.concatenate([data, *unattr_val]), np.concatenate([col, *unattr_idx]), indptr),
                         shape=(frac.shape[0] + len(group_names), ncell))
+    # a region of the other surface, or a cell with none of this surface, weighs 0: not stored, or every
+    # product reads it (a fifth of the entries for a land flux to the countries, land/ocean and the bands
+    # on 1°) and a cell wholly in one region is not seen as such (runs, region_product)
+    out.eliminate_zeros()
     return out, {"overlap": overlap}
 
 

@@ -10,6 +10,10 @@ values around realistic totals, uncompressed), warms the page cache, then times 
   imports the protocol machinery, which an earlier version of this script timed as the check):
   the best of ``--repeat`` reads against the best of ``--repeat`` checks.
 
+Each check first reads the file's metadata in a child process (:mod:`mip.io.probe`: a damaged file can hang
+the HDF5 library); ``*_without_probe`` is the check with ``--probe-timeout 0`` (``probe_timeout=None``), and
+``probe_seconds`` the child alone (a Python start, ``import netCDF4``, the metadata).
+
 Prints ``name = value`` lines, ratios last.
 """
 
@@ -28,6 +32,7 @@ import numpy as np
 import xarray as xr
 
 from mip.checks import check
+from mip.io.probe import MetadataProbe
 from machine import print_machine
 
 R = 6_371_007.2
@@ -78,21 +83,28 @@ def main() -> None:
     reader = [sys.executable, "-c", "import sys, xarray as xr\nwith xr.open_dataset(sys.argv[1]) as ds:\n"
               "    [ds[v].load() for v in ds.data_vars]", str(p)]
     checker = [mip_exe, "check", str(p), "--protocol", "oco2mip-v10", "--no-cf"]
-    runs: dict[str, list[float]] = {"read": [], "check": [], "check_cf": []}
+    runs: dict[str, list[float]] = {"read": [], "check": [], "check_cf": [], "check_no_probe": []}
     for _ in range(a.repeat):
         runs["read"].append(whole_process(reader))
         runs["check"].append(whole_process(checker))
         runs["check_cf"].append(whole_process(checker[:-1]))
+        runs["check_no_probe"].append(whole_process(checker + ["--probe-timeout", "0"]))
     proc = {k: statistics.median(v) for k, v in runs.items()}
     # in one process, imports paid before the clock on both sides
     rep = check(p, "oco2mip-v10", cf=False)
     check(p, "oco2mip-v10", cf=True)
     t_read = min(read_all(p) for _ in range(a.repeat))
-    t_check = t_cf = np.inf
+    t_check = t_cf = t_bare = t_probe = np.inf
     for _ in range(a.repeat):
         t = time.perf_counter()
         rep = check(p, "oco2mip-v10", cf=False)
         t_check = min(t_check, time.perf_counter() - t)
+        t = time.perf_counter()
+        check(p, "oco2mip-v10", cf=False, probe_timeout=None)
+        t_bare = min(t_bare, time.perf_counter() - t)
+        t = time.perf_counter()
+        assert MetadataProbe(p).failure() is None
+        t_probe = min(t_probe, time.perf_counter() - t)
         t = time.perf_counter()
         rep_cf = check(p, "oco2mip-v10", cf=True)
         t_cf = min(t_cf, time.perf_counter() - t)
@@ -101,13 +113,18 @@ def main() -> None:
     print(f"process_read_seconds = {proc['read']:.2f}")
     print(f"process_check_seconds = {proc['check']:.2f}")
     print(f"process_check_with_cf_seconds = {proc['check_cf']:.2f}")
+    print(f"process_check_without_probe_seconds = {proc['check_no_probe']:.2f}")
     print(f"read_all_seconds = {t_read:.3f}")
     print(f"check_seconds = {t_check:.3f}")
     print(f"check_with_cf_seconds = {t_cf:.3f}")
+    print(f"check_without_probe_seconds = {t_bare:.3f}")
+    print(f"probe_seconds = {t_probe:.3f}")
     print(f"ratio_process_check_over_read = {proc['check'] / proc['read']:.2f}")
     print(f"ratio_process_check_with_cf_over_read = {proc['check_cf'] / proc['read']:.2f}")
     print(f"ratio_check_over_read = {t_check / t_read:.2f}")
     print(f"ratio_check_with_cf_over_read = {t_cf / t_read:.2f}")
+    print(f"ratio_process_check_without_probe_over_read = {proc['check_no_probe'] / proc['read']:.2f}")
+    print(f"ratio_check_without_probe_over_read = {t_bare / t_read:.2f}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ except PackageNotFoundError:  # a source tree that was not installed
 #: Public name → the module that defines it.
 _EXPORTS = {
     "aggregate": "mip.budgets.aggregation",
-    "check": "mip.checks",
+    "check": "mip.checks.run",
     "linear_trend": "mip.budgets.trends",
     "regions": "mip.regions",
     "InputError": "mip.errors",

@@ -6,9 +6,9 @@ import importlib
 import pytest
 
 MODULES = ["mip.budgets.aggregation", "mip.budgets.trends", "mip.budgets.closure", "mip.budgets.gwp",
-           "mip.budgets.stats", "mip.budgets.multigas", "mip.geometry.grid", "mip.regions.core", "mip.checks",
+           "mip.budgets.stats", "mip.budgets.multigas", "mip.geometry.grid", "mip.regions.core", "mip.checks.run",
            "mip.testing", "mip.regions.vector", "mip.regions.named", "mip.regions.natural_earth", "mip.io.reccap2_masks",
-           "mip.obs.scores", "mip.obs.weights"]
+           "mip.obs.scores", "mip.obs.weights", "mip.io.probe"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -106,3 +106,20 @@ def test_the_real_mask_file_with_the_byte_hypothesis_flipped(tmp_path):
     assert len(readable) == 1
     if hangs_in_a_plain_open(p):
         assert readable[0].startswith("the HDF5/netCDF library did not finish")
+
+
+def test_a_child_started_before_the_check_is_the_one_it_reads(tmp_path, monkeypatch):
+    f = write_oco2mip(tmp_path / "Ames_gridded_fluxes_IS.nc4", months=12)
+    monkeypatch.setattr(probe, "_SCRIPT", f"import os; os.kill(os.getpid(), {int(signal.SIGSEGV)})")
+    started = probe.MetadataProbe(f, 10)
+    monkeypatch.setattr(probe, "_SCRIPT", "pass")  # a child started by the check itself would pass
+    report = check([f], PROTOCOL, cf=False, probes={f: started})
+    assert [x.observed for x in report.findings if x.rule == "file.readable"] == [
+        f"the HDF5/netCDF library crashed (signal {int(signal.SIGSEGV)}) reading the file's metadata"]
+
+
+def test_mip_check_can_start_a_child_before_importing_xarray():
+    code = ("import sys, mip.checks.paths, mip.io.probe, mip.cli.check\n"
+            "print(sorted(m for m in ('xarray', 'numpy', 'pandas', 'netCDF4') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,147 +1,18 @@
 """Submission checks: a file against a MIP protocol, every deviation reported, nothing raised.
 
-``mip.check(paths, protocol) -> Report``; rules live in :mod:`mip.checks.rules` (one small
-function each), CF conformance comes from the IOOS compliance-checker (:mod:`mip.checks.cf_conformance`).
+``mip.check(paths, protocol) -> Report`` (:mod:`mip.checks.run`); rules live in :mod:`mip.checks.rules` (one
+small function each), CF conformance comes from the IOOS compliance-checker (:mod:`mip.checks.cf_conformance`),
+the files a check covers from :mod:`mip.checks.paths`.  Names are imported on first use, so that ``mip check``
+can start reading the first file's metadata in a child (:mod:`mip.io.probe`) before it imports xarray.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from os import PathLike
-from pathlib import Path
+from mip._lazy import lazy_exports
 
-from mip.checks.cf_conformance import rule_cf
-from mip.checks.closure_rule import rule_closure
-from mip.checks.protocol import Protocol, list_protocols, load_protocol
-from mip.checks.findings import Finding, Report
-from mip.checks.rules import STRUCTURE_RULES, Context, rule_data, rule_filename
-from mip.errors import InputError, MipError
-from mip.io.probe import PROBE_TIMEOUT, MetadataProbe
-
-__all__ = ["check", "expand_paths", "Report", "Finding", "Protocol", "load_protocol", "list_protocols"]
-
-SUFFIXES = (".nc", ".nc4", ".netcdf", ".h5", ".hdf5")
-
-
-def expand_paths(paths: Iterable[str | PathLike]) -> list[Path]:
-    """Files to check: files as given, directories expanded to their netCDF files (sorted)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
-        else:
-            out.append(p)
-    return out
-
-
-def _check_one(path: Path, protocol: Protocol, *, cf: bool, probe: MetadataProbe | None = None) -> Context:
-    from mip.io import open_netcdf
-
-    ctx = Context(path, protocol)
-    rule_filename(ctx)
-    failure = probe.failure() if probe is not None else None
-    if failure is not None:  # opening it here would hang or crash this process
-        ctx.add("file.readable", "error", None, failure, "a readable netCDF file",
-                "upload or export the file again (it is damaged); `h5dump -H` shows where it fails")
-        return ctx
-    try:
-        ctx.ds = open_netcdf(path, decode_times=True, chunks=None)  # lazy, read block by block
-    except InputError as exc:
-        ctx.add("file.readable", "error", None, exc.found, exc.expected, "re-export the file as netCDF-4 or classic")
-        return ctx
-    except Exception as exc:  # decoding failures (e.g. bad time units) and anything else
-        try:
-            ctx.ds = open_netcdf(path, decode_times=False, chunks=None)
-            ctx.add("time.decode", "error", protocol.time.variable, f"undecodable times ({exc})",
-                    "CF time units such as 'days since 2000-01-01'", "fix the time units")
-        except Exception as exc2:
-            ctx.add("file.readable", "error", None, f"unreadable ({exc2})", "a readable netCDF file")
-            return ctx
-    phony = [d for d in ctx.ds.dims if str(d).startswith("phony_dim")]
-    if (not ctx.ds.dims and not ctx.ds.variables) or phony:
-        ctx.add("file.format", "error", None, "an HDF5 file without netCDF dimensions"
-                + (f" ({', '.join(map(str, phony))})" if phony else ""),
-                "a netCDF file (netCDF-4 or classic)", "write the file with a netCDF library, not plain HDF5")
-        return ctx
-    for rule in (*STRUCTURE_RULES, rule_data, rule_closure) + ((rule_cf,) if cf else ()):
-        try:
-            rule(ctx)
-        except Exception as exc:  # a rule that cannot evaluate a broken file reports it and the check goes on
-            ctx.add(f"internal.{rule.__name__}", "error", None, f"could not be evaluated ({type(exc).__name__}: {exc})",
-                    "a file this rule can read")
-    ctx.ds.close()
-    return ctx
-
-
-def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Protocol, *, cf: bool = True,
-          progress: bool = False, probe_timeout: float | None = PROBE_TIMEOUT) -> Report:
-    """Check files against a protocol and collect every finding.
-
-    Parameters
-    ----------
-    paths
-        Files or directories.
-    protocol
-        Protocol name (``catalogs/protocols/<name>.yaml``), path, or object.
-    cf
-        Also run the CF conformance suite.
-    progress
-        Show a progress bar on standard error.
-    probe_timeout
-        Seconds a child process may take to read each file's metadata before the file is opened here
-        (:class:`~mip.io.probe.MetadataProbe`: a damaged file can hang or crash the HDF5 library); a
-        file whose child does not finish, or crashes, is reported unreadable.  None: no child.
-
-    Returns
-    -------
-    Report
-
-    Raises
-    ------
-    MipError
-        Unknown protocol, or no files to check (nothing else: a broken file is a finding).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> from mip.testing import write_oco2mip
-    >>> f = write_oco2mip(Path(tempfile.mkdtemp()) / "CAMS_gridded_fluxes_IS.nc4", ocean=-2e-3, months=72)
-    >>> report = check(f, "oco2mip-v10", cf=False)
-    >>> report.exit_code, sorted({x.rule for x in report.findings})  # land all zero; ocean too weak
-    (1, ['data.all_zero', 'data.growth_closure', 'data.total_range'])
-    """
-    proto = protocol if isinstance(protocol, Protocol) else load_protocol(protocol)
-    files = expand_paths([paths] if isinstance(paths, (str, PathLike)) else paths)
-    if not files:
-        raise MipError("no files to check")
-    from mip.checks.across_files import compare_files, labels_of
-    from mip.conventions.units import add_unit_spelling
-
-    for spelling, known in proto.unit_spellings.items():
-        try:
-            add_unit_spelling(spelling, known)
-        except InputError as exc:
-            raise MipError(f"protocol {proto.name}: unit_spellings: {exc.found}; expected {exc.expected}") from exc
-    report = Report(protocol=proto.name, files=[str(f) for f in files])
-    it = files
-    if progress:
-        from tqdm import tqdm
-
-        it = tqdm(files, desc=f"checking against {proto.name}", unit="file")
-    def probe(i: int) -> MetadataProbe | None:
-        return MetadataProbe(files[i], probe_timeout) if probe_timeout is not None and i < len(files) else None
-
-    nxt = probe(0)
-    try:
-        for i, f in enumerate(it):
-            current, nxt = nxt, probe(i + 1)  # the next file's metadata is read while this one is checked
-            ctx = _check_one(f, proto, cf=cf, probe=current)
-            report.findings += ctx.findings
-            model, experiment = labels_of(f, proto)
-            report.totals += [{"file": str(f), "model": model, "experiment": experiment, **row} for row in ctx.annual]
-    finally:
-        if nxt is not None:
-            nxt.cancel()
-    compare_files(report, proto)
-    return report
+_NAMES = {"check": ("mip.checks.run", "check"), "expand_paths": ("mip.checks.paths", "expand_paths"),
+          "Report": ("mip.checks.findings", "Report"), "Finding": ("mip.checks.findings", "Finding"),
+          "Protocol": ("mip.checks.protocol", "Protocol"), "load_protocol": ("mip.checks.protocol", "load_protocol"),
+          "list_protocols": ("mip.checks.protocol", "list_protocols")}
+__all__ = list(_NAMES)
+__getattr__, __dir__ = lazy_exports(__name__, _NAMES, submodules=True)

@@ -27,7 +27,8 @@ def add_parser(sub, parents: Parents) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check submission files against a protocol; exit 0 conforms, 1 errors, 2 could not run."""
-    from mip.checks import check, expand_paths
+    from mip.checks.paths import expand_paths
+    from mip.io.probe import MetadataProbe
 
     absent = [f for f in args.files if not Path(f).exists()]
     if absent:  # a typo in a path cannot be checked; a broken file that exists is a finding
@@ -37,8 +38,16 @@ def run(args: argparse.Namespace) -> int:
         raise MipError(f"no files to check in {', '.join(args.files)}")
     if args.probe_timeout < 0:
         raise MipError(f"--probe-timeout {args.probe_timeout:g}: expected a number of seconds (0: no child)")
-    report = check(files, args.protocol, cf=not args.no_cf, progress=len(files) > 1 and sys.stderr.isatty(),
-                   probe_timeout=args.probe_timeout or None)
+    # the first file's child reads its metadata while this process imports what the check uses
+    first = {files[0]: MetadataProbe(files[0], args.probe_timeout)} if args.probe_timeout else {}
+    try:
+        from mip.checks import check
+
+        report = check(files, args.protocol, cf=not args.no_cf, progress=len(files) > 1 and sys.stderr.isatty(),
+                       probe_timeout=args.probe_timeout or None, probes=first)
+    finally:
+        for p in first.values():
+            p.cancel()
     text = {"text": report.to_text, "json": report.to_json, "html": report.to_html}[args.format]()
     if args.output:
         write_text(Path(args.output), text)
@@ -47,3 +56,4 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return report.exit_code
+

@@ -57,8 +57,7 @@ def default_chunks(ds: xr.Dataset) -> dict[str, int]:
                 out[d] = DEFAULT_CHUNKS[d]
     return out
 
-#: Leading bytes of netCDF classic/64-bit/CDF5 files and of HDF5 (netCDF-4) files.
-NETCDF_MAGIC = (b"CDF\x01", b"CDF\x02", b"CDF\x05", b"\x89HDF\r\n\x1a\n")
+from mip.io.probe import NETCDF_MAGIC  # noqa: E402  (one definition; the probe imports no xarray)
 
 
 def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | None | str = "default") -> xr.Dataset:

@@ -1,5 +1,7 @@
 """The run-by-run product equals the plain (region × cell) product, NaNs included, on real country weights."""
 
+import pickle
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -89,23 +91,67 @@ def test_a_worker_gets_the_runs_not_the_whole_matrix(weights):
     np.testing.assert_array_equal(back.apply(flat), rw.apply(flat))
 
 
-def test_sets_combined_with_plus_find_their_runs_set_by_set():
-    """With countries + bands every cell lies in one region of each set: the runs are found per set."""
+def _countries_and_bands(overlap: bool = False):
+    """Weights of the countries + the GCB bands on 1°; with ``overlap``, a tropics band joins the bands' set
+    (its cells then count twice in that set)."""
     from mip.regions import latitude_bands
     from mip.regions.attribution import attribution_weights
 
     g = target_grid(1.0, 1.0)
     regions = countries() + latitude_bands()
+    if overlap:
+        regions = regions + latitude_bands((-30, 30), names=("low latitudes",))
     w, _ = attribution_weights(regions, g, "any")
     names = regions.group_names
     groups = np.array([names.index(x) for x in regions.region_groups] + list(range(len(names))))
-    area = g.cell_area.values.ravel()
+    groups[groups == 2] = 1  # the tropics' set (rows and its unattributed row) merged into the bands'
+    return w, groups, g.cell_area.values.ravel()
+
+
+@pytest.mark.parametrize("steps", [1, 3, 30])
+def test_sets_combined_with_plus_weigh_each_value_once(steps):
+    """With countries + bands every cell lies in one region of each set: one partition into atoms, whose
+    product equals the plain one (to SAME_WEIGHT), each cell read about once instead of once per set."""
+    from mip.budgets.region_atoms import atoms
+    from mip.budgets.region_product import RUN_STEPS
+
+    w, groups, area = _countries_and_bands()
     assert RegionWeights(w, 360, area).n_runs == 0  # every cell has two weights: no single-region runs overall
-    rw = RegionWeights(w, 360, area, groups)
-    assert rw.n_runs > 0 and len(rw.parts) == 2
-    flat = np.asfortranarray(np.random.default_rng(5).normal(size=(4, w.shape[1])))
+    a, b = atoms(w, groups, SAME_WEIGHT)
+    # A @ B gives every weight back, to SAME_WEIGHT of its cell's area
+    assert np.all(abs(a @ b - w).max(axis=0).toarray().ravel() <= SAME_WEIGHT * area)
+    assert b.nnz < 0.6 * w.nnz and set(np.unique(a.data)) == {1.0}
+    rw = RegionWeights(w, 360, area, groups, steps=steps)
+    # long blocks: the atoms (read once a cell); short ones: the runs set by set (the atoms cost more to build)
+    assert (rw.atoms is not None) == (steps > RUN_STEPS) and (rw.n_runs > 0) == (steps <= RUN_STEPS)
+    assert (len(rw.parts) == 2) == (steps <= RUN_STEPS)
+    flat = np.asfortranarray(np.random.default_rng(5).normal(size=(steps, w.shape[1])))
     bound = 2 * SAME_WEIGHT * (np.abs(flat) @ np.abs(w).T.toarray())
     assert np.all(np.abs(rw.apply(flat) - expected(w, flat)) <= bound)
+    assert np.all(np.abs(rw.apply(np.ascontiguousarray(flat).astype("f4")) - expected(w, flat.astype("f4").astype("f8")))
+                  <= bound)
+    back = RegionWeights.from_arrays(rw.to_arrays("w_"), "w_")  # the on-disk cache
+    np.testing.assert_array_equal(back.apply(flat), rw.apply(flat))
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(rw)).apply(flat), rw.apply(flat))  # to a worker
+
+
+def test_a_set_that_covers_a_cell_twice_is_multiplied_set_by_set():
+    w, groups, area = _countries_and_bands(overlap=True)
+    rw = RegionWeights(w, 360, area, groups, steps=30)
+    assert rw.atoms is None and rw.n_runs == 0  # no atoms: the sets' totals differ in the overlap
+    flat = np.asfortranarray(np.random.default_rng(6).normal(size=(30, w.shape[1])))
+    bound = 2 * SAME_WEIGHT * (np.abs(flat) @ np.abs(w).T.toarray())
+    assert np.all(np.abs(rw.apply(flat) - expected(w, flat)) <= bound)
+
+
+def test_pieces_follow_every_set_split():
+    """A cell of 10 split 2/8 by one set and 5/5 by another: pieces 0–2, 2–5, 5–10 (weights 2, 3, 5)."""
+    from mip.budgets.region_atoms import atoms
+
+    w = sp.csr_matrix(np.array([[2.0], [8.0], [5.0], [5.0]]))
+    a, b = atoms(w, np.array([0, 0, 1, 1]), SAME_WEIGHT)
+    pieces = sorted(zip(b.toarray().ravel(), [tuple(np.flatnonzero(col)) for col in a.T.toarray()]))
+    assert pieces == [(2.0, (0, 2)), (3.0, (1, 2)), (5.0, (1, 3))]
 
 
 def test_blocks_of_many_steps_keep_the_sparse_product(weights):

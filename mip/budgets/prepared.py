@@ -25,7 +25,7 @@ from mip.regions import RegionSet
 __all__ = ["Prepared", "prepare", "coverage", "grid_id"]
 
 #: Bump when what is cached changes meaning (the attribution rule, the runs).
-_VERSION = 4  # 4: zero weights no longer stored
+_VERSION = 5  # 4: zero weights no longer stored; 5: sets combined with + as atoms
 
 
 @dataclass

@@ -153,7 +153,13 @@ class RegionWeights:
         Area of each cell (lat-major); without it a run needs exactly equal weights.
     groups
         The group of each row, for sets combined with ``+`` (countries + land/ocean + bands): a cell lies
-        in one region of *each* group, so the runs are found group by group.
+        in one region of *each* group.  For blocks of more than :data:`RUN_STEPS` steps the weights are then
+        one partition of the cells into atoms and the regions each atom lies in
+        (:func:`mip.budgets.region_atoms.atoms`), so that each value is weighed once, not once per group
+        (1° land flux to countries + land/ocean + bands: a product of 0.40 ms against 0.87 ms for 24 steps,
+        15 ms to build).  For shorter blocks, or where the groups do not cover a cell alike (an overlap
+        within a group), the groups are multiplied one by one, each with its own runs: at 0.1° building the
+        atoms took 1.6 s against 0.3 s for the runs.
     steps
         The most steps a block will hold: runs only for blocks of at most :data:`RUN_STEPS` (at 0.1°
         the readers' blocks hold one month), else the plain sparse product.
@@ -166,6 +172,9 @@ class RegionWeights:
         The weights as given (CSC); not pickled when runs replace them.
     n_runs
         Runs used (0: the plain sparse product).
+    atoms
+        ``(A, weights of the atoms)``: the (region × atom) ones and the atoms' own :class:`RegionWeights`,
+        or None.
     """
 
     def __init__(self, weights: sp.spmatrix, nlon: int, cell_area: np.ndarray | None = None,
@@ -175,6 +184,15 @@ class RegionWeights:
         self.nlon = int(nlon)
         self.n_runs = 0
         self.parts: list[tuple[np.ndarray, RegionWeights]] = []
+        self.atoms: tuple[sp.csr_matrix, RegionWeights] | None = None
+        if groups is not None and len(np.unique(groups)) > 1 and steps > RUN_STEPS:
+            from mip.budgets.region_atoms import atoms
+
+            found = atoms(self.csc, groups, SAME_WEIGHT)
+            if found is not None:
+                self.atoms = (found[0], RegionWeights(found[1], nlon, cell_area, steps=steps))
+                self.n_runs = self.atoms[1].n_runs
+                return
         if steps > RUN_STEPS:
             return  # blocks of many steps: the sparse product reads each weight once for all of them
         if groups is not None and len(np.unique(groups)) > 1:
@@ -220,7 +238,7 @@ class RegionWeights:
     def __getstate__(self) -> dict:
         """What a worker needs: the runs and the other cells' weights, not the whole matrix (when there are runs)."""
         state = dict(self.__dict__)
-        if self.n_runs or self.parts:
+        if self.n_runs or self.parts or self.atoms is not None:
             state["csc"] = None  # 6.6 million weights at 0.1°, against 0.2 million in the runs and the rest
         return state
 
@@ -238,6 +256,9 @@ class RegionWeights:
                     setattr(value, a, np.require(getattr(value, a), requirements="A"))
             elif key == "parts":
                 state[key] = [(np.require(rows, requirements="A"), part) for rows, part in value]
+            elif key == "atoms" and value is not None:
+                for a in ("data", "indices", "indptr"):
+                    setattr(value[0], a, np.require(getattr(value[0], a), requirements="A"))
         self.__dict__.update(state)
 
     def to_arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
@@ -253,7 +274,14 @@ class RegionWeights:
         dict
         """
         d = {f"{prefix}shape": np.asarray(self.shape, "i8"), f"{prefix}n_runs": np.asarray(self.n_runs, "i8"),
-             f"{prefix}n_parts": np.asarray(len(self.parts), "i8"), f"{prefix}nlon": np.asarray(self.nlon, "i8")}
+             f"{prefix}n_parts": np.asarray(len(self.parts), "i8"), f"{prefix}nlon": np.asarray(self.nlon, "i8"),
+             f"{prefix}atoms": np.asarray(self.atoms is not None)}
+        if self.atoms is not None:
+            a, inner = self.atoms
+            d.update({f"{prefix}a_{k}": getattr(a, k) for k in ("data", "indices", "indptr")})
+            d[f"{prefix}a_shape"] = np.asarray(a.shape, "i8")
+            d.update(inner.to_arrays(f"{prefix}i_"))
+            return d
         if self.parts:
             for i, (rows, part) in enumerate(self.parts):
                 d[f"{prefix}p{i}_rows"] = np.asarray(rows)
@@ -286,7 +314,12 @@ class RegionWeights:
         self.shape = tuple(int(x) for x in d[f"{prefix}shape"])
         self.n_runs = int(d[f"{prefix}n_runs"])
         self.nlon = int(d[f"{prefix}nlon"])
-        self.parts, self.csc = [], None
+        self.parts, self.csc, self.atoms = [], None, None
+        if bool(d[f"{prefix}atoms"]):
+            a = sp.csr_matrix((d[f"{prefix}a_data"], d[f"{prefix}a_indices"], d[f"{prefix}a_indptr"]),
+                              shape=tuple(int(x) for x in d[f"{prefix}a_shape"]))
+            self.atoms = (a, cls.from_arrays(d, f"{prefix}i_"))
+            return self
         n_parts = int(d[f"{prefix}n_parts"])
         if n_parts:
             self.parts = [(d[f"{prefix}p{i}_rows"], cls.from_arrays(d, f"{prefix}p{i}_")) for i in range(n_parts)]
@@ -325,6 +358,9 @@ class RegionWeights:
         -------
         numpy.ndarray
         """
+        if self.atoms is not None:
+            a, inner = self.atoms
+            return (a @ inner.apply(flat, inspect).T).T
         src = flat if isinstance(flat, Combined) else Combined([flat], inspectors=[inspect])
         whole = src.cells_first()
         if whole is not None:
@@ -368,6 +404,8 @@ class RegionWeights:
 
     def _cells_first_product(self, x: np.ndarray) -> np.ndarray:
         """(cells, steps) float64 C-ordered → (regions, steps)."""
+        if self.atoms is not None:
+            return self.atoms[0] @ self.atoms[1]._cells_first_product(x)
         if self.parts:
             out = np.empty((self.shape[0], x.shape[1]))
             for rows, part in self.parts:

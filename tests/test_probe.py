@@ -123,3 +123,12 @@ def test_mip_check_can_start_a_child_before_importing_xarray():
             "print(sorted(m for m in ('xarray', 'numpy', 'pandas', 'netCDF4') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("executable", ["", "/nonexistent/python"])
+def test_without_a_python_to_start_the_file_is_opened_here(tmp_path, monkeypatch, executable):
+    f = write_oco2mip(tmp_path / "Ames_gridded_fluxes_IS.nc4", months=72)
+    monkeypatch.setattr(sys, "executable", executable)
+    assert probe.MetadataProbe(f, 10).failure() is None
+    report = check([f], PROTOCOL, cf=False)
+    assert not [x for x in report.findings if x.rule == "file.readable"]

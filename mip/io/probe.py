@@ -84,10 +84,13 @@ class MetadataProbe:
                 head = fh.read(8)
         except OSError:
             return  # the open in process names a missing or unreadable file
-        if any(head.startswith(m) for m in NETCDF_MAGIC):
-            self._proc = subprocess.Popen([sys.executable, "-c", _SCRIPT, str(self.path)],
-                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.DEVNULL)
+        if any(head.startswith(m) for m in NETCDF_MAGIC) and sys.executable:
+            try:
+                self._proc = subprocess.Popen([sys.executable, "-c", _SCRIPT, str(self.path)],
+                                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL)
+            except OSError:  # no Python to start (an embedded interpreter): opened in process, unguarded
+                self._proc = None
 
     def failure(self) -> str | None:
         """What went wrong reading the metadata in the child, or None when it finished (or reported an error).

@@ -151,25 +151,22 @@ def _cut(row, val, starts, ends, tot, cells, split, ngroup, tol):
         ent.append((ci, idx, cum, first))
     cc = np.concatenate([e[0] for e in ent])
     cv = np.concatenate([e[2] for e in ent])
-    o = np.lexsort((cv, cc))
-    cc, cv = cc[o], cv[o]
-    new = np.r_[True, (cc[1:] != cc[:-1]) | (cv[1:] != cv[:-1])]
-    cc, cv = cc[new], cv[new]  # each split cell's cuts, ascending, the last 1.0
-    lo = np.where(np.r_[True, cc[1:] != cc[:-1]], 0.0, np.r_[0.0, cv[:-1]])
-    width = cv - lo
+    tag = np.concatenate([np.full(len(e[0]), k, np.int8) for k, e in enumerate(ent)])
+    o = np.lexsort((cv, cc))  # every set's cuts of a cell together, ascending
+    cc, cv, tag = cc[o], cv[o], tag[o]
+    last = np.r_[(cc[1:] != cc[:-1]) | (cv[1:] != cv[:-1]), True]  # the last of equal cuts
+    cell_first = np.flatnonzero(np.r_[True, cc[1:] != cc[:-1]])  # by split cell: every one has cuts
+    uc, uv = cc[last], cv[last]  # the pieces' upper ends, the last 1.0
+    opens = np.r_[True, uc[1:] != uc[:-1]]  # a cell's first piece
+    width = uv - np.where(opens, 0.0, np.r_[0.0, uv[:-1]])
     ok = width > tol  # a sliver of rounding between two sets' equal cuts
-    cc, lo, width = cc[ok], lo[ok], width[ok]
-    mid = lo + width / 2
     rows = []
-    for ci, idx, cum, first in ent:
-        # the set's entry holding the piece's middle: as many entries in as the set has cuts below it in
-        # the cell (cuts and middles sorted together; a middle never equals a cut)
-        c2, v2 = np.concatenate([ci, cc]), np.concatenate([cum, mid])
-        is_cut = np.r_[np.ones(len(ci), np.int64), np.zeros(len(cc), np.int64)]
-        o2 = np.lexsort((v2, c2))
-        below = np.cumsum(is_cut[o2])
-        before = np.r_[0, below][np.searchsorted(c2[o2], np.arange(n), side="left")]  # cuts of earlier cells
-        pos = np.empty(len(o2), np.int64)
-        pos[o2] = below - before[c2[o2]]
-        rows.append(row[idx[first[cc] + pos[len(ci):]]])
+    for k, (_, idx, _, first) in enumerate(ent):
+        # a piece lies in the set's entry after as many of the set's cuts as precede the piece in its cell
+        seen = np.cumsum(tag == k)
+        through = seen[last]  # the set's cuts up to each piece's upper end, from the first cell on
+        base = np.r_[0, seen][cell_first][uc]  # ... before the piece's cell
+        before = np.where(opens, 0, np.r_[0, through[:-1]] - base)
+        rows.append(row[idx[first[uc[ok]] + before[ok]]])
+    cc, width = uc[ok], width[ok]
     return rows, cells[split[cc]], width * tot[split[cc], 0]

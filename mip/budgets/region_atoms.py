@@ -57,8 +57,9 @@ def atoms(weights: sp.spmatrix, groups: np.ndarray, tol: float) -> tuple[sp.csr_
     groups = np.asarray(groups)
     names, g_of_row = np.unique(groups, return_inverse=True)
     ngroup = len(names)
-    if ngroup < 2:
-        return None
+    nrow = np.int64(weights.shape[0])
+    if ngroup < 2 or float(nrow) ** ngroup >= 2.0**62:
+        return None  # one set; or too many sets and regions to number their combinations as below
     csc = sp.csc_matrix(weights)
     if not csc.has_sorted_indices:
         csc = csc.sorted_indices()
@@ -105,9 +106,6 @@ def atoms(weights: sp.spmatrix, groups: np.ndarray, tol: float) -> tuple[sp.csr_
         piece_cell.append(cell_s)
         piece_w.append(w_s)
     piece_cell, piece_w = np.concatenate(piece_cell), np.concatenate(piece_w)
-    nrow = np.int64(weights.shape[0])
-    if float(nrow) ** ngroup >= 2.0**62:
-        return None  # too many sets and regions to number their combinations this way
     code = np.zeros(len(piece_cell), np.int64)  # the piece's regions, one per set, as one number
     for r in piece_rows:
         code = code * nrow + r

@@ -26,7 +26,7 @@ def _check_one(path: Path, protocol: Protocol, *, cf: bool, probe: MetadataProbe
     failure = probe.failure() if probe is not None else None
     if failure is not None:  # opening it here would hang or crash this process
         ctx.add("file.readable", "error", None, failure, "a readable netCDF file",
-                "upload or export the file again (it is damaged); `h5dump -H` shows where it fails")
+                "upload or export the file again (it is damaged; h5dump -H on it shows where)")
         return ctx
     try:
         ctx.ds = open_netcdf(path, decode_times=True, chunks=None)  # lazy, read block by block

@@ -185,7 +185,8 @@ class RegionWeights:
         self.n_runs = 0
         self.parts: list[tuple[np.ndarray, RegionWeights]] = []
         self.atoms: tuple[sp.csr_matrix, RegionWeights] | None = None
-        if groups is not None and len(np.unique(groups)) > 1 and steps > RUN_STEPS:
+        several = groups is not None and len(np.unique(groups)) > 1
+        if several and steps > RUN_STEPS:
             from mip.budgets.region_atoms import atoms
 
             found = atoms(self.csc, groups, SAME_WEIGHT)
@@ -195,7 +196,7 @@ class RegionWeights:
                 return
         if steps > RUN_STEPS:
             return  # blocks of many steps: the sparse product reads each weight once for all of them
-        if groups is not None and len(np.unique(groups)) > 1:
+        if several:
             rows_of = sp.csr_matrix(weights)
             for g in np.unique(groups):
                 rows = np.flatnonzero(np.asarray(groups) == g)

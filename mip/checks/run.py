@@ -117,6 +117,7 @@ def check(paths: str | PathLike | Iterable[str | PathLike], protocol: str | Prot
         from tqdm import tqdm
 
         it = tqdm(files, desc=f"checking against {proto.name}", unit="file")
+
     def probe(i: int) -> MetadataProbe | None:
         if probe_timeout is None or i >= len(files):
             return None

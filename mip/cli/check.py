@@ -56,4 +56,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return report.exit_code
-

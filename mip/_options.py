@@ -31,6 +31,8 @@ OPTIONS: dict[str, tuple[str, Callable[[str], Any], Any, str]] = {
     "background_figures": ("MIP_BACKGROUND_FIGURES", _flag, True, "draw report figures in a second process when "
                            "more than one CPU is usable"),
     "gcp_ch4_mask": ("MIP_GCP_CH4_MASK", str, None, "the GCP-CH4 region mask file (not redistributable)"),
+    "keep_heap": ("MIP_KEEP_HEAP", _flag, True, "on glibc, keep freed blocks in the heap while reading and "
+                  "summing files instead of faulting them in again (mip.io.heap); set when first used"),
 }
 _SET: dict[str, Any] = {}
 
@@ -68,7 +70,7 @@ class set_options:  # noqa: N801  (used like a function, as xarray.set_options)
     ----------
     **options
         ``cache_dir``, ``data_root``, ``scheduler``, ``trust_catalogs``, ``background_figures``,
-        ``gcp_ch4_mask`` (:data:`OPTIONS`); ``None`` returns an option to its environment variable.
+        ``gcp_ch4_mask``, ``keep_heap`` (:data:`OPTIONS`); ``None`` returns an option to its environment variable.
 
     Examples
     --------

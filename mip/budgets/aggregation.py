@@ -14,6 +14,7 @@ from mip.budgets.region_product import Combined, RegionWeights
 from mip.budgets.unscaled import unscaled
 from mip.budgets.totals import TOTAL_UNITS
 from mip.errors import IncompleteWarning, MipError, RegionWarning
+from mip.io.heap import keep_freed_memory
 from mip.conventions.model import flux_variables
 from mip.regions import RegionSet
 from mip.conventions.period import Period, time_span
@@ -53,6 +54,7 @@ def _apply(w: RegionWeights, xs: list, coefs: tuple[float, ...] = (1.0,),
     """
     from mip.budgets.unscaled import Scaled
 
+    keep_freed_memory()  # once per process (a cluster's workers too): blocks reuse the heap (mip.io.heap)
     raws = [x.raw if isinstance(x, Scaled) else x for x in xs]
     ks = [c * (x.factor if isinstance(x, Scaled) else 1.0) for c, x in zip(coefs, xs)]
     lead = raws[0].shape[:-2]

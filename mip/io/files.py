@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 
 from mip.errors import InputError
+from mip.io.heap import keep_freed_memory
 from mip.io.figure_worker import save_figure  # noqa: F401  (re-exported: one figure saver)
 from mip.io.writes import atomic_write, safe_name  # noqa: F401  (re-exported: one atomic writer)
 
@@ -94,6 +95,7 @@ def open_netcdf(path: str | Path, *, decode_times: bool = True, chunks: dict | N
     if not any(head.startswith(m) for m in NETCDF_MAGIC):
         raise InputError(p, None, f"leading bytes {head[:8]!r}, not a netCDF/HDF5 signature",
                          "a netCDF file (classic or netCDF-4)")
+    keep_freed_memory()  # each open allocates a few MiB; keep them for the next file (mip.io.heap)
     try:
         with warnings.catch_warnings():
             # a time block may cut a larger on-disk chunk: harmless for reading once

@@ -14,8 +14,14 @@ there for the next block.  fluxmip calls it when it opens a file or sums a block
 changes the process's allocator for the rest of its life (what freeing a 32 MiB block does anyway), and
 only where the ``keep_heap`` option is on (the default; ``MIP_KEEP_HEAP=0``), the C library is glibc,
 and the environment sets none of glibc's own malloc settings (``MALLOC_TRIM_THRESHOLD_``,
-``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TOP_PAD_``, ``GLIBC_TUNABLES``): dask.distributed's nanny sets
-``MALLOC_TRIM_THRESHOLD_`` on its workers so that freed memory shows, and that choice is kept.
+``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TOP_PAD_``, ``GLIBC_TUNABLES``), a user's choice.
+
+One setting is not taken as a choice: dask.distributed's nanny starts every worker with
+``MALLOC_TRIM_THRESHOLD_=65536`` (its default), which also fixes glibc's mmap threshold at 128 KiB, so that
+every block read is a fresh mapping faulted in page by page.  On a ``LocalCluster`` of two processes that
+made the 0.1° budget 1.29× the threads' time; keeping the heap brings it to 0.34 s against 0.43 s.  A
+worker then keeps up to :data:`TRIM_THRESHOLD` of freed memory per arena (its "unmanaged memory" in
+dask's dashboard).  ``MIP_KEEP_HEAP=0`` in the workers' environment keeps the nanny's setting.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ TRIM_THRESHOLD = 64 * 2**20
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 #: Environment variables through which a user (or dask.distributed's nanny) sets glibc's malloc itself.
 USER_SETTINGS = ("MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES")
+
+#: What dask.distributed's nanny puts in every worker's environment unless configured otherwise.
+NANNY_TRIM = ("MALLOC_TRIM_THRESHOLD_", "65536")
 
 _done: bool | None = None  # None: not tried yet in this process; else whether the thresholds are set
 
@@ -51,7 +60,7 @@ def keep_freed_memory() -> bool:
     from mip._options import get_option
 
     _done = False
-    if not get_option("keep_heap") or any(os.environ.get(k) for k in USER_SETTINGS):
+    if not get_option("keep_heap") or any(os.environ.get(k) and not _nanny_default(k) for k in USER_SETTINGS):
         return False
     try:
         if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
@@ -68,3 +77,18 @@ def keep_freed_memory() -> bool:
     # mallopt returns 1 on success; the mmap threshold first, so that the trim threshold is never below it
     _done = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
     return _done
+
+
+def _nanny_default(key: str) -> bool:
+    """Whether ``key`` holds dask.distributed's default for its workers, and this is a worker's task."""
+    import sys
+
+    if (key, os.environ.get(key)) != NANNY_TRIM or "distributed" not in sys.modules:
+        return False
+    from distributed import get_worker
+
+    try:
+        get_worker()
+    except ValueError:  # not in a worker's task
+        return False
+    return True

@@ -6,7 +6,9 @@ run, each step in a fresh process so that its peak memory can be read:
 
 a. the floor: open every file with xarray and sum every value once;
 b. fluxmip: ``open_ensemble`` + ``mip.aggregate`` to 250 country-like polygons (exact
-   coverage) + TransCom-3 (22, from a mask) + the 3 GCB latitude bands;
+   coverage) + TransCom-3 (22, from a mask) + the 3 GCB latitude bands; and the same on one
+   thread (``fluxmip_one_thread``, dask's synchronous scheduler): the floors run on one core, and two
+   cores reading memory at once each spend more CPU time on the same work (see :func:`with_one_thread`);
 c. what a user would otherwise write: regionmask ``mask_3D`` (+ the TransCom and band
    masks) and ``weighted().sum()``.
 
@@ -24,7 +26,7 @@ two steps run back to back in that round (the host's slow spells hit both alike)
 
 ``--full``: the full-MIP scale — 14 models × 6 experiments × 72 months × ``land``, ``ocean``,
 ``net`` on 1° (≈ 4.4 GB of float32 files) aggregated to the bundled countries + land/ocean + the
-GCB bands with surface attribution (d), against the floor (a) only.  Targets: d/a ≤ 1.5, peak
+GCB bands with surface attribution (d), and on one thread (``full_one_thread``), against the floors only.  Targets: d/a ≤ 1.5, peak
 memory below 1.5 GB.
 
 ``--baseline SRC``: also the fluxmip step (or ``--full``'s) with ``mip`` imported from another source tree
@@ -279,8 +281,10 @@ def main() -> None:
     print(f"ensemble_size_mb = {size_mb:.0f}")
     print(f"write_seconds = {time.perf_counter() - t:.1f}")
     table, extra = with_baseline(a.baseline, "fluxmip")
-    r = run_steps(("floor", "stream", "fluxmip", "regionmask") + extra, root, a.repeat, table)
+    r = run_steps(("floor", "stream", "fluxmip", "fluxmip_one_thread", "regionmask") + extra, root, a.repeat,
+                  with_one_thread(table, "fluxmip"))
     ratios(r, "fluxmip")
+    ratios(r, "fluxmip_one_thread")
     baseline_ratios(r, "fluxmip")
     print(f"ratio_regionmask_over_fluxmip = {r['regionmask']['seconds'] / r['fluxmip']['seconds']:.1f}")
     print(f"ratio_regionmask_over_fluxmip_paired = {r['regionmask']['paired']['fluxmip']:.1f}")
@@ -296,8 +300,9 @@ def full(a: argparse.Namespace) -> None:
     print(f"ensemble_size_mb = {size_mb:.0f}")
     print(f"write_seconds = {time.perf_counter() - t:.1f}")
     table, extra = with_baseline(a.baseline, "full")
-    r = run_steps(("floor", "stream", "full") + extra, root, a.repeat, table)
+    r = run_steps(("floor", "stream", "full", "full_one_thread") + extra, root, a.repeat, with_one_thread(table, "full"))
     ratios(r, "full")
+    ratios(r, "full_one_thread")
     baseline_ratios(r, "full")
 
 
@@ -308,6 +313,19 @@ def with_baseline(src: Path | None, step: str) -> tuple[dict[str, str], tuple[st
         return table, ()
     table[f"{step}_baseline"] = f"import sys; sys.path.insert(0, {str(src.resolve())!r})\n" + STEPS[step]
     return table, (f"{step}_baseline",)
+
+
+def with_one_thread(table: dict[str, str], step: str) -> dict[str, str]:
+    """The steps, plus ``<step>_one_thread``: the same with dask's synchronous scheduler.
+
+    The floors run on one core; fluxmip's threads run on two, and two cores streaming through memory at
+    once each need more CPU time for the same work (two one-thread fluxmip processes side by side took
+    1.12x the CPU time of one alone). This step is fluxmip's work without that contention.
+    """
+    table = dict(table)
+    table[f"{step}_one_thread"] = STEPS[step].replace("# --- work\n", "# --- work\ndask.config.set(scheduler='synchronous')\n")
+    assert table[f"{step}_one_thread"] != STEPS[step]
+    return table
 
 
 def baseline_ratios(r: dict, step: str) -> None:

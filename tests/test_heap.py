@@ -54,6 +54,14 @@ def test_left_alone_when_the_user_or_the_nanny_chose(env):
     assert _run(KEEP, "kept", **env)["set"] is False
 
 
+def test_a_setting_made_after_the_start_is_not_glibcs():
+    """A LocalCluster's nanny writes MALLOC_TRIM_THRESHOLD_ into its own process's os.environ after the start:
+    glibc never read it, so the heap is still kept there."""
+    after = "import os\nos.environ['MALLOC_TRIM_THRESHOLD_'] = '65536'\n" + KEEP
+    got = _run(after, "kept")
+    assert got["set"] is True and got["share"] < 0.05, got
+
+
 def test_importing_mip_leaves_the_allocator_alone_until_a_file_is_opened(tmp_path):
     import numpy as np
     import xarray as xr

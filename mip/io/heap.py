@@ -21,7 +21,9 @@ One setting is not taken as a choice: dask.distributed's nanny starts every work
 every block read is a fresh mapping faulted in page by page.  On a ``LocalCluster`` of two processes that
 made the 0.1° budget 1.29× the threads' time; keeping the heap brings it to 0.34 s against 0.43 s.  A
 worker then keeps up to :data:`TRIM_THRESHOLD` of freed memory per arena (its "unmanaged memory" in
-dask's dashboard).  ``MIP_KEEP_HEAP=0`` in the workers' environment keeps the nanny's setting.
+dask's dashboard).  ``MIP_KEEP_HEAP=0`` in the workers' environment keeps the nanny's setting.  The settings
+are looked for in the environment the process started with (``/proc/self/environ``), which is what glibc
+read: the nanny also writes its setting into the ``os.environ`` of the process that starts the workers.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ def keep_freed_memory() -> bool:
     from mip._options import get_option
 
     _done = False
-    if not get_option("keep_heap") or any(os.environ.get(k) and not _nanny_default(k) for k in USER_SETTINGS):
+    env = _startup_environment()
+    if not get_option("keep_heap") or any(env.get(k) and not _nanny_default(k, env) for k in USER_SETTINGS):
         return False
     try:
         if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
@@ -79,11 +82,26 @@ def keep_freed_memory() -> bool:
     return _done
 
 
-def _nanny_default(key: str) -> bool:
+def _startup_environment() -> dict[str, str]:
+    """The environment this process started with: what glibc's malloc read.
+
+    ``os.environ`` may have changed since: dask.distributed's nanny sets ``MALLOC_TRIM_THRESHOLD_`` in the
+    process that starts the workers (a ``LocalCluster``'s own process), where glibc never saw it.
+    """
+    try:
+        with open("/proc/self/environ", "rb") as f:
+            raw = f.read()
+    except OSError:  # not Linux: what Python was given
+        return dict(os.environ)
+    pairs = (item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
+    return {k.decode(errors="replace"): v.decode(errors="replace") for k, v in pairs}
+
+
+def _nanny_default(key: str, env: dict[str, str]) -> bool:
     """Whether ``key`` holds dask.distributed's default for its workers, and this is a worker's task."""
     import sys
 
-    if (key, os.environ.get(key)) != NANNY_TRIM or "distributed" not in sys.modules:
+    if (key, env.get(key)) != NANNY_TRIM or "distributed" not in sys.modules:
         return False
     from distributed import get_worker
 

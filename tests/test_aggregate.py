@@ -116,6 +116,19 @@ def test_nan_off_the_surface_is_zero_and_on_it_is_missing(tmp_path):
     assert np.isnan(annual.land.sel(region="south").item())  # a mean over a missing month is NaN
 
 
+def _record_scatters(client) -> list:
+    """What ``client`` scatters from now on, in the order sent (its ``scatter`` wrapped)."""
+    sent: list = []
+    scatter = client.scatter
+
+    def recording(data, **kw):
+        sent.extend(data)
+        return scatter(data, **kw)
+
+    client.scatter = recording
+    return sent
+
+
 def test_a_cluster_gets_the_fill_masks_packed_and_tells_fill_from_missing_alike(tmp_path):
     """The cells-off-the-surface masks go to the workers packed (1/8 of the bytes; 6.5 MB each at 0.1°); a block
     with a NaN unpacks them: fill over the sea is zero, a land cell's NaN is missing, as with threads (above)."""
@@ -129,14 +142,7 @@ def test_a_cluster_gets_the_fill_masks_packed_and_tells_fill_from_missing_alike(
     threads = aggregate(ds, latitude_bands(), land=_south_land).compute()
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as lc, \
             distributed.Client(lc) as client:
-        sent = []
-        scatter = client.scatter
-
-        def counting(data, **kw):
-            sent.extend(data)
-            return scatter(data, **kw)
-
-        client.scatter = counting
+        sent = _record_scatters(client)
         on_cluster = aggregate(ds, latitude_bands(), land=_south_land).compute()
     masks = [m for o in sent if isinstance(o, tuple) for m in o if m is not None]
     assert masks and all(isinstance(m, PackedMask) and m.bits.nbytes == 180 * 360 // 8 for m in masks)
@@ -278,14 +284,7 @@ def test_a_cluster_gets_each_surfaces_weights_once_per_aggregation(sample_root):
     threads = aggregate(ds, regions, attribution="surface").compute()
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as lc, \
             distributed.Client(lc) as client:
-        sent = []
-        scatter = client.scatter
-
-        def counting(data, **kw):
-            sent.extend(data)
-            return scatter(data, **kw)
-
-        client.scatter = counting
+        sent = _record_scatters(client)
         on_cluster = aggregate(ds, regions, attribution="surface").compute()
     weights = [id(o) for o in sent if isinstance(o, RegionWeights)]
     assert len(weights) == len(set(weights)) == 2  # the land and the ocean surface's, each once

@@ -133,7 +133,7 @@ def test_a_cluster_gets_the_fill_masks_packed_and_tells_fill_from_missing_alike(
     """The cells-off-the-surface masks go to the workers packed (1/8 of the bytes; 6.5 MB each at 0.1°); a block
     with a NaN unpacks them: fill over the sea is zero, a land cell's NaN is missing, as with threads (above)."""
     distributed = pytest.importorskip("distributed")
-    from mip.budgets.aggregation import PackedMask
+    from mip.budgets.cluster import PackedMask
 
     land = np.ones((3, 180, 360), "f4")
     land[:, 90:, :] = np.nan

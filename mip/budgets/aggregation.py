@@ -9,6 +9,7 @@ from functools import partial
 import numpy as np
 import xarray as xr
 
+from mip.budgets.cluster import PackedMask, distributed_client, packed, scattered
 from mip.budgets.prepared import Prepared
 from mip.budgets.region_product import Combined, RegionWeights
 from mip.budgets.unscaled import unscaled
@@ -86,66 +87,6 @@ def _apply_shared(w: RegionWeights, offs: tuple, on_inverse: np.ndarray | None, 
     return _apply(w, list(blocks), coefs, offs, on_inverse, scale)
 
 
-def _distributed_client() -> object | None:
-    """The dask.distributed client dask computes with here, if any (never imports distributed itself)."""
-    import sys
-
-    if "distributed" not in sys.modules:
-        return None
-    from distributed import default_client
-
-    try:
-        return default_client()
-    except ValueError:  # no client: the threaded scheduler
-        return None
-
-
-class PackedMask:
-    """A cell mask sent to a cluster's workers packed eight cells a byte, unpacked only by a block with a NaN.
-
-    The fill masks (cells off a variable's surface) serve only blocks that hold a NaN; at 0.1° each is 6.5 MB
-    of bools, more than the weights (5.1 MB), sent to every worker by every aggregation.
-    """
-
-    __slots__ = ("bits", "size")
-
-    def __init__(self, mask: np.ndarray) -> None:
-        self.bits, self.size = np.packbits(np.asarray(mask, bool)), int(np.size(mask))
-
-    def unpack(self) -> np.ndarray:
-        """The mask (bool, flat)."""
-        return np.unpackbits(self.bits, count=self.size).view(bool)
-
-
-def _packed(offs: tuple, sent: dict) -> tuple:
-    """``offs`` with each mask packed once per aggregation (the same mask, the same :class:`PackedMask`)."""
-    out = []
-    for o in offs:
-        if o is not None:
-            o = sent.setdefault(("packed", id(o)), (o, PackedMask(o)))[1]  # o held: its id is not reused
-        out.append(o)
-    return tuple(out)
-
-
-def _scattered(client, args: tuple, sent: dict) -> tuple:
-    """``args`` as futures on every worker of ``client``, each sent once per aggregation.
-
-    ``sent`` maps an object (a tuple by its items) to ``(object, future)``: the products of one aggregation
-    share their surface's weights and fill masks, which are sent once, not once per product, and not
-    hashed (distributed's ``hash=True`` read all 80 MB of the 0.1° countries' weights for every product
-    to name them; the object is held with its future, so the name cannot be reused while it lives).
-    """
-
-    def key(o: object) -> tuple:
-        return ("tuple", *map(id, o)) if isinstance(o, tuple) else (id(o),)
-
-    new = list({key(o): o for o in args if key(o) not in sent}.items())
-    if new:
-        futures = client.scatter([o for _, o in new], broadcast=True, hash=False)
-        sent.update({k: (o, f) for (k, o), f in zip(new, futures)})
-    return tuple(sent[key(o)][1] for o in args)
-
-
 def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float, ...] = (1.0,),
                    offs: tuple[np.ndarray | None, ...] = (None,), on_inverse: np.ndarray | None = None,
                    scale: float = 1.0, shared: tuple[bool, ...] | None = None,
@@ -155,7 +96,7 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
     (..., lat, lon) → two (..., region) arrays, lazily if the inputs are.  ``shared``: per input, whether
     another product sums it too; its file's blocks are then read in tasks of their own, once for both,
     rather than inside each product's task.  ``sent``: on a cluster, what earlier products of the same
-    aggregation sent to the workers (see :func:`_scattered`).
+    aggregation sent to the workers (see :func:`mip.budgets.cluster.scattered`).
     """
     das = [da.transpose(..., "lat", "lon") for da in das]
     lead = das[0].dims[:-2]
@@ -175,10 +116,10 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
             datas.append(data if raw is None else raw)
             inline.append(raw is not None and not other)  # this product's alone: read inside its task
         args = (w, offs, on_inverse)  # threads: shared by reference
-        client = _distributed_client()
-        if client is not None:  # a cluster: sent to each worker once (a future), not inside every task of the graph
+        client = distributed_client()
+        if client is not None:  # a cluster: sent to each worker once (a future), not inside every task of the graph (mip.budgets.cluster)
             sent = {} if sent is None else sent
-            args = _scattered(client, (w, _packed(offs, sent), on_inverse), sent)
+            args = scattered(client, (w, packed(offs, sent), on_inverse), sent)
         func = partial(_apply_shared, coefs=coefs, scale=scale)
         # the key names: the futures' keys on a cluster, else the objects themselves (held by the graph, so
         # their ids cannot be reused while it lives)
@@ -260,7 +201,7 @@ class _Products:
         self.overlap: dict[str, float] = {}
         self._land: np.ndarray | None = None
         self._done: dict[tuple, tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
-        #: on a cluster, what this aggregation sent to the workers (:func:`_scattered`)
+        #: on a cluster, what this aggregation sent to the workers (:func:`mip.budgets.cluster.scattered`)
         self._sent: dict[tuple, tuple[object, object]] = {}
         #: variables summed by two products (a land part: over land, and in its total's rest over ocean)
         self.read_twice: set[str] = set()

@@ -26,8 +26,13 @@ print(json.dumps({{"share": (faults() - f0) / (40 * 3 * (6 << 20) // 4096), "set
 """
 
 
+def _without_heap_settings() -> dict[str, str]:
+    """This environment without glibc's malloc settings or fluxmip's option: a child starts from the defaults."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES", "MIP_KEEP_HEAP"))}
+
+
 def _run(before: str = "", result: str = "None", **env: str) -> dict:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES", "MIP_KEEP_HEAP"))}
+    clean = _without_heap_settings()
     code = textwrap.dedent(PATTERN.format(before=before, result=result))
     out = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True,
                          timeout=120, check=True)
@@ -75,7 +80,7 @@ from mip.io.files import open_netcdf
 open_netcdf({str(path)!r}).close()
 print(before, heap._done)
 """
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES", "MIP_KEEP_HEAP"))}
+    clean = _without_heap_settings()
     out = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=120,
                          check=True)
     assert out.stdout.split() == ["None", "True"]

@@ -117,7 +117,7 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
             inline.append(raw is not None and not other)  # this product's alone: read inside its task
         args = (w, offs, on_inverse)  # threads: shared by reference
         client = distributed_client()
-        if client is not None:  # a cluster: sent to each worker once (a future), not inside every task of the graph (mip.budgets.cluster)
+        if client is not None:  # a cluster: sent to each worker once, not inside every task (mip.budgets.cluster)
             sent = {} if sent is None else sent
             args = scattered(client, (w, packed(offs, sent), on_inverse), sent)
         func = partial(_apply_shared, coefs=coefs, scale=scale)

@@ -20,9 +20,8 @@ One setting is not taken as a choice: dask.distributed's nanny starts every work
 ``MALLOC_TRIM_THRESHOLD_=65536`` (its default), which also fixes glibc's mmap threshold at 128 KiB, so that
 every block read is a fresh mapping faulted in page by page.  On a ``LocalCluster`` of two processes that
 made the 0.1° budget 1.29× the threads' time (a second aggregation on the same cluster: 0.43–0.46 s, and
-0.34–0.36 s with the heap kept).  A
-worker then keeps up to :data:`TRIM_THRESHOLD` of freed memory per arena (its "unmanaged memory" in
-dask's dashboard).  ``MIP_KEEP_HEAP=0`` in the workers' environment keeps the nanny's setting.  The settings
+0.34–0.36 s with the heap kept).  A worker then keeps up to :data:`TRIM_THRESHOLD` of freed memory per arena
+(its "unmanaged memory" in dask's dashboard).  ``MIP_KEEP_HEAP=0`` in the workers' environment keeps the nanny's setting.  The settings
 are looked for in the environment the process started with (``/proc/self/environ``), which is what glibc
 read: the nanny also writes its setting into the ``os.environ`` of the process that starts the workers.
 """

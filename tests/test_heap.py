@@ -67,6 +67,50 @@ def test_a_setting_made_after_the_start_is_not_glibcs():
     assert got["set"] is True and got["share"] < 0.05, got
 
 
+#: The 0.1° pattern in a thread of its own (its own arena, heaps of at most 64 MiB): three 25 MiB arrays held at
+#: once (netCDF4-python holds two per month read), so that the third always needs a second heap.
+THREADED = """
+import json, resource, threading
+import numpy as np
+{before}
+out = {{}}
+def work():
+    def faults():
+        return resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+    np.ones(1)  # the thread's arena exists before the count
+    f0 = faults()
+    for _ in range(20):
+        blocks = [np.ones((25 << 20) // 8) for _ in range(3)]
+        del blocks
+    out["share"] = (faults() - f0) / (20 * 3 * (25 << 20) // 4096)
+t = threading.Thread(target=work)
+t.start(); t.join()
+print(json.dumps({{"share": out["share"], "set": {result}}}))
+"""
+
+
+def _threaded(before: str, result: str = "None") -> dict:
+    """THREADED in a child, numpy's huge pages off (a huge page is one fault for 512 pages)."""
+    code = THREADED.format(before=before, result=result)
+    env = {**_without_heap_settings(), "NUMPY_MADVISE_HUGEPAGE": "0"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+                         check=True)
+    return json.loads(out.stdout)
+
+
+def test_a_threads_emptied_heap_is_kept():
+    """glibc unmaps a thread's emptied heap whatever the trim threshold; the padding keeps it (0.1° months)."""
+    kept = _threaded(KEEP, "kept")
+    assert kept["set"] is True
+    # the first round's pages are new (1/20 of them); the later rounds reuse them
+    assert kept["share"] < 0.1, kept
+    # the thresholds alone (fluxmip before the padding): the third array's heap is new in every round (1/3)
+    thresholds = _threaded("import ctypes\nm = ctypes.CDLL(None).mallopt\nm(-3, 32 << 20)\nm(-1, 64 << 20)")
+    if thresholds["share"] < 0.25:
+        pytest.skip(f"this glibc keeps a thread's emptied heaps itself (faults on {thresholds['share']:.0%} of pages)")
+    assert thresholds["share"] > 2 * kept["share"]
+
+
 def test_importing_mip_leaves_the_allocator_alone_until_a_file_is_opened(tmp_path):
     import numpy as np
     import xarray as xr

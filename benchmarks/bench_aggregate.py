@@ -13,7 +13,8 @@ c. what a user would otherwise write: regionmask ``mask_3D`` (+ the TransCom and
    masks) and ``weighted().sum()``.
 
 Each step runs ``--repeat`` times (default 5, the steps taking turns), each time in a fresh
-process; the median time and memory are printed.  Times exclude importing the libraries (each step imports what it uses, dask.array included, and
+process; the median time and memory are printed, and ``disk_read_while_timing_mb``: what the disks
+delivered meanwhile, ~0 when the page cache held the files (see :func:`machine.disk_read_mb`).  Times exclude importing the libraries (each step imports what it uses, dask.array included, and
 runs one tiny dask computation — which imports dask's scheduler machinery — and one full
 garbage collection before the clock starts: the imports leave the collector a full pass over
 every imported object due, ~0.1 s for the larger set of libraries the fluxmip step imports,
@@ -48,7 +49,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from machine import print_machine
+from machine import disk_read_mb, print_machine
 
 
 EXPERIMENTS = ("IS", "LNLG")
@@ -239,6 +240,7 @@ def run_steps(steps: tuple[str, ...], root: Path, repeat: int, table: dict[str, 
     Prints and returns the medians.
     """
     run_step(warm, root, table, **fmt)  # warm the page cache so every step reads from memory alike
+    disk0 = disk_read_mb()
     runs: dict[str, list[dict]] = {k: [] for k in steps}
     for i in range(repeat):
         # the order turns each round: no step always follows the same one (a step after a memory-hungry one
@@ -246,6 +248,8 @@ def run_steps(steps: tuple[str, ...], root: Path, repeat: int, table: dict[str, 
         for k in steps[i % len(steps):] + steps[:i % len(steps)]:
             runs[k].append(run_step(k, root, table, **fmt))
     print({k: [round(x["seconds"], 2) for x in v] for k, v in runs.items()}, file=sys.stderr)
+    # what the disks delivered while the steps ran (all processes): ~0 when the files stayed in the page cache
+    print(f"disk_read_while_timing_mb = {disk_read_mb() - disk0:.0f}")
     r = {k: {f: float(np.median([x[f] for x in v])) for f in ("seconds", "cpu_seconds", "peak_mb")}
          for k, v in runs.items()}
     for k, v in r.items():

@@ -39,6 +39,24 @@ def describe() -> str:
             f"Python {platform.python_version()}, numpy {np.__version__}")
 
 
+def disk_read_mb() -> float:
+    """Megabytes read from block devices since boot, by every process (``pgpgin`` of ``/proc/vmstat``; NaN elsewhere).
+
+    The benchmarks read their files from the page cache; what the disks delivered while they timed says
+    whether that held.  A VM that pages out memory it finds cold (DAMON's ``pageout`` scheme does, for
+    files untouched for a minute) reads part of them from disk again, and the floors and fluxmip then time
+    the disk as much as their own work: keep the data on a tmpfs (``--dir /dev/shm/...``) there.
+    """
+    try:
+        with open("/proc/vmstat") as f:
+            for line in f:
+                if line.startswith("pgpgin "):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 def print_machine() -> None:
     """Print the ``machine = …`` line (to stdout, with the other ``name = value`` lines)."""
     print(f"machine = {describe()}", file=sys.stdout, flush=True)

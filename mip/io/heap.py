@@ -10,19 +10,20 @@ free one block of 18–32 MiB first (the xarray read floor reads whole 18.7 MiB 
 
 :func:`keep_freed_memory` sets the thresholds explicitly with ``mallopt``: blocks up to
 :data:`MMAP_THRESHOLD` come from the heap, and up to :data:`TRIM_THRESHOLD` of freed memory stays
-there for the next block (with :data:`TOP_PAD`, below, in every thread's heaps too).  fluxmip calls it when it opens a file or sums a block, not on import; it
-changes the process's allocator for the rest of its life (what freeing a 32 MiB block does anyway), and
-only where the ``keep_heap`` option is on (the default; ``MIP_KEEP_HEAP=0``), the C library is glibc,
-and the environment sets none of glibc's own malloc settings (``MALLOC_TRIM_THRESHOLD_``,
+there for the next block (with :data:`TOP_PAD`, below, in every thread's heaps too).  fluxmip calls it
+when it opens a file or sums a block, not on import; it changes the process's allocator for the rest of its
+life (what freeing a 32 MiB block does anyway), and only where the ``keep_heap`` option is on (the default;
+``MIP_KEEP_HEAP=0``), the C library is glibc, and the environment sets none of glibc's own malloc settings (``MALLOC_TRIM_THRESHOLD_``,
 ``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TOP_PAD_``, ``GLIBC_TUNABLES``), a user's choice.
 
 A thread other than the main one (dask's, a worker's) allocates from an arena of its own, made of heaps of at
 most 64 MiB; a block that does not fit in its heap gets a new heap, which glibc unmaps as soon as it is empty
 whatever the trim threshold.  At 0.1° netCDF4-python holds two 25 MiB arrays per month read (it reads into one
-and copies into the other): every block took a fresh heap, 860 MB of pages faulted in and zeroed for the 890 MB
-read, and 0.3–0.6 s of system CPU time in a 0.6 s budget.  :data:`TOP_PAD` of padding keeps an empty heap
-(glibc deletes one only when the heap before it could take the padding instead), and pads the main heap's
-growth the same way (address space; pages are touched only when used).
+and copies into the other): every block took a fresh heap, 856 MB of pages faulted in and zeroed for the 890 MB
+read, and 0.3–0.6 s of system CPU time in a 0.6–0.9 s budget.  :data:`TOP_PAD` of padding keeps an emptied
+heap: glibc deletes one only when the heap before it has room for the padding, which no heap of 64 MiB has.
+A thread's arena then keeps the heaps it grew to (its own peak) for the rest of the process.  The main heap's
+growth is padded the same way (address space; pages are touched only when used).
 
 One setting is not taken as a choice: dask.distributed's nanny starts every worker with
 ``MALLOC_TRIM_THRESHOLD_=65536`` (its default), which also fixes glibc's mmap threshold at 128 KiB, so that

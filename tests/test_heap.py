@@ -31,9 +31,9 @@ def _without_heap_settings() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES", "MIP_KEEP_HEAP"))}
 
 
-def _run(before: str = "", result: str = "None", **env: str) -> dict:
+def _run(before: str = "", result: str = "None", pattern: str = PATTERN, **env: str) -> dict:
     clean = _without_heap_settings()
-    code = textwrap.dedent(PATTERN.format(before=before, result=result))
+    code = textwrap.dedent(pattern.format(before=before, result=result))
     out = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True,
                          timeout=120, check=True)
     return json.loads(out.stdout)
@@ -91,11 +91,7 @@ print(json.dumps({{"share": out["share"], "set": {result}}}))
 
 def _threaded(before: str, result: str = "None") -> dict:
     """THREADED in a child, numpy's huge pages off (a huge page is one fault for 512 pages)."""
-    code = THREADED.format(before=before, result=result)
-    env = {**_without_heap_settings(), "NUMPY_MADVISE_HUGEPAGE": "0"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
-                         check=True)
-    return json.loads(out.stdout)
+    return _run(before, result, THREADED, NUMPY_MADVISE_HUGEPAGE="0")
 
 
 def test_a_threads_emptied_heap_is_kept():

@@ -14,8 +14,9 @@ c. what a user would otherwise write: regionmask ``mask_3D`` (+ the TransCom and
 
 Each step runs ``--repeat`` times (default 5, the steps taking turns), each time in a fresh
 process; the median time and memory are printed, and ``disk_read_while_timing_mb``: what the disks
-delivered meanwhile, ~0 when the page cache held the files (see :func:`machine.disk_read_mb`).  Times exclude importing the libraries (each step imports what it uses, dask.array included, and
-runs one tiny dask computation — which imports dask's scheduler machinery — and one full
+delivered meanwhile, ~0 when the page cache held the files (see :func:`machine.disk_read_mb`).  Times
+exclude importing the libraries (each step imports what it uses, dask.array included, and runs one
+tiny dask computation — which imports dask's scheduler machinery — and one full
 garbage collection before the clock starts: the imports leave the collector a full pass over
 every imported object due, ~0.1 s for the larger set of libraries the fluxmip step imports,
 which would otherwise land in whichever step's timed part crosses the threshold first; the

@@ -13,8 +13,8 @@ free one block of 18–32 MiB first (the xarray read floor reads whole 18.7 MiB 
 there for the next block (with :data:`TOP_PAD`, below, in every thread's heaps too).  fluxmip calls it
 when it opens a file or sums a block, not on import; it changes the process's allocator for the rest of its
 life (what freeing a 32 MiB block does anyway), and only where the ``keep_heap`` option is on (the default;
-``MIP_KEEP_HEAP=0``), the C library is glibc, and the environment sets none of glibc's own malloc settings (``MALLOC_TRIM_THRESHOLD_``,
-``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TOP_PAD_``, ``GLIBC_TUNABLES``), a user's choice.
+``MIP_KEEP_HEAP=0``), the C library is glibc, and the environment sets none of glibc's own malloc settings
+(``MALLOC_TRIM_THRESHOLD_``, ``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TOP_PAD_``, ``GLIBC_TUNABLES``), a user's choice.
 
 A thread other than the main one (dask's, a worker's) allocates from an arena of its own, made of heaps of at
 most 64 MiB; a block that does not fit in its heap gets a new heap, which glibc unmaps as soon as it is empty

@@ -201,10 +201,13 @@ def hwm_kb():  # this process's own peak RSS (VmHWM: ru_maxrss keeps the parent'
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 base = hwm_kb()
+others = globals().get("other_processes_cpu", lambda: 0.0)  # a step's other processes (a cluster's workers)
+o0 = others()
 c0 = time.process_time()  # CPU time of every thread of the process, user + system
 t0 = time.perf_counter()
 {work}
 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+cpu += others() - o0
 peak = (hwm_kb() - base) / 1024
 {after}
 print(json.dumps({{"seconds": wall, "cpu_seconds": cpu, "peak_mb": peak}}))

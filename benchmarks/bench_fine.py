@@ -17,13 +17,14 @@ surface
 exactextract
     exactextract's ``weighted_sum`` of every month with the cell areas as weights (the usual
     alternative for exact polygon totals), over the same countries;
-area_baseline (``--baseline SRC``)
+area_baseline (``--baseline SRC``; with ``--cluster`` also cluster_baseline, cluster_again_baseline)
     ``area`` with another version's source tree first on ``sys.path`` (e.g. ``git worktree add
     /tmp/base <commit>``), taking turns with ``area``; the paired ratio and the largest difference
     between the two versions' totals are printed;
 cluster (``--cluster``)
     ``area`` on a ``LocalCluster`` of 2 processes × 1 thread (started, and its workers' imports
-    done, before the clock); its workers' memory after the run (whole processes) and their peak
+    done, before the clock), its CPU time the driver's (client and scheduler) plus the workers';
+    its workers' memory after the run (whole processes) and their peak
     growth over their size after the imports (the measure of the other steps), and whether its
     totals equal ``area``'s to the last bit are printed;
 area_again, cluster_again (``--cluster``)
@@ -133,6 +134,8 @@ def _hwm_kb():
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 base_kb = client.run(_rss_kb)
+def other_processes_cpu():  # the workers' CPU time (every thread), counted in the step's (bench_aggregate.RUNNER)
+    return sum(client.run(time.process_time).values())
 # --- work
 ens = mip.open_ensemble("{root}/fine.yaml", "ens")
 out = mip.aggregate(ens, countries(), attribution="area").compute()
@@ -224,6 +227,11 @@ def main() -> None:
                                   + STEPS["area"].replace("result_area.npz", "result_area_baseline.npz"))
         steps += ("area_baseline",)
         run_step("area_baseline", root, table, **FMT)  # its own first run (its caches)
+        if a.cluster:  # the cluster's steps too (its workers are spawned with the driver's sys.path)
+            for k in ("cluster", "cluster_again"):
+                table[k + "_baseline"] = (f"import sys; sys.path.insert(0, {str(a.baseline.resolve())!r})\n"
+                                          + table[k].replace("result_cluster.npz", "result_cluster_baseline.npz"))
+            steps += ("cluster_baseline", "cluster_again_baseline")
     med = run_steps(steps, root, a.repeat, table, warm="stream", **FMT)
     ours, theirs = np.load(root / "result_area.npz"), np.load(root / "result_exactextract.npz")
     names = list(ours["names"])
@@ -262,6 +270,13 @@ def main() -> None:
         print(f"ratio_cluster_over_area_paired = {med['cluster']['paired']['area']:.2f}")
         print(f"ratio_cluster_again_over_area_again = {med['cluster_again']['seconds'] / med['area_again']['seconds']:.2f}")
         print(f"ratio_cluster_again_over_area_again_paired = {med['cluster_again']['paired']['area_again']:.2f}")
+        print(f"ratio_cluster_over_area_cpu_paired = {med['cluster']['paired_cpu']['area']:.2f}")
+        print(f"ratio_cluster_again_over_area_again_cpu_paired = "
+              f"{med['cluster_again']['paired_cpu']['area_again']:.2f}")
+        if a.baseline:
+            for k in ("cluster", "cluster_again"):
+                print(f"ratio_{k}_over_baseline_paired = {med[k]['paired'][k + '_baseline']:.2f}")
+                print(f"ratio_{k}_over_baseline_cpu_paired = {med[k]['paired_cpu'][k + '_baseline']:.2f}")
 
 
 if __name__ == "__main__":

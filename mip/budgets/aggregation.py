@@ -9,7 +9,7 @@ from functools import partial
 import numpy as np
 import xarray as xr
 
-from mip.budgets.cluster import PackedMask, distributed_client, packed, scattered
+from mip.budgets.cluster import PackedMask, cluster_threads, distributed_client, packed, scattered
 from mip.budgets.prepared import Prepared
 from mip.budgets.region_product import Combined, RegionWeights
 from mip.budgets.unscaled import unscaled
@@ -105,7 +105,7 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
     if any(hasattr(da.data, "dask") for da in das):
         import dask.array as _d
 
-        from mip.budgets.region_graph import region_blocks
+        from mip.budgets.region_graph import region_blocks, run_length
 
         datas, inline = [], []
         for da, other in zip(das, shared or (False,) * len(das)):
@@ -115,16 +115,18 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
             raw = unscaled(data)  # the file's blocks and their unit factors, where they can be seen
             datas.append(data if raw is None else raw)
             inline.append(raw is not None and not other)  # this product's alone: read inside its task
-        args = (w, offs, on_inverse)  # threads: shared by reference
+        args, group = (w, offs, on_inverse), 1  # threads: shared by reference, a task per block
         client = distributed_client()
         if client is not None:  # a cluster: sent to each worker once, not inside every task (mip.budgets.cluster)
             sent = {} if sent is None else sent
             args = scattered(client, (w, packed(offs, sent), on_inverse), sent)
+            group = run_length(datas[0].numblocks[:-2], cluster_threads(client, sent))  # fewer, longer tasks
         func = partial(_apply_shared, coefs=coefs, scale=scale)
         # the key names: the futures' keys on a cluster, else the objects themselves (held by the graph, so
         # their ids cannot be reused while it lives)
         token = ([getattr(a, "key", id(a)) for a in args], coefs, scale)
-        tot, miss = region_blocks(datas, func, 2 * nreg, nreg, args=args, inline=tuple(inline), token=token)
+        tot, miss = region_blocks(datas, func, 2 * nreg, nreg, args=args, inline=tuple(inline), token=token,
+                                  group=group)
         return (xr.DataArray(tot, dims=lead + ("region",), coords=coords),
                 xr.DataArray(miss, dims=lead + ("region",), coords=coords))
     out = _apply(w, [np.asarray(da.data) for da in das], coefs, offs, on_inverse, scale)
@@ -202,7 +204,7 @@ class _Products:
         self._land: np.ndarray | None = None
         self._done: dict[tuple, tuple[xr.DataArray, xr.DataArray, np.ndarray]] = {}
         #: on a cluster, what this aggregation sent to the workers (:func:`mip.budgets.cluster.scattered`)
-        self._sent: dict[tuple, tuple[object, object]] = {}
+        self._sent: dict[object, object] = {}  # also the cluster's thread count (cluster_threads)
         #: variables summed by two products (a land part: over land, and in its total's rest over ocean)
         self.read_twice: set[str] = set()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["distributed_client", "PackedMask", "packed", "scattered"]
+__all__ = ["cluster_threads", "distributed_client", "PackedMask", "packed", "scattered"]
 
 
 def distributed_client() -> object | None:
@@ -29,6 +29,25 @@ def distributed_client() -> object | None:
         return default_client()
     except ValueError:  # no client: the threaded scheduler
         return None
+
+
+def cluster_threads(client: object, sent: dict) -> int:
+    """The threads of ``client``'s workers, all together, asked of the scheduler once per aggregation.
+
+    Parameters
+    ----------
+    client
+        A ``distributed.Client``.
+    sent
+        The aggregation's record (see :func:`scattered`), where the answer is kept.
+
+    Returns
+    -------
+    int
+    """
+    if "threads" not in sent:  # the record's other keys are tuples
+        sent["threads"] = sum(client.nthreads().values())
+    return sent["threads"]
 
 
 class PackedMask:

@@ -60,7 +60,8 @@ def run_length(lead: tuple[int, ...], nthreads: int) -> int:
 
     Each task on a cluster costs the scheduler, the client and the worker 2–3 ms of CPU (issue #28); on a
     small cluster that CPU is taken from the workers.  A product gets about ``TASKS_PER_THREAD`` tasks per
-    thread, each run as long as the others (12 months on 2 threads, 3 models: runs of 6).
+    thread, its runs of one length but the last (3 models × 12 months on 2 threads: runs of 6; 10 blocks
+    on 1 thread: 4, 4 and 2).
 
     Parameters
     ----------
@@ -164,8 +165,8 @@ def region_blocks(datas: list, func: Callable[..., np.ndarray], nout: int, split
         tasks = {}
         for g in itertools.product(*(range(n) for n in outer)):
             key = (pname,) + g + (0,) * (1 + (len(lead) > 0))
-            runs = -(-lead[-1] // group) if lead else 0
-            refs = List(*(TaskRef((name,) + g + (i,)) for i in range(runs))) if lead else List(TaskRef((name,)))
+            nrun = -(-lead[-1] // group) if lead else 0
+            refs = List(*(TaskRef((name,) + g + (i,)) for i in range(nrun))) if lead else List(TaskRef((name,)))
             tasks[key] = Task(key, _part, refs, lo, hi)
         layers[pname] = MaterializedLayer(tasks)
         deps[pname] = {name}

@@ -290,3 +290,37 @@ def test_a_cluster_gets_each_surfaces_weights_once_per_aggregation(sample_root):
     assert len(weights) == len(set(weights)) == 2  # the land and the ocean surface's, each once
     for v in ("land", "ocean", "net"):
         xr.testing.assert_allclose(on_cluster[v], threads[v], rtol=1e-12)
+
+
+def test_a_cluster_keeps_cached_weights_for_the_clients_next_aggregation(sample_root, tmp_path, monkeypatch):
+    """With ``MIP_CACHE_DIR`` the weights' cache key says what they are: a second aggregation on the same client
+    sends nothing to the workers (at 0.1° the scatter was 0.03 s of a 0.44 s second run); a new client sends
+    them again, and without the cache every aggregation sends its own.  The totals are the threaded ones."""
+    distributed = pytest.importorskip("distributed")
+
+    from mip.catalog import open_ensemble
+    from mip.regions import countries
+
+    ds = open_ensemble(str(sample_root / "sample-oco2mip.yaml"), "gridded_fluxes")[["land"]]
+    regions = countries()
+    threads = aggregate(ds, regions).compute()
+    monkeypatch.setenv("MIP_CACHE_DIR", str(tmp_path))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as lc:
+        with distributed.Client(lc) as client:
+            sent = _record_scatters(client)
+            first = aggregate(ds, regions).compute()
+            once = len(sent)
+            second = aggregate(ds, regions).compute()
+            assert once > 0 and len(sent) == once
+        with distributed.Client(lc) as client:  # the first client's data went with it
+            sent = _record_scatters(client)
+            aggregate(ds, regions).compute()
+            assert len(sent) == once
+        monkeypatch.delenv("MIP_CACHE_DIR")
+        with distributed.Client(lc) as client:
+            sent = _record_scatters(client)
+            aggregate(ds, regions).compute()
+            aggregate(ds, regions).compute()
+            assert len(sent) == 2 * once
+    for out in (first, second):
+        xr.testing.assert_allclose(out["land"], threads["land"], rtol=1e-12)

@@ -90,13 +90,15 @@ def _apply_shared(w: RegionWeights, offs: tuple, on_inverse: np.ndarray | None, 
 def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float, ...] = (1.0,),
                    offs: tuple[np.ndarray | None, ...] = (None,), on_inverse: np.ndarray | None = None,
                    scale: float = 1.0, shared: tuple[bool, ...] | None = None,
-                   sent: dict | None = None) -> tuple[xr.DataArray, xr.DataArray]:
+                   sent: dict | None = None, names: tuple[str | None, ...] | None = None
+                   ) -> tuple[xr.DataArray, xr.DataArray]:
     """``w @ Σ coef·cells`` × ``scale`` for every leading index, and the missing fraction (see :func:`_apply`).
 
     (..., lat, lon) → two (..., region) arrays, lazily if the inputs are.  ``shared``: per input, whether
     another product sums it too; its file's blocks are then read in tasks of their own, once for both,
     rather than inside each product's task.  ``sent``: on a cluster, what earlier products of the same
-    aggregation sent to the workers (see :func:`mip.budgets.cluster.scattered`).
+    aggregation sent to the workers (see :func:`mip.budgets.cluster.scattered`); ``names``: what says the
+    content of ``w``, ``offs`` and ``on_inverse`` exactly, for the workers to keep them for later aggregations.
     """
     das = [da.transpose(..., "lat", "lon") for da in das]
     lead = das[0].dims[:-2]
@@ -119,7 +121,7 @@ def _region_totals(das: list[xr.DataArray], w: RegionWeights, coefs: tuple[float
         client = distributed_client()
         if client is not None:  # a cluster: sent to each worker once, not inside every task (mip.budgets.cluster)
             sent = {} if sent is None else sent
-            args = scattered(client, (w, packed(offs, sent), on_inverse), sent)
+            args = scattered(client, (w, packed(offs, sent), on_inverse), sent, names)
             group = run_length(datas[0].numblocks[:-2], cluster_threads(client, sent))  # fewer, longer tasks
         func = partial(_apply_shared, coefs=coefs, scale=scale)
         # the key names: the futures' keys on a cluster, else the objects themselves (held by the graph, so
@@ -268,10 +270,16 @@ class _Products:
             prep = self.prepared(surface, max(_steps_per_block(self.ds[n]) for n in names), names)
             offs = tuple(self.off_surface(n, prep) for n in names)
             own = self.own_surface(names[0])
-            on_w = prep.on[own if offs[0] is not None else "any"]
+            on = own if offs[0] is not None else "any"
+            on_w = prep.on[on]
             inv = np.divide(1.0, on_w, out=np.zeros_like(on_w), where=on_w > 0)
+            # the cache entry's key says what each is (for a cluster to keep them), when there is one
+            offs_of = ",".join(self.own_surface(n) if o is not None else "-" for n, o in zip(names, offs))
+            sent_as = (f"{prep.key}|weights", f"{prep.key}|off {offs_of}", f"{prep.key}|inverse on {on}") \
+                if prep.key else None
             self._done[key] = (*_region_totals([self.ds[n] for n in names], prep.weights, coefs, offs, inv, scale,
-                                               tuple(n in self.read_twice for n in names), self._sent), on_w)
+                                               tuple(n in self.read_twice for n in names), self._sent, sent_as),
+                               on_w)
         return self._done[key]
 
     def land_parts(self, v: str) -> list[str]:

@@ -2,14 +2,17 @@
 
 On the threaded scheduler the weights, fill masks and inverse surface weights are shared by reference; on a
 cluster each goes to every worker once as a future (:func:`scattered`), the fill masks packed
-(:class:`PackedMask`).
+(:class:`PackedMask`).  Those read from ``$MIP_CACHE_DIR`` are named by their entry's key and stay on the
+workers for the client's next aggregation of the same weights.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import numpy as np
 
-__all__ = ["cluster_threads", "distributed_client", "PackedMask", "packed", "scattered"]
+__all__ = ["KEEP", "cluster_threads", "distributed_client", "PackedMask", "packed", "scattered"]
 
 
 def distributed_client() -> object | None:
@@ -107,12 +110,27 @@ def packed(offs: tuple[np.ndarray | None, ...], sent: dict) -> tuple[PackedMask 
     return tuple(out)
 
 
-def scattered(client: object, args: tuple, sent: dict) -> tuple:
-    """``args`` as futures on every worker of ``client``, each sent once per aggregation.
+#: per client, the data sent under a content name (a cache entry's key), newest last: a later aggregation of the
+#: same weights finds them on the workers instead of sending them again (its objects, read anew, are new)
+#: (keyed by the client's id: a future holds its client, so a weak key would never go)
+_KEPT: dict[str, OrderedDict[str, tuple[object, object]]] = {}
+#: how many named objects stay on a client's workers (at 0.1°, each 0.8-5 MB)
+KEEP = 8
+
+
+def _closed(future: object) -> bool:
+    """Whether ``future``'s client is closed."""
+    return getattr(getattr(future, "client", None), "status", "closed") in ("closing", "closed")
+
+
+def scattered(client: object, args: tuple, sent: dict, names: tuple[str | None, ...] | None = None) -> tuple:
+    """``args`` as futures on every worker of ``client``, each sent once per aggregation, or once per client if named.
 
     The products of one aggregation share their surface's weights and fill masks, which are sent once, not
     once per product, and not hashed (distributed's ``hash=True`` read all 80 MB of the 0.1° countries'
-    weights for every product to name them).
+    weights for every product to name them).  An object with a name (``names``: the cache entry it was read
+    from, and what of it) is kept on the workers for the client's later aggregations, the last :data:`KEEP`
+    names per client; a second aggregation of the same weights then sends nothing.
 
     Parameters
     ----------
@@ -123,6 +141,8 @@ def scattered(client: object, args: tuple, sent: dict) -> tuple:
     sent
         The aggregation's record: an object's identity (a tuple's, by its items) → ``(object, future)``.  The
         object is held with its future, so its identity cannot be reused while the record lives.
+    names
+        Per item of ``args``, a name that says its content exactly (a cache key), or None.
 
     Returns
     -------
@@ -133,8 +153,22 @@ def scattered(client: object, args: tuple, sent: dict) -> tuple:
     def key(o: object) -> tuple:
         return ("tuple", *map(id, o)) if isinstance(o, tuple) else (id(o),)
 
+    for cid in [c for c, v in _KEPT.items() if not v or _closed(next(iter(v.values()))[1])]:
+        del _KEPT[cid]  # a closed client's: nothing of it can be used again
+    kept = _KEPT.setdefault(client.id, OrderedDict())
+    for o, name in zip(args, names or (None,) * len(args)):
+        old = kept.get(name) if name else None
+        if old is not None and key(o) not in sent and getattr(old[1], "status", None) == "finished":
+            sent[key(o)] = (o, old[1])  # on the workers since an earlier aggregation
+            kept.move_to_end(name)
     new = list({key(o): o for o in args if key(o) not in sent}.items())
     if new:
         futures = client.scatter([o for _, o in new], broadcast=True, hash=False)
         sent.update({k: (o, f) for (k, o), f in zip(new, futures)})
+    for o, name in zip(args, names or (None,) * len(args)):
+        if name:
+            kept[name] = sent[key(o)]
+            kept.move_to_end(name)
+    while len(kept) > KEEP:
+        kept.popitem(last=False)
     return tuple(sent[key(o)][1] for o in args)

@@ -44,12 +44,16 @@ class Prepared:
         ``"ocean"``: the cells with no ocean.  Empty when no flux of the dataset has a surface.
     overlap
         Share of the grid's area counted twice within a group of the set.
+    key
+        The cache entry's key, which says the content exactly ("" when not cached): a cluster's workers keep
+        what was sent under it for a later aggregation (:func:`mip.budgets.cluster.scattered`).
     """
 
     weights: RegionWeights
     on: dict[str, np.ndarray]
     off: dict[str, np.ndarray]
     overlap: float
+    key: str = ""
 
 
 def grid_id(ds: xr.Dataset) -> str:
@@ -118,7 +122,9 @@ def prepare(regions: RegionSet, ds: xr.Dataset, surface: str, steps: int,
     d = read_arrays(path, key) if path is not None else None
     if d is not None and (not with_land or "on_land" in d):
         try:
-            return _from_arrays(d, ds.sizes["lat"] * nlon)
+            out = _from_arrays(d, ds.sizes["lat"] * nlon)
+            out.key = key
+            return out
         except KeyError:  # an entry of an older layout under the same key: made again
             pass
     out = _compute(regions, ds, surface, steps, land_of_cells, nlon, with_land)
@@ -126,6 +132,7 @@ def prepare(regions: RegionSet, ds: xr.Dataset, surface: str, steps: int,
         write_arrays(path, key, {**out.weights.to_arrays("w_"), **{f"on_{k}": v for k, v in out.on.items()},
                                  **{f"off_{k}": np.packbits(v) for k, v in out.off.items()},
                                  "overlap": np.asarray(out.overlap)})
+        out.key = key  # what a later read of the entry gives
     return out
 
 

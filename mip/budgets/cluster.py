@@ -156,16 +156,16 @@ def scattered(client: object, args: tuple, sent: dict, names: tuple[str | None, 
     for cid in [c for c, v in _KEPT.items() if not v or _closed(next(iter(v.values()))[1])]:
         del _KEPT[cid]  # a closed client's: nothing of it can be used again
     kept = _KEPT.setdefault(client.id, OrderedDict())
-    for o, name in zip(args, names or (None,) * len(args)):
+    names = names or (None,) * len(args)
+    for o, name in zip(args, names):
         old = kept.get(name) if name else None
         if old is not None and key(o) not in sent and getattr(old[1], "status", None) == "finished":
             sent[key(o)] = (o, old[1])  # on the workers since an earlier aggregation
-            kept.move_to_end(name)
     new = list({key(o): o for o in args if key(o) not in sent}.items())
     if new:
         futures = client.scatter([o for _, o in new], broadcast=True, hash=False)
         sent.update({k: (o, f) for (k, o), f in zip(new, futures)})
-    for o, name in zip(args, names or (None,) * len(args)):
+    for o, name in zip(args, names):  # newest last
         if name:
             kept[name] = sent[key(o)]
             kept.move_to_end(name)

@@ -160,12 +160,12 @@ def region_blocks(datas: list, func: Callable[..., np.ndarray], nout: int, split
     out = []
     chunks = datas[0].chunks[:-2]
     outer = lead[:-1]  # every leading axis but the last keeps its blocks: a selection computes only its products
+    nrun = -(-lead[-1] // group) if lead else 0  # tasks along the last leading axis
     for part, (lo, hi) in (("totals", (0, split)), ("missing", (split, nout))):
         pname = f"mip-region-{part}-{tok}"
         tasks = {}
         for g in itertools.product(*(range(n) for n in outer)):
             key = (pname,) + g + (0,) * (1 + (len(lead) > 0))
-            nrun = -(-lead[-1] // group) if lead else 0
             refs = List(*(TaskRef((name,) + g + (i,)) for i in range(nrun))) if lead else List(TaskRef((name,)))
             tasks[key] = Task(key, _part, refs, lo, hi)
         layers[pname] = MaterializedLayer(tasks)
